@@ -1,0 +1,124 @@
+import uuid
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.markdown import render_markdown
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        # Staff preview drafts on the public design; everyone else sees published articles only.
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=120, unique=True)
+    author = models.CharField(max_length=200)
+    series = models.CharField(max_length=255, blank=True)
+    episode = models.PositiveIntegerField(null=True, blank=True)
+    publication = models.CharField(
+        max_length=255, blank=True, help_text="Where the article first appeared (the source line)."
+    )
+    summary = models.TextField(blank=True, help_text="One or two sentences for the home page and search results.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+class SectionQuerySet(models.QuerySet):
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+
+class Section(models.Model):
+    """A numbered section of an article, or a subsection when it has a parent."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="subsections"
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Position among its siblings (smallest first).")
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=120, help_text="Anchor on the article page (#slug). Changing it breaks shared links."
+    )
+    body = models.TextField(blank=True, help_text="Markdown. HTML is sanitized before it reaches the page.")
+    updated_at = models.DateTimeField(auto_now=True)
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "slug"], name="unique_section_anchor_per_article"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.slug}"
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+
+def figure_upload_to(instance, filename):
+    # Generated names: the uploader's file name never reaches the disk.
+    return f"figures/{uuid.uuid4().hex}.jpg"
+
+
+class Figure(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="figures")
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures"
+    )
+    order = models.PositiveIntegerField(default=0)
+    image = models.ImageField(upload_to=figure_upload_to)
+    alt_text = models.CharField(max_length=300, help_text="What the image shows, for readers who cannot see it.")
+    caption = models.TextField(blank=True)
+    credit = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["article", "order", "pk"]
+
+    def __str__(self):
+        return self.caption or self.alt_text

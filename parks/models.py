@@ -1,0 +1,246 @@
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.markdown import render_markdown
+
+# Northeast China with Inner Mongolia's Hohhot and Manzhouli: anything outside is a typo.
+LATITUDE_RANGE = (37, 54)
+LONGITUDE_RANGE = (105, 136)
+EARLIEST_YEAR = 1980
+
+
+class ZoneType(models.TextChoices):
+    ETDZ = "etdz", "Economic & technological development zone"
+    HTZ = "htz", "High-tech industrial development zone"
+    BECZ = "becz", "Border economic cooperation zone"
+    MUTUAL_TRADE = "mutual-trade", "Mutual market trade zone"
+    BONDED = "bonded", "Comprehensive bonded zone"
+    EPZ = "epz", "Export processing zone"
+    OTHER = "other", "Other"
+
+
+class Level(models.TextChoices):
+    NATIONAL = "national", "National"
+    PROVINCIAL = "provincial", "Provincial"
+
+
+class Confidence(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Province(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name_en = models.CharField("English name", max_length=100)
+    name_zh = models.CharField("Chinese name", max_length=100)
+    capital = models.CharField(max_length=100, blank=True)
+    notes = models.TextField(blank=True)
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name_en
+
+    def get_absolute_url(self):
+        return reverse("parks:province", args=[self.slug])
+
+
+class DevelopmentPath(models.Model):
+    """One of the article's three paths for updating the Rust Belt (section 4)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100)
+    name_zh = models.CharField("Chinese name", max_length=100, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    summary = models.TextField(help_text="A short explanation in the article's words.")
+    article_section = models.ForeignKey(
+        "articles.Section",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="development_paths",
+        help_text="The article subsection that describes this path.",
+    )
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("parks:path", args=[self.slug])
+
+
+class Industry(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "industries"
+
+    def __str__(self):
+        return self.name
+
+
+class Source(models.Model):
+    """A document a park's facts come from."""
+
+    citation = models.CharField(max_length=500, unique=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["citation"]
+
+    def __str__(self):
+        return self.citation
+
+
+class ParkQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def in_province(self, slug):
+        return self.filter(province__slug=slug)
+
+    def on_path(self, slug):
+        return self.filter(path__slug=slug)
+
+    def for_listing(self):
+        # Cards show province and path; fetching them up front keeps the query count flat.
+        return self.select_related("province", "path")
+
+
+def park_photo_upload_to(instance, filename):
+    # Generated names: the uploader's file name never reaches the disk.
+    return f"parks/{uuid.uuid4().hex}.jpg"
+
+
+class Park(models.Model):
+    name_en = models.CharField("English name", max_length=255)
+    name_zh = models.CharField("Chinese name", max_length=255, blank=True)
+    article_name = models.CharField(
+        max_length=255, blank=True, help_text="The name as the article writes it, where it differs."
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="parks")
+    city = models.CharField(max_length=100, blank=True)
+    zone_type = models.CharField(max_length=20, choices=ZoneType.choices, default=ZoneType.OTHER)
+    level = models.CharField(
+        max_length=20, choices=Level.choices, blank=True, help_text="Leave empty when the zone is unidentified."
+    )
+    path = models.ForeignKey(
+        DevelopmentPath,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="parks",
+        help_text="The article's grouping in section 4; empty for zones it does not group.",
+    )
+    established_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    national_year = models.PositiveSmallIntegerField(
+        "year raised to national level", null=True, blank=True
+    )
+    area_km2 = models.DecimalField(
+        "planned area (km²)", max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    area_note = models.CharField(max_length=500, blank=True, help_text="What the area measures; sources often differ.")
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LATITUDE_RANGE[0]), MaxValueValidator(LATITUDE_RANGE[1])],
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
+    )
+    coord_note = models.CharField("coordinates note", max_length=255, blank=True)
+    industries = models.ManyToManyField(Industry, blank=True, related_name="parks")
+    description = models.TextField(blank=True, help_text="Markdown. HTML is sanitized before it reaches the page.")
+    photo = models.ImageField(upload_to=park_photo_upload_to, blank=True)
+    photo_alt = models.CharField("photo alt text", max_length=300, blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="parks")
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    notes = models.TextField(blank=True, help_text="Research notes shown on the park page.")
+    is_published = models.BooleanField("published", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ParkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+        indexes = [
+            models.Index(fields=["is_published", "name_en"], name="park_published_name"),
+            models.Index(fields=["zone_type", "level"], name="park_type_level"),
+        ]
+
+    def __str__(self):
+        return self.name_en
+
+    def get_absolute_url(self):
+        return reverse("parks:detail", args=[self.slug])
+
+    @property
+    def description_html(self):
+        return render_markdown(self.description)
+
+    def clean(self):
+        errors = {}
+        this_year = timezone.now().year
+        for field in ("established_year", "national_year"):
+            year = getattr(self, field)
+            if year is not None and not EARLIEST_YEAR <= year <= this_year:
+                errors[field] = f"Enter a year between {EARLIEST_YEAR} and {this_year}."
+        if (
+            self.established_year
+            and self.national_year
+            and "national_year" not in errors
+            and self.national_year < self.established_year
+        ):
+            errors["national_year"] = "A zone cannot be raised to national level before it was established."
+        if self.area_km2 is not None and self.area_km2 <= 0:
+            errors["area_km2"] = "The area must be a positive number of km²."
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = "Give both latitude and longitude, or neither."
+        if self.photo and not self.photo_alt:
+            errors["photo_alt"] = "Describe the photo for readers who cannot see it."
+        if errors:
+            raise ValidationError(errors)
+
+
+class OfficialCount(models.Model):
+    """A count of zones the article states (section 3), to compare with the catalogue."""
+
+    zone_type = models.CharField(max_length=20, choices=ZoneType.choices)
+    level = models.CharField(max_length=20, choices=Level.choices)
+    count = models.PositiveIntegerField()
+    label = models.CharField(max_length=255, help_text="The article's wording, e.g. 'national-level high-tech industrial parks'.")
+    source = models.CharField(max_length=500, blank=True)
+    notes = models.TextField(blank=True, help_text="Known discrepancies with other sources.")
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["level", "zone_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone_type", "level"], name="unique_official_count"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.get_zone_type_display()}: {self.count}"
