@@ -124,6 +124,9 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
             previous = current
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history lets anyone who may *view* history post a revert; reverting is for Editors.
+        if request.method == "POST" and not self.has_change_history_permission(request):
+            raise PermissionDenied
         # Atomic like the change view, so the version check can lock the row.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
