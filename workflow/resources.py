@@ -1,6 +1,7 @@
 """Park import/export (CSV and XLSX) for the admin, in the fact sheet's column layout."""
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from import_export import fields, resources, widgets
 
 from parks.models import DevelopmentPath, Industry, Park, Province, Source
@@ -68,6 +69,13 @@ class ParkResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        # Empty XLSX cells arrive as None; text columns store "" (their NOT NULL columns refuse None).
+        if isinstance(f, models.TextField):
+            return widgets.CharWidget
+        return super().widget_from_django_field(f, default)
 
     def import_instance(self, instance, row, **kwargs):
         """Also check the many-to-many columns now, so unknown names count as invalid rows."""

@@ -54,14 +54,17 @@ def make_staff(username, group=None, **fields):
 class _FormReader(HTMLParser):
     """What a browser would send for the admin's main form: inputs, checked boxes, selected options, textareas."""
 
-    def __init__(self, form_id):
+    def __init__(self, form_id, action):
         super().__init__(convert_charrefs=True)
-        self.form_id, self.in_form = form_id, False
+        self.form_id, self.action, self.in_form = form_id, action, False
         self.data, self.select, self.textarea, self.options = {}, None, None, []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == self.form_id:
+        if tag == "form" and (
+            (self.form_id and attrs.get("id") == self.form_id)
+            or (self.action is not None and attrs.get("action") == self.action)
+        ):
             self.in_form = True
         if not self.in_form or "disabled" in attrs:
             return
@@ -102,8 +105,8 @@ class _FormReader(HTMLParser):
             self.select = None
 
 
-def admin_form_data(response, form_id):
-    """The POST data the admin page in `response` would submit unchanged (form id e.g. "park_form")."""
-    reader = _FormReader(form_id)
+def admin_form_data(response, form_id=None, action=None):
+    """The POST data a form on the admin page would submit unchanged (found by id, e.g. "park_form", or action)."""
+    reader = _FormReader(form_id, action)
     reader.feed(response.content.decode())
     return {name: values if len(values) > 1 else values[0] for name, values in reader.data.items()}
