@@ -1,4 +1,5 @@
 import uuid
+from collections import defaultdict
 
 from django.db import models
 from django.urls import reverse
@@ -60,10 +61,28 @@ class Article(models.Model):
     def is_published(self):
         return self.status == Status.PUBLISHED
 
+    def section_tree(self):
+        """Top-level sections in order, each with `.children` (its subsections), from one query."""
+        sections = list(self.sections.for_page())
+        children = defaultdict(list)
+        for section in sections:
+            children[section.parent_id].append(section)
+        for section in sections:
+            section.children = children[section.pk]
+        return children[None]
+
+    def loose_figures(self):
+        # Figures not placed in a section are shown after the text.
+        return self.figures.filter(section__isnull=True)
+
 
 class SectionQuerySet(models.QuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
+
+    def for_page(self):
+        # The whole article in one query (the tree is built in Python) plus one for all figures.
+        return self.order_by("order", "pk").prefetch_related("figures")
 
 
 class Section(models.Model):
