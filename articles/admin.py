@@ -14,11 +14,13 @@ class SectionsOfThisArticleMixin:
     """Offer only this article's sections in parent/section selects, fetched once per page."""
 
     section_fields = ()
+    top_level_only = False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.section_fields:
             article = _article_from_request(request)
-            kwargs["queryset"] = Section.objects.filter(article=article) if article else Section.objects.none()
+            sections = Section.objects.filter(article=article) if article else Section.objects.none()
+            kwargs["queryset"] = sections.top_level() if self.top_level_only else sections
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name in self.section_fields and formfield is not None:
             # Fixed choices are copied to every inline row; a queryset would be queried once per row.
@@ -31,6 +33,7 @@ class SectionInline(SectionsOfThisArticleMixin, admin.StackedInline):
     fields = ("parent", "order", "title", "slug", "body")
     prepopulated_fields = {"slug": ("title",)}
     section_fields = ("parent",)
+    top_level_only = True  # the article page shows sections and subsections, no deeper
     extra = 0
     show_change_link = True
 

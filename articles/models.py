@@ -1,6 +1,7 @@
 import uuid
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -114,6 +115,17 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.slug}"
+
+    def clean(self):
+        # The page shows sections and their subsections: two levels, within one article.
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk or self.parent.article_id != self.article_id:
+            raise ValidationError({"parent": "Choose a section of the same article."})
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": "Choose a top-level section: subsections cannot have subsections."})
+        if self.pk and self.subsections.exists():
+            raise ValidationError({"parent": "This section has subsections, so it must stay top-level."})
 
     @property
     def body_html(self):
