@@ -1,14 +1,18 @@
+import shutil
+import tempfile
 from html.parser import HTMLParser
-from io import StringIO
+from io import BytesIO, StringIO
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
 from articles.context_processors import FEATURED_ARTICLE_SLUG
-from articles.models import Article, Section, Status
+from articles.models import Article, Figure, Section, Status
 from articles.tests.factories import make_article, make_section, make_staff
 
 SECTION_TITLES = [
@@ -207,3 +211,31 @@ class QueryCountTests(TestCase):
             response = self.client.get(large.get_absolute_url())
         self.assertContains(response, 'id="s9-1"')
         self.assertEqual(self.count_queries(small)[0], self.count_queries(large)[0])
+
+
+class FigureTests(TestCase):
+    def setUp(self):
+        self.media_root = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.media_root)
+        settings_override = self.settings(MEDIA_ROOT=self.media_root)
+        settings_override.enable()
+        self.addCleanup(settings_override.disable)
+
+        buffer = BytesIO()
+        Image.new("RGB", (8, 6), "brown").save(buffer, format="JPEG")
+        self.article = make_article(title="Illustrated", slug="illustrated")
+        self.section = make_section(self.article, title="With a chart", slug="chart")
+        Figure.objects.create(
+            article=self.article, section=self.section,
+            image=SimpleUploadedFile("chart.jpg", buffer.getvalue(), content_type="image/jpeg"),
+            alt_text="Bar chart of heavy industry's share of output, 1999 to 2010",
+            caption="Heavy industry's share of output in Liaoning.", credit="Source: the article",
+        )
+
+    def test_figures_show_with_alt_text_and_caption(self):
+        response = self.client.get(self.article.get_absolute_url())
+        self.assertContains(response, 'alt="Bar chart of heavy industry&#x27;s share of output, 1999 to 2010"')
+        self.assertContains(response, "<figcaption>Heavy industry&#x27;s share of output in Liaoning. "
+                                      '<span class="credit">Source: the article</span></figcaption>', html=True)
+        content = response.content.decode()
+        self.assertLess(content.index('id="chart"'), content.index("<figure"))

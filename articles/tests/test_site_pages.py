@@ -46,3 +46,16 @@ class SitemapTests(TestCase):
         self.assertContains(response, f"<loc>http://testserver{Article.objects.published().get().get_absolute_url()}</loc>")
         self.assertContains(response, f"<loc>http://testserver{reverse('parks:list')}</loc>")
         self.assertNotContains(response, "secret-draft")
+
+    def test_lists_catalogue_pages(self):
+        from parks.models import DevelopmentPath, Park, Province
+
+        province = Province.objects.create(slug="jilin", name_en="Jilin", name_zh="吉林")
+        path = DevelopmentPath.objects.create(slug="co-city", name="Co-city", summary="Parks as open units.")
+        Park.objects.create(name_en="Benxi HTZ", slug="benxi-htz", province=province, path=path)
+        Park.objects.create(name_en="Hidden", slug="hidden-park", province=province, is_published=False)
+        response = self.client.get("/sitemap.xml")
+        for url in (reverse("parks:detail", args=["benxi-htz"]), reverse("parks:province", args=["jilin"]),
+                    reverse("parks:path", args=["co-city"])):
+            self.assertContains(response, f"<loc>http://testserver{url}</loc>")
+        self.assertNotContains(response, "hidden-park")
