@@ -19,7 +19,7 @@ class SectionsOfThisArticleMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.section_fields:
             article = _article_from_request(request)
-            sections = Section.objects.filter(article=article) if article else Section.objects.none()
+            sections = Section.objects.filter(article=article).in_reading_order() if article else Section.objects.none()
             kwargs["queryset"] = sections.top_level() if self.top_level_only else sections
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name in self.section_fields and formfield is not None:
@@ -36,6 +36,9 @@ class SectionInline(SectionsOfThisArticleMixin, admin.StackedInline):
     top_level_only = True  # the article page shows sections and subsections, no deeper
     extra = 0
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_reading_order()
 
 
 class FigureInline(SectionsOfThisArticleMixin, admin.StackedInline):
@@ -75,9 +78,11 @@ class SectionAdmin(admin.ModelAdmin):
     list_select_related = ("article", "parent")
     search_fields = ("title", "slug", "body")
     prepopulated_fields = {"slug": ("title",)}
-    ordering = ("article", "order", "pk")
     autocomplete_fields = ("parent",)
     fields = ("article", "parent", "order", "title", "slug", "body")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("article").in_reading_order()
 
 
 @admin.register(Figure)

@@ -3,6 +3,8 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,6 +82,12 @@ class Article(models.Model):
 class SectionQuerySet(models.QuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
+
+    def in_reading_order(self):
+        # Each top-level section followed by its subsections, as the page shows them.
+        return self.order_by(
+            Coalesce("parent__order", "order"), Coalesce("parent_id", "id"), F("parent").asc(nulls_first=True), "order"
+        )
 
     def for_page(self):
         # The whole article in one query (the tree is built in Python) plus one for all figures.

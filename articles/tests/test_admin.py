@@ -94,3 +94,12 @@ class AdminPagesTests(TestCase):
         self.assertEqual(response.status_code, 302, getattr(response, "context", None) and response.context["errors"])
         self.assertEqual(Section.objects.filter(article=self.article).count(), 14)
         self.assertTrue(Section.objects.filter(title="Renamed in the admin").exists())
+
+
+class SectionOrderTests(TestCase):
+    def test_sections_are_listed_in_reading_order(self):
+        call_command("load_content", stdout=StringIO())
+        slugs = list(Section.objects.in_reading_order().values_list("slug", flat=True))
+        self.assertEqual(slugs[:3], ["major-rust-belts-in-the-world", "the-rust-belt", "rust-belts-around-the-world"])
+        paths = slugs.index("paths-for-updating-the-rust-belt")
+        self.assertEqual(slugs[paths + 1 : paths + 4], ["urbanization", "re-urbanization", "co-city"])
