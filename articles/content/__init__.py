@@ -74,4 +74,6 @@ def _sync_section(article, section, parent, order, report, force):
         "title": section.title,
         "body": section.body,
     }
-    return sync_record(Section, {"slug": section.slug, "article": article}, values, report=report, force=force)
+    # article_id, not article: the fingerprint must not change when someone retitles the article.
+    lookup = {"slug": section.slug, "article_id": article.pk}
+    return sync_record(Section, lookup, values, report=report, force=force)

@@ -1,7 +1,9 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Section
@@ -50,9 +52,6 @@ class AdminPagesTests(TestCase):
 
     def test_article_change_page_queries_do_not_grow_per_inline_row(self):
         url = reverse("admin:articles_article_change", args=[self.article.pk])
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         self.client.get(url)  # warm caches (content types) shared by both measurements
         with CaptureQueriesContext(connection) as before:
             self.client.get(url)
@@ -93,7 +92,7 @@ class AdminPagesTests(TestCase):
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302, getattr(response, "context", None) and response.context["errors"])
         self.assertEqual(Section.objects.filter(article=self.article).count(), 14)
-        self.assertTrue(Section.objects.filter(title="Renamed in the admin").exists())
+        self.assertIs(Section.objects.filter(title="Renamed in the admin").exists(), True)
 
 
 class SectionOrderTests(TestCase):

@@ -99,7 +99,7 @@ class ShippedArticlePageTests(TestCase):
         structure = page_structure(self.get_page())
         self.assertEqual(len(structure.toc_links), Section.objects.filter(article=self.article).count())
         for href in structure.toc_links:
-            self.assertTrue(href.startswith("#"), href)
+            self.assertIs(href.startswith("#"), True, href)
             self.assertIn(href[1:], structure.ids)
         self.assertEqual(len(structure.ids), len(set(structure.ids)), "ids on the page must be unique")
 

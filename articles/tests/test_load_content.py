@@ -1,11 +1,14 @@
 import re
+import shutil
+import tempfile
 from io import StringIO
+from pathlib import Path
 
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from articles.content import load_article, parse_section_file, read_manifest
+from articles.content import CONTENT_DIR, load_article, parse_section_file, read_manifest
 from articles.context_processors import FEATURED_ARTICLE_SLUG
 from articles.models import Article, Section
 from articles.tests.factories import make_superuser
@@ -123,7 +126,7 @@ class LoadContentTests(TestCase):
         load()
         Section.objects.filter(slug="co-city").delete()
         self.assertIn("1 created", load())
-        self.assertTrue(Section.objects.filter(slug="co-city", parent__slug="paths-for-updating-the-rust-belt").exists())
+        self.assertIs(Section.objects.filter(slug="co-city", parent__slug="paths-for-updating-the-rust-belt").exists(), True)
 
     def test_verbose_output_lists_each_record(self):
         out = StringIO()
@@ -137,6 +140,23 @@ class LoadContentTests(TestCase):
         report = LoadReport()
         load_article(report)
         self.assertEqual((len(report.created), len(report.updated), len(report.unchanged)), (0, 0, 15))
+
+    def test_a_new_release_updates_unedited_sections_even_after_the_article_was_retitled(self):
+        load()
+        Article.objects.filter(slug=FEATURED_ARTICLE_SLUG).update(title="Retitled by an editor")
+        release = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, release)
+        shutil.copytree(CONTENT_DIR, release, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        chapter = release / "3-industrial-real-estate-park-development-in-the-northeast-rust-belt.md"
+        chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA corrected closing paragraph.\n", encoding="utf-8")
+
+        report = LoadReport()
+        load_article(report, manifest=release / "article.toml")
+        self.assertIn("section industrial-real-estate-park-development-in-the-northeast-rust-belt", report.updated)
+        self.assertEqual(report.kept, [f"article {FEATURED_ARTICLE_SLUG}"])
+        self.assertEqual(Article.objects.get().title, "Retitled by an editor")
+        section = Section.objects.get(slug="industrial-real-estate-park-development-in-the-northeast-rust-belt")
+        self.assertIs(section.body.endswith("A corrected closing paragraph."), True)
 
     def test_manifest_slug_is_the_featured_article(self):
         slug, fields, sections = read_manifest()

@@ -28,7 +28,7 @@ class HomePageTests(TestCase):
 
 class NotFoundTests(TestCase):
     def test_unknown_pages_get_the_site_design(self):
-        for url in ("/articles/nope/", "/nope/", "/articles/", "/articles/<script>/"):
+        for url in ("/articles/nope/", "/nope/", "/articles/", "/articles/<script>/", "/parks/nope/", "/parks/provinces/nope/"):
             response = self.client.get(url)
             self.assertEqual(response.status_code, 404, url)
             self.assertContains(response, "Page not found", status_code=404)
