@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
+from django.db.models import F
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -109,6 +110,9 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
             if (getattr(obj, self.publish_field) == self.published_value) != was_published:
                 raise PermissionDenied("Only editors can publish or unpublish.")
         super().save_model(request, obj, form, change)
+        if self.versioned and change and not isinstance(form, VersionedModelForm):
+            # A save without the version check (list_editable): still make open forms stale.
+            type(obj)._default_manager.filter(pk=obj.pk).update(version=F("version") + 1)
 
     # --- history ----------------------------------------------------------------------------------
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):

@@ -71,7 +71,7 @@ class VersionedModelForm(forms.ModelForm):
                 )
             else:
                 version = self.instance.version
-            self.fields["base_version"].initial = version
+            self.initial["base_version"] = version
 
     @property
     def is_existing(self):
