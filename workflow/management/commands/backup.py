@@ -13,8 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, path, **options):
         destination = Path(path)
-        if not destination.parent.is_dir():
-            raise CommandError(f"The folder {destination.parent} does not exist.")
+        if destination.is_dir():
+            raise CommandError(f"{destination} is a folder; give the zip's file name.")
+        destination.parent.mkdir(parents=True, exist_ok=True)
         manifest = create_backup(destination)
         rows = sum(manifest["counts"].values())
         self.stdout.write(self.style.SUCCESS(

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.test import TestCase
+from django.urls import reverse
+
+from workflow.admin_mixins import WorkflowAdminMixin
+from workflow.tests.factories import make_article, make_industry, make_park, make_section, make_source, make_staff
+
+CONTENT_APPS = {"articles", "parks"}
+
+
+class WorkflowAdminPagesTests(TestCase):
+    """Every content model's admin pages open for Editors and Researchers, with the workflow attached."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.users = [make_staff("eddie", "Editors"), make_staff("rita", "Researchers")]
+        article = make_article()
+        make_section(article)
+        make_park().industries.set([make_industry("Fine chemicals")])
+        make_source("Xinhua report (2010)")
+
+    def registered(self):
+        return [(model, model_admin) for model, model_admin in admin.site._registry.items()
+                if model._meta.app_label in CONTENT_APPS]
+
+    def test_every_content_model_uses_the_workflow(self):
+        for model, model_admin in self.registered():
+            with self.subTest(model=model._meta.label):
+                self.assertIsInstance(model_admin, WorkflowAdminMixin)
+
+    def test_list_add_change_history_and_deleted_pages_open(self):
+        for user in self.users:
+            self.client.force_login(user)
+            for model, model_admin in self.registered():
+                info = model._meta.app_label, model._meta.model_name
+                obj = model.objects.first()
+                urls = [reverse("admin:%s_%s_changelist" % info), reverse("admin:%s_%s_deleted" % info)]
+                if obj is not None:
+                    urls += [reverse("admin:%s_%s_change" % info, args=[obj.pk]),
+                             reverse("admin:%s_%s_history" % info, args=[obj.pk])]
+                if model_admin.has_add_permission(type("Request", (), {"user": user})()):
+                    urls.append(reverse("admin:%s_%s_add" % info))
+                for url in urls:
+                    with self.subTest(user=user.username, url=url):
+                        self.assertEqual(self.client.get(url).status_code, 200)
