@@ -141,7 +141,13 @@ def srcset(fieldfile):
         for width in settings.IMAGE_WIDTHS
         if storage.exists(rendition_name(fieldfile.name, width))
     ]
-    return ", ".join([*candidates, f"{fieldfile.url} {fieldfile.width}w"]) if candidates else ""
+    if not candidates:
+        return ""
+    try:
+        candidates.append(f"{fieldfile.url} {fieldfile.width}w")
+    except OSError:  # the original went missing; the copies still serve
+        pass
+    return ", ".join(candidates)
 
 
 class SafeImageFormField(forms.ImageField):

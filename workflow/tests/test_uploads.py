@@ -184,3 +184,11 @@ class ImageProcessingTests(TempMediaMixin, TestCase):
             except RuntimeError:
                 pass
         self.assertIn(Park.objects.get().photo.name, self.stored_files())
+
+    def test_article_page_offers_the_resized_copies(self):
+        article = make_article(status="published")
+        figure = Figure.objects.create(article=article, image=images.upload(images.photo_bytes()), alt_text="Map")
+        response = self.client.get(article.get_absolute_url())
+        self.assertContains(response, f"{rendition_name(figure.image.url, 480)} 480w")
+        self.assertContains(response, f"{rendition_name(figure.image.url, 960)} 960w")
+        self.assertContains(response, f"{figure.image.url} 1200w")
