@@ -37,13 +37,13 @@ def add_to_fieldsets(fieldsets, name):
 
 
 def missing_files_cleared(obj):
-    """Blank file fields whose file is gone (deleted with the object or replaced since); returns their names."""
+    """Blank file fields whose file is gone (files are deleted with their object); returns those fields."""
     cleared = []
     for field in obj._meta.concrete_fields:
         value = getattr(obj, field.attname, None)
         if hasattr(value, "storage") and value.name and not value.storage.exists(value.name):
             setattr(obj, field.attname, "")
-            cleared.append(str(field.verbose_name))
+            cleared.append(field)
     return cleared
 
 
@@ -202,6 +202,15 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
                 self.message_user(request, f"“{obj}” already exists; nothing to restore.", messages.WARNING)
                 return back
             cleared = missing_files_cleared(obj)
+            required = [str(field.verbose_name) for field in cleared if not field.blank]
+            if required:
+                self.message_user(
+                    request,
+                    f"“{obj}” cannot be restored: its {', '.join(required)} file was deleted with it. "
+                    f"Add it again with a new upload.",
+                    messages.ERROR,
+                )
+                return back
             try:
                 # Catches what changed meanwhile: a reused slug, a related row that is gone.
                 obj.full_clean()
@@ -216,7 +225,8 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
             self.log_addition(request, obj, f"Restored from history (deleted {record.history_date:%Y-%m-%d %H:%M}).")
         message = f"Restored “{obj}”."
         if cleared:
-            message += f" Its file ({', '.join(cleared)}) was removed when it was deleted; upload it again."
+            names = ", ".join(str(field.verbose_name) for field in cleared)
+            message += f" Its {names} was deleted with it; upload it again."
         self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
 

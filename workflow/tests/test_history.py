@@ -1,8 +1,21 @@
+import shutil
+import tempfile
+
 from django.test import TestCase
 from django.urls import reverse
 
+from articles.models import Figure, Section
 from parks.models import Park
-from workflow.tests.factories import admin_form_data, make_industry, make_park, make_source, make_staff
+from workflow.tests import images
+from workflow.tests.factories import (
+    admin_form_data,
+    make_article,
+    make_industry,
+    make_park,
+    make_section,
+    make_source,
+    make_staff,
+)
 
 
 class ParkHistoryTests(TestCase):
@@ -111,3 +124,34 @@ class ParkHistoryTests(TestCase):
         self.assertContains(response, reverse("admin:parks_park_deleted"))
         self.assertContains(response, "Import")
         self.assertContains(response, "Export")
+
+
+class SectionAndFigureRestoreTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.eddie = make_staff("eddie", "Editors")
+
+    def test_deleted_section_comes_back_on_the_article_page(self):
+        article = make_article(status="published")
+        section = make_section(article, title="Co-city", slug="co-city", body="Share the city.")
+        self.client.force_login(self.eddie)
+        self.client.post(reverse("admin:articles_section_delete", args=[section.pk]), {"post": "yes"})
+        self.assertNotContains(self.client.get(article.get_absolute_url()), 'id="co-city"')
+        record = Section.history.get(history_type="-")
+        response = self.client.post(reverse("admin:articles_section_restore", args=[record.history_id]), follow=True)
+        self.assertContains(response, "Restored “Co-city”")
+        self.assertContains(self.client.get(article.get_absolute_url()), 'id="co-city"')
+
+    def test_figure_whose_image_was_deleted_is_not_restored_half(self):
+        media = tempfile.mkdtemp(prefix="rb-media-")
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
+        with self.settings(MEDIA_ROOT=media):
+            figure = Figure.objects.create(article=make_article(), image=images.upload(images.photo_bytes(300, 200)),
+                                           alt_text="Map")
+            self.client.force_login(self.eddie)
+            with self.captureOnCommitCallbacks(execute=True):
+                self.client.post(reverse("admin:articles_figure_delete", args=[figure.pk]), {"post": "yes"})
+            record = Figure.history.get(history_type="-")
+            response = self.client.post(reverse("admin:articles_figure_restore", args=[record.history_id]), follow=True)
+        self.assertContains(response, "its image file was deleted with it")
+        self.assertFalse(Figure.objects.exists())
