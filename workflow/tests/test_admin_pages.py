@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import admin
 from django.test import TestCase
 from django.urls import reverse
@@ -43,3 +45,28 @@ class WorkflowAdminPagesTests(TestCase):
                 for url in urls:
                     with self.subTest(user=user.username, url=url):
                         self.assertEqual(self.client.get(url).status_code, 200)
+
+
+INLINE_CODE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>|\sstyle=\"|\son[a-z]+=\"")
+
+
+class WorkflowPagesCSPTests(TestCase):
+    """The workflow's admin pages carry no inline script, style attribute or on* handler (CSP)."""
+
+    def test_no_inline_code(self):
+        self.client.force_login(make_staff("eddie", "Editors"))
+        park = make_park()
+        park.delete()
+        park = make_park()
+        urls = [
+            reverse("admin:parks_park_history", args=[park.pk]),
+            reverse("admin:parks_park_deleted"),
+            reverse("admin:parks_park_export"),
+            reverse("admin:parks_park_import"),
+            reverse("admin:parks_park_changelist"),
+        ]
+        for url in urls:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(INLINE_CODE.findall(response.content.decode()), [])
