@@ -4,7 +4,7 @@
     class SectionInline(VersionedInlineMixin, admin.StackedInline): ...
 """
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
@@ -69,10 +69,6 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
     publish_permission = None  # "app_label.codename"
     change_list_template = "admin/workflow/change_list.html"
 
-    # --- publishing -------------------------------------------------------------------------------
-    def can_publish(self, request):
-        return self.publish_permission is None or request.user.has_perm(self.publish_permission)
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.versioned:
@@ -82,6 +78,10 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
     @property
     def versioned(self):
         return any(field.name == "version" for field in self.opts.concrete_fields)
+
+    # --- publishing -------------------------------------------------------------------------------
+    def can_publish(self, request):
+        return self.publish_permission is None or request.user.has_perm(self.publish_permission)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
