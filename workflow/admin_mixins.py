@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import ModelChange, ModelDelta
 
 from workflow.forms import HIDDEN_FROM_DIFFS, PublishControlForm, VersionedModelForm
 from workflow.resources import ParkResource
@@ -115,17 +116,56 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
             type(obj)._default_manager.filter(pk=obj.pk).update(version=F("version") + 1)
 
     # --- history ----------------------------------------------------------------------------------
+    @property
+    def history_m2m_fields(self):
+        return list(getattr(self.model.history.model, "_history_m2m_fields", []))
+
+    def history_links_accessor(self, field):
+        """The reverse accessor from a version to its recorded links for `field` (prefetchable)."""
+        history_model = self.model.history.model
+        links_model = history_model.__dict__[field.name].model
+        relation = next(rel for rel in history_model._meta.related_objects if rel.related_model is links_model)
+        return relation.get_accessor_name()
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # simple-history diffs many-to-many links with two queries per version; prefetch them instead.
+        queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return queryset.prefetch_related(
+            *(f"{self.history_links_accessor(field)}__{field.m2m_reverse_field_name()}"
+              for field in self.history_m2m_fields)
+        )
+
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        """Like simple-history's, minus bookkeeping fields (version, timestamps, fingerprints)."""
+        """Like simple-history's, minus bookkeeping fields, with links compared from prefetched rows."""
+        m2m_names = {field.name for field in self.history_m2m_fields}
         previous = None
         for current in historical_records:
             if previous is not None:
                 delta = previous.diff_against(
-                    current, excluded_fields=HIDDEN_FROM_DIFFS, foreign_keys_are_objs=foreign_keys_are_objs
+                    current,
+                    excluded_fields=HIDDEN_FROM_DIFFS | m2m_names,
+                    foreign_keys_are_objs=foreign_keys_are_objs,
                 )
+                changes = [*delta.changes, *self.link_changes(previous, current)]
+                delta = ModelDelta(changes, [change.field for change in changes], current, previous)
                 helper = self.get_historical_record_context_helper(request, previous)
                 previous.history_delta_changes = helper.context_for_delta_changes(delta)
             previous = current
+
+    def link_changes(self, newer, older):
+        changes = []
+        for field in self.history_m2m_fields:
+            target, accessor = field.m2m_reverse_field_name(), self.history_links_accessor(field)
+
+            def linked(record):
+                rows = getattr(record, accessor).all()  # prefetched
+                return sorted((getattr(row, target) for row in rows if getattr(row, target) is not None),
+                              key=lambda obj: obj.pk)
+
+            old, new = linked(older), linked(newer)
+            if [obj.pk for obj in old] != [obj.pk for obj in new]:
+                changes.append(ModelChange(field.name, [{target: obj} for obj in old], [{target: obj} for obj in new]))
+        return changes
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history lets anyone who may *view* history post a revert; reverting is for Editors.

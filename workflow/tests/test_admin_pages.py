@@ -1,11 +1,21 @@
 import re
 
 from django.contrib import admin
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from workflow.admin_mixins import WorkflowAdminMixin
-from workflow.tests.factories import make_article, make_industry, make_park, make_section, make_source, make_staff
+from workflow.tests.factories import (
+    make_article,
+    make_industry,
+    make_park,
+    make_province,
+    make_section,
+    make_source,
+    make_staff,
+)
 
 # The models issue 5 covers; models other helpers add later may choose their own admin.
 WORKFLOW_MODELS = {
@@ -76,3 +86,40 @@ class WorkflowPagesCSPTests(TestCase):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(INLINE_CODE.findall(response.content.decode()), [])
+
+
+class WorkflowPagesQueryCountTests(TestCase):
+    """The history and deleted-records pages cost the same number of queries however long the list."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_staff("eddie", "Editors")
+
+    def count_queries(self, url):
+        self.client.get(url)  # warm up caches (content types, sessions)
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        return len(queries)
+
+    def test_deleted_list_query_count_is_flat(self):
+        self.client.force_login(self.editor)
+        url = reverse("admin:parks_park_deleted")
+        make_park(slug="first").delete()
+        one = self.count_queries(url)
+        for n in range(5):
+            make_park(slug=f"park-{n}", name_en=f"Park {n}").delete()
+        self.assertEqual(self.count_queries(url), one)
+
+    def test_history_query_count_is_flat(self):
+        self.client.force_login(self.editor)
+        park = make_park()
+        url = reverse("admin:parks_park_history", args=[park.pk])
+        park.city = "Jilin"
+        park.save()
+        two = self.count_queries(url)
+        other = make_province("liaoning", "Liaoning")
+        for n in range(5):
+            park.city = f"City {n}"
+            park.province = other if n % 2 else make_province()
+            park.save()
+        self.assertEqual(self.count_queries(url), two)

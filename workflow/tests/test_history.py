@@ -155,3 +155,18 @@ class SectionAndFigureRestoreTests(TestCase):
             response = self.client.post(reverse("admin:articles_figure_restore", args=[record.history_id]), follow=True)
         self.assertContains(response, "its image file was deleted with it")
         self.assertFalse(Figure.objects.exists())
+
+
+class LinkHistoryTests(TestCase):
+    def test_history_shows_industries_added_and_removed(self):
+        editor = make_staff("eddie", "Editors")
+        park = make_park()
+        chemicals, food = make_industry("Fine chemicals"), make_industry("Branded food")
+        park.industries.set([chemicals])
+        park.industries.set([food])
+        self.client.force_login(editor)
+        response = self.client.get(reverse("admin:parks_park_history", args=[park.pk]))
+        # set() removes, then adds: two versions.
+        self.assertContains(response, "<li><strong>Industries:</strong> [] → [Fine chemicals]</li>", html=True)
+        self.assertContains(response, "<li><strong>Industries:</strong> [Fine chemicals] → []</li>", html=True)
+        self.assertContains(response, "<li><strong>Industries:</strong> [] → [Branded food]</li>", html=True)
