@@ -104,6 +104,15 @@ class ParkImportAdminTests(TestCase):
     def test_garbage_file_is_reported_not_a_crash(self):
         response = self.upload(b"\x89PNG\r\n\x1a\n\x00\x00binary", name="parks.xlsx", file_format="1")
         self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Traceback")
+        self.assertFalse(Park.objects.exists())
+
+    def test_file_without_the_slug_column_is_refused_with_the_reason(self):
+        response = self.upload("name_en,city\nJilin ETDZ,Jilin\n")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "are not present in the file headers: slug")
+        self.assertNotContains(response, "Traceback")
+        self.assertNotContains(response, "Confirm import")
         self.assertFalse(Park.objects.exists())
 
     def test_only_csv_and_xlsx_are_offered(self):
