@@ -170,3 +170,14 @@ class LinkHistoryTests(TestCase):
         self.assertContains(response, "<li><strong>Industries:</strong> [] → [Fine chemicals]</li>", html=True)
         self.assertContains(response, "<li><strong>Industries:</strong> [Fine chemicals] → []</li>", html=True)
         self.assertContains(response, "<li><strong>Industries:</strong> [] → [Branded food]</li>", html=True)
+
+
+class RestoreBadRequestsTests(TestCase):
+    def test_restore_needs_post_and_a_deletion_record(self):
+        park = make_park()
+        self.client.force_login(make_staff("eddie", "Editors"))
+        creation = park.history.get()
+        self.assertEqual(self.client.get(reverse("admin:parks_park_restore", args=[creation.history_id])).status_code, 405)
+        self.assertEqual(self.client.post(reverse("admin:parks_park_restore", args=[creation.history_id])).status_code, 404)
+        self.assertEqual(self.client.post(reverse("admin:parks_park_restore", args=[999999])).status_code, 404)
+        self.assertEqual(Park.objects.count(), 1)
