@@ -1,3 +1,76 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import ngettext
 
-# Register your models here.
+from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
+
+
+@admin.register(Park)
+class ParkAdmin(admin.ModelAdmin):
+    list_display = ("name_en", "name_zh", "province", "path", "zone_type", "level", "is_published")
+    list_filter = ("province", "path", "zone_type", "level", "is_published", "confidence")
+    list_select_related = ("province", "path")
+    search_fields = ("name_en", "name_zh", "article_name", "city", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    filter_horizontal = ("industries", "sources")
+    actions = ("publish", "unpublish")
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        ("Names", {"fields": ("name_en", "name_zh", "article_name", "slug")}),
+        ("Classification", {"fields": ("province", "city", "zone_type", "level", "path")}),
+        ("Facts", {"fields": ("established_year", "national_year", "area_km2", "area_note", "industries")}),
+        ("Location", {"fields": ("latitude", "longitude", "coord_note")}),
+        ("Description and photo", {"fields": ("description", "photo", "photo_alt")}),
+        ("Sources and research", {"fields": ("sources", "confidence", "notes")}),
+        ("Publishing", {"fields": ("is_published", "created_at", "updated_at")}),
+    )
+
+    @admin.action(description="Publish the selected parks", permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish the selected parks", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published):
+        updated = queryset.update(is_published=published)
+        state = "published" if published else "unpublished"
+        self.message_user(
+            request,
+            ngettext(f"{updated} park {state}.", f"{updated} parks {state}.", updated),
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ("name_en", "name_zh", "capital", "slug")
+    search_fields = ("name_en", "name_zh")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(DevelopmentPath)
+class DevelopmentPathAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_zh", "order", "article_section")
+    list_select_related = ("article_section",)
+    prepopulated_fields = {"slug": ("name",)}
+    raw_id_fields = ("article_section",)
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("citation", "url")
+    search_fields = ("citation",)
+
+
+@admin.register(OfficialCount)
+class OfficialCountAdmin(admin.ModelAdmin):
+    list_display = ("label", "zone_type", "level", "count")
+    list_filter = ("level", "zone_type")

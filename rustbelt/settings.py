@@ -119,3 +119,10 @@ SITE_NAME = "Rust Belt Parks"
 # Licence stated on every page and in every export.
 CONTENT_LICENSE = "CC BY 4.0"
 CONTENT_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+# Parks map (issue 4): any XYZ tile server; OpenStreetMap's by default.
+PARKS_MAP_TILE_URL = os.environ.get("PARKS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+PARKS_MAP_TILE_ATTRIBUTION = os.environ.get(
+    "PARKS_MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
