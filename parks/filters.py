@@ -1,7 +1,7 @@
 """The catalogue's filters, shared by the list page, the map and the exports."""
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import QueryDict
 
 from parks.models import DevelopmentPath, Industry, Level, Park, Province, ZoneType
@@ -11,6 +11,19 @@ NO_PATH = "none"
 
 # The filters that show counts beside their choices, in the order the form shows them.
 FACETS = ("province", "path", "zone_type", "level", "industry")
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Ordering where parks with an unknown year or area come last either way, then by name (stable pages)."""
+
+    def get_ordering_value(self, param):
+        name = super().get_ordering_value(param)
+        field = F(name.lstrip("-"))
+        return field.desc(nulls_last=True) if name.startswith("-") else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        return ordered.order_by(*ordered.query.order_by, "name_en", "pk") if value else ordered
 
 
 class ParkFilter(django_filters.FilterSet):
@@ -40,7 +53,7 @@ class ParkFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="All industries",
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = NullsLastOrderingFilter(
         label="Order by",
         empty_label="Name (default)",
         fields=(

@@ -9,7 +9,7 @@ from parks import exports
 from parks.filters import SEARCH_MAX_LENGTH, ParkFilter, filter_chips, query_without
 from parks.models import DevelopmentPath, Park, Province
 
-PAGE_NUMBER = re.compile(r"^\d{1,9}$")
+PAGE_NUMBER = re.compile(r"^-?\d{1,9}$")
 DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
