@@ -76,7 +76,12 @@ class ParkDetailView(DetailView):
     context_object_name = "park"
 
     def get_queryset(self):
-        return Park.objects.visible_to(self.request.user).for_export()
+        # The path's article link needs its section and the section's article.
+        return (
+            Park.objects.visible_to(self.request.user)
+            .for_export()
+            .select_related("path__article_section__article")
+        )
 
     def get_context_data(self, **kwargs):
         park = self.object

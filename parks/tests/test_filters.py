@@ -103,7 +103,8 @@ class InvalidParameterTests(TestCase):
         for query in [
             "?province[]=jilin", "?province=jilin&province=x", "?path=none&path=", "?level=%00", "?zone_type=etdz'--",
             "?q=<script>alert(1)</script>", "?q=%25%25%25", "?industry=../../etc", "?ordering=-", "?ordering=name,area",
-            "?page=1&page=2", "?q=" + "吉" * 300,
+            "?page=1&page=2", "?q=" + "吉" * 300, "?q=%00", "?province=%00", "?industry=%00x", "?path=%00",
+            "?ordering=%00", "?page=%00",
         ]:
             with self.subTest(query=query):
                 response = list_page(self.client, query)

@@ -168,6 +168,11 @@ class ParkDetailTests(TestCase):
         self.assertContains(response, 'href="/parks/benxi-htz/"', count=2)  # same province and same path
         self.assertContains(response, 'href="/parks/changchun-htz/"', count=1)  # same province only
 
+    def test_query_count_is_fixed(self):
+        # Park with province and path (and its article section), industries, sources, two neighbour lists.
+        with self.assertNumQueries(5):
+            self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
+
     def test_unknown_and_unpublished_parks_are_404_except_for_staff(self):
         self.assertEqual(self.client.get(reverse("parks:detail", args=["atlantis"])).status_code, 404)
         Park.objects.filter(pk=self.park.pk).update(is_published=False)
