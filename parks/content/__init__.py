@@ -151,7 +151,7 @@ def load_official_counts(report, force):
             "count": int(row["count"]),
             "label": row["label"],
             "source": ARTICLE_CITATION + ", section 3",
-            "notes": "",
+            "notes": row["notes"],
         }
         sync_record(
             OfficialCount,
