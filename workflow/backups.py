@@ -138,7 +138,7 @@ def restore_backup(source, force=False):
                     f"{count} {model._meta.verbose_name_plural}"
                     for model in content_models()
                     if not is_historical(model) and (count := existing.get(model._meta.label))
-                )
+                ) or "history of deleted records"
                 raise CommandError(
                     f"This database already has content ({summary}). Restore into an empty, migrated "
                     "database, or add --force to replace everything."
