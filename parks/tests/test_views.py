@@ -204,6 +204,18 @@ class ProvinceAndPathPageTests(TestCase):
         self.assertEqual(card_slugs(response), ["jilin-etdz"])
         self.assertContains(response, 'href="/parks/provinces/jilin/"')
 
+    def test_query_counts_do_not_grow_with_parks(self):
+        # The province or path, its parks with province and path, the province and path indexes.
+        for url in (reverse("parks:province", args=["jilin"]), reverse("parks:path", args=["urbanization"])):
+            with self.subTest(url=url):
+                with self.assertNumQueries(4):
+                    self.client.get(url)
+                bulk_parks(30, make_province(), path=self.path)
+                with self.assertNumQueries(4):
+                    response = self.client.get(url)
+                self.assertContains(response, "Bulk park 0029")
+                Park.objects.filter(slug__startswith="bulk-").delete()
+
     def test_unknown_province_or_path_is_404(self):
         self.assertEqual(self.client.get(reverse("parks:province", args=["atlantis"])).status_code, 404)
         self.assertEqual(self.client.get(reverse("parks:path", args=["teleportation"])).status_code, 404)
