@@ -80,6 +80,15 @@ class ParkFilter(django_filters.FilterSet):
         return queryset.search(value.strip()) if value.strip() else queryset
 
     @property
+    def error_messages(self):
+        """(field label, message) for each parameter that was not understood."""
+        return [
+            (str(self.form.fields[name].label) if name in self.form.fields else name, message)
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
+
+    @property
     def active_values(self):
         """The valid, non-empty filter values, by filter name."""
         if not self.is_bound or not hasattr(self.form, "cleaned_data"):

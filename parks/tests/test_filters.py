@@ -86,13 +86,15 @@ class InvalidParameterTests(TestCase):
         response = list_page(self.client, "?province=atlantis")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Some filters were not understood")
-        self.assertContains(response, "Select a valid choice")
+        self.assertContains(response, "<li>Province: Select a valid choice.", html=False)
         self.assertEqual(card_slugs(response), [])
+        self.assertContains(response, "<strong>0</strong> parks found.")
 
     def test_unknown_ordering_is_reported(self):
         response = list_page(self.client, "?ordering=password")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Some filters were not understood")
+        self.assertContains(response, "<li>Order by: Select a valid choice.")
 
     def test_overlong_search_is_reported(self):
         response = list_page(self.client, "?q=" + "x" * 5000)
