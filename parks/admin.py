@@ -2,10 +2,11 @@ from django.contrib import admin, messages
 from django.utils.translation import ngettext
 
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
+from workflow.admin_mixins import ParkWorkflowAdminMixin, WorkflowAdminMixin
 
 
 @admin.register(Park)
-class ParkAdmin(admin.ModelAdmin):
+class ParkAdmin(ParkWorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name_en", "name_zh", "province", "path", "zone_type", "level", "is_published")
     list_filter = ("province", "path", "zone_type", "level", "is_published", "confidence")
     list_select_related = ("province", "path")
@@ -24,16 +25,27 @@ class ParkAdmin(admin.ModelAdmin):
         ("Publishing", {"fields": ("is_published", "created_at", "updated_at")}),
     )
 
-    @admin.action(description="Publish the selected parks", permissions=["change"])
+    # Publishing is reserved to editors (parks.publish_park), as in the change form.
+    @admin.action(description="Publish the selected parks", permissions=["publish"])
     def publish(self, request, queryset):
         self._set_published(request, queryset, True)
 
-    @admin.action(description="Unpublish the selected parks", permissions=["change"])
+    @admin.action(description="Unpublish the selected parks", permissions=["publish"])
     def unpublish(self, request, queryset):
         self._set_published(request, queryset, False)
 
+    def has_publish_permission(self, request):
+        return self.can_publish(request)
+
     def _set_published(self, request, queryset, published):
-        updated = queryset.update(is_published=published)
+        # One save per park (not update()) so each change lands in the park's history,
+        # and the version bump makes any open edit form of that park stale.
+        updated = 0
+        for park in queryset.exclude(is_published=published):
+            park.is_published = published
+            park.version += 1
+            park.save(update_fields=["is_published", "version", "updated_at"])
+            updated += 1
         state = "published" if published else "unpublished"
         self.message_user(
             request,
@@ -43,14 +55,14 @@ class ParkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name_en", "name_zh", "capital", "slug")
     search_fields = ("name_en", "name_zh")
     prepopulated_fields = {"slug": ("name_en",)}
 
 
 @admin.register(DevelopmentPath)
-class DevelopmentPathAdmin(admin.ModelAdmin):
+class DevelopmentPathAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "name_zh", "order", "article_section")
     list_select_related = ("article_section",)
     prepopulated_fields = {"slug": ("name",)}
@@ -58,19 +70,19 @@ class DevelopmentPathAdmin(admin.ModelAdmin):
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("citation", "url")
     search_fields = ("citation",)
 
 
 @admin.register(OfficialCount)
-class OfficialCountAdmin(admin.ModelAdmin):
+class OfficialCountAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("label", "zone_type", "level", "count")
     list_filter = ("level", "zone_type")
