@@ -25,7 +25,6 @@ class ParkAdmin(ParkWorkflowAdminMixin, admin.ModelAdmin):
         ("Publishing", {"fields": ("is_published", "created_at", "updated_at")}),
     )
 
-    # Publishing is reserved to editors (parks.publish_park), as in the change form.
     @admin.action(description="Publish the selected parks", permissions=["publish"])
     def publish(self, request, queryset):
         self._set_published(request, queryset, True)
@@ -38,13 +37,12 @@ class ParkAdmin(ParkWorkflowAdminMixin, admin.ModelAdmin):
         return self.can_publish(request)
 
     def _set_published(self, request, queryset, published):
-        # One save per park (not update()) so each change lands in the park's history,
-        # and the version bump makes any open edit form of that park stale.
+        # Save one by one so each change is versioned and recorded in the history.
         updated = 0
         for park in queryset.exclude(is_published=published):
             park.is_published = published
-            park.version += 1
-            park.save(update_fields=["is_published", "version", "updated_at"])
+            park.version += 1  # open change forms of this park become stale
+            park.save()
             updated += 1
         state = "published" if published else "unpublished"
         self.message_user(

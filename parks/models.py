@@ -232,12 +232,12 @@ class Park(models.Model):
         return reverse("parks:detail", args=[self.slug])
 
     @property
-    def has_coordinates(self):
-        return self.latitude is not None and self.longitude is not None
-
-    @property
     def photo_srcset(self):
         return srcset(self.photo)
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
 
     @property
     def description_html(self):
