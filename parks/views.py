@@ -125,7 +125,8 @@ def filtered_parks_or_error(request):
     """The parks the request's filters select, or a 400 response explaining what was not understood."""
     filterset = ParkFilter(request.GET, queryset=Park.objects.published().for_export())
     if not filterset.is_valid():
-        return filterset, HttpResponse(exports.error_text(filterset), status=400, content_type="text/plain; charset=utf-8")
+        message = exports.error_text(filterset)
+        return filterset, HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     return filterset, None
 
 

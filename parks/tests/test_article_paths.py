@@ -68,7 +68,11 @@ class ArticlePathTests(TestCase):
         expected = {slug for _, slug in named if slug in in_jilin}
         self.assertEqual(
             {name for name, slug in named if slug in expected},
-            {"Jilin Economic and Technological Industrial Park", "Yanji High-tech Industrial Park", "Jilin High-tech Industrial Park"},
+            {
+                "Jilin Economic and Technological Industrial Park",
+                "Yanji High-tech Industrial Park",
+                "Jilin High-tech Industrial Park",
+            },
         )
         self.assertEqual(self.shown_parks("?province=jilin&path=urbanization"), expected)
 

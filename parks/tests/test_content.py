@@ -25,7 +25,11 @@ class CatalogueLoaderTests(TestCase):
         self.assertEqual(Park.objects.exclude(path=None).count(), 21)
         self.assertEqual(
             list(DevelopmentPath.objects.values_list("slug", "name")),
-            [("urbanization", "Urbanization"), ("re-urbanization", "Re-urbanization"), ("co-city", "Co-city development")],
+            [
+                ("urbanization", "Urbanization"),
+                ("re-urbanization", "Re-urbanization"),
+                ("co-city", "Co-city development"),
+            ],
         )
 
     def test_paths_link_to_the_article_subsections(self):
@@ -36,9 +40,8 @@ class CatalogueLoaderTests(TestCase):
     def test_every_park_on_a_path_has_the_articles_wording(self):
         self.assertFalse(Park.objects.exclude(path=None).filter(article_name="").exists())
         self.assertFalse(Park.objects.filter(path=None).exclude(article_name="").exists())
-        self.assertEqual(
-            Park.objects.get(slug="tonghua-medical-htz").article_name, "Tonghua Pharmaceutical High-tech Industrial Park"
-        )
+        tonghua = Park.objects.get(slug="tonghua-medical-htz")
+        self.assertEqual(tonghua.article_name, "Tonghua Pharmaceutical High-tech Industrial Park")
 
     def test_row_facts_are_copied_and_empty_cells_stay_empty(self):
         jilin = Park.objects.get(slug="jilin-etdz")

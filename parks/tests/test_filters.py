@@ -104,7 +104,8 @@ class InvalidParameterTests(TestCase):
     def test_hostile_parameters_never_give_a_server_error(self):
         for query in [
             "?province[]=jilin", "?province=jilin&province=x", "?path=none&path=", "?level=%00", "?zone_type=etdz'--",
-            "?q=<script>alert(1)</script>", "?q=%25%25%25", "?industry=../../etc", "?ordering=-", "?ordering=name,area",
+            "?q=<script>alert(1)</script>", "?q=%25%25%25", "?industry=../../etc", "?ordering=-",
+            "?ordering=name,area",
             "?page=1&page=2", "?q=" + "吉" * 300, "?q=%00", "?province=%00", "?industry=%00x", "?path=%00",
             "?ordering=%00", "?page=%00",
         ]:
