@@ -4,8 +4,10 @@ from io import StringIO
 from django.core.management import call_command
 from django.test import TestCase
 
-from parks.content import split_list
+from articles.content import load_article
+from parks.content import load_catalogue, split_list
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
+from rustbelt.loading import LoadReport
 
 
 def load_content(*args):
@@ -119,3 +121,14 @@ class CatalogueLoaderTests(TestCase):
         Park.objects.filter(slug="hegang-zone").update(is_published=False)
         load_content()
         self.assertIs(Park.objects.get(slug="hegang-zone").is_published, False)
+
+
+class CatalogueWithoutArticleTests(TestCase):
+    def test_paths_load_without_the_article_and_link_once_it_exists(self):
+        load_catalogue(LoadReport())
+        self.assertEqual(DevelopmentPath.objects.filter(article_section__isnull=True).count(), 3)
+        self.assertEqual(Park.objects.count(), 45)
+        # The article arrives later: the next run links the (unedited) paths to its subsections.
+        load_article(LoadReport())
+        load_catalogue(LoadReport())
+        self.assertEqual(DevelopmentPath.objects.filter(article_section__isnull=True).count(), 0)
