@@ -45,7 +45,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every admin save (no lost edits).")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
+    )
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords()
@@ -114,7 +116,9 @@ class Section(models.Model):
     body = models.TextField(blank=True, help_text="Markdown. HTML is sanitized before it reaches the page.")
     updated_at = models.DateTimeField(auto_now=True)
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every admin save (no lost edits).")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
+    )
 
     objects = SectionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -162,7 +166,9 @@ class Figure(models.Model):
     alt_text = models.CharField(max_length=300, help_text="What the image shows, for readers who cannot see it.")
     caption = models.TextField(blank=True)
     credit = models.CharField(max_length=255, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every admin save (no lost edits).")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
+    )
 
     history = HistoricalRecords()
 
