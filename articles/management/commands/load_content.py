@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles.content import load_article
+from articles.content.series import load_series
 from parks.content import load_catalogue
+from parks.content.coverage import load_coverage_notes
 from rustbelt.loading import LoadReport
 
 
@@ -23,6 +25,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             load_article(report, force=force)
             load_catalogue(report, force=force)
+            load_series(report, force=force)
+            load_coverage_notes(report, force=force)
         if verbosity >= 2:
             for kind in ("created", "updated", "kept"):
                 for label in getattr(report, kind):

@@ -1,0 +1,73 @@
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from parks.models import OfficialCount
+from parks.tests.story_factories import make_official_count, make_park
+
+
+class CoveragePageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_official_count("etdz", "national", 8, source="The article, section 3", notes="Far below the real totals.")
+        make_official_count("htz", "national", 7, label="national-level high-tech industrial parks")
+        make_park("Jilin ETDZ")
+        make_park("Panjin ETDZ")
+        make_park("Hidden ETDZ", is_published=False)
+        make_park("Hegang zone", zone_type="other", level="")
+        cls.url = reverse("parks:coverage")
+
+    def row(self, response, row_id):
+        html = response.content.decode()
+        return html.split(f'<tr id="{row_id}">', 1)[1].split("</tr>", 1)[0]
+
+    def test_shows_each_official_count_beside_the_catalogue_count(self):
+        response = self.client.get(self.url)
+        etdz = self.row(response, "national-etdz")
+        self.assertIn('<span class="official-count">8</span>', etdz)
+        self.assertIn('<span class="catalogue-count">2</span>', etdz)
+        self.assertIn("<td>-6</td>", etdz)
+        htz = self.row(response, "national-htz")
+        self.assertIn('<span class="official-count">7</span>', htz)
+        self.assertIn('<span class="catalogue-count">0</span>', htz)
+        self.assertContains(response, "Far below the real totals.")
+        self.assertContains(response, "The article, section 3")
+
+    def test_lists_catalogued_parks_and_types_without_an_official_count(self):
+        response = self.client.get(self.url)
+        self.assertContains(response, '<a href="/parks/jilin-etdz/">Jilin ETDZ</a>', html=True)
+        self.assertNotContains(response, "Hidden ETDZ")
+        other = self.row(response, "unknown-other")
+        self.assertIn("no official count", other)
+        self.assertIn('<span class="catalogue-count">1</span>', other)
+
+    def test_updates_when_a_park_is_added(self):
+        make_park("Daqing ETDZ", zone_type="etdz", level="national")
+        etdz = self.row(self.client.get(self.url), "national-etdz")
+        self.assertIn('<span class="catalogue-count">3</span>', etdz)
+        self.assertIn("<td>-5</td>", etdz)
+
+    def test_updates_when_a_researcher_edits_a_count(self):
+        OfficialCount.objects.filter(zone_type="etdz").update(count=2)
+        self.assertIn("<td>0</td>", self.row(self.client.get(self.url), "national-etdz"))
+
+    def test_query_count_does_not_grow_with_parks(self):
+        with self.assertNumQueries(2):
+            self.client.get(self.url)
+        for n in range(5):
+            make_park(f"Extra {n}", zone_type="htz")
+        with self.assertNumQueries(2):
+            self.client.get(self.url)
+
+
+class CoverageNotesLoaderTests(TestCase):
+    def test_fills_empty_notes_and_keeps_researchers_notes(self):
+        make_official_count("htz", "national", 7)
+        make_official_count("becz", "national", 4, notes="Checked by a researcher.")
+        call_command("load_content", stdout=StringIO())
+        self.assertIn("Mudanjiang", OfficialCount.objects.get(zone_type="htz").notes)
+        self.assertEqual(OfficialCount.objects.get(zone_type="becz").notes, "Checked by a researcher.")
+        call_command("load_content", "--force", stdout=StringIO())
+        self.assertIn("Hegang", OfficialCount.objects.get(zone_type="becz").notes)
