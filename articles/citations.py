@@ -13,7 +13,6 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
-ARTICLE_AUTHOR = ("Jia", "Xiaobing")  # family name first, as in Chinese
 BIBTEX_SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -246,7 +245,8 @@ def cite_article(article, request, section=None):
     published = timezone.localdate(article.published_at) if article.published_at else None
     modified = max(article.updated_at, section.updated_at) if section else article.updated_at
     short_title = "-".join(article.slug.split("-")[:4])
-    base_key = f"{ARTICLE_AUTHOR[0].lower()}{(published or timezone.localdate()).year}-{short_title}"
+    family = split_author(article.author)[0].lower() if article.author else "anon"
+    base_key = f"{family}{(published or timezone.localdate()).year}-{short_title}"
     common = {
         "issued": published,
         "modified": timezone.localdate(modified),
