@@ -6,9 +6,11 @@ a Content-Security-Policy without 'unsafe-inline'.
 """
 
 import math
+import textwrap
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.safestring import mark_safe
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -87,13 +89,25 @@ class Chart:
         """Markup for an HTML page: scales to the column width."""
         return ET.tostring(self.build(standalone=False), encoding="unicode")
 
-    def standalone(self):
-        """A complete .svg file."""
-        body = ET.tostring(self.build(standalone=True), encoding="unicode")
+    def standalone(self, page_url=""):
+        """A complete .svg file; it carries its source and licence, as every export does."""
+        body = ET.tostring(self.build(standalone=True, page_url=page_url), encoding="unicode")
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
-    def build(self, standalone):
+    def credits(self, page_url):
+        lines = textwrap.wrap(f"Source: {self.series.source}.", width=110)
+        lines.append(f"{settings.SITE_NAME} {page_url} · Licence: {settings.CONTENT_LICENSE} {settings.CONTENT_LICENSE_URL}")
+        return lines
+
+    def build(self, standalone, page_url=""):
         drawing, height = self.draw()
+        credits = self.credits(page_url) if standalone else []
+        if credits:
+            footer = ET.SubElement(drawing, "g", {"font-size": "10", "fill": MUTED})
+            for line in credits:
+                height += 14
+                self.text(footer, 4, height - 4, line)
+            height += 6
         root = ET.Element(
             "svg",
             {

@@ -38,7 +38,8 @@ def series_csv(request, slug, series_slug):
 
 def series_svg(request, slug, series_slug):
     series = visible_series(request, slug, series_slug)
-    response = HttpResponse(Chart(series).standalone(), content_type="image/svg+xml; charset=utf-8")
+    page_url = request.build_absolute_uri(series.get_absolute_url())
+    response = HttpResponse(Chart(series).standalone(page_url), content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{series.slug}.svg"'
     return response
 

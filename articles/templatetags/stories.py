@@ -39,6 +39,7 @@ def download_links(url_name, slug, section=None):
 def section_stories(context, article, section):
     """Charts of the numbers this section states, the matrix after section 4, and 'cite this section'."""
     return {
+        "article": article,
         "section": section,
         "charts": charts_by_section(article)[section.pk],
         "matrix": province_path_matrix() if section.slug == MATRIX_SECTION else None,

@@ -257,3 +257,14 @@ class SectionStoriesTagTests(TestCase):
         article = type(self.article).objects.get(pk=self.article.pk)
         with self.assertNumQueries(4):
             self.render(article)
+
+
+class StandaloneCreditsTests(TestCase):
+    def test_svg_file_names_source_and_licence(self):
+        article = make_article()
+        series = make_series(article, make_section(article, "s"))
+        response = self.client.get(reverse("articles:series-svg", args=[article.slug, series.slug]))
+        texts = " ".join(t.text for t in parse(response.content.decode()).iter(f"{SVG}text"))
+        self.assertIn("Source: Jia Xiaobing, ep. 89.", texts)
+        self.assertIn(f"http://testserver/articles/{article.slug}/figures/#chart-debt", texts)
+        self.assertIn("Licence: CC BY 4.0", texts)
