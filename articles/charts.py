@@ -65,6 +65,10 @@ class Chart:
 
     # Text ------------------------------------------------------------------
 
+    def value_label(self, point):
+        # "58%" reads better than "58" beside a bar; other units are on the axis.
+        return point.display_value + ("%" if self.series.unit.startswith("%") else "")
+
     def value_text(self, point):
         return f"{point.display_value} {self.series.unit}".strip()
 
@@ -221,7 +225,7 @@ class Chart:
                         "fill": BAR,
                     },
                 )
-            self.text(g, end + 6, middle + 4, point.display_value, **{"font-weight": "bold"})
+            self.text(g, end + 6, middle + 4, self.value_label(point), **{"font-weight": "bold"})
         return g, bottom_of_rows + 52
 
     # Line over years: x is proportional to the year ------------------------
@@ -254,6 +258,6 @@ class Chart:
         ET.SubElement(g, "polyline", {"points": coordinates, "fill": "none", "stroke": BAR, "stroke-width": "3"})
         for year, point in zip(years, self.points):
             ET.SubElement(g, "circle", {"cx": f"{x(year):.1f}", "cy": f"{y(point.value):.1f}", "r": "5", "fill": BAR})
-            self.text(g, x(year), y(point.value) - 10, point.display_value, **{"text-anchor": "middle", "font-weight": "bold"})
+            self.text(g, x(year), y(point.value) - 10, self.value_label(point), **{"text-anchor": "middle", "font-weight": "bold"})
             self.text(g, x(year), bottom + 18, point.label, **{"text-anchor": "middle", "fill": MUTED})
         return g, bottom + 52
