@@ -1,4 +1,98 @@
 from django.contrib import admin
+from django.utils.html import format_html
 
-# Register your models here.
-from articles import admin_series  # noqa: F401  (data series and points: issue 7)
+from articles.models import Article, Figure, Section
+
+
+def _article_from_request(request):
+    """The article whose change page is open, or None on the add page."""
+    object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+    return Article.objects.filter(pk=object_id).first() if object_id else None
+
+
+class SectionsOfThisArticleMixin:
+    """Offer only this article's sections in parent/section selects, fetched once per page."""
+
+    section_fields = ()
+    top_level_only = False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.section_fields:
+            article = _article_from_request(request)
+            sections = Section.objects.filter(article=article).in_reading_order() if article else Section.objects.none()
+            kwargs["queryset"] = sections.top_level() if self.top_level_only else sections
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in self.section_fields and formfield is not None:
+            # Fixed choices are copied to every inline row; a queryset would be queried once per row.
+            formfield.choices = list(formfield.choices)
+        return formfield
+
+
+class SectionInline(SectionsOfThisArticleMixin, admin.StackedInline):
+    model = Section
+    fields = ("parent", "order", "title", "slug", "body")
+    prepopulated_fields = {"slug": ("title",)}
+    section_fields = ("parent",)
+    top_level_only = True  # the article page shows sections and subsections, no deeper
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_reading_order()
+
+
+class FigureInline(SectionsOfThisArticleMixin, admin.StackedInline):
+    model = Figure
+    fields = ("section", "order", "image", "alt_text", "caption", "credit")
+    section_fields = ("section",)
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "author", "series", "episode", "status", "published_at", "view_link")
+    list_filter = ("status", "series", "author")
+    search_fields = ("title", "summary", "author", "series", "publication")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "status", "published_at", "summary")}),
+        ("Attribution", {"fields": ("author", "series", "episode", "publication")}),
+        ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+    inlines = [SectionInline, FigureInline]
+
+    @admin.display(description="On the site")
+    def view_link(self, article):
+        # Staff can open drafts too: the public page shows them with a "Draft preview" banner.
+        label = "View" if article.is_published else "Preview draft"
+        return format_html('<a href="{}">{}</a>', article.get_absolute_url(), label)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("article", "parent", "order", "title", "slug")
+    list_display_links = ("title",)
+    list_editable = ("order",)
+    list_filter = ("article",)
+    list_select_related = ("article", "parent")
+    search_fields = ("title", "slug", "body")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("parent",)
+    fields = ("article", "parent", "order", "title", "slug", "body")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("article").in_reading_order()
+
+
+@admin.register(Figure)
+class FigureAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "article", "section", "order")
+    list_select_related = ("article", "section")
+    list_filter = ("article",)
+    search_fields = ("caption", "alt_text", "credit")
+    autocomplete_fields = ("section",)
+
+
+# Data series and their points (issue 7) live in their own module.
+from articles import admin_series  # noqa: E402, F401

@@ -1,7 +1,10 @@
 import uuid
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,10 +65,34 @@ class Article(models.Model):
     def is_published(self):
         return self.status == Status.PUBLISHED
 
+    def section_tree(self):
+        """Top-level sections in order, each with `.children` (its subsections), from one query."""
+        sections = list(self.sections.for_page())
+        children = defaultdict(list)
+        for section in sections:
+            children[section.parent_id].append(section)
+        for section in sections:
+            section.children = children[section.pk]
+        return children[None]
+
+    def loose_figures(self):
+        # Figures not placed in a section are shown after the text.
+        return self.figures.filter(section__isnull=True)
+
 
 class SectionQuerySet(models.QuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
+
+    def in_reading_order(self):
+        # Each top-level section followed by its subsections, as the page shows them.
+        return self.order_by(
+            Coalesce("parent__order", "order"), Coalesce("parent_id", "id"), F("parent").asc(nulls_first=True), "order"
+        )
+
+    def for_page(self):
+        # The whole article in one query (the tree is built in Python) plus one for all figures.
+        return self.order_by("order", "pk").prefetch_related("figures")
 
 
 class Section(models.Model):
@@ -97,6 +124,17 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.slug}"
+
+    def clean(self):
+        # The page shows sections and their subsections: two levels, within one article.
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk or self.parent.article_id != self.article_id:
+            raise ValidationError({"parent": "Choose a section of the same article."})
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": "Choose a top-level section: subsections cannot have subsections."})
+        if self.pk and self.subsections.exists():
+            raise ValidationError({"parent": "This section has subsections, so it must stay top-level."})
 
     @property
     def body_html(self):

@@ -4,5 +4,11 @@ from articles.models import Article
 
 
 def article_detail(request, slug):
+    # Staff see drafts (with a banner); everyone else gets a 404 for anything unpublished.
     article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
-    return render(request, "articles/article_detail.html", {"article": article})
+    context = {
+        "article": article,
+        "sections": article.section_tree(),
+        "loose_figures": article.loose_figures(),
+    }
+    return render(request, "articles/article_detail.html", context)

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rustbelt.context_processors.site",
+                "articles.context_processors.featured_article",
             ],
         },
     },

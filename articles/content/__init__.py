@@ -1,6 +1,79 @@
-"""The article as shipped with the project, and its loader."""
+"""The article as shipped with the project, and its loader.
+
+`article.toml` holds the article's fields and lists its top-level sections; each section's text is a
+Markdown file beside it, where "## Title {#slug}" lines start subsections (see article.toml).
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from articles.models import Article, Section
+from rustbelt.loading import sync_record
+
+CONTENT_DIR = Path(__file__).resolve().parent
+MANIFEST = CONTENT_DIR / "article.toml"
+ARTICLE_FIELDS = ("title", "author", "series", "episode", "publication", "summary", "status")
+
+# "## Title {#slug}" (the {#slug} part is optional); re.split keeps the two groups.
+SUBSECTION_HEADING = re.compile(r"^## +(.+?)(?: +\{#([a-z0-9-]+)\})? *$", re.MULTILINE)
 
 
-def load_article(report, force=False):
+@dataclass
+class ShippedSection:
+    slug: str
+    title: str
+    body: str
+    subsections: list = field(default_factory=list)
+
+
+def parse_section_file(slug, title, text):
+    """Split one section's Markdown into its own body and its "## " subsections."""
+    intro, *rest = SUBSECTION_HEADING.split(text)
+    section = ShippedSection(slug=slug, title=title, body=intro.strip())
+    for start in range(0, len(rest), 3):
+        sub_title, sub_slug, sub_body = rest[start : start + 3]
+        section.subsections.append(
+            ShippedSection(slug=sub_slug or slugify(sub_title), title=sub_title.strip(), body=sub_body.strip())
+        )
+    return section
+
+
+def read_manifest(path=MANIFEST):
+    """The article's fields and its parsed sections, as shipped."""
+    with open(path, "rb") as manifest_file:
+        manifest = tomllib.load(manifest_file)
+    fields = {name: manifest[name] for name in ARTICLE_FIELDS}
+    sections = [
+        parse_section_file(entry["slug"], entry["title"], (path.parent / entry["file"]).read_text(encoding="utf-8"))
+        for entry in manifest["sections"]
+    ]
+    return manifest["slug"], fields, sections
+
+
+def load_article(report, force=False, manifest=MANIFEST):
     """Create or update the article and its sections from the Markdown in this folder."""
-    # Filled in by the article work (issue 3).
+    slug, fields, sections = read_manifest(manifest)
+    article = sync_record(Article, {"slug": slug}, fields, report=report, force=force)
+    # Orders step by 10 so a researcher can slot a section in between in the admin.
+    for position, section in enumerate(sections, start=1):
+        parent = _sync_section(article, section, None, position * 10, report, force)
+        for sub_position, subsection in enumerate(section.subsections, start=1):
+            _sync_section(article, subsection, parent, sub_position * 10, report, force)
+    return article
+
+
+def _sync_section(article, section, parent, order, report, force):
+    # parent_id rather than parent: the fingerprint then records which section, not its (editable) title.
+    values = {
+        "parent_id": parent.pk if parent else None,
+        "order": order,
+        "title": section.title,
+        "body": section.body,
+    }
+    # article_id, not article: the fingerprint must not change when someone retitles the article.
+    lookup = {"slug": section.slug, "article_id": article.pk}
+    return sync_record(Section, lookup, values, report=report, force=force)

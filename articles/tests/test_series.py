@@ -48,6 +48,56 @@ def states(sentence, form):
     return re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", sentence) is not None
 
 
+class ShippedSeriesMatchTheArticleTests(TestCase):
+    """Every shipped number equals the number in the article's own text, as loaded by load_content."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_content", stdout=StringIO())
+        cls.series = list(DataSeries.objects.for_charts().select_related("section__parent"))
+
+    def test_every_listed_series_is_loaded(self):
+        self.assertEqual(sorted(s.slug for s in self.series), sorted(EXPECTED_SECTIONS))
+        self.assertEqual(DataPoint.objects.count(), 26)
+
+    def test_source_sentence_is_in_the_body_of_the_linked_section(self):
+        for series in self.series:
+            with self.subTest(series.slug):
+                self.assertIsNotNone(series.section)
+                self.assertIn(normalize_text(series.source_sentence), normalize_text(series.section.body))
+                top = series.section.parent or series.section
+                self.assertEqual(top.slug, EXPECTED_SECTIONS[series.slug])
+
+    def test_every_value_is_written_in_its_source_sentence(self):
+        for series in self.series:
+            sentence = normalize_text(series.source_sentence)
+            for point in series.points.all():
+                for value in filter(None, (point.value, point.value_high)):
+                    with self.subTest(series=series.slug, point=point.label, value=value):
+                        forms = textual_forms(value, series.unit)
+                        self.assertTrue(any(states(sentence, form) for form in forms), f"none of {forms}")
+                # Quoted notes are the article's words too.
+                for quote in re.findall(r"“([^”]+)”", point.note):
+                    self.assertIn(normalize_text(quote), sentence)
+                if re.fullmatch(r"\d{4}", point.label):
+                    self.assertTrue(states(sentence, point.label), point.label)
+
+    def test_values_as_stated(self):
+        values = {
+            (p.series.slug, p.label): (p.value, p.value_high)
+            for p in DataPoint.objects.select_related("series")
+        }
+        D = Decimal
+        self.assertEqual(values["detroit-population", "1950"], (D("1800000"), None))
+        self.assertEqual(values["detroit-population", "Today"], (D("700000"), None))
+        self.assertEqual(values["detroit-population-fall", "1950–2008"], (D("58"), None))
+        self.assertEqual(values["liaoning-gdp-rank", "2017"], (D("12"), None))
+        self.assertEqual(values["liaoning-debt-to-equity", "National average, 2016"], (D("1.61"), None))
+        self.assertEqual(values["liaoning-industrial-investment", "2010"], (D("7302.59"), None))
+        self.assertEqual(values["northeast-share-of-china", "Total output value"], (D("12"), D("14")))
+        self.assertEqual(values["northeast-zone-counts", "Provincial economic industrial parks"], (D("114"), None))
+
+
 class TextualFormTests(TestCase):
     def test_forms(self):
         self.assertIn("1.8 million", textual_forms("1800000", "people"))

@@ -27,8 +27,11 @@ class Command(BaseCommand):
             load_catalogue(report, force=force)
             load_series(report, force=force)
             load_coverage_notes(report, force=force)
-        if verbosity >= 2:
-            for kind in ("created", "updated", "kept"):
-                for label in getattr(report, kind):
-                    self.stdout.write(f"  {kind}: {label}")
+        # Skipped records are always listed: a researcher may want to compare them or use --force.
+        listed = {"created": "created", "updated": "updated", "unchanged": "unchanged"} if verbosity >= 2 else {}
+        if verbosity >= 1:
+            listed["kept"] = "skipped (edited in the admin)"
+        for kind, wording in listed.items():
+            for label in getattr(report, kind):
+                self.stdout.write(f"  {wording}: {label}")
         self.stdout.write(self.style.SUCCESS(f"Content loaded: {report.summary()}."))
