@@ -65,10 +65,13 @@ def citation_for(context, obj):
 
 
 @register.inclusion_tag("includes/_cite.html", takes_context=True)
-def cite_block(context, obj):
-    """The readable references and downloads for an article or a park page."""
+def cite_block(context, obj, collapsed=False):
+    """The readable references and downloads for an article or a park page.
+
+    collapsed=True folds them into a <details> without a heading, for pages whose outline is the article's.
+    """
     citation, downloads = citation_for(context, obj)
-    return {"citation": citation, "downloads": downloads, "heading": True}
+    return {"citation": citation, "downloads": downloads, "collapsed": collapsed}
 
 
 @register.inclusion_tag("includes/_citation_meta.html", takes_context=True)
