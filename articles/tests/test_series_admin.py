@@ -51,3 +51,27 @@ class DataSeriesAdminTests(TestCase):
         point = DataPoint(series=self.series, label="Range", value=Decimal("9"), value_high=Decimal("7"))
         with self.assertRaises(ValidationError):
             point.full_clean()
+
+
+class ResearcherPermissionTests(TestCase):
+    def test_researchers_edit_series_and_points_editors_also_delete(self):
+        from django.contrib.auth.models import Group
+
+        researchers = set(Group.objects.get(name="Researchers").permissions.values_list("codename", flat=True))
+        editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+        for model in ("dataseries", "datapoint"):
+            self.assertTrue({f"add_{model}", f"change_{model}", f"view_{model}"} <= researchers)
+            self.assertNotIn(f"delete_{model}", researchers)
+            self.assertIn(f"delete_{model}", editors)
+
+    def test_a_researcher_opens_a_series_in_the_admin(self):
+        from django.contrib.auth.models import Group
+
+        user = get_user_model().objects.create_user("rita", is_staff=True)
+        user.groups.add(Group.objects.get(name="Researchers"))
+        article = make_article()
+        series = make_series(article)
+        self.client.force_login(user)
+        response = self.client.get(reverse("admin:articles_dataseries_change", args=[series.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'name="points-0-value"')
