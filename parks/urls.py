@@ -4,12 +4,14 @@ from parks import views, views_stories
 
 app_name = "parks"
 urlpatterns = [
-    path("", views.park_list, name="list"),
-    path("provinces/<slug:slug>/", views.province_detail, name="province"),
-    path("paths/<slug:slug>/", views.path_detail, name="path"),
+    path("", views.ParkListView.as_view(), name="list"),
+    path("export.csv", views.export_csv, name="export-csv"),
+    path("export.json", views.export_json, name="export-json"),
+    path("provinces/<slug:slug>/", views.ProvinceDetailView.as_view(), name="province"),
+    path("paths/<slug:slug>/", views.PathDetailView.as_view(), name="path"),
     path("matrix.csv", views_stories.matrix_csv, name="matrix-csv"),
     path("matrix.json", views_stories.matrix_json, name="matrix-json"),
     path("coverage/", views_stories.coverage, name="coverage"),
     path("<slug:slug>/cite.<slug:fmt>", views_stories.park_cite, name="cite"),
-    path("<slug:slug>/", views.park_detail, name="detail"),
+    path("<slug:slug>/", views.ParkDetailView.as_view(), name="detail"),
 ]

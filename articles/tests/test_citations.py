@@ -171,3 +171,17 @@ class CitationTagTests(TestCase):
     def test_unpublished_park_has_no_citation(self):
         make_park("Hidden zone", is_published=False)
         self.assertEqual(self.client.get("/parks/hidden-zone/cite.bib").status_code, 404)
+
+
+class ParkPageCitationTests(TestCase):
+    def test_park_page_offers_its_citation_and_meta_tags(self):
+        park = make_park("Jilin ETDZ", name_zh="吉林经济技术开发区")
+        response = self.client.get(park.get_absolute_url())
+        html = response.content.decode()
+        head = html.split("</head>", 1)[0]
+        self.assertIn('<meta name="citation_title" content="Jilin ETDZ (吉林经济技术开发区)">', head)
+        self.assertIn('<meta name="citation_public_url" content="http://testserver/parks/jilin-etdz/">', head)
+        self.assertIn('<meta property="og:type" content="website">', head)
+        self.assertContains(response, "<h2 id=\"cite-rustbeltparks-jilin-etdz\">Cite this park</h2>", html=True)
+        self.assertContains(response, 'href="/parks/jilin-etdz/cite.ris"')
+        self.assertNotContains(response, "style=")

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from parks.models import OfficialCount
+from parks.models import OfficialCount, Park
 from parks.tests.story_factories import make_official_count, make_park
 
 
@@ -62,12 +62,26 @@ class CoveragePageTests(TestCase):
             self.client.get(self.url)
 
 
-class CoverageNotesLoaderTests(TestCase):
-    def test_fills_empty_notes_and_keeps_researchers_notes(self):
-        make_official_count("htz", "national", 7)
-        make_official_count("becz", "national", 4, notes="Checked by a researcher.")
+class ShippedCoverageTests(TestCase):
+    """The coverage page over the shipped catalogue and the article's counts (load_content)."""
+
+    @classmethod
+    def setUpTestData(cls):
         call_command("load_content", stdout=StringIO())
-        self.assertIn("Mudanjiang", OfficialCount.objects.get(zone_type="htz").notes)
-        self.assertEqual(OfficialCount.objects.get(zone_type="becz").notes, "Checked by a researcher.")
-        call_command("load_content", "--force", stdout=StringIO())
-        self.assertIn("Hegang", OfficialCount.objects.get(zone_type="becz").notes)
+
+    def test_every_official_count_beside_the_catalogue_count(self):
+        html = self.client.get(reverse("parks:coverage")).content.decode()
+        self.assertEqual(OfficialCount.objects.count(), 7)
+        for official in OfficialCount.objects.all():
+            with self.subTest(f"{official.level} {official.zone_type}"):
+                row = html.split(f'<tr id="{official.level}-{official.zone_type}">', 1)[1].split("</tr>", 1)[0]
+                catalogued = Park.objects.published().filter(zone_type=official.zone_type, level=official.level).count()
+                self.assertIn(f'<span class="official-count">{official.count}</span>', row)
+                self.assertIn(f'<span class="catalogue-count">{catalogued}</span>', row)
+                difference = catalogued - official.count
+                self.assertIn(f"<td>{difference:+d}</td>" if difference else "<td>0</td>", row)
+
+    def test_known_discrepancies_from_the_fact_sheet_are_shown(self):
+        response = self.client.get(reverse("parks:coverage"))
+        for words in ("Mudanjiang", "Songyuan", "Hegang", "Suifenhe", "Hunchun BECZ", "Hohhot ETDZ", "2018"):
+            self.assertContains(response, words)

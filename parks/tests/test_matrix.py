@@ -6,7 +6,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from parks.matrix import NO_PATH, province_path_matrix
-from parks.models import Park
+from parks.models import DevelopmentPath, Park
 from parks.tests.story_factories import make_park, make_path, make_province
 
 
@@ -106,3 +106,54 @@ class MatrixDownloadTests(TestCase):
         self.assertEqual(data["rows"][0]["counts"], {"urbanization": 1, NO_PATH: 1})
         self.assertEqual(data["column_totals"], {"urbanization": 1, NO_PATH: 1})
         self.assertEqual(data["total"], 2)
+
+
+class MatrixAgainstTheListPageTests(TestCase):
+    """Following a cell's link shows exactly as many parks as the cell says."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        call_command("load_content", stdout=StringIO())
+
+    def listed(self, url):
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        count = response.context["paginator"].count
+        self.assertContains(response, f"<strong>{count}</strong> park")
+        return count
+
+    def assert_every_link_matches(self):
+        matrix = province_path_matrix()
+        self.assertGreater(matrix.total.count, 0)
+        for row in matrix.rows:
+            for column, matrix_cell in zip(matrix.columns, row.cells):
+                with self.subTest(province=row.slug, path=column.slug):
+                    self.assertEqual(self.listed(matrix_cell.url), matrix_cell.count)
+            self.assertEqual(self.listed(row.total.url), row.total.count)
+        for column, total in zip(matrix.columns, matrix.column_totals):
+            self.assertEqual(self.listed(total.url), total.count)
+        self.assertEqual(self.listed(matrix.total.url), matrix.total.count)
+        return matrix
+
+    def test_cells_equal_the_filtered_list(self):
+        matrix = self.assert_every_link_matches()
+        self.assertEqual([c.slug for c in matrix.columns], ["urbanization", "re-urbanization", "co-city", NO_PATH])
+
+    def test_after_a_park_changes_path(self):
+        park = Park.objects.published().filter(path__slug="urbanization").first()
+        before = cell(province_path_matrix(), park.province.slug, "co-city").count
+        park.path = DevelopmentPath.objects.get(slug="co-city")
+        park.save()
+        matrix = self.assert_every_link_matches()
+        self.assertEqual(cell(matrix, park.province.slug, "co-city").count, before + 1)
+
+    def test_catalogue_page_shows_the_matrix_with_links(self):
+        response = self.client.get(reverse("parks:list"))
+        self.assertContains(response, "Parks by province and development path")
+        self.assertContains(response, 'href="/parks/?province=jilin&amp;path=co-city"')
+        self.assertContains(response, 'href="/parks/?province=liaoning&amp;path=none"')
+        self.assertContains(response, reverse("parks:matrix-csv"))

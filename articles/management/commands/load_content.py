@@ -4,7 +4,6 @@ from django.db import transaction
 from articles.content import load_article
 from articles.content.series import load_series
 from parks.content import load_catalogue
-from parks.content.coverage import load_coverage_notes
 from rustbelt.loading import LoadReport
 
 
@@ -26,7 +25,6 @@ class Command(BaseCommand):
             load_article(report, force=force)
             load_catalogue(report, force=force)
             load_series(report, force=force)
-            load_coverage_notes(report, force=force)
         # Skipped records are always listed: a researcher may want to compare them or use --force.
         listed = {"created": "created", "updated": "updated", "unchanged": "unchanged"} if verbosity >= 2 else {}
         if verbosity >= 1:
