@@ -85,3 +85,27 @@ class ShippedCoverageTests(TestCase):
         response = self.client.get(reverse("parks:coverage"))
         for words in ("Mudanjiang", "Songyuan", "Hegang", "Suifenhe", "Hunchun BECZ", "Hohhot ETDZ", "2018"):
             self.assertContains(response, words)
+
+
+class OfficialCountAdminTests(TestCase):
+    def test_researcher_corrects_a_count_from_the_list_and_the_page_follows(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        official = make_official_count("htz", "national", 7)
+        user = get_user_model().objects.create_user("rita", is_staff=True)
+        user.groups.add(Group.objects.get(name="Researchers"))
+        self.client.force_login(user)
+        url = reverse("admin:parks_officialcount_changelist")
+        response = self.client.get(url)
+        self.assertContains(response, 'name="form-0-count"')
+        data = {
+            "form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1, "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000,
+            "form-0-id": official.pk, "form-0-count": 9, "_save": "Save",
+        }
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302)
+        official.refresh_from_db()
+        self.assertEqual(official.count, 9)
+        page = self.client.get(reverse("parks:coverage"))
+        self.assertContains(page, '<span class="official-count">9</span>', html=True)
