@@ -23,6 +23,7 @@ def list_url(**filters):
 class Cell:
     count: int
     url: str
+    label: str = ""  # what the number counts, for screen readers ("Jilin, Co-city development")
 
 
 @dataclass
@@ -98,17 +99,19 @@ def province_path_matrix(parks=None):
 
     rows = []
     for name, slug, name_zh in provinces:
-        cells = [Cell(counts.get((slug, c.slug), 0), list_url(province=slug, path=c.slug)) for c in columns]
-        rows.append(
-            Row(slug, name, name_zh, cells, Cell(sum(cell.count for cell in cells), list_url(province=slug)))
-        )
+        cells = [
+            Cell(counts.get((slug, c.slug), 0), list_url(province=slug, path=c.slug), f"{name}, {c.name}")
+            for c in columns
+        ]
+        total = Cell(sum(cell.count for cell in cells), list_url(province=slug), f"{name}, all paths")
+        rows.append(Row(slug, name, name_zh, cells, total))
     column_totals = [
-        Cell(sum(row.cells[index].count for row in rows), list_url(path=column.slug))
+        Cell(sum(row.cells[index].count for row in rows), list_url(path=column.slug), f"all provinces, {column.name}")
         for index, column in enumerate(columns)
     ]
     return ProvincePathMatrix(
         columns=columns,
         rows=rows,
         column_totals=column_totals,
-        total=Cell(sum(cell.count for cell in column_totals), list_url()),
+        total=Cell(sum(cell.count for cell in column_totals), list_url(), "all provinces, all paths"),
     )

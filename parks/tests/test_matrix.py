@@ -156,4 +156,6 @@ class MatrixAgainstTheListPageTests(TestCase):
         self.assertContains(response, "Parks by province and development path")
         self.assertContains(response, 'href="/parks/?province=jilin&amp;path=co-city"')
         self.assertContains(response, 'href="/parks/?province=liaoning&amp;path=none"')
+        # Screen readers hear what each number counts, not a bare "3".
+        self.assertContains(response, ': Jilin, Co-city development</span>')
         self.assertContains(response, reverse("parks:matrix-csv"))
