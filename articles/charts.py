@@ -24,12 +24,16 @@ ROW = 34  # height of one bar or dot row
 CHAR_WIDTH = 7.6  # rough width of one 13px character, to size the label column
 
 
+def plain_number(value):
+    """2.3000 -> '2.3'; 1800000.0000 -> '1800000' (never '1.8E+6', unlike Decimal.normalize)."""
+    text = format(Decimal(value), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def format_number(value):
     """1800000 -> '1,800,000'; 2.3000 -> '2.3'; 1950 -> '1950' (years are not grouped)."""
     value = Decimal(value)
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
+    text = plain_number(value)
     if abs(value) >= 10000:
         whole, _, fraction = text.partition(".")
         text = f"{int(whole):,}" + (f".{fraction}" if fraction else "")

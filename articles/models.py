@@ -189,9 +189,6 @@ class DataSeriesQuerySet(models.QuerySet):
         # Each chart draws its points and links its section: fetch both up front.
         return self.select_related("article", "section").prefetch_related("points")
 
-    def of_published(self):
-        return self.filter(article__status=Status.PUBLISHED)
-
 
 class DataSeries(models.Model):
     """A set of numbers the article states, drawn as one chart."""

@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from articles.charts import Chart
+from articles.charts import Chart, plain_number
 from articles.citations import cite_article, download
 from articles.models import Article, DataSeries
 from rustbelt.exports import csv_download, export_metadata
@@ -29,7 +29,7 @@ def series_csv(request, slug, series_slug):
     metadata = export_metadata(request, series.name, series.source_url, series.source)
     header = ["series", "label", "value", "value_high", "unit", "note", "source_sentence"]
     rows = [
-        [series.name, point.label, point.value.normalize(), point.value_high.normalize() if point.is_range else "",
+        [series.name, point.label, plain_number(point.value), plain_number(point.value_high) if point.is_range else "",
          series.unit, point.note, series.source_sentence]
         for point in series.points.all()
     ]

@@ -185,14 +185,16 @@ class ChartDownloadTests(TestCase):
     def setUpTestData(cls):
         cls.article = make_article()
         cls.section = make_section(cls.article, "paths-for-updating-the-rust-belt")
-        cls.series = make_series(cls.article, cls.section, points=(("2000", "1.56"), ("Range", "7", "9")))
+        cls.series = make_series(
+            cls.article, cls.section, points=(("2000", "1.56"), ("Range", "7", "9"), ("1950", "1800000"))
+        )
 
     def test_csv_has_every_point_with_source_and_licence(self):
         response = self.client.get(reverse("articles:series-csv", args=[self.article.slug, "debt"]))
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         self.assertIn('filename="debt.csv"', response["Content-Disposition"])
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-        self.assertEqual([(r["label"], r["value"], r["value_high"]) for r in rows], [("2000", "1.56", ""), ("Range", "7", "9")])
+        self.assertEqual([(r["label"], r["value"], r["value_high"]) for r in rows], [("2000", "1.56", ""), ("Range", "7", "9"), ("1950", "1800000", "")])
         for row in rows:
             self.assertEqual(row["unit"], "ratio")
             self.assertIn("Jia Xiaobing", row["source"])
