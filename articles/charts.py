@@ -104,7 +104,8 @@ class Chart:
 
     def credits(self, page_url):
         lines = textwrap.wrap(f"Source: {self.series.source}.", width=110)
-        lines.append(f"{settings.SITE_NAME} {page_url} · Licence: {settings.CONTENT_LICENSE} {settings.CONTENT_LICENSE_URL}")
+        licence = f"Licence: {settings.CONTENT_LICENSE} {settings.CONTENT_LICENSE_URL}"
+        lines.append(f"{settings.SITE_NAME} {page_url} · {licence}")
         return lines
 
     def build(self, standalone, page_url=""):
@@ -213,7 +214,8 @@ class Chart:
             middle = top + ROW * index + ROW / 2
             self.text(g, left - 8, middle + 4, point.label, **{"text-anchor": "end"})
             if dots:
-                ET.SubElement(g, "circle", {"cx": f"{x(point.value):.1f}", "cy": f"{middle:.1f}", "r": "6", "fill": BAR})
+                dot = {"cx": f"{x(point.value):.1f}", "cy": f"{middle:.1f}", "r": "6", "fill": BAR}
+                ET.SubElement(g, "circle", dot)
                 end = x(point.value) + 6
             else:
                 start = x(point.value if point.is_range else 0)
@@ -262,6 +264,9 @@ class Chart:
         ET.SubElement(g, "polyline", {"points": coordinates, "fill": "none", "stroke": BAR, "stroke-width": "3"})
         for year, point in zip(years, self.points):
             ET.SubElement(g, "circle", {"cx": f"{x(year):.1f}", "cy": f"{y(point.value):.1f}", "r": "5", "fill": BAR})
-            self.text(g, x(year), y(point.value) - 10, self.value_label(point), **{"text-anchor": "middle", "font-weight": "bold"})
+            self.text(
+                g, x(year), y(point.value) - 10, self.value_label(point),
+                **{"text-anchor": "middle", "font-weight": "bold"},
+            )
             self.text(g, x(year), bottom + 18, point.label, **{"text-anchor": "middle", "fill": MUTED})
         return g, bottom + 52

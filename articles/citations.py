@@ -167,7 +167,8 @@ class Citation:
             ("ER", ""),
         ]
         # RIS wants CRLF line ends and "XX  - " on every line.
-        return "\r\n".join(f"{tag}  - {ris_clean(value)}".rstrip() + (" " if tag == "ER" else "") for tag, value in tags) + "\r\n"
+        lines = [f"{tag}  - {ris_clean(value)}".rstrip() + (" " if tag == "ER" else "") for tag, value in tags]
+        return "\r\n".join(lines) + "\r\n"
 
     def csl(self):
         item = {

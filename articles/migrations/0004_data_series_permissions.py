@@ -2,7 +2,9 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 # Researchers correct the article's numbers like its text; Editors may also delete a series.
-RESEARCHER_CODENAMES = [f"{action}_{model}" for model in ("dataseries", "datapoint") for action in ("add", "change", "view")]
+RESEARCHER_CODENAMES = [
+    f"{action}_{model}" for model in ("dataseries", "datapoint") for action in ("add", "change", "view")
+]
 EDITOR_CODENAMES = RESEARCHER_CODENAMES + ["delete_dataseries", "delete_datapoint"]
 GRANTS = {"Researchers": RESEARCHER_CODENAMES, "Editors": EDITOR_CODENAMES}
 

@@ -34,6 +34,10 @@ def make_series(article, section=None, points=(("2000", "1.56"), ("2016", "2.3")
     for order, point in enumerate(points):
         label, value, *high = point
         DataPoint.objects.create(
-            series=series, order=order, label=label, value=Decimal(value), value_high=Decimal(high[0]) if high else None
+            series=series,
+            order=order,
+            label=label,
+            value=Decimal(value),
+            value_high=Decimal(high[0]) if high else None,
         )
     return series

@@ -62,7 +62,8 @@ class ArticleStoriesTests(TestCase):
 
     def test_head_has_citation_and_open_graph_tags(self):
         head = self.html.split("</head>", 1)[0]
-        self.assertIn('<meta name="citation_title" content="Industrial Real Estate Park Revitalization in Major Rust Belts">', head)
+        title = "Industrial Real Estate Park Revitalization in Major Rust Belts"
+        self.assertIn(f'<meta name="citation_title" content="{title}">', head)
         self.assertIn('<meta name="citation_author" content="Jia, Xiaobing">', head)
         self.assertIn('<meta name="citation_publication_date"', head)
         self.assertIn(f'<meta name="citation_public_url" content="http://testserver{URL}">', head)

@@ -75,7 +75,9 @@ class ChartSvgTests(TestCase):
         self.assertAlmostEqual((xs[1] - xs[0]) / (xs[2] - xs[0]), 5 / 11, places=2)
 
     def test_line_chart_with_non_year_labels_falls_back_to_bars(self):
-        series = make_series(self.article, self.section, slug="mixed", kind="line", points=(("Now", "1"), ("1950", "2")))
+        series = make_series(
+            self.article, self.section, slug="mixed", kind="line", points=(("Now", "1"), ("1950", "2"))
+        )
         root = parse(self.assert_accessible_svg(series).inline())
         self.assertEqual(len(root.findall(f".//{SVG}rect")), 2)
 
@@ -113,7 +115,9 @@ class ChartSvgTests(TestCase):
 
     def test_standalone_file_has_declaration_namespace_and_size(self):
         markup = Chart(make_series(self.article, self.section)).standalone()
-        self.assertTrue(markup.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"'))
+        self.assertTrue(
+            markup.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"')
+        )
         root = parse(markup)
         self.assertEqual(root.get("width"), "640")
 
@@ -194,7 +198,10 @@ class ChartDownloadTests(TestCase):
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         self.assertIn('filename="debt.csv"', response["Content-Disposition"])
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-        self.assertEqual([(r["label"], r["value"], r["value_high"]) for r in rows], [("2000", "1.56", ""), ("Range", "7", "9"), ("1950", "1800000", "")])
+        self.assertEqual(
+            [(r["label"], r["value"], r["value_high"]) for r in rows],
+            [("2000", "1.56", ""), ("Range", "7", "9"), ("1950", "1800000", "")],
+        )
         for row in rows:
             self.assertEqual(row["unit"], "ratio")
             self.assertIn("Jia Xiaobing", row["source"])

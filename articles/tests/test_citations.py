@@ -148,7 +148,8 @@ class CitationTagTests(TestCase):
         self.assertIn('<meta name="citation_author" content="Jia, Xiaobing">', html)
         self.assertIn(f'<meta name="citation_publication_date" content="{self.article.published_at:%Y/%m/%d}">', html)
         self.assertIn(f'<meta name="citation_public_url" content="{ARTICLE_URL}">', html)
-        self.assertIn('<meta name="citation_series_title" content="Introduction to Park Industrial Real Estate">', html)
+        series_tag = '<meta name="citation_series_title" content="Introduction to Park Industrial Real Estate">'
+        self.assertIn(series_tag, html)
         self.assertIn('<meta property="og:type" content="article">', html)
         self.assertIn(f'<meta property="og:url" content="{ARTICLE_URL}">', html)
         self.assertIn('<meta property="og:site_name" content="Rust Belt Parks">', html)

@@ -145,7 +145,10 @@ class SeriesLoaderTests(TestCase):
         self.assertEqual(point.value, Decimal("2.3"))
 
     def test_links_the_deepest_section_containing_the_sentence(self):
-        sentence = "In 1999, the proportion of heavy industry output value was 64.5%, reaching a new high of 83.5% in 2004, and returning to 80.5% in 2010."
+        sentence = (
+            "In 1999, the proportion of heavy industry output value was 64.5%, reaching a new high of 83.5% in 2004, "
+            "and returning to 80.5% in 2010."
+        )
         wrapped = sentence.replace("64.5%, ", "64.5%,\n")  # Markdown may wrap lines
         co_city = make_section(self.article, "co-city", parent=self.paths, body=f"Some text.\n\n{wrapped} More.")
         self.load()

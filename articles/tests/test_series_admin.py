@@ -34,7 +34,8 @@ class DataSeriesAdminTests(TestCase):
             "article": self.article.pk, "section": self.section.pk, "name": self.series.name, "slug": "debt",
             "order": 0, "kind": "bar", "unit": "ratio", "label_title": "", "caption": "",
             "source_sentence": self.series.source_sentence, "source": self.series.source,
-            "points-TOTAL_FORMS": 2, "points-INITIAL_FORMS": 2, "points-MIN_NUM_FORMS": 0, "points-MAX_NUM_FORMS": 1000,
+            "points-TOTAL_FORMS": 2, "points-INITIAL_FORMS": 2,
+            "points-MIN_NUM_FORMS": 0, "points-MAX_NUM_FORMS": 1000,
         }
         for index, point in enumerate(points):
             data |= {f"points-{index}-id": point.pk, f"points-{index}-series": self.series.pk,
@@ -42,7 +43,7 @@ class DataSeriesAdminTests(TestCase):
                      f"points-{index}-value": point.value, f"points-{index}-note": ""}
         data["points-1-value"] = "2.31"
         response = self.client.post(url, data)
-        self.assertEqual(response.status_code, 302, response.context and (response.context["adminform"].form.errors, [f.errors for f in response.context["inline_admin_formsets"][0].formset]))
+        self.assertEqual(response.status_code, 302)
         self.assertEqual(DataPoint.objects.get(pk=points[1].pk).value, Decimal("2.31"))
         figures = self.client.get(reverse("articles:figures", args=[self.article.slug]))
         self.assertContains(figures, "<td>2.31</td>", html=True)

@@ -8,7 +8,8 @@ def make_province(slug="liaoning", name_en="Liaoning", name_zh="辽宁"):
 
 
 def make_path(slug="urbanization", name="Urbanization", order=1):
-    return DevelopmentPath.objects.get_or_create(slug=slug, defaults={"name": name, "order": order, "summary": name})[0]
+    defaults = {"name": name, "order": order, "summary": name}
+    return DevelopmentPath.objects.get_or_create(slug=slug, defaults=defaults)[0]
 
 
 def make_park(name_en, **fields):
