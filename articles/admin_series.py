@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from articles.models import DataPoint, DataSeries
+from workflow.admin_mixins import WorkflowAdminMixin
 
 
 class DataPointInline(admin.TabularInline):
@@ -12,7 +13,7 @@ class DataPointInline(admin.TabularInline):
 
 
 @admin.register(DataSeries)
-class DataSeriesAdmin(admin.ModelAdmin):
+class DataSeriesAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ["name", "article", "section", "kind", "unit", "order"]
     list_editable = ["order"]
     list_filter = ["kind", "article"]

@@ -218,6 +218,7 @@ class DataSeries(models.Model):
     )
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
+    history = HistoricalRecords()
     objects = DataSeriesQuerySet.as_manager()
 
     class Meta:
@@ -252,6 +253,8 @@ class DataPoint(models.Model):
     )
     note = models.CharField(max_length=300, blank=True, help_text="Shown in the data table, e.g. 'a new high'.")
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -45,6 +45,11 @@ class DataSeriesAdminTests(TestCase):
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302)
         self.assertEqual(DataPoint.objects.get(pk=points[1].pk).value, Decimal("2.31"))
+        # The change is in the history, with who made it.
+        latest = DataPoint.history.filter(id=points[1].pk).latest("history_date")
+        self.assertEqual((latest.value, latest.history_user), (Decimal("2.31"), self.admin))
+        history = self.client.get(reverse("admin:articles_dataseries_history", args=[self.series.pk]))
+        self.assertEqual(history.status_code, 200)
         figures = self.client.get(reverse("articles:figures", args=[self.article.slug]))
         self.assertContains(figures, "<td>2.31</td>", html=True)
 
@@ -64,6 +69,7 @@ class ResearcherPermissionTests(TestCase):
             self.assertTrue({f"add_{model}", f"change_{model}", f"view_{model}"} <= researchers)
             self.assertNotIn(f"delete_{model}", researchers)
             self.assertIn(f"delete_{model}", editors)
+            self.assertIn(f"view_historical{model}", researchers)
 
     def test_a_researcher_opens_a_series_in_the_admin(self):
         from django.contrib.auth.models import Group

@@ -4,8 +4,10 @@ from django.db import migrations
 # Researchers correct the article's numbers like its text; Editors may also delete a series.
 RESEARCHER_CODENAMES = [
     f"{action}_{model}" for model in ("dataseries", "datapoint") for action in ("add", "change", "view")
+] + ["view_historicaldataseries", "view_historicaldatapoint"]
+EDITOR_CODENAMES = RESEARCHER_CODENAMES + [
+    "delete_dataseries", "delete_datapoint", "change_historicaldataseries", "change_historicaldatapoint"
 ]
-EDITOR_CODENAMES = RESEARCHER_CODENAMES + ["delete_dataseries", "delete_datapoint"]
 GRANTS = {"Researchers": RESEARCHER_CODENAMES, "Editors": EDITOR_CODENAMES}
 
 
@@ -32,7 +34,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0003_merge_data_series_and_workflow"),
+        ("articles", "0004_data_series_history"),
         ("workflow", "0001_roles"),
     ]
 
