@@ -1,5 +1,6 @@
 """A real headless Chromium (Debian's chromium + chromium-driver) for the browser tests."""
 
+import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -59,7 +60,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         super().tearDownClass()
 
     def setUp(self):
-        call_command("load_content", verbosity=0)
+        call_command("load_content", verbosity=0, stdout=io.StringIO())
 
     def tearDown(self):
         if self.has_failed():
