@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from articles.models import Article, Figure, Section
+from articles.models import Article, Figure, Section, Status
+from workflow.admin_mixins import VersionedInlineMixin, WorkflowAdminMixin
 
 
 def _article_from_request(request):
@@ -28,7 +29,7 @@ class SectionsOfThisArticleMixin:
         return formfield
 
 
-class SectionInline(SectionsOfThisArticleMixin, admin.StackedInline):
+class SectionInline(VersionedInlineMixin, SectionsOfThisArticleMixin, admin.StackedInline):
     model = Section
     fields = ("parent", "order", "title", "slug", "body")
     prepopulated_fields = {"slug": ("title",)}
@@ -41,7 +42,7 @@ class SectionInline(SectionsOfThisArticleMixin, admin.StackedInline):
         return super().get_queryset(request).in_reading_order()
 
 
-class FigureInline(SectionsOfThisArticleMixin, admin.StackedInline):
+class FigureInline(VersionedInlineMixin, SectionsOfThisArticleMixin, admin.StackedInline):
     model = Figure
     fields = ("section", "order", "image", "alt_text", "caption", "credit")
     section_fields = ("section",)
@@ -49,7 +50,12 @@ class FigureInline(SectionsOfThisArticleMixin, admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    # Only Editors publish; history, revert, restore and no-lost-edits come from the mixin (issue 5).
+    publish_field = "status"
+    published_value = Status.PUBLISHED
+    unpublished_value = Status.DRAFT
+    publish_permission = "articles.publish_article"
     list_display = ("title", "author", "series", "episode", "status", "published_at", "view_link")
     list_filter = ("status", "series", "author")
     search_fields = ("title", "summary", "author", "series", "publication")
@@ -70,7 +76,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("article", "parent", "order", "title", "slug")
     list_display_links = ("title",)
     list_editable = ("order",)
@@ -86,7 +92,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "article", "section", "order")
     list_select_related = ("article", "section")
     list_filter = ("article",)

@@ -7,8 +7,10 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from articles.markdown import render_markdown
+from workflow.images import ProcessedImageField, srcset
 
 
 class Status(models.TextChoices):
@@ -43,11 +45,14 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every admin save (no lost edits).")
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_at", "title"]
+        permissions = [("publish_article", "Can publish or unpublish articles")]
 
     def __str__(self):
         return self.title
@@ -109,8 +114,10 @@ class Section(models.Model):
     body = models.TextField(blank=True, help_text="Markdown. HTML is sanitized before it reaches the page.")
     updated_at = models.DateTimeField(auto_now=True)
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every admin save (no lost edits).")
 
     objects = SectionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "order", "pk"]
@@ -151,13 +158,20 @@ class Figure(models.Model):
         Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures"
     )
     order = models.PositiveIntegerField(default=0)
-    image = models.ImageField(upload_to=figure_upload_to)
+    image = ProcessedImageField(upload_to=figure_upload_to)
     alt_text = models.CharField(max_length=300, help_text="What the image shows, for readers who cannot see it.")
     caption = models.TextField(blank=True)
     credit = models.CharField(max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every admin save (no lost edits).")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "order", "pk"]
 
     def __str__(self):
         return self.caption or self.alt_text
+
+    @property
+    def image_srcset(self):
+        return srcset(self.image)

@@ -5,8 +5,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from articles.markdown import render_markdown
+from workflow.images import ProcessedImageField, srcset
 
 # Northeast China with Inner Mongolia's Hohhot and Manzhouli: anything outside is a typo.
 LATITUDE_RANGE = (37, 54)
@@ -42,6 +44,7 @@ class Province(models.Model):
     capital = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True)
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name_en"]
@@ -70,6 +73,7 @@ class DevelopmentPath(models.Model):
         help_text="The article subsection that describes this path.",
     )
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -85,6 +89,8 @@ class Industry(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "industries"
@@ -98,6 +104,8 @@ class Source(models.Model):
 
     citation = models.CharField(max_length=500, unique=True)
     url = models.URLField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["citation"]
@@ -172,7 +180,7 @@ class Park(models.Model):
     coord_note = models.CharField("coordinates note", max_length=255, blank=True)
     industries = models.ManyToManyField(Industry, blank=True, related_name="parks")
     description = models.TextField(blank=True, help_text="Markdown. HTML is sanitized before it reaches the page.")
-    photo = models.ImageField(upload_to=park_photo_upload_to, blank=True)
+    photo = ProcessedImageField(upload_to=park_photo_upload_to, blank=True)
     photo_alt = models.CharField("photo alt text", max_length=300, blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="parks")
     confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
@@ -181,11 +189,15 @@ class Park(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every admin save (no lost edits).")
 
     objects = ParkQuerySet.as_manager()
+    # Industries and sources are recorded too, so a restored park gets them back.
+    history = HistoricalRecords(m2m_fields=["industries", "sources"])
 
     class Meta:
         ordering = ["name_en"]
+        permissions = [("publish_park", "Can publish or unpublish parks")]
         indexes = [
             models.Index(fields=["is_published", "name_en"], name="park_published_name"),
             models.Index(fields=["zone_type", "level"], name="park_type_level"),
@@ -196,6 +208,10 @@ class Park(models.Model):
 
     def get_absolute_url(self):
         return reverse("parks:detail", args=[self.slug])
+
+    @property
+    def photo_srcset(self):
+        return srcset(self.photo)
 
     @property
     def description_html(self):
@@ -235,6 +251,7 @@ class OfficialCount(models.Model):
     source = models.CharField(max_length=500, blank=True)
     notes = models.TextField(blank=True, help_text="Known discrepancies with other sources.")
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["level", "zone_type"]

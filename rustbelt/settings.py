@@ -96,14 +96,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
 }
+# WAL lets readers work while one admin saves; IMMEDIATE takes the write lock at BEGIN,
+# so a second writer waits up to `timeout` seconds instead of failing with "database is locked".
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while one admin saves; IMMEDIATE takes the write lock at BEGIN,
-    # so a second writer waits up to `timeout` seconds instead of failing with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -212,3 +213,33 @@ else:
 # (rustbelt/cache.py). With several workers and no Redis each worker has its own memory cache,
 # so this timeout bounds how stale another worker's copy can be.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
+
+# --- Researchers' workflow (issue 5): history, imports, sign-in lockout, uploads -------------------
+# "workflow" comes before simple_history so its admin template overrides win.
+INSTALLED_APPS += ["workflow", "simple_history", "import_export", "axes"]
+MIDDLEWARE += [
+    # Records who made each change (history_user) for saves made during a request.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the "locked out" response.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one account from one address lock it for an hour.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Researchers may read history; reverting needs the "change historical ..." permission (Editors).
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Uploaded images: refused above these limits, before Pillow decodes a single pixel.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_PIXELS = 40_000_000
+# Widths of the resized copies stored beside each image (srcset).
+IMAGE_WIDTHS = (480, 960)
+# Importing needs the "add" permission, exporting the "view" one (default: any staff member).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

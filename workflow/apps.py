@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WorkflowConfig(AppConfig):
+    """Researchers' workflow: roles, history and undo, optimistic locking, imports, safe uploads, backups."""
+
+    name = "workflow"
+    verbose_name = "Researchers' workflow"
