@@ -1,8 +1,11 @@
+import json
 import os
 import re
 import secrets
 import subprocess
 import sys
+import tempfile
+from functools import partial
 from pathlib import Path
 
 from django.apps import apps
@@ -46,6 +49,27 @@ class DeployCheckTests(SimpleTestCase):
         result = self.run_manage("shell", "-c", script, DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_BEHIND_PROXY="1",
                                  DJANGO_HSTS_SECONDS="600")
         self.assertEqual(result.stdout.strip().splitlines()[-1], "False ('HTTP_X_FORWARDED_PROTO', 'https') 600", result.stderr)
+
+
+class CollectstaticTests(SimpleTestCase):
+    def test_production_static_files_are_hashed_compressed_and_cached_for_a_year(self):
+        with tempfile.TemporaryDirectory() as static_root:
+            env = {**os.environ, **PRODUCTION_ENV, "DJANGO_STATIC_ROOT": static_root, "DJANGO_ALLOWED_HOSTS": "testserver"}
+            run = partial(subprocess.run, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=180)
+            result = run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"])
+            self.assertEqual(result.returncode, 0, result.stderr)
+            manifest = json.loads((Path(static_root) / "staticfiles.json").read_text())
+            hashed_css = manifest["paths"]["rustbelt/site.css"]
+            self.assertRegex(hashed_css, r"^rustbelt/site\.[0-9a-f]{12}\.css$")
+            self.assertTrue((Path(static_root) / f"{hashed_css}.gz").exists())
+            # gunicorn would serve the same WSGI app; the test client is enough to see whitenoise's headers.
+            script = (
+                "from django.test import Client; from django.templatetags.static import static; "
+                f"r = Client().get(static('rustbelt/site.css'), secure=True); print(r.status_code, r['Cache-Control'], static('rustbelt/site.css'))"
+            )
+            result = run([sys.executable, "manage.py", "shell", "-c", script])
+            self.assertEqual(result.stdout.strip().splitlines()[-1],
+                             f"200 max-age=315360000, public, immutable /static/{hashed_css}", result.stderr)
 
 
 class SecurityHeaderTests(TestCase):

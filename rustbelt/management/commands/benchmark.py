@@ -51,6 +51,12 @@ def argparse_suppress():
     return argparse.SUPPRESS
 
 
+def latency_cell(timing):
+    cell = "{p50:.1f} / {p95:.1f}".format(**timing)
+    # Anything but 200 means the number measured an error page: show it.
+    return cell if timing["statuses"] == [200] else f"{cell} (HTTP {timing['statuses']})"
+
+
 def report(results, options):
     """Markdown tables: queries per page, latency per page and size, CSV export memory."""
     lines = [
@@ -68,16 +74,12 @@ def report(results, options):
                 f"{r['measured']['pages'][label]['queries']} ({r['measured']['pages'][label]['status']})" for r in rows
             )
             lines.append(f"| {label} | {cells} |")
-        modes = list(dict.fromkeys(mode for r in rows for mode, _ in r["latency"]))
+        modes = list(dict.fromkeys(mode for r in rows for mode in r["latency"]))
         for mode in modes:
             lines += ["", f"### {backend}: latency, page cache {mode} (p50 / p95 ms)", "",
                       f"| Page | {sizes} |", "|---" * (len(rows) + 1) + "|"]
             for label, _ in benchmark.endpoints():
-                cells = " | ".join(
-                    "{p50:.1f} / {p95:.1f}".format(**r["latency"][(mode, label)])
-                    + ("" if r["latency"][(mode, label)]["statuses"] == [200] else f" {r['latency'][(mode, label)]['statuses']}")
-                    for r in rows
-                )
+                cells = " | ".join(latency_cell(r["latency"][mode][label]) for r in rows)
                 lines.append(f"| {label} | {cells} |")
         lines += ["", f"### {backend}: CSV export of every park, peak Python memory while streaming (tracemalloc)", "",
                   "| Parks | Rows | Peak |", "|---|---|---|"]
