@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import ngettext
 
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
 from workflow.admin_mixins import ParkWorkflowAdminMixin, WorkflowAdminMixin
@@ -6,11 +7,80 @@ from workflow.admin_mixins import ParkWorkflowAdminMixin, WorkflowAdminMixin
 
 @admin.register(Park)
 class ParkAdmin(ParkWorkflowAdminMixin, admin.ModelAdmin):
-    list_display = ["name_en", "name_zh", "province", "zone_type", "is_published"]
-    list_select_related = ["province"]
-    search_fields = ["name_en", "name_zh", "slug"]
+    list_display = ("name_en", "name_zh", "province", "path", "zone_type", "level", "is_published")
+    list_filter = ("province", "path", "zone_type", "level", "is_published", "confidence")
+    list_select_related = ("province", "path")
+    search_fields = ("name_en", "name_zh", "article_name", "city", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    filter_horizontal = ("industries", "sources")
+    actions = ("publish", "unpublish")
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        ("Names", {"fields": ("name_en", "name_zh", "article_name", "slug")}),
+        ("Classification", {"fields": ("province", "city", "zone_type", "level", "path")}),
+        ("Facts", {"fields": ("established_year", "national_year", "area_km2", "area_note", "industries")}),
+        ("Location", {"fields": ("latitude", "longitude", "coord_note")}),
+        ("Description and photo", {"fields": ("description", "photo", "photo_alt")}),
+        ("Sources and research", {"fields": ("sources", "confidence", "notes")}),
+        ("Publishing", {"fields": ("is_published", "created_at", "updated_at")}),
+    )
+
+    @admin.action(description="Publish the selected parks", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish the selected parks", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def has_publish_permission(self, request):
+        return self.can_publish(request)
+
+    def _set_published(self, request, queryset, published):
+        # Save one by one so each change is versioned and recorded in the history.
+        updated = 0
+        for park in queryset.exclude(is_published=published):
+            park.is_published = published
+            park.version += 1  # open change forms of this park become stale
+            park.save()
+            updated += 1
+        state = "published" if published else "unpublished"
+        self.message_user(
+            request,
+            ngettext(f"{updated} park {state}.", f"{updated} parks {state}.", updated),
+            messages.SUCCESS,
+        )
 
 
-@admin.register(Province, DevelopmentPath, Industry, Source, OfficialCount)
-class CatalogueReferenceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
-    pass
+@admin.register(Province)
+class ProvinceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ("name_en", "name_zh", "capital", "slug")
+    search_fields = ("name_en", "name_zh")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(DevelopmentPath)
+class DevelopmentPathAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "name_zh", "order", "article_section")
+    list_select_related = ("article_section",)
+    prepopulated_fields = {"slug": ("name",)}
+    raw_id_fields = ("article_section",)
+
+
+@admin.register(Industry)
+class IndustryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Source)
+class SourceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ("citation", "url")
+    search_fields = ("citation",)
+
+
+@admin.register(OfficialCount)
+class OfficialCountAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ("label", "zone_type", "level", "count")
+    list_filter = ("level", "zone_type")

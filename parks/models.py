@@ -124,9 +124,31 @@ class ParkQuerySet(models.QuerySet):
     def on_path(self, slug):
         return self.filter(path__slug=slug)
 
+    def visible_to(self, user):
+        # Staff preview unpublished parks on the public design; everyone else sees published ones.
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
     def for_listing(self):
         # Cards show province and path; fetching them up front keeps the query count flat.
         return self.select_related("province", "path")
+
+    def for_export(self):
+        # Exports list industries and sources per row: prefetched per chunk of the iterator.
+        return self.for_listing().prefetch_related("industries", "sources")
+
+    def with_coordinates(self):
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+    def search(self, text):
+        """Parks whose English, Chinese or article name, or city, contains the text."""
+        return self.filter(
+            models.Q(name_en__icontains=text)
+            | models.Q(name_zh__icontains=text)
+            | models.Q(article_name__icontains=text)
+            | models.Q(city__icontains=text)
+        )
 
 
 def park_photo_upload_to(instance, filename):
@@ -160,7 +182,7 @@ class Park(models.Model):
         "year raised to national level", null=True, blank=True
     )
     area_km2 = models.DecimalField(
-        "planned area (km²)", max_digits=9, decimal_places=2, null=True, blank=True
+        "planned area (km²)", max_digits=10, decimal_places=4, null=True, blank=True
     )
     area_note = models.CharField(max_length=500, blank=True, help_text="What the area measures; sources often differ.")
     latitude = models.DecimalField(
@@ -212,6 +234,10 @@ class Park(models.Model):
     @property
     def photo_srcset(self):
         return srcset(self.photo)
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
 
     @property
     def description_html(self):

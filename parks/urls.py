@@ -4,8 +4,10 @@ from parks import views
 
 app_name = "parks"
 urlpatterns = [
-    path("", views.park_list, name="list"),
-    path("provinces/<slug:slug>/", views.province_detail, name="province"),
-    path("paths/<slug:slug>/", views.path_detail, name="path"),
-    path("<slug:slug>/", views.park_detail, name="detail"),
+    path("", views.ParkListView.as_view(), name="list"),
+    path("export.csv", views.export_csv, name="export-csv"),
+    path("export.json", views.export_json, name="export-json"),
+    path("provinces/<slug:slug>/", views.ProvinceDetailView.as_view(), name="province"),
+    path("paths/<slug:slug>/", views.PathDetailView.as_view(), name="path"),
+    path("<slug:slug>/", views.ParkDetailView.as_view(), name="detail"),
 ]

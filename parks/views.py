@@ -1,23 +1,151 @@
-# Placeholders until the catalogue work (issue 4) replaces them.
-from django.shortcuts import get_object_or_404, render
+import re
 
+from django.conf import settings
+from django.http import HttpResponse, StreamingHttpResponse
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from parks import exports
+from parks.filters import SEARCH_MAX_LENGTH, ParkFilter, filter_chips, query_without
 from parks.models import DevelopmentPath, Park, Province
 
-
-def park_list(request):
-    return render(request, "parks/park_list.html", {"parks": Park.objects.published().for_listing()})
-
-
-def park_detail(request, slug):
-    park = get_object_or_404(Park.objects.published().for_listing(), slug=slug)
-    return render(request, "parks/park_detail.html", {"park": park})
+PAGE_NUMBER = re.compile(r"^-?\d{1,9}$")
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 
-def province_detail(request, slug):
-    province = get_object_or_404(Province, slug=slug)
-    return render(request, "parks/province_detail.html", {"province": province})
+def map_settings():
+    return {
+        "tile_url": getattr(settings, "PARKS_MAP_TILE_URL", DEFAULT_TILE_URL),
+        "tile_attribution": getattr(settings, "PARKS_MAP_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
+    }
 
 
-def path_detail(request, slug):
-    development_path = get_object_or_404(DevelopmentPath, slug=slug)
-    return render(request, "parks/path_detail.html", {"development_path": development_path})
+class ParkListView(FilterView):
+    filterset_class = ParkFilter
+    paginate_by = 24
+    template_name = "parks/park_list.html"
+    # Invalid parameters give an empty list and say why, rather than silently showing every park.
+    strict = True
+
+    def get_queryset(self):
+        return Park.objects.published().for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        # Out-of-range or malformed page numbers show the nearest real page with a notice, never a 404/500.
+        paginator = self.get_paginator(queryset, page_size)
+        requested = self.request.GET.get("page", "")
+        self.page_notice = ""
+        number = int(requested) if PAGE_NUMBER.match(requested) else None
+        if requested and number is None:
+            self.page_notice = "That page number was not understood, so this is page 1."
+            number = 1
+        elif number is None:
+            number = 1
+        elif number < 1:
+            self.page_notice = "Page numbers start at 1, so this is page 1."
+            number = 1
+        elif number > paginator.num_pages:
+            self.page_notice = f"There is no page {number}; this is the last page, {paginator.num_pages}."
+            number = paginator.num_pages
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        facets = filterset.facets()
+        context.update(
+            {
+                "page_notice": self.page_notice,
+                "facets": facets,
+                "province_facet": facets[0],
+                "search_max_length": SEARCH_MAX_LENGTH,
+                "chips": filter_chips(filterset, self.request.GET),
+                "filter_query": query_without(self.request.GET, "page"),
+                "map_points": exports.map_points(self.object_list),
+                "map": map_settings(),
+                "paths": DevelopmentPath.objects.all(),
+            }
+        )
+        return context
+
+
+class ParkDetailView(DetailView):
+    template_name = "parks/park_detail.html"
+    context_object_name = "park"
+
+    def get_queryset(self):
+        # The path's article link needs its section and the section's article.
+        return (
+            Park.objects.visible_to(self.request.user)
+            .for_export()
+            .select_related("path__article_section__article")
+        )
+
+    def get_context_data(self, **kwargs):
+        park = self.object
+        context = super().get_context_data(**kwargs)
+        neighbours = Park.objects.published().exclude(pk=park.pk).only("slug", "name_en", "name_zh")
+        context["province_neighbours"] = neighbours.in_province(park.province.slug)
+        context["path_neighbours"] = neighbours.on_path(park.path.slug) if park.path else None
+        context["map"] = map_settings()
+        if park.has_coordinates:
+            context["map_points"] = [
+                exports.map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude)
+            ]
+        return context
+
+
+class ProvinceDetailView(DetailView):
+    model = Province
+    template_name = "parks/province_detail.html"
+    context_object_name = "province"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["parks"] = Park.objects.published().in_province(self.object.slug).for_listing()
+        context["provinces"] = Province.objects.all()
+        context["paths"] = DevelopmentPath.objects.all()
+        return context
+
+
+class PathDetailView(DetailView):
+    template_name = "parks/path_detail.html"
+    context_object_name = "development_path"
+
+    def get_queryset(self):
+        return DevelopmentPath.objects.select_related("article_section__article")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["parks"] = Park.objects.published().on_path(self.object.slug).for_listing()
+        context["provinces"] = Province.objects.all()
+        context["paths"] = DevelopmentPath.objects.all()
+        return context
+
+
+def filtered_parks_or_error(request):
+    """The parks the request's filters select, or a 400 response explaining what was not understood."""
+    filterset = ParkFilter(request.GET, queryset=Park.objects.published().for_export())
+    if not filterset.is_valid():
+        return filterset, HttpResponse(exports.error_text(filterset), status=400, content_type="text/plain; charset=utf-8")
+    return filterset, None
+
+
+def export_csv(request):
+    filterset, error = filtered_parks_or_error(request)
+    if error:
+        return error
+    response = StreamingHttpResponse(exports.csv_lines(filterset.qs, request), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="northeast-parks.csv"'
+    return response
+
+
+def export_json(request):
+    filterset, error = filtered_parks_or_error(request)
+    if error:
+        return error
+    return StreamingHttpResponse(
+        exports.json_chunks(filterset, request), content_type="application/json; charset=utf-8"
+    )

@@ -243,3 +243,10 @@ IMAGE_WIDTHS = (480, 960)
 # Importing needs the "add" permission, exporting the "view" one (default: any staff member).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# Parks map (issue 4): any XYZ tile server; OpenStreetMap's by default.
+PARKS_MAP_TILE_URL = os.environ.get("PARKS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+PARKS_MAP_TILE_ATTRIBUTION = os.environ.get(
+    "PARKS_MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)

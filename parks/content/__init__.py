@@ -1,6 +1,162 @@
-"""The parks catalogue as shipped with the project (CSV copied from the researched fact sheet), and its loader."""
+"""The parks catalogue as shipped with the project (CSV copied from the researched fact sheet), and its loader.
+
+Files in this folder:
+- `northeast-parks.csv`, `northeast-provinces.csv`: the fact sheet, verbatim (see README.md).
+- `paths.csv`: the article's three development paths with a short summary in the article's words.
+- `article-names.csv`: how the article words the name of each park it groups into a path.
+- `official-counts.csv`: the article's section 3 counts of the Northeast's zones.
+"""
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from articles.models import Section
+from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
+from rustbelt.loading import sync_record
+
+CONTENT_DIR = Path(__file__).resolve().parent
+ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
+ARTICLE_CITATION = (
+    "Jia Xiaobing, 'Industrial Real Estate Park Revitalization in Major Rust Belts' "
+    "(Introduction to Park Industrial Real Estate, ep. 89)"
+)
+
+
+def read_rows(name):
+    with open(CONTENT_DIR / name, encoding="utf-8", newline="") as csv_file:
+        return list(csv.DictReader(csv_file))
+
+
+def split_list(cell):
+    """Split a semicolon list; semicolons inside parentheses belong to one citation."""
+    items, current, depth = [], [], 0
+    for char in cell:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        if char == ";" and depth == 0:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current))
+    return [item.strip() for item in items if item.strip()]
+
+
+def decimal_or_none(cell, field_name):
+    """The cell as the database will return it (quantized), so fingerprints compare equal after a reload."""
+    if not cell.strip():
+        return None
+    places = Park._meta.get_field(field_name).decimal_places
+    return Decimal(cell.strip()).quantize(Decimal(1).scaleb(-places))
+
+
+def int_or_none(cell):
+    return int(cell) if cell.strip() else None
 
 
 def load_catalogue(report, force=False):
     """Create or update provinces, paths, industries, sources, parks and official counts."""
-    # Filled in by the catalogue work (issue 4).
+    provinces = load_provinces(report, force)
+    paths = load_paths(report, force)
+    load_parks(provinces, paths, report, force)
+    load_official_counts(report, force)
+
+
+def load_provinces(report, force):
+    provinces = {}
+    for row in read_rows("northeast-provinces.csv"):
+        values = {name: row[name] for name in ("name_en", "name_zh", "capital", "notes")}
+        provinces[row["slug"]] = sync_record(Province, {"slug": row["slug"]}, values, report=report, force=force)
+    return provinces
+
+
+def load_paths(report, force):
+    # The article is loaded first by the same command; without it the paths simply have no link yet.
+    sections = {
+        section.slug: section.pk
+        for section in Section.objects.filter(article__slug=ARTICLE_SLUG, parent__isnull=False)
+    }
+    paths = {}
+    for row in read_rows("paths.csv"):
+        values = {
+            "name": row["name"],
+            "name_zh": row["name_zh"],
+            "order": int(row["order"]),
+            "summary": row["summary"],
+            "article_section_id": sections.get(row["slug"]),
+        }
+        paths[row["slug"]] = sync_record(
+            DevelopmentPath, {"slug": row["slug"]}, values, report=report, force=force
+        )
+    return paths
+
+
+def get_or_create_named(model, lookup, defaults, report):
+    # Industries and sources are bare names: nothing to edit, so no fingerprint.
+    obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
+    if created:
+        report.created.append(f"{model._meta.verbose_name} {obj}")
+    return obj
+
+
+def load_parks(provinces, paths, report, force):
+    article_names = {row["slug"]: row["article_name"] for row in read_rows("article-names.csv")}
+    for row in read_rows("northeast-parks.csv"):
+        industries = [
+            get_or_create_named(Industry, {"slug": slugify(name)}, {"name": name}, report)
+            for name in split_list(row["leading_industries"])
+        ]
+        sources = [
+            get_or_create_named(Source, {"citation": citation}, {}, report)
+            for citation in split_list(row["sources"])
+        ]
+        path = paths.get(row["path"])
+        values = {
+            "name_en": row["name_en"],
+            "name_zh": row["name_zh"],
+            "article_name": article_names.get(row["slug"], ""),
+            "province_id": provinces[row["province"]].pk,
+            "city": row["city"],
+            "zone_type": row["zone_type"],
+            "level": row["level"],
+            "path_id": path.pk if path else None,
+            "established_year": int_or_none(row["established_year"]),
+            "national_year": int_or_none(row["national_year"]),
+            "area_km2": decimal_or_none(row["area_km2"], "area_km2"),
+            "area_note": row["area_note"],
+            "latitude": decimal_or_none(row["latitude"], "latitude"),
+            "longitude": decimal_or_none(row["longitude"], "longitude"),
+            "coord_note": row["coord_note"],
+            "confidence": row["confidence"],
+            "notes": row["notes"],
+        }
+        sync_record(
+            Park,
+            {"slug": row["slug"]},
+            values,
+            report=report,
+            force=force,
+            m2m={"industries": industries, "sources": sources},
+        )
+
+
+def load_official_counts(report, force):
+    for row in read_rows("official-counts.csv"):
+        values = {
+            "count": int(row["count"]),
+            "label": row["label"],
+            "source": ARTICLE_CITATION + ", section 3",
+            "notes": row["notes"],
+        }
+        sync_record(
+            OfficialCount,
+            {"zone_type": row["zone_type"], "level": row["level"]},
+            values,
+            report=report,
+            force=force,
+        )

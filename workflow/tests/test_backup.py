@@ -7,6 +7,7 @@ import sys
 import tempfile
 import uuid
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -92,7 +93,7 @@ class BackupRestoreTests(BackupTestMixin, TestCase):
         self.assertIn("Restored 18 rows and 5 media files", output)
         self.assertEqual(content_counts(), counts_before)
         restored = Park.objects.get(pk=park.pk)
-        self.assertEqual((restored.city, str(restored.area_km2), restored.name_zh), ("Jilin City", "20.40", "吉林经开区"))
+        self.assertEqual((restored.city, restored.area_km2, restored.name_zh), ("Jilin City", Decimal("20.4"), "吉林经开区"))
         self.assertEqual(list(restored.industries.values_list("name", flat=True)), ["Fine chemicals"])
         self.assertEqual(restored.history.first().history_user.username, "eddie")
         self.assertEqual(Section.objects.get(slug="co-city").parent.slug, "paths-for-updating-the-rust-belt")

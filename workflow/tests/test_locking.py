@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.test import Client, TestCase
 from django.urls import reverse
 
@@ -38,7 +40,7 @@ class ParkOptimisticLockingTests(TestCase):
         self.assertContains(response, "city: Jilin → Jilin City")
         self.assertContains(response, "21.00")
         park.refresh_from_db()
-        self.assertEqual((park.city, str(park.area_km2), park.version), ("Jilin City", "21.00", 2))
+        self.assertEqual((park.city, park.area_km2, park.version), ("Jilin City", Decimal("21"), 2))
 
     def test_reloading_after_a_refusal_lets_the_edit_through(self):
         park = make_park(city="Jilin")

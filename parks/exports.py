@@ -1,0 +1,116 @@
+"""The filtered catalogue as rows: streamed CSV and JSON downloads, and the points of the map."""
+
+import csv
+import json
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+# Prefetching happens once per chunk, so up to this many parks cost three queries in all.
+CHUNK_SIZE = 2000
+# Excel and LibreOffice read a UTF-8 CSV as UTF-8 (Chinese names intact) only with a byte order mark.
+BOM = "\ufeff"
+
+COLUMNS = [
+    "slug", "name_en", "name_zh", "article_name", "province", "city", "zone_type", "level", "path",
+    "established_year", "national_year", "area_km2", "area_note", "latitude", "longitude", "coord_note",
+    "industries", "sources", "confidence", "notes", "permalink",
+]
+
+
+def park_row(park, request):
+    """One park as plain values; lists are kept as lists (CSV joins them)."""
+    return {
+        "slug": park.slug,
+        "name_en": park.name_en,
+        "name_zh": park.name_zh,
+        "article_name": park.article_name,
+        "province": park.province.name_en,
+        "city": park.city,
+        "zone_type": park.get_zone_type_display(),
+        "level": park.get_level_display(),
+        "path": park.path.name if park.path else "",
+        "established_year": park.established_year,
+        "national_year": park.national_year,
+        "area_km2": _number(park.area_km2),
+        "area_note": park.area_note,
+        "latitude": _number(park.latitude),
+        "longitude": _number(park.longitude),
+        "coord_note": park.coord_note,
+        "industries": [industry.name for industry in park.industries.all()],
+        "sources": [source.citation for source in park.sources.all()],
+        "confidence": park.get_confidence_display(),
+        "notes": park.notes,
+        "permalink": request.build_absolute_uri(park.get_absolute_url()),
+    }
+
+
+def _number(value):
+    # Decimal -> float without the padding zeros of the column's decimal places.
+    return float(value) if value is not None else None
+
+
+class _Line:
+    """A file-like object whose write() returns what was written, so csv.writer can feed a generator."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(queryset, request):
+    writer = csv.writer(_Line())
+    yield BOM + writer.writerow(COLUMNS)
+    for park in queryset.iterator(chunk_size=CHUNK_SIZE):
+        row = park_row(park, request)
+        row["industries"] = "; ".join(row["industries"])
+        row["sources"] = "; ".join(row["sources"])
+        yield writer.writerow(["" if row[name] is None else row[name] for name in COLUMNS])
+
+
+def json_chunks(filterset, request):
+    """A JSON object streamed in pieces: metadata first, then one park at a time."""
+    queryset = filterset.qs
+    metadata = {
+        "title": f"{settings.SITE_NAME}: industrial parks of Northeast China",
+        "licence": settings.CONTENT_LICENSE,
+        "licence_url": settings.CONTENT_LICENSE_URL,
+        "source": (
+            "Parks named in Jia Xiaobing, 'Industrial Real Estate Park Revitalization in Major Rust Belts', "
+            "enriched from the documents cited per park (see each park's sources)."
+        ),
+        "url": request.build_absolute_uri(),
+        "generated_at": timezone.now().isoformat(),
+        "filters": {name: request.GET.get(name) for name in filterset.active_values},
+        "count": queryset.count(),
+    }
+    yield '{"metadata": ' + json.dumps(metadata, ensure_ascii=False) + ', "parks": ['
+    separator = ""
+    for park in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield separator + json.dumps(park_row(park, request), ensure_ascii=False)
+        separator = ", "
+    yield "]}"
+
+
+def map_points(queryset):
+    """The parks with coordinates, as the map script reads them (one query)."""
+    rows = queryset.with_coordinates().values_list("slug", "name_en", "name_zh", "latitude", "longitude")
+    return [map_point(*row) for row in rows]
+
+
+def map_point(slug, name_en, name_zh, latitude, longitude):
+    return {
+        "name": name_en,
+        "name_zh": name_zh,
+        "url": reverse("parks:detail", args=[slug]),
+        "lat": float(latitude),
+        "lng": float(longitude),
+    }
+
+
+def error_text(filterset):
+    """The form's errors as plain text lines for a 400 response."""
+    lines = ["These filters were not understood, so nothing was exported:"]
+    for name, errors in filterset.errors.items():
+        lines.extend(f"- {name}: {error}" for error in errors)
+    return "\n".join(lines) + "\n"

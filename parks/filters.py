@@ -1,0 +1,190 @@
+"""The catalogue's filters, shared by the list page, the map and the exports."""
+
+import django_filters
+from django.db.models import Count, F, Q
+from django.http import QueryDict
+
+from parks.models import DevelopmentPath, Industry, Level, Park, Province, ZoneType
+
+SEARCH_MAX_LENGTH = 200
+NO_PATH = "none"
+
+# The filters that show counts beside their choices, in the order the form shows them.
+FACETS = ("province", "path", "zone_type", "level", "industry")
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Ordering where parks with an unknown year or area come last either way, then by name (stable pages)."""
+
+    def get_ordering_value(self, param):
+        name = super().get_ordering_value(param)
+        field = F(name.lstrip("-"))
+        return field.desc(nulls_last=True) if name.startswith("-") else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        return ordered.order_by(*ordered.query.order_by, "name_en", "pk") if value else ordered
+
+
+class ParkFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search names and cities",
+        method="search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="English or Chinese name, the article's wording, or city (e.g. Hunchun, 吉林).",
+    )
+    province = django_filters.ModelChoiceFilter(
+        queryset=Province.objects.all(), to_field_name="slug", empty_label="All provinces"
+    )
+    path = django_filters.ModelChoiceFilter(
+        label="Development path",
+        queryset=DevelopmentPath.objects.all(),
+        to_field_name="slug",
+        empty_label="All paths",
+        null_label="No path (not grouped by the article)",
+        null_value=NO_PATH,
+    )
+    zone_type = django_filters.ChoiceFilter(label="Zone type", choices=ZoneType.choices, empty_label="All types")
+    level = django_filters.ChoiceFilter(choices=Level.choices, empty_label="All levels")
+    industry = django_filters.ModelChoiceFilter(
+        field_name="industries",
+        label="Industry",
+        queryset=Industry.objects.all(),
+        to_field_name="slug",
+        empty_label="All industries",
+    )
+    ordering = NullsLastOrderingFilter(
+        label="Order by",
+        empty_label="Name (default)",
+        fields=(
+            ("name_en", "name"),
+            ("province__name_en", "province"),
+            ("established_year", "established"),
+            ("national_year", "national"),
+            ("area_km2", "area"),
+        ),
+        field_labels={
+            "name_en": "Name",
+            "province__name_en": "Province",
+            "established_year": "Year established",
+            "national_year": "Year raised to national level",
+            "area_km2": "Area",
+        },
+    )
+
+    class Meta:
+        model = Park
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.search(value.strip()) if value.strip() else queryset
+
+    @property
+    def active_values(self):
+        """The valid, non-empty filter values, by filter name."""
+        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
+            return {}
+        return {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "", [])}
+
+    def queryset_without(self, excluded):
+        """The base queryset filtered by every valid filter except `excluded` (for facet counts)."""
+        queryset = self.queryset.all()
+        for name, value in self.active_values.items():
+            if name not in (excluded, "ordering"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def facets(self):
+        """For each facet filter: every choice with how many parks it gives, combined with the other filters.
+
+        One aggregate query per facet, however many parks there are.
+        """
+        raw = self.data if self.is_bound else QueryDict()
+        return [
+            Facet(name, self.filters[name].label or name.replace("_", " ").capitalize(), raw.get(name, ""), choices)
+            for name, choices in (
+                ("province", self._model_facet(Province, "parks", "province")),
+                ("path", self._path_facet()),
+                ("zone_type", self._field_facet("zone_type", ZoneType.choices)),
+                ("level", self._field_facet("level", Level.choices)),
+                ("industry", self._model_facet(Industry, "parks", "industry")),
+            )
+        ]
+
+    def _model_facet(self, model, relation, filter_name):
+        matching = self.queryset_without(filter_name).values("pk")
+        rows = model.objects.annotate(matches=Count(relation, filter=Q(**{f"{relation}__in": matching})))
+        return [(row.slug, str(row), row.matches) for row in rows]
+
+    def _path_facet(self):
+        base = self.queryset_without("path")
+        choices = self._model_facet(DevelopmentPath, "parks", "path")
+        without_path = base.filter(path__isnull=True).count()
+        return choices + [(NO_PATH, self.filters["path"].extra["null_label"], without_path)]
+
+    def _field_facet(self, field_name, choices):
+        counts = dict(
+            self.queryset_without(field_name)
+            .order_by()
+            .values_list(field_name)
+            .annotate(matches=Count("pk"))
+        )
+        return [(value, label, counts.get(value, 0)) for value, label in choices]
+
+
+class Facet:
+    """One facet filter as the form shows it: a select whose options carry counts."""
+
+    def __init__(self, name, label, selected, choices):
+        self.name = name
+        self.label = label
+        self.selected = selected
+        self.choices = [FacetChoice(value, label, count, value == selected) for value, label, count in choices]
+
+    @property
+    def field_id(self):
+        return f"id_{self.name}"
+
+
+class FacetChoice:
+    def __init__(self, value, label, count, selected):
+        self.value = value
+        self.label = label
+        self.count = count
+        self.selected = selected
+
+
+def query_without(query, *names):
+    """The query string without the given parameters (page links, chips, export links)."""
+    remaining = query.copy()
+    for name in names:
+        remaining.pop(name, None)
+    # Empty fields from a submitted form add nothing but noise to a shared URL.
+    for name in [name for name, values in remaining.lists() if not any(value.strip() for value in values)]:
+        remaining.pop(name)
+    return remaining.urlencode()
+
+
+class Chip:
+    """An active filter shown above the results; its link drops that one filter and keeps the others."""
+
+    def __init__(self, label, value, remove_query):
+        self.label = label
+        self.value = value
+        self.remove_query = remove_query
+
+
+def filter_chips(filterset, query):
+    chips = []
+    for name, value in filterset.active_values.items():
+        if name == "ordering":
+            continue
+        field = filterset.form.fields[name]
+        if name == "path" and value == NO_PATH:
+            shown = filterset.filters["path"].extra["null_label"]
+        elif hasattr(field, "choices") and not hasattr(value, "pk"):
+            shown = dict(field.choices).get(value, value)
+        else:
+            shown = str(value)
+        chips.append(Chip(str(field.label), shown, query_without(query, name, "page")))
+    return chips

@@ -1,0 +1,66 @@
+// Draws the parks map from the JSON the page embeds (json_script); the list beside it is the fallback.
+(function () {
+  "use strict";
+
+  function setStatus(element, text) {
+    if (element) {
+      element.textContent = text;
+    }
+  }
+
+  function drawMap(container) {
+    var status = document.getElementById("park-map-status");
+    var dataElement = document.getElementById(container.dataset.points);
+    if (!window.L || !dataElement) {
+      setStatus(status, "The map could not be drawn; the parks are listed below.");
+      return;
+    }
+    var points = JSON.parse(dataElement.textContent);
+    if (!points.length) {
+      setStatus(status, "No park on this page has coordinates to show on a map.");
+      return;
+    }
+    container.classList.add("park-map-active");
+    var map = L.map(container, { scrollWheelZoom: false, keyboard: true });
+    var tiles = L.tileLayer(container.dataset.tileUrl, {
+      attribution: container.dataset.tileAttribution,
+      maxZoom: 18
+    });
+    var failedTiles = 0;
+    tiles.on("tileerror", function () {
+      failedTiles += 1;
+      if (failedTiles === 1) {
+        setStatus(status, "Map tiles could not load; the markers still work, and the parks are listed below.");
+      }
+    });
+    tiles.addTo(map);
+
+    var markers = points.map(function (point) {
+      var title = point.name + (point.name_zh ? " " + point.name_zh : "");
+      var marker = L.marker([point.lat, point.lng], { title: title, alt: title, keyboard: true });
+      var link = document.createElement("a");
+      link.href = point.url;
+      link.textContent = point.name;
+      var popup = document.createElement("div");
+      popup.appendChild(link);
+      if (point.name_zh) {
+        var chinese = document.createElement("span");
+        chinese.lang = "zh-Hans";
+        chinese.textContent = " " + point.name_zh;
+        popup.appendChild(chinese);
+      }
+      marker.bindPopup(popup);
+      return marker;
+    });
+    var group = L.featureGroup(markers).addTo(map);
+    map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 9 });
+    setStatus(status, "Select a marker (Tab, then Enter) to open a link to its park. The parks are also listed below.");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var container = document.getElementById("park-map");
+    if (container) {
+      drawMap(container);
+    }
+  });
+})();

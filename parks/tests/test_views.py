@@ -1,0 +1,209 @@
+import json
+import re
+
+from django.test import TestCase, override_settings
+from django.urls import reverse
+
+from parks.models import Park
+from parks.tests.factories import (
+    bulk_parks,
+    card_slugs,
+    make_industry,
+    make_park,
+    make_path,
+    make_province,
+    make_staff,
+)
+
+
+class ParkListTests(TestCase):
+    def test_lists_published_parks_only_with_both_names(self):
+        make_park("Daqing High-tech Industrial Development Zone", name_zh="大庆高新技术产业开发区", city="Daqing")
+        make_park("Unchecked draft", is_published=False)
+        response = self.client.get(reverse("parks:list"))
+        self.assertContains(response, "Daqing High-tech Industrial Development Zone")
+        self.assertContains(response, '<p class="park-name-zh" lang="zh-Hans">大庆高新技术产业开发区</p>', html=True)
+        self.assertNotContains(response, "Unchecked draft")
+        self.assertContains(response, "<strong>1</strong> park found.")
+
+    def test_active_filters_are_removable_chips_keeping_the_others(self):
+        make_park(path=make_path("urbanization"))
+        response = self.client.get(reverse("parks:list") + "?province=jilin&path=urbanization&q=&ordering=-name")
+        content = response.content.decode()
+        chips = dict(re.findall(r'<a class="chip" href="\?([^"]*)"><span class="chip-label">([^<]+):</span>', content))
+        self.assertEqual(
+            chips,
+            {
+                "path=urbanization&amp;ordering=-name": "Province",
+                "province=jilin&amp;ordering=-name": "Development path",
+            },
+        )
+
+    def test_export_links_carry_the_current_filters(self):
+        make_park()
+        response = self.client.get(reverse("parks:list") + "?province=jilin&page=1")
+        self.assertContains(response, 'href="/parks/export.csv?province=jilin"')
+        self.assertContains(response, 'href="/parks/export.json?province=jilin"')
+        self.assertContains(response, "Download these 1 park")
+
+    def test_pagination_edges_show_a_real_page_and_a_notice(self):
+        bulk_parks(30, make_province())
+        cases = {
+            "?page=2": ("Page 2 of 2", None),
+            "?page=-1": ("Page 1 of 2", "Page numbers start at 1"),
+            "?page=0": ("Page 1 of 2", "Page numbers start at 1"),
+            "?page=abc": ("Page 1 of 2", "was not understood"),
+            "?page=1e10": ("Page 1 of 2", "was not understood"),
+            "?page=inf": ("Page 1 of 2", "was not understood"),
+            "?page=" + "9" * 5000: ("Page 1 of 2", "was not understood"),
+            "?page=99999": ("Page 2 of 2", "There is no page 99999"),
+        }
+        for query, (page_label, notice) in cases.items():
+            with self.subTest(query=query[:20]):
+                response = self.client.get(reverse("parks:list") + query)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, page_label)
+                if notice:
+                    self.assertContains(response, notice)
+                shown = card_slugs(response)
+                self.assertEqual(len(shown), 24 if page_label.startswith("Page 1") else 6)
+
+    def test_next_page_link_keeps_the_filters(self):
+        bulk_parks(30, make_province())
+        response = self.client.get(reverse("parks:list") + "?province=jilin")
+        self.assertContains(response, 'href="?province=jilin&amp;page=2"')
+
+    def test_script_in_a_park_name_is_escaped(self):
+        make_park("<script>alert('x')</script> zone", slug="evil")
+        response = self.client.get(reverse("parks:list"))
+        self.assertNotContains(response, "<script>alert('x')</script>")
+        self.assertContains(response, "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; zone")
+
+    def test_map_data_is_embedded_as_json_and_markers_link_to_parks(self):
+        make_park(latitude=43.84, longitude=126.55)
+        make_park("No coordinates park")
+        response = self.client.get(reverse("parks:list"))
+        data = re.search(r'<script id="park-map-data" type="application/json">(.*?)</script>', response.content.decode())
+        points = json.loads(data.group(1))
+        self.assertEqual(points, [{
+            "name": "Jilin Economic and Technological Development Zone",
+            "name_zh": "",
+            "url": "/parks/jilin-economic-and-technological-development-zone/",
+            "lat": 43.84,
+            "lng": 126.55,
+        }])
+        # The fallback list and the map's accessible label.
+        self.assertContains(response, "Parks on the map, as a list (1)")
+        self.assertContains(response, 'aria-label="Map of the parks that match the filters')
+
+    @override_settings(PARKS_MAP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png")
+    def test_tile_server_comes_from_settings_and_leaflet_from_our_static_files(self):
+        make_park(latitude=43.84, longitude=126.55)
+        response = self.client.get(reverse("parks:list"))
+        self.assertContains(response, 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"')
+        self.assertContains(response, "/static/parks/vendor/leaflet/leaflet.js")
+        self.assertNotContains(response, "unpkg.com")
+
+    def test_no_inline_script_or_style_attributes(self):
+        make_park(latitude=43.84, longitude=126.55, path=make_path())
+        for url in [reverse("parks:list"), reverse("parks:detail", args=["jilin-economic-and-technological-development-zone"])]:
+            content = self.client.get(url).content.decode()
+            scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", content)
+            self.assertEqual(scripts, [], url)
+            self.assertNotRegex(content, r"\sstyle=|\son[a-z]+=")
+
+
+class ParkDetailTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.path = make_path("co-city", name="Co-city development", summary="Open and independent administrative units.")
+        cls.park = make_park(
+            "Tonghua Medical High-tech Industrial Development Zone",
+            slug="tonghua-medical-htz",
+            name_zh="通化医药高新技术产业开发区",
+            article_name="Tonghua Pharmaceutical High-tech Industrial Park",
+            city="Tonghua",
+            zone_type="htz",
+            path=cls.path,
+            established_year=2005,
+            national_year=2013,
+            area_km2="12.7082",
+            area_note="planned area",
+            latitude=41.73,
+            longitude=125.94,
+            coord_note="city centre approx.",
+            confidence="high",
+            notes="China's only pharmaceutical-themed HTZ.",
+            description="Known as **China Medicine City**.<script>alert(1)</script>",
+        )
+        cls.park.industries.add(make_industry("pharmaceuticals"))
+        cls.park.sources.create(citation="Chinese Wikipedia '通化医药高新技术产业开发区'")
+        cls.neighbour = make_park("Benxi High-tech Industrial Development Zone", slug="benxi-htz", path=cls.path)
+        cls.other_path = make_park("Changchun HTZ", slug="changchun-htz")
+
+    def test_shows_every_fact(self):
+        response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
+        for text in [
+            "Tonghua Medical High-tech Industrial Development Zone",
+            '<p class="park-name-zh lede" lang="zh-Hans">通化医药高新技术产业开发区</p>',
+            "“Tonghua Pharmaceutical High-tech Industrial Park”",
+            "Tonghua", "High-tech industrial development zone", "National", "2005", "2013",
+            "12.7082 km²", "planned area", "41.73° N, 125.94° E", "city centre approx.",
+            '<a href="/parks/?industry=pharmaceuticals">pharmaceuticals</a>',
+            "Chinese Wikipedia", "High", "China&#x27;s only pharmaceutical-themed HTZ.",
+            "Open and independent administrative units.",
+            '<a href="/parks/paths/co-city/">Co-city development</a>',
+        ]:
+            with self.subTest(text=text):
+                self.assertContains(response, text)
+
+    def test_description_markdown_is_rendered_and_sanitized(self):
+        response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
+        self.assertContains(response, "<strong>China Medicine City</strong>")
+        self.assertNotContains(response, "<script>alert(1)</script>")
+
+    def test_links_to_neighbours_of_the_same_province_and_path(self):
+        response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
+        self.assertContains(response, "Other parks on the Co-city development path")
+        self.assertContains(response, 'href="/parks/benxi-htz/"', count=2)  # same province and same path
+        self.assertContains(response, 'href="/parks/changchun-htz/"', count=1)  # same province only
+
+    def test_query_count_is_fixed(self):
+        # Park with province and path (and its article section), industries, sources, two neighbour lists.
+        with self.assertNumQueries(5):
+            self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
+
+    def test_unknown_and_unpublished_parks_are_404_except_for_staff(self):
+        self.assertEqual(self.client.get(reverse("parks:detail", args=["atlantis"])).status_code, 404)
+        Park.objects.filter(pk=self.park.pk).update(is_published=False)
+        url = reverse("parks:detail", args=["tonghua-medical-htz"])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.force_login(make_staff())
+        response = self.client.get(url)
+        self.assertContains(response, "Unpublished")
+
+
+class ProvinceAndPathPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.path = make_path("urbanization", name="Urbanization", summary="Urban sub-centers around parks.")
+        make_park("Jilin ETDZ", slug="jilin-etdz", path=cls.path)
+        make_park("Hidden", slug="hidden", path=cls.path, is_published=False)
+        make_park("Daqing HTZ", slug="daqing-htz", province=make_province("heilongjiang", name_en="Heilongjiang"))
+
+    def test_province_page_lists_its_published_parks_and_links_to_paths(self):
+        response = self.client.get(reverse("parks:province", args=["jilin"]))
+        self.assertEqual(card_slugs(response), ["jilin-etdz"])
+        self.assertContains(response, 'href="/parks/paths/urbanization/"')
+        self.assertContains(response, 'href="/parks/provinces/heilongjiang/"')
+        self.assertContains(response, 'href="/parks/?province=jilin"')
+
+    def test_path_page_shows_summary_and_its_parks(self):
+        response = self.client.get(reverse("parks:path", args=["urbanization"]))
+        self.assertContains(response, "Urban sub-centers around parks.")
+        self.assertEqual(card_slugs(response), ["jilin-etdz"])
+        self.assertContains(response, 'href="/parks/provinces/jilin/"')
+
+    def test_unknown_province_or_path_is_404(self):
+        self.assertEqual(self.client.get(reverse("parks:province", args=["atlantis"])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("parks:path", args=["teleportation"])).status_code, 404)
