@@ -98,3 +98,7 @@ class FigureAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_filter = ("article",)
     search_fields = ("caption", "alt_text", "credit")
     autocomplete_fields = ("section",)
+
+
+# Data series and their points (issue 7) live in their own module.
+from articles import admin_series  # noqa: E402, F401

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from articles.charts import format_number
 from articles.markdown import render_markdown
 from workflow.images import ProcessedImageField, srcset
 
@@ -45,7 +46,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every admin save (no lost edits).")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
+    )
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords()
@@ -114,7 +117,9 @@ class Section(models.Model):
     body = models.TextField(blank=True, help_text="Markdown. HTML is sanitized before it reaches the page.")
     updated_at = models.DateTimeField(auto_now=True)
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every admin save (no lost edits).")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
+    )
 
     objects = SectionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -162,7 +167,9 @@ class Figure(models.Model):
     alt_text = models.CharField(max_length=300, help_text="What the image shows, for readers who cannot see it.")
     caption = models.TextField(blank=True)
     credit = models.CharField(max_length=255, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every admin save (no lost edits).")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
+    )
 
     history = HistoricalRecords()
 
@@ -175,3 +182,105 @@ class Figure(models.Model):
     @property
     def image_srcset(self):
         return srcset(self.image)
+
+
+class ChartKind(models.TextChoices):
+    BAR = "bar", "Bar chart (categories, ranks, ranges)"
+    LINE = "line", "Line chart (values over years)"
+    DOT = "dot", "Dot plot (years on a time axis)"
+
+
+class DataSeriesQuerySet(models.QuerySet):
+    def for_charts(self):
+        # Each chart draws its points and links its section: fetch both up front.
+        return self.select_related("article", "section").prefetch_related("points")
+
+
+class DataSeries(models.Model):
+    """A set of numbers the article states, drawn as one chart."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="data_series")
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="data_series",
+        help_text="The section whose text states these numbers; the chart is shown after it.",
+    )
+    name = models.CharField(max_length=255, help_text="The chart's title.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in download file names.")
+    unit = models.CharField(max_length=60, help_text="What the values measure, e.g. 'people', '%', 'billion yuan'.")
+    label_title = models.CharField(
+        max_length=60, blank=True, help_text="What the point labels are, for the axis: 'Year', 'Country'…"
+    )
+    kind = models.CharField(max_length=10, choices=ChartKind.choices, default=ChartKind.BAR)
+    order = models.PositiveIntegerField(default=0, help_text="Position on the Figures page (smallest first).")
+    source_sentence = models.TextField(help_text="The article's sentence that states the numbers, word for word.")
+    source = models.CharField(max_length=500, help_text="Where the numbers come from (the article's citation).")
+    caption = models.TextField(blank=True, help_text="What the chart shows and how to read it.")
+    lower_is_better = models.BooleanField(
+        default=False, help_text="Tick for ranks, where 1st is the top: the chart says so."
+    )
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = DataSeriesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name_plural = "data series"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:figures", args=[self.article.slug]) + f"#chart-{self.slug}"
+
+    @property
+    def source_url(self):
+        """The section anchor where the source sentence stands."""
+        # Built from the series' own article: section.article would cost a query per chart.
+        anchor = f"#{self.section.slug}" if self.section else ""
+        return self.article.get_absolute_url() + anchor
+
+
+class DataPoint(models.Model):
+    series = models.ForeignKey(DataSeries, on_delete=models.CASCADE, related_name="points")
+    order = models.PositiveIntegerField(default=0)
+    label = models.CharField(max_length=120, help_text="A year ('1950') or a category ('US', 'national ETDZs').")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    value_high = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Only for a range the article states ('7% to 9%'): the upper end; value is the lower end.",
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="Shown in the data table, e.g. 'a new high'.")
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "label"], name="unique_point_label_per_series"),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.display_value}"
+
+    def clean(self):
+        if self.value_high is not None and self.value is not None and self.value_high < self.value:
+            raise ValidationError({"value_high": "The upper end of a range cannot be below its lower end."})
+
+    @property
+    def is_range(self):
+        return self.value_high is not None
+
+    @property
+    def display_value(self):
+        if self.is_range:
+            return f"{format_number(self.value)}–{format_number(self.value_high)}"
+        return format_number(self.value)

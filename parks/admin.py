@@ -82,5 +82,6 @@ class SourceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 @admin.register(OfficialCount)
 class OfficialCountAdmin(WorkflowAdminMixin, admin.ModelAdmin):
-    list_display = ("label", "zone_type", "level", "count")
+    list_display = ("label", "zone_type", "level", "count", "source")
+    list_editable = ("count",)  # researchers correct a count from the list (issue 7)
     list_filter = ("level", "zone_type")

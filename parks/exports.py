@@ -111,6 +111,5 @@ def map_point(slug, name_en, name_zh, latitude, longitude):
 def error_text(filterset):
     """The form's errors as plain text lines for a 400 response."""
     lines = ["These filters were not understood, so nothing was exported:"]
-    for name, errors in filterset.errors.items():
-        lines.extend(f"- {name}: {error}" for error in errors)
+    lines.extend(f"- {label}: {message}" for label, message in filterset.error_messages)
     return "\n".join(lines) + "\n"

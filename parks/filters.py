@@ -1,5 +1,7 @@
 """The catalogue's filters, shared by the list page, the map and the exports."""
 
+from dataclasses import dataclass
+
 import django_filters
 from django.db.models import Count, F, Q
 from django.http import QueryDict
@@ -8,9 +10,6 @@ from parks.models import DevelopmentPath, Industry, Level, Park, Province, ZoneT
 
 SEARCH_MAX_LENGTH = 200
 NO_PATH = "none"
-
-# The filters that show counts beside their choices, in the order the form shows them.
-FACETS = ("province", "path", "zone_type", "level", "industry")
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -80,6 +79,15 @@ class ParkFilter(django_filters.FilterSet):
         return queryset.search(value.strip()) if value.strip() else queryset
 
     @property
+    def error_messages(self):
+        """(field label, message) for each parameter that was not understood."""
+        return [
+            (str(self.form.fields[name].label) if name in self.form.fields else name, message)
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
+
+    @property
     def active_values(self):
         """The valid, non-empty filter values, by filter name."""
         if not self.is_bound or not hasattr(self.form, "cleaned_data"):
@@ -132,26 +140,25 @@ class ParkFilter(django_filters.FilterSet):
         return [(value, label, counts.get(value, 0)) for value, label in choices]
 
 
+@dataclass
+class FacetChoice:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
 class Facet:
     """One facet filter as the form shows it: a select whose options carry counts."""
 
     def __init__(self, name, label, selected, choices):
         self.name = name
         self.label = label
-        self.selected = selected
         self.choices = [FacetChoice(value, label, count, value == selected) for value, label, count in choices]
 
     @property
     def field_id(self):
         return f"id_{self.name}"
-
-
-class FacetChoice:
-    def __init__(self, value, label, count, selected):
-        self.value = value
-        self.label = label
-        self.count = count
-        self.selected = selected
 
 
 def query_without(query, *names):
@@ -165,13 +172,13 @@ def query_without(query, *names):
     return remaining.urlencode()
 
 
+@dataclass
 class Chip:
     """An active filter shown above the results; its link drops that one filter and keeps the others."""
 
-    def __init__(self, label, value, remove_query):
-        self.label = label
-        self.value = value
-        self.remove_query = remove_query
+    label: str
+    value: str
+    remove_query: str
 
 
 def filter_chips(filterset, query):

@@ -211,7 +211,9 @@ class Park(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every admin save (no lost edits).")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
+    )
 
     objects = ParkQuerySet.as_manager()
     # Industries and sources are recorded too, so a restored park gets them back.

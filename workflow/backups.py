@@ -134,7 +134,11 @@ def restore_backup(source, force=False):
         with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
             existing = {label: count for label, count in content_counts().items() if count}
             if existing and not force:
-                summary = ", ".join(f"{count} {label}" for label, count in existing.items())
+                summary = ", ".join(
+                    f"{count} {model._meta.verbose_name_plural}"
+                    for model in content_models()
+                    if not is_historical(model) and (count := existing.get(model._meta.label))
+                ) or "history of deleted records"
                 raise CommandError(
                     f"This database already has content ({summary}). Restore into an empty, migrated "
                     "database, or add --force to replace everything."

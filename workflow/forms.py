@@ -79,6 +79,7 @@ class VersionedModelForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self.check_files_still_exist(cleaned_data)
         if not self.is_existing:
             return cleaned_data
         model = type(self.instance)
@@ -97,6 +98,22 @@ class VersionedModelForm(forms.ModelForm):
         if base_version != current.version:
             raise ValidationError(stale_edit_message(current, base_version), code="stale")
         return cleaned_data
+
+    def check_files_still_exist(self, cleaned_data):
+        """An older version (revert) may name an image deleted since it was replaced: ask for a new one."""
+        for name, field in self.fields.items():
+            value = cleaned_data.get(name)
+            if (
+                isinstance(field, forms.FileField)
+                and value
+                and getattr(value, "_committed", False)
+                and not value.storage.exists(value.name)
+            ):
+                self.add_error(
+                    name,
+                    "This version's file was deleted when it was replaced. Upload it again"
+                    + ("." if field.required else ", or tick “Clear”."),
+                )
 
     def save(self, commit=True):
         if self.is_existing:

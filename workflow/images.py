@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_save
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -170,9 +170,12 @@ class ProcessedImageField(models.ImageField):
     def contribute_to_class(self, cls, name, **kwargs):
         super().contribute_to_class(cls, name, **kwargs)
         if not cls._meta.abstract:
-            post_init.connect(self.remember_stored_name, sender=cls, weak=False)
             post_save.connect(self.delete_replaced_file, sender=cls, weak=False)
             post_delete.connect(self.delete_file_of_deleted, sender=cls, weak=False)
+
+    @property
+    def replaced_name_attr(self):
+        return f"_{self.attname}_replaced_name"
 
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)
@@ -180,24 +183,23 @@ class ProcessedImageField(models.ImageField):
             # file.name is the uploader's name; upload_to turns it into a generated one.
             file.save(file.name, ContentFile(clean_jpeg_bytes(file.file)), save=False)
             save_renditions(file.storage, file.name)
+        if not add and model_instance.pk is not None:
+            # Ask the database (not the instance, which may come from an old version) what is stored now.
+            stored = (
+                type(model_instance)._base_manager.filter(pk=model_instance.pk)
+                .values_list(self.attname, flat=True)
+                .first()
+            )
+            if stored and stored != (file.name or ""):
+                setattr(model_instance, self.replaced_name_attr, stored)
         return super().pre_save(model_instance, add)
 
-    @property
-    def stored_name_attr(self):
-        return f"_{self.attname}_stored_name"
-
-    def remember_stored_name(self, instance, **kwargs):
-        value = instance.__dict__.get(self.attname)
-        setattr(instance, self.stored_name_attr, getattr(value, "name", value) or "")
-
     def delete_replaced_file(self, instance, raw=False, **kwargs):
-        old_name = getattr(instance, self.stored_name_attr, "")
-        new_name = getattr(instance, self.attname).name or ""
-        if old_name and old_name != new_name and not raw:
+        old_name = instance.__dict__.pop(self.replaced_name_attr, None)
+        if old_name and not raw:
             storage = self.storage
             # After commit: a rolled-back save must not lose the file it still points to.
             transaction.on_commit(lambda: delete_stored(storage, old_name))
-        setattr(instance, self.stored_name_attr, new_name)
 
     def delete_file_of_deleted(self, instance, **kwargs):
         name = getattr(instance, self.attname).name

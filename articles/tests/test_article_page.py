@@ -203,10 +203,10 @@ class QueryCountTests(TestCase):
         small = self.make_article_with("small", top_level=3, per_section=0)
         large = self.make_article_with("large", top_level=10, per_section=2)  # 30 sections
         self.assertEqual(large.sections.count(), 30)
-        # Article, its sections, their figures (prefetched), figures outside sections.
-        with self.assertNumQueries(4):
+        # Article, its sections, their figures (prefetched), figures outside sections, data series (issue 7).
+        with self.assertNumQueries(5):
             self.client.get(small.get_absolute_url())
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             response = self.client.get(large.get_absolute_url())
         self.assertContains(response, 'id="s9-1"')
         self.assertEqual(self.count_queries(small)[0], self.count_queries(large)[0])

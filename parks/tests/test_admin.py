@@ -1,10 +1,11 @@
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parks.models import Park
-from parks.tests.factories import make_industry, make_park, make_path, make_province, make_superuser
+from parks.tests.factories import make_industry, make_park, make_path, make_province, make_staff, make_superuser
 
 
 class ParkAdminTests(TestCase):
@@ -45,6 +46,19 @@ class ParkAdminTests(TestCase):
         response = self.client.post(url, {"action": "publish", "_selected_action": ids[:1]}, follow=True)
         self.assertContains(response, "1 park published.")
         self.assertEqual(Park.objects.filter(is_published=True).count(), 1)
+        # Each change is in the park's history.
+        self.assertEqual(self.park.history.filter(is_published=False).count(), 1)
+
+    def test_bulk_publishing_needs_the_publish_permission(self):
+        researcher = make_staff()
+        researcher.user_permissions.add(
+            *Permission.objects.filter(codename__in=["view_park", "change_park"], content_type__app_label="parks")
+        )
+        self.client.force_login(researcher)
+        url = reverse("admin:parks_park_changelist")
+        self.assertNotContains(self.client.get(url), "Unpublish the selected parks")
+        self.client.post(url, {"action": "unpublish", "_selected_action": [self.park.pk]})
+        self.assertIs(Park.objects.get(pk=self.park.pk).is_published, True)
 
     def valid_park_form(self, **overrides):
         data = {

@@ -68,14 +68,26 @@ class ArticlePathTests(TestCase):
         expected = {slug for _, slug in named if slug in in_jilin}
         self.assertEqual(
             {name for name, slug in named if slug in expected},
-            {"Jilin Economic and Technological Industrial Park", "Yanji High-tech Industrial Park", "Jilin High-tech Industrial Park"},
+            {
+                "Jilin Economic and Technological Industrial Park",
+                "Yanji High-tech Industrial Park",
+                "Jilin High-tech Industrial Park",
+            },
         )
         self.assertEqual(self.shown_parks("?province=jilin&path=urbanization"), expected)
 
-    def test_path_pages_link_back_to_the_article_subsection(self):
+    def test_path_and_park_pages_link_back_to_the_article_subsection(self):
         for slug in ("urbanization", "re-urbanization", "co-city"):
             response = self.client.get(reverse("parks:path", args=[slug]))
             self.assertContains(response, f'href="/articles/{ARTICLE_SLUG}/#{slug}"')
+        response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
+        self.assertContains(response, f'href="/articles/{ARTICLE_SLUG}/#co-city"')
+
+    def test_article_section_4_links_each_named_park_to_its_page(self):
+        response = self.client.get(reverse("articles:detail", args=[ARTICLE_SLUG]))
+        for _, slug in self.named_parks("co-city", CO_CITY_SENTENCE):
+            with self.subTest(slug=slug):
+                self.assertContains(response, f'href="/parks/{slug}/"')
 
     def test_every_park_the_article_links_has_a_page(self):
         for section in Section.objects.filter(article__slug=ARTICLE_SLUG):

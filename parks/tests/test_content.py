@@ -4,8 +4,10 @@ from io import StringIO
 from django.core.management import call_command
 from django.test import TestCase
 
-from parks.content import split_list
+from articles.content import load_article
+from parks.content import load_catalogue, split_list
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
+from rustbelt.loading import LoadReport
 
 
 def load_content(*args):
@@ -25,7 +27,11 @@ class CatalogueLoaderTests(TestCase):
         self.assertEqual(Park.objects.exclude(path=None).count(), 21)
         self.assertEqual(
             list(DevelopmentPath.objects.values_list("slug", "name")),
-            [("urbanization", "Urbanization"), ("re-urbanization", "Re-urbanization"), ("co-city", "Co-city development")],
+            [
+                ("urbanization", "Urbanization"),
+                ("re-urbanization", "Re-urbanization"),
+                ("co-city", "Co-city development"),
+            ],
         )
 
     def test_paths_link_to_the_article_subsections(self):
@@ -36,9 +42,8 @@ class CatalogueLoaderTests(TestCase):
     def test_every_park_on_a_path_has_the_articles_wording(self):
         self.assertFalse(Park.objects.exclude(path=None).filter(article_name="").exists())
         self.assertFalse(Park.objects.filter(path=None).exclude(article_name="").exists())
-        self.assertEqual(
-            Park.objects.get(slug="tonghua-medical-htz").article_name, "Tonghua Pharmaceutical High-tech Industrial Park"
-        )
+        tonghua = Park.objects.get(slug="tonghua-medical-htz")
+        self.assertEqual(tonghua.article_name, "Tonghua Pharmaceutical High-tech Industrial Park")
 
     def test_row_facts_are_copied_and_empty_cells_stay_empty(self):
         jilin = Park.objects.get(slug="jilin-etdz")
@@ -116,3 +121,14 @@ class CatalogueLoaderTests(TestCase):
         Park.objects.filter(slug="hegang-zone").update(is_published=False)
         load_content()
         self.assertIs(Park.objects.get(slug="hegang-zone").is_published, False)
+
+
+class CatalogueWithoutArticleTests(TestCase):
+    def test_paths_load_without_the_article_and_link_once_it_exists(self):
+        load_catalogue(LoadReport())
+        self.assertEqual(DevelopmentPath.objects.filter(article_section__isnull=True).count(), 3)
+        self.assertEqual(Park.objects.count(), 45)
+        # The article arrives later: the next run links the (unedited) paths to its subsections.
+        load_article(LoadReport())
+        load_catalogue(LoadReport())
+        self.assertEqual(DevelopmentPath.objects.filter(article_section__isnull=True).count(), 0)

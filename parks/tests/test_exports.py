@@ -40,7 +40,9 @@ class ExportTests(TestCase):
         self.assertEqual(jilin["path"], "Urbanization")
         self.assertEqual(jilin["area_km2"], "20.4")
         self.assertEqual(jilin["permalink"], "http://testserver/parks/jilin-etdz/")
-        self.assertEqual(jilin["industries"], "branded food; fine chemicals; special fibres and chemical-fibre textiles")
+        self.assertEqual(
+            jilin["industries"], "branded food; fine chemicals; special fibres and chemical-fibre textiles"
+        )
         self.assertIn("Xinhua report on upgrade", jilin["sources"])
         # An empty fact stays empty.
         self.assertEqual(next(row for row in rows if row["slug"] == "yanji-htz")["established_year"], "")

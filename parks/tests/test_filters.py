@@ -86,13 +86,15 @@ class InvalidParameterTests(TestCase):
         response = list_page(self.client, "?province=atlantis")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Some filters were not understood")
-        self.assertContains(response, "Select a valid choice")
+        self.assertContains(response, "<li>Province: Select a valid choice.", html=False)
         self.assertEqual(card_slugs(response), [])
+        self.assertContains(response, "<strong>0</strong> parks found.")
 
     def test_unknown_ordering_is_reported(self):
         response = list_page(self.client, "?ordering=password")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Some filters were not understood")
+        self.assertContains(response, "<li>Order by: Select a valid choice.")
 
     def test_overlong_search_is_reported(self):
         response = list_page(self.client, "?q=" + "x" * 5000)
@@ -102,7 +104,8 @@ class InvalidParameterTests(TestCase):
     def test_hostile_parameters_never_give_a_server_error(self):
         for query in [
             "?province[]=jilin", "?province=jilin&province=x", "?path=none&path=", "?level=%00", "?zone_type=etdz'--",
-            "?q=<script>alert(1)</script>", "?q=%25%25%25", "?industry=../../etc", "?ordering=-", "?ordering=name,area",
+            "?q=<script>alert(1)</script>", "?q=%25%25%25", "?industry=../../etc", "?ordering=-",
+            "?ordering=name,area",
             "?page=1&page=2", "?q=" + "吉" * 300, "?q=%00", "?province=%00", "?industry=%00x", "?path=%00",
             "?ordering=%00", "?page=%00",
         ]:

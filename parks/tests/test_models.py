@@ -50,7 +50,9 @@ class ParkValidationTests(TestCase):
 
 class ParkQuerySetTests(TestCase):
     def test_search_matches_both_languages_article_name_and_city(self):
-        park = make_park(name_zh="吉林经济技术开发区", article_name="Jilin Economic and Technological Industrial Park", city="Jilin")
+        park = make_park(
+            name_zh="吉林经济技术开发区", article_name="Jilin Economic and Technological Industrial Park", city="Jilin"
+        )
         for text in ("吉林", "industrial park", "jilin", "economic and"):
             with self.subTest(text=text):
                 self.assertEqual(list(Park.objects.search(text)), [park])

@@ -83,7 +83,9 @@ class ParkListTests(TestCase):
         make_park(latitude=43.84, longitude=126.55)
         make_park("No coordinates park")
         response = self.client.get(reverse("parks:list"))
-        data = re.search(r'<script id="park-map-data" type="application/json">(.*?)</script>', response.content.decode())
+        data = re.search(
+            r'<script id="park-map-data" type="application/json">(.*?)</script>', response.content.decode()
+        )
         points = json.loads(data.group(1))
         self.assertEqual(points, [{
             "name": "Jilin Economic and Technological Development Zone",
@@ -106,7 +108,8 @@ class ParkListTests(TestCase):
 
     def test_no_inline_script_or_style_attributes(self):
         make_park(latitude=43.84, longitude=126.55, path=make_path())
-        for url in [reverse("parks:list"), reverse("parks:detail", args=["jilin-economic-and-technological-development-zone"])]:
+        detail = reverse("parks:detail", args=["jilin-economic-and-technological-development-zone"])
+        for url in [reverse("parks:list"), detail]:
             content = self.client.get(url).content.decode()
             scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", content)
             self.assertEqual(scripts, [], url)
@@ -116,7 +119,9 @@ class ParkListTests(TestCase):
 class ParkDetailTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.path = make_path("co-city", name="Co-city development", summary="Open and independent administrative units.")
+        cls.path = make_path(
+            "co-city", name="Co-city development", summary="Open and independent administrative units."
+        )
         cls.park = make_park(
             "Tonghua Medical High-tech Industrial Development Zone",
             slug="tonghua-medical-htz",
@@ -203,6 +208,18 @@ class ProvinceAndPathPageTests(TestCase):
         self.assertContains(response, "Urban sub-centers around parks.")
         self.assertEqual(card_slugs(response), ["jilin-etdz"])
         self.assertContains(response, 'href="/parks/provinces/jilin/"')
+
+    def test_query_counts_do_not_grow_with_parks(self):
+        # The province or path, its parks with province and path, the province and path indexes.
+        for url in (reverse("parks:province", args=["jilin"]), reverse("parks:path", args=["urbanization"])):
+            with self.subTest(url=url):
+                with self.assertNumQueries(4):
+                    self.client.get(url)
+                bulk_parks(30, make_province(), path=self.path)
+                with self.assertNumQueries(4):
+                    response = self.client.get(url)
+                self.assertContains(response, "Bulk park 0029")
+                Park.objects.filter(slug__startswith="bulk-").delete()
 
     def test_unknown_province_or_path_is_404(self):
         self.assertEqual(self.client.get(reverse("parks:province", args=["atlantis"])).status_code, 404)

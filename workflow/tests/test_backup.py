@@ -56,10 +56,15 @@ class BackupTestMixin:
         media.enable()
         self.addCleanup(media.disable)
 
+    def media_contents(self):
+        return {path.relative_to(self.media_root): path.read_bytes() for path in self.media_root.rglob("*.jpg")}
+
     def make_content(self):
         editor = make_staff("eddie", "Editors")
         article = make_article(status="published")
-        parent = make_section(article, title="Paths for updating the rust belt", slug="paths-for-updating-the-rust-belt")
+        parent = make_section(
+            article, title="Paths for updating the rust belt", slug="paths-for-updating-the-rust-belt"
+        )
         make_section(article, parent=parent, title="Co-city", slug="co-city", body="Share **the city**.")
         with self.captureOnCommitCallbacks(execute=True):
             Figure.objects.create(article=article, section=parent, image=images.upload(images.photo_bytes()),
@@ -79,7 +84,7 @@ class BackupRestoreTests(BackupTestMixin, TestCase):
         archive = self.folder / "site.zip"
         run("backup", archive)
         before = canonical_rows(zipfile.ZipFile(archive).read("data.json"))
-        files_before = {p.relative_to(self.media_root): p.read_bytes() for p in self.media_root.rglob("*") if p.is_file()}
+        files_before = self.media_contents()
         self.assertEqual(len(files_before), 5)  # figure + 2 copies, photo (800 px wide once upright) + 1
         counts_before = content_counts()
 
@@ -93,11 +98,13 @@ class BackupRestoreTests(BackupTestMixin, TestCase):
         self.assertIn("Restored 18 rows and 5 media files", output)
         self.assertEqual(content_counts(), counts_before)
         restored = Park.objects.get(pk=park.pk)
-        self.assertEqual((restored.city, restored.area_km2, restored.name_zh), ("Jilin City", Decimal("20.4"), "吉林经开区"))
+        self.assertEqual(
+            (restored.city, restored.area_km2, restored.name_zh), ("Jilin City", Decimal("20.4"), "吉林经开区")
+        )
         self.assertEqual(list(restored.industries.values_list("name", flat=True)), ["Fine chemicals"])
         self.assertEqual(restored.history.first().history_user.username, "eddie")
         self.assertEqual(Section.objects.get(slug="co-city").parent.slug, "paths-for-updating-the-rust-belt")
-        files_after = {p.relative_to(self.media_root): p.read_bytes() for p in self.media_root.rglob("*") if p.is_file()}
+        files_after = self.media_contents()
         self.assertEqual(files_after, files_before)
         self.assertEqual(self.client.get(restored.get_absolute_url()).status_code, 200)
 

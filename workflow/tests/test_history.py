@@ -92,7 +92,8 @@ class ParkHistoryTests(TestCase):
 
         restored = Park.objects.get(slug="jilin-etdz")
         self.assertEqual((restored.city, restored.established_year), ("Jilin City", 1998))
-        self.assertEqual(sorted(restored.industries.values_list("name", flat=True)), ["Branded food", "Fine chemicals"])
+        industries = sorted(restored.industries.values_list("name", flat=True))
+        self.assertEqual(industries, ["Branded food", "Fine chemicals"])
         self.assertEqual(list(restored.sources.values_list("citation", flat=True)), ["Xinhua report (2010)"])
         self.assertEqual(self.client.get(public_url).status_code, 200)
         self.assertNotContains(self.client.get(reverse("admin:parks_park_deleted")), "Restore “")
@@ -152,7 +153,8 @@ class SectionAndFigureRestoreTests(TestCase):
             with self.captureOnCommitCallbacks(execute=True):
                 self.client.post(reverse("admin:articles_figure_delete", args=[figure.pk]), {"post": "yes"})
             record = Figure.history.get(history_type="-")
-            response = self.client.post(reverse("admin:articles_figure_restore", args=[record.history_id]), follow=True)
+            restore_url = reverse("admin:articles_figure_restore", args=[record.history_id])
+            response = self.client.post(restore_url, follow=True)
         self.assertContains(response, "its image file was deleted with it")
         self.assertFalse(Figure.objects.exists())
 
@@ -170,3 +172,15 @@ class LinkHistoryTests(TestCase):
         self.assertContains(response, "<li><strong>Industries:</strong> [] → [Fine chemicals]</li>", html=True)
         self.assertContains(response, "<li><strong>Industries:</strong> [Fine chemicals] → []</li>", html=True)
         self.assertContains(response, "<li><strong>Industries:</strong> [] → [Branded food]</li>", html=True)
+
+
+class RestoreBadRequestsTests(TestCase):
+    def test_restore_needs_post_and_a_deletion_record(self):
+        park = make_park()
+        self.client.force_login(make_staff("eddie", "Editors"))
+        creation = park.history.get()
+        not_a_deletion = reverse("admin:parks_park_restore", args=[creation.history_id])
+        self.assertEqual(self.client.get(not_a_deletion).status_code, 405)
+        self.assertEqual(self.client.post(not_a_deletion).status_code, 404)
+        self.assertEqual(self.client.post(reverse("admin:parks_park_restore", args=[999999])).status_code, 404)
+        self.assertEqual(Park.objects.count(), 1)

@@ -52,7 +52,8 @@ class ParkImportAdminTests(TestCase):
         self.client.force_login(self.researcher)
         url = reverse("admin:parks_park_import")
         data = admin_form_data(self.client.get(url), action="")
-        data.update(format=file_format, import_file=io.BytesIO(content if isinstance(content, bytes) else content.encode()))
+        content = content if isinstance(content, bytes) else content.encode()
+        data.update(format=file_format, import_file=io.BytesIO(content))
         data["import_file"].name = name
         return self.client.post(url, data)
 
@@ -72,7 +73,9 @@ class ParkImportAdminTests(TestCase):
         response = self.confirm(preview)
         self.assertContains(response, "Import finished: 2 new, 1 updated")
         jilin = Park.objects.get(slug="jilin-etdz")
-        self.assertEqual((jilin.province.slug, jilin.path.slug, jilin.established_year), ("jilin", "urbanization", 1998))
+        self.assertEqual(
+            (jilin.province.slug, jilin.path.slug, jilin.established_year), ("jilin", "urbanization", 1998)
+        )
         self.assertEqual(sorted(jilin.industries.values_list("name", flat=True)), ["branded food", "fine chemicals"])
         self.assertEqual(list(jilin.sources.values_list("citation", flat=True)), ["Xinhua report (2010)"])
         self.assertIs(jilin.is_published, False)  # an editor publishes imported parks
@@ -104,6 +107,15 @@ class ParkImportAdminTests(TestCase):
     def test_garbage_file_is_reported_not_a_crash(self):
         response = self.upload(b"\x89PNG\r\n\x1a\n\x00\x00binary", name="parks.xlsx", file_format="1")
         self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Traceback")
+        self.assertFalse(Park.objects.exists())
+
+    def test_file_without_the_slug_column_is_refused_with_the_reason(self):
+        response = self.upload("name_en,city\nJilin ETDZ,Jilin\n")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "are not present in the file headers: slug")
+        self.assertNotContains(response, "Traceback")
+        self.assertNotContains(response, "Confirm import")
         self.assertFalse(Park.objects.exists())
 
     def test_only_csv_and_xlsx_are_offered(self):

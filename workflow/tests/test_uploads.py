@@ -192,3 +192,33 @@ class ImageProcessingTests(TempMediaMixin, TestCase):
         self.assertContains(response, f"{rendition_name(figure.image.url, 480)} 480w")
         self.assertContains(response, f"{rendition_name(figure.image.url, 960)} 960w")
         self.assertContains(response, f"{figure.image.url} 1200w")
+
+    def test_reverting_to_a_version_whose_photo_was_replaced_asks_for_the_photo(self):
+        park = make_park(photo=images.upload(images.photo_bytes(300, 200)), photo_alt="Gate")
+        first_version = park.history.get()
+        with self.captureOnCommitCallbacks(execute=True):
+            park.photo = images.upload(images.photo_bytes(320, 200))
+            park.save()
+        current_photo = park.photo.name
+        self.client.force_login(self.editor)
+        url = reverse("admin:parks_park_simple_history", args=[park.pk, first_version.history_id])
+        data = admin_form_data(self.client.get(url), "historicalpark_form")
+        response = self.client.post(url, data)
+        self.assertContains(response, "This version&#x27;s file was deleted when it was replaced.")
+        self.assertEqual(Park.objects.get().photo.name, current_photo)
+        response = self.client.post(url, {**data, "photo-clear": "on", "photo_alt": ""})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Park.objects.get().photo.name, "")
+
+    def test_clearing_while_reverting_leaves_no_orphans(self):
+        park = make_park(photo=images.upload(images.photo_bytes(300, 200)), photo_alt="Gate")
+        first_version = park.history.get()
+        with self.captureOnCommitCallbacks(execute=True):
+            park.photo = images.upload(images.photo_bytes(320, 200))
+            park.save()
+        self.client.force_login(self.editor)
+        url = reverse("admin:parks_park_simple_history", args=[park.pk, first_version.history_id])
+        data = admin_form_data(self.client.get(url), "historicalpark_form")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url, {**data, "photo-clear": "on", "photo_alt": ""})
+        self.assertEqual(self.stored_files(), [])

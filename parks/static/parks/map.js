@@ -54,7 +54,10 @@
     });
     var group = L.featureGroup(markers).addTo(map);
     map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 9 });
-    setStatus(status, "Select a marker (Tab, then Enter) to open a link to its park. The parks are also listed below.");
+    setStatus(
+      status,
+      "Select a marker (Tab, then Enter) to open a link to its park. The parks are also listed below."
+    );
   }
 
   document.addEventListener("DOMContentLoaded", function () {

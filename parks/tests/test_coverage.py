@@ -1,0 +1,112 @@
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from parks.models import OfficialCount, Park
+from parks.tests.story_factories import make_official_count, make_park
+
+
+class CoveragePageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_official_count("etdz", "national", 8, source="The article, section 3", notes="Far below the real totals.")
+        make_official_count("htz", "national", 7, label="national-level high-tech industrial parks")
+        make_park("Jilin ETDZ")
+        make_park("Panjin ETDZ")
+        make_park("Hidden ETDZ", is_published=False)
+        make_park("Hegang zone", zone_type="other", level="")
+        cls.url = reverse("parks:coverage")
+
+    def row(self, response, row_id):
+        html = response.content.decode()
+        return html.split(f'<tr id="{row_id}">', 1)[1].split("</tr>", 1)[0]
+
+    def test_shows_each_official_count_beside_the_catalogue_count(self):
+        response = self.client.get(self.url)
+        etdz = self.row(response, "national-etdz")
+        self.assertIn('<span class="official-count">8</span>', etdz)
+        self.assertIn('<span class="catalogue-count">2</span>', etdz)
+        self.assertIn("<td>-6</td>", etdz)
+        htz = self.row(response, "national-htz")
+        self.assertIn('<span class="official-count">7</span>', htz)
+        self.assertIn('<span class="catalogue-count">0</span>', htz)
+        self.assertContains(response, "Far below the real totals.")
+        self.assertContains(response, "The article, section 3")
+
+    def test_lists_catalogued_parks_and_types_without_an_official_count(self):
+        response = self.client.get(self.url)
+        self.assertContains(response, '<a href="/parks/jilin-etdz/">Jilin ETDZ</a>', html=True)
+        self.assertNotContains(response, "Hidden ETDZ")
+        other = self.row(response, "unknown-other")
+        self.assertIn("no official count", other)
+        self.assertIn('<span class="catalogue-count">1</span>', other)
+
+    def test_updates_when_a_park_is_added(self):
+        make_park("Daqing ETDZ", zone_type="etdz", level="national")
+        etdz = self.row(self.client.get(self.url), "national-etdz")
+        self.assertIn('<span class="catalogue-count">3</span>', etdz)
+        self.assertIn("<td>-5</td>", etdz)
+
+    def test_updates_when_a_researcher_edits_a_count(self):
+        OfficialCount.objects.filter(zone_type="etdz").update(count=2)
+        self.assertIn("<td>0</td>", self.row(self.client.get(self.url), "national-etdz"))
+
+    def test_query_count_does_not_grow_with_parks(self):
+        with self.assertNumQueries(2):
+            self.client.get(self.url)
+        for n in range(5):
+            make_park(f"Extra {n}", zone_type="htz")
+        with self.assertNumQueries(2):
+            self.client.get(self.url)
+
+
+class ShippedCoverageTests(TestCase):
+    """The coverage page over the shipped catalogue and the article's counts (load_content)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_content", stdout=StringIO())
+
+    def test_every_official_count_beside_the_catalogue_count(self):
+        html = self.client.get(reverse("parks:coverage")).content.decode()
+        self.assertEqual(OfficialCount.objects.count(), 7)
+        for official in OfficialCount.objects.all():
+            with self.subTest(f"{official.level} {official.zone_type}"):
+                row = html.split(f'<tr id="{official.level}-{official.zone_type}">', 1)[1].split("</tr>", 1)[0]
+                parks = Park.objects.published().filter(zone_type=official.zone_type, level=official.level)
+                catalogued = parks.count()
+                self.assertIn(f'<span class="official-count">{official.count}</span>', row)
+                self.assertIn(f'<span class="catalogue-count">{catalogued}</span>', row)
+                difference = catalogued - official.count
+                self.assertIn(f"<td>{difference:+d}</td>" if difference else "<td>0</td>", row)
+
+    def test_known_discrepancies_from_the_fact_sheet_are_shown(self):
+        response = self.client.get(reverse("parks:coverage"))
+        for words in ("Mudanjiang", "Songyuan", "Hegang", "Suifenhe", "Hunchun BECZ", "Hohhot ETDZ", "2018"):
+            self.assertContains(response, words)
+
+
+class OfficialCountAdminTests(TestCase):
+    def test_researcher_corrects_a_count_from_the_list_and_the_page_follows(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        official = make_official_count("htz", "national", 7)
+        user = get_user_model().objects.create_user("rita", is_staff=True)
+        user.groups.add(Group.objects.get(name="Researchers"))
+        self.client.force_login(user)
+        url = reverse("admin:parks_officialcount_changelist")
+        response = self.client.get(url)
+        self.assertContains(response, 'name="form-0-count"')
+        data = {
+            "form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1, "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000,
+            "form-0-id": official.pk, "form-0-count": 9, "_save": "Save",
+        }
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302)
+        official.refresh_from_db()
+        self.assertEqual(official.count, 9)
+        page = self.client.get(reverse("parks:coverage"))
+        self.assertContains(page, '<span class="official-count">9</span>', html=True)

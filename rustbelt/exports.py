@@ -1,0 +1,40 @@
+"""CSV and JSON downloads that always carry their source and licence (issue 7)."""
+
+import csv
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+
+
+def export_metadata(request, title, page_url, source):
+    return {
+        "title": title,
+        "source": source,
+        "url": request.build_absolute_uri(page_url),
+        "publisher": settings.SITE_NAME,
+        "licence": settings.CONTENT_LICENSE,
+        "licence_url": settings.CONTENT_LICENSE_URL,
+        "generated": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+def csv_download(filename, header, rows, metadata):
+    """A CSV whose every row names its source and licence, so a copied row keeps them."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    source = f"{metadata['source']}; {metadata['url']}"
+    licence = f"{metadata['licence']} {metadata['licence_url']}"
+    writer = csv.writer(response)
+    writer.writerow([*header, "source", "licence"])
+    for row in rows:
+        writer.writerow([*row, source, licence])
+    return response
+
+
+def json_download(filename, metadata, data):
+    response = JsonResponse(
+        {"metadata": metadata, **data}, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    return response
