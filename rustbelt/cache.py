@@ -92,7 +92,12 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if not is_cacheable_request(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            if request.method not in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated:
+                # Admin actions, imports and restores may write with update() or bulk_create(),
+                # which send no signals: any signed-in write through the site starts a new generation.
+                invalidate()
+            return response
         generation = current_generation()
         last_modified = generation["changed_at"]
         not_modified = get_conditional_response(request, last_modified=last_modified)

@@ -1,6 +1,7 @@
 import unittest
 
 from django.test.runner import DiscoverRunner
+from django.test.utils import override_settings
 
 from rustbelt import cache
 
@@ -14,7 +15,20 @@ class FreshCacheResult(unittest.TextTestResult):
 
 
 class RustbeltTestRunner(DiscoverRunner):
-    """The default runner, with the page cache emptied before every test."""
+    """The default runner, with the page cache emptied before every test and off by default.
+
+    Tests bulk-create or update() rows between two requests, which sends no signals, so a stored
+    page would hide the change; rustbelt/tests/test_cache.py turns the store back on to test it.
+    """
+
+    def setup_test_environment(self, **kwargs):
+        super().setup_test_environment(**kwargs)
+        self.page_cache_off = override_settings(PAGE_CACHE_SECONDS=0)
+        self.page_cache_off.enable()
+
+    def teardown_test_environment(self, **kwargs):
+        self.page_cache_off.disable()
+        super().teardown_test_environment(**kwargs)
 
     def get_resultclass(self):
         base = super().get_resultclass() or unittest.TextTestResult
