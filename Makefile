@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate content clean
+.PHONY: run test install migrate content clean browser
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,17 @@ content: migrate
 run: content
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+# The browser tests drive Debian's chromium; CI runs as root on a fresh machine, so install it there.
+browser:
+	@if [ ! -x /usr/bin/chromedriver ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+		else \
+			echo "Browser tests need chromium and chromium-driver: sudo apt-get install chromium chromium-driver" >&2; exit 1; \
+		fi; \
+	fi
+
+test: install browser
 	$(PY) manage.py test --noinput $(TESTS)
 
 clean:

@@ -225,6 +225,9 @@ class Park(models.Model):
         indexes = [
             models.Index(fields=["is_published", "name_en"], name="park_published_name"),
             models.Index(fields=["zone_type", "level"], name="park_type_level"),
+            # The list's province and path filters, already in name order for the page (BENCHMARKS.md).
+            models.Index(fields=["province", "path", "name_en"], name="park_province_path_name"),
+            models.Index(fields=["path", "name_en"], name="park_path_name"),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """Settings for the Rust Belt Parks site: one module, everything that varies comes from the environment."""
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -41,22 +42,33 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Full-text search on PostgreSQL; importing it is harmless on SQLite.
+    "django.contrib.postgres",
     "django_filters",
+    "csp",
     "articles",
     "parks",
+    "rustbelt.apps.RustbeltConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered before sessions, auth or the page cache are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "rustbelt.security.ContentSecurityPolicyMiddleware",
+    # ETag from the body (and 304s) for every page, the cached ones included.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "rustbelt.cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "rustbelt.urls"
+TEST_RUNNER = "rustbelt.test_runner.RustbeltTestRunner"
 
 TEMPLATES = [
     {
@@ -110,7 +122,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "rustbelt" / "static"]
 
 MEDIA_URL = "media/"
@@ -120,6 +132,87 @@ SITE_NAME = "Rust Belt Parks"
 # Licence stated on every page and in every export.
 CONTENT_LICENSE = "CC BY 4.0"
 CONTENT_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+# --- Production: security headers, HTTPS, static files, cache (issue 6; README "Deploying") ---
+
+# Seconds browsers must use HTTPS only; a year in production, off while debugging locally.
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", default=not DEBUG)
+# Off by default so a plain-HTTP development server still works; on in production unless a proxy
+# that already redirects says otherwise.
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+if env_flag("DJANGO_BEHIND_PROXY"):
+    # Only trust this header behind a proxy that sets it; otherwise clients could fake HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# The park map's tile server (PARKS_MAP_TILE_URL, issue 4): img-src allows its origin and nothing
+# else outside the site.
+MAP_TILE_ORIGIN = "/".join(
+    os.environ.get("PARKS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png").split("/")[:3]
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        # No 'unsafe-inline': templates keep scripts and styles in static files.
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", MAP_TILE_ORIGIN],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed names in production (whitenoise serves them with far-future caching);
+    # tests and development read the source folders, so they never need collectstatic.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or env_flag("DJANGO_PLAIN_STATIC")
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Development and tests serve static files from the source folders through whitenoise's finders;
+# STATIC_ROOT only exists after collectstatic, so its warning would be noise there.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+warnings.filterwarnings("ignore", message="No directory at")
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_PREFIX", "rustbelt")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "rustbelt",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+# Anonymous public pages are cached this long; a researcher's save invalidates them at once
+# (rustbelt/cache.py). With several workers and no Redis each worker has its own memory cache,
+# so this timeout bounds how stale another worker's copy can be.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
 
 # --- Researchers' workflow (issue 5): history, imports, sign-in lockout, uploads -------------------
 # "workflow" comes before simple_history so its admin template overrides win.

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from rustbelt import views
+from rustbelt import health, views
 from rustbelt.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("parks/", include("parks.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    path("search/", views.search, name="search"),
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
 # Uploaded figures and photos in development (static() adds nothing when DEBUG is off).

@@ -1,6 +1,8 @@
 from django.shortcuts import render
 
 from articles.models import Article
+from rustbelt.search import SearchForm
+from rustbelt.search import search as site_search
 
 
 def home(request):
@@ -10,3 +12,15 @@ def home(request):
 
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
+
+
+def search(request):
+    # Empty is a fresh search box (200); an unusable query is the visitor's error (400), explained.
+    form = SearchForm(request.GET)
+    query, results, status = "", [], 200
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        results = site_search(query)
+    else:
+        status = 400
+    return render(request, "search.html", {"form": form, "query": query, "results": results}, status=status)

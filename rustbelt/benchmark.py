@@ -1,0 +1,286 @@
+"""Benchmark the public pages on synthetic catalogues of N parks, in a database of their own.
+
+For each size: a fresh database (a temporary SQLite file, or a throwaway PostgreSQL database),
+`migrate` + `load_content`, synthetic parks up to N, then
+  * queries per page: the Django test client in a subprocess bound to that database;
+  * CSV export memory: tracemalloc peak while consuming the streamed response, same subprocess;
+  * latency: gunicorn on 127.0.0.1:<free port>, several client threads issuing real HTTP requests.
+The parent process never touches the benchmark databases through Django's connections.
+"""
+
+import http.client
+import json
+import os
+import random
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+
+ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
+PROVINCES = ["liaoning", "jilin", "heilongjiang", "inner-mongolia"]
+PATHS = ["urbanization", "re-urbanization", "co-city", None]
+CITIES = ["Shenyang", "Dalian", "Changchun", "Jilin", "Harbin", "Daqing", "Hohhot", "Manzhouli", "Anshan", "Hunchun"]
+ZONE_TYPES = ["etdz", "htz", "becz", "bonded", "epz", "other"]
+SYNTHETIC_PREFIX = "synthetic-"
+
+
+def endpoints():
+    """(label, path) of every measured page; the park detail is a synthetic park's page."""
+    return [
+        ("Home", "/"),
+        ("Article", f"/articles/{ARTICLE_SLUG}/"),
+        ("Park list", "/parks/"),
+        ("Park list, province + path", "/parks/?province=jilin&path=urbanization"),
+        ("Park list, search ?q=", "/parks/?q=Changchun"),
+        ("Park detail", f"/parks/{SYNTHETIC_PREFIX}00001/"),
+        ("Map data (JSON export, one province)", "/parks/export.json?province=jilin"),
+        ("CSV export, all parks", "/parks/export.csv"),
+    ]
+
+
+# --- In the subprocess bound to the benchmark database ---------------------------------------
+
+
+def populate(count):
+    """`count` synthetic parks with two industries each, beside the researched catalogue."""
+    from parks.models import DevelopmentPath, Industry, Park, Province
+
+    rng = random.Random(89)  # The same catalogue on every run.
+    # load_content has made these; get_or_create keeps the benchmark usable on a bare catalogue.
+    provinces = {
+        slug: Province.objects.get_or_create(slug=slug, defaults={"name_en": slug.title(), "name_zh": slug})[0]
+        for slug in PROVINCES
+    }
+    paths = {
+        slug: DevelopmentPath.objects.get_or_create(slug=slug, defaults={"name": slug.title(), "summary": slug})[0]
+        for slug in PATHS
+        if slug
+    }
+    industries = list(Industry.objects.all())
+    parks = []
+    for number in range(1, count + 1):
+        province = PROVINCES[number % len(PROVINCES)]
+        path = PATHS[(number // len(PROVINCES)) % len(PATHS)]
+        city = CITIES[number % len(CITIES)]
+        parks.append(
+            Park(
+                name_en=f"{city} Synthetic Zone {number:05d}",
+                name_zh=f"{city}合成园区{number}",
+                slug=f"{SYNTHETIC_PREFIX}{number:05d}",
+                province=provinces[province],
+                path=paths.get(path),
+                city=city,
+                zone_type=ZONE_TYPES[number % len(ZONE_TYPES)],
+                level="national" if number % 3 else "provincial",
+                established_year=1984 + number % 40,
+                area_km2=round(rng.uniform(1, 300), 2),
+                latitude=round(rng.uniform(39, 50), 5),
+                longitude=round(rng.uniform(117, 131), 5),
+                description=f"Synthetic park {number} for the benchmark: machinery, chemicals and logistics.",
+                is_published=True,
+            )
+        )
+    Park.objects.bulk_create(parks, batch_size=1000)
+    if industries:
+        through = Park.industries.through
+        created = Park.objects.filter(slug__startswith=SYNTHETIC_PREFIX).values_list("pk", flat=True)
+        links = [
+            through(park_id=pk, industry_id=industries[(pk + offset) % len(industries)].pk)
+            for pk in created
+            for offset in (0, 1)
+        ]
+        through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+    return Park.objects.count()
+
+
+def measure_in_process(size):
+    """Queries per page (test client) and the CSV export's peak traced memory."""
+    import tracemalloc
+
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.db import connection
+
+    parks = populate(size)
+    setup_test_environment()
+    client = Client()
+    results = {}
+    for label, path in endpoints():
+        client.get(path)  # Warm Python-side caches (templates, URL resolver) before counting.
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+            size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
+        results[label] = {"status": response.status_code, "queries": len(queries), "bytes": size}
+    tracemalloc.start()
+    response = client.get("/parks/export.csv")
+    body = response.streaming_content if response.streaming else [response.content]
+    rows = sum(chunk.count(b"\n") for chunk in body)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"parks": parks, "pages": results, "csv_rows": rows - 1, "csv_peak_bytes": peak}
+
+
+# --- In the parent: databases, gunicorn, load ---------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Target:
+    """One benchmark database: created, used by subprocesses, dropped."""
+
+    def __init__(self, backend, size, workdir, postgres_url):
+        self.backend, self.size = backend, size
+        if backend == "sqlite":
+            self.url = f"sqlite:///{workdir / f'bench-{size}.sqlite3'}"
+        else:
+            self.admin_url = postgres_url.rstrip("/")
+            self.name = f"rb_bench_{size}_{os.getpid()}"
+            self.url = f"{self.admin_url.rsplit('/', 1)[0]}/{self.name}"
+
+    def create(self):
+        if self.backend == "postgresql":
+            self.psql(f"DROP DATABASE IF EXISTS {self.name}")
+            self.psql(f"CREATE DATABASE {self.name}")
+
+    def drop(self):
+        if self.backend == "postgresql":
+            self.psql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+    def psql(self, statement):
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            connection.execute(statement)
+
+
+def environment(database_url, page_cache_seconds):
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_PLAIN_STATIC": "1",
+        "DJANGO_PAGE_CACHE_SECONDS": str(page_cache_seconds),
+        # Each benchmark gets its own cache namespace (matters only with REDIS_URL).
+        "DJANGO_CACHE_PREFIX": f"bench-{secrets.token_hex(4)}",
+    }
+
+
+def manage(env, *args):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@contextmanager
+def gunicorn(env, workers):
+    port = free_port()
+    gunicorn_bin = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [str(gunicorn_bin), "rustbelt.wsgi", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--access-logfile", "/dev/null"],
+        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if request_once(port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def request_once(port, path, connection=None):
+    own = connection is None
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Host": "127.0.0.1"})
+    response = connection.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - started
+    if own:
+        connection.close()
+    return response.status, elapsed
+
+
+def load(port, path, requests, concurrency):
+    """p50/p95 in milliseconds of `requests` GETs from `concurrency` keep-alive client threads."""
+    timings, statuses, lock = [], set(), threading.Lock()
+    per_thread = max(requests // concurrency, 1)
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for _ in range(per_thread):
+            status, elapsed = request_once(port, path, connection)
+            with lock:
+                timings.append(elapsed * 1000)
+                statuses.add(status)
+        connection.close()
+
+    for _ in range(2):
+        request_once(port, path)  # Warm-up: connections, imports, the database's caches.
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cuts = statistics.quantiles(timings, n=100, method="inclusive")
+    return {"p50": statistics.median(timings), "p95": cuts[94], "n": len(timings), "statuses": sorted(statuses)}
+
+
+def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, log):
+    results = []
+    workdir = Path(tempfile.mkdtemp(prefix="rustbelt-bench-"))
+    try:
+        for backend in backends:
+            for size in sizes:
+                target = Target(backend, size, workdir, postgres_url)
+                target.create()
+                try:
+                    env = environment(target.url, page_cache_seconds=0)
+                    log(f"[{backend} {size}] migrate, load_content, synthetic parks")
+                    manage(env, "migrate", "--noinput", "-v", "0")
+                    manage(env, "load_content", "-v", "0")
+                    measured = json.loads(manage(env, "benchmark", "--internal-measure", str(size)).splitlines()[-1])
+                    modes = [("uncached", 0)] + ([("cached", 600)] if cached else [])
+                    latency = {}
+                    for mode, seconds in modes:
+                        latency[mode] = {}
+                        with gunicorn(environment(target.url, seconds), workers) as port:
+                            for label, path in endpoints():
+                                log(f"[{backend} {size} {mode}] {label}")
+                                latency[mode][label] = load(port, path, requests, concurrency)
+                    results.append({"backend": backend, "size": size, "measured": measured, "latency": latency})
+                finally:
+                    target.drop()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return results

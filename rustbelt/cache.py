@@ -1,0 +1,124 @@
+"""Whole-page cache for anonymous visitors, emptied whenever a researcher saves content.
+
+Every cached page's key contains the current content *generation*; saving, deleting or re-linking
+any article or catalogue record starts a new generation, so no stale page is ever looked up again
+(old entries simply expire). The generation's start time is the pages' Last-Modified.
+"""
+
+import hashlib
+import math
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+GENERATION_KEY = "content-generation"
+# Apps whose records appear on public pages; their models (and history rows) invalidate.
+CONTENT_APPS = {"articles", "parks", "stories"}
+# URL names (or whole namespaces) served from the cache to anonymous visitors.
+CACHED_URL_NAMES = {"home", "search"}
+CACHED_NAMESPACES = {"articles", "parks", "stories"}
+
+
+def current_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = new_generation()
+    return generation
+
+
+def new_generation(previous=None):
+    # Whole seconds, strictly increasing: Last-Modified has one-second resolution, so two saves
+    # within a second must still give different dates.
+    changed_at = math.ceil(time.time())
+    if previous is not None:
+        changed_at = max(changed_at, previous["changed_at"] + 1)
+    generation = {"token": uuid.uuid4().hex, "changed_at": changed_at}
+    cache.set(GENERATION_KEY, generation, timeout=None)
+    return generation
+
+
+def invalidate(**kwargs):
+    new_generation(cache.get(GENERATION_KEY))
+
+
+def invalidate_on_content_change(sender, **kwargs):
+    if sender._meta.app_label in CONTENT_APPS:
+        invalidate()
+
+
+def connect_invalidation():
+    # Cache invalidation is what signals are for: any app's save must reach the cache.
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(invalidate_on_content_change, dispatch_uid=f"rustbelt-cache-{signal}")
+
+
+def reset_for_test():
+    """Forget every cached page (called before each test)."""
+    for backend in caches.all(initialized_only=True):
+        if isinstance(backend, LocMemCache):
+            backend.clear()
+    # A shared Redis is not flushed (other programs use it); a new generation hides old pages.
+    invalidate()
+
+
+def is_cacheable_request(request):
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return False
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.url_name in CACHED_URL_NAMES or bool(set(match.namespaces) & CACHED_NAMESPACES)
+
+
+def page_key(request, generation):
+    # The full path includes the query string, so every filter combination is its own page.
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{generation['token']}:{request.method}:{digest}"
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the cache, with Last-Modified and 304s."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            response = self.get_response(request)
+            if request.method not in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated:
+                # Admin actions, imports and restores may write with update() or bulk_create(),
+                # which send no signals: any signed-in write through the site starts a new generation.
+                invalidate()
+            return response
+        generation = current_generation()
+        last_modified = generation["changed_at"]
+        not_modified = get_conditional_response(request, last_modified=last_modified)
+        if not_modified is not None:
+            return not_modified
+        key = page_key(request, generation)
+        response = cache.get(key)
+        if response is None:
+            response = self.get_response(request)
+            if self.should_store(response):
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        if response.status_code == 200 and not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(last_modified)
+        return response
+
+    @staticmethod
+    def should_store(response):
+        # Streams (CSV exports) can't be replayed; a response setting cookies is someone's own.
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and settings.PAGE_CACHE_SECONDS > 0
+        )

@@ -1,0 +1,186 @@
+"""Site search over article sections and parks, in English and Chinese.
+
+PostgreSQL: full-text search ('simple' configuration, so no English stemming mangles park names)
+ranked with SearchRank and highlighted with SearchHeadline. Chinese has no spaces between words,
+so a whole phrase like 吉林 is one token there; substring matching (icontains) finds it on every
+database and is the whole search on SQLite, ranked by where the words matched.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, F, FloatField, Q, Value, When
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from articles.models import Section, Status
+from parks.models import Park
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+RESULTS_PER_KIND = 30
+SNIPPET_CHARS = 220
+# Private-use characters mark the highlights inside SearchHeadline's output; the text is escaped
+# afterwards and only these markers become <mark>, so nothing from the database is trusted as HTML.
+MARK_START, MARK_END = "\ue000", "\ue001"
+# Words: letters, digits and CJK characters; everything else separates them.
+TERM_RE = re.compile(r"\w+", re.UNICODE)
+# Markdown syntax that would clutter a plain-text snippet: link targets, emphasis, heading marks.
+MARKDOWN_LINK_TARGET_RE = re.compile(r"\]\([^)]*\)")
+MARKDOWN_SYMBOLS_RE = re.compile(r"[*_#`>\[\]]+|\{#[^}]*\}")
+
+SECTION_TITLE_FIELDS = ["title"]
+SECTION_TEXT_FIELDS = ["body"]
+PARK_TITLE_FIELDS = ["name_en", "name_zh", "article_name"]
+PARK_TEXT_FIELDS = ["city", "description", "province__name_en", "province__name_zh"]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search the article and the parks", max_length=MAX_QUERY_LENGTH, required=False)
+
+    def clean_q(self):
+        query = self.cleaned_data["q"].replace("\x00", "").strip()
+        if query and not search_terms(query):
+            raise forms.ValidationError("Type at least one word or name to search for (letters, digits or Chinese).")
+        return query
+
+
+@dataclass
+class SearchResult:
+    kind: str
+    title: str
+    context: str
+    url: str
+    snippet: str
+
+
+def search_terms(query):
+    terms = []
+    for term in TERM_RE.findall(query):
+        if term.lower() not in (t.lower() for t in terms):
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def is_postgresql():
+    return connection.vendor == "postgresql"
+
+
+def substring_match(terms, fields):
+    # Every word must appear somewhere in the record (a narrower result for longer queries).
+    match = Q()
+    for term in terms:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": term})
+        match &= any_field
+    return match
+
+
+def substring_score(terms, title_fields, text_fields):
+    # A word in the title counts three times a word in the text.
+    score = Value(0.0, output_field=FloatField())
+    for term in terms:
+        for field, weight in [(f, 3.0) for f in title_fields] + [(f, 1.0) for f in text_fields]:
+            score = score + Case(
+                When(**{f"{field}__icontains": term}, then=Value(weight)), default=Value(0.0), output_field=FloatField()
+            )
+    return score
+
+
+def ranked(queryset, terms, title_fields, text_fields, text_field_for_headline):
+    """Matching records with a `score`, best first; on PostgreSQL also a `headline`."""
+    match = substring_match(terms, title_fields + text_fields)
+    score = substring_score(terms, title_fields, text_fields)
+    if is_postgresql():
+        vector = SearchVector(*title_fields, weight="A", config="simple") + SearchVector(
+            *text_fields, weight="B", config="simple"
+        )
+        query = SearchQuery(" ".join(terms), search_type="plain", config="simple")
+        queryset = queryset.annotate(
+            rank=SearchRank(vector, query),
+            headline=SearchHeadline(
+                text_field_for_headline,
+                query,
+                config="simple",
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=35,
+                min_words=15,
+            ),
+        )
+        match |= Q(rank__gt=0)
+        # Full-text rank is under 1; substring scores break ties and rank Chinese matches.
+        score = score + F("rank") * 10
+    return queryset.annotate(score=score).filter(match).order_by("-score", "pk")[:RESULTS_PER_KIND]
+
+
+def plain_text(markdown_text):
+    text = MARKDOWN_LINK_TARGET_RE.sub("]", markdown_text)
+    return " ".join(MARKDOWN_SYMBOLS_RE.sub("", strip_tags(text)).split())
+
+
+def mark_terms(text, terms):
+    # Escape first, then mark: the pattern is escaped the same way, so it still matches.
+    html = escape(text)
+    pattern = "|".join(re.escape(escape(term)) for term in sorted(terms, key=len, reverse=True))
+    return mark_safe(re.sub(f"({pattern})", r"<mark>\1</mark>", html, flags=re.IGNORECASE))
+
+
+def highlight(text, terms):
+    """Escaped HTML of a window of `text` around the first match, matches in <mark>."""
+    text = plain_text(text)
+    lowered = text.lower()
+    positions = [lowered.find(term.lower()) for term in terms if term.lower() in lowered]
+    start = max(min(positions) - SNIPPET_CHARS // 3, 0) if positions else 0
+    window = text[start : start + SNIPPET_CHARS]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + SNIPPET_CHARS < len(text) else ""
+    return mark_safe(prefix + mark_terms(window, terms) + suffix)
+
+
+def snippet(record, text, terms):
+    headline = getattr(record, "headline", "")
+    if headline and MARK_START in headline:
+        html = escape(plain_text(headline)).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+        return mark_safe(f"…{html}…")
+    return highlight(text, terms)
+
+
+def search(query):
+    """Sections then parks matching `query`, each list best first (two queries)."""
+    terms = search_terms(query)
+    if not terms:
+        return []
+    sections = ranked(
+        Section.objects.filter(article__status=Status.PUBLISHED).select_related("article"),
+        terms,
+        SECTION_TITLE_FIELDS,
+        SECTION_TEXT_FIELDS,
+        "body",
+    )
+    parks = ranked(
+        Park.objects.published().select_related("province"),
+        terms,
+        PARK_TITLE_FIELDS,
+        PARK_TEXT_FIELDS,
+        "description",
+    )
+    results = [
+        SearchResult("Article section", mark_terms(section.title, terms), section.article.title, section.get_absolute_url(),
+                     snippet(section, section.body, terms))
+        for section in sections
+    ]
+    results += [
+        SearchResult("Park", mark_terms(park_title(park), terms), park.province.name_en, park.get_absolute_url(),
+                     snippet(park, " · ".join(filter(None, [park.city, park.article_name, park.description])), terms))
+        for park in parks
+    ]
+    return results
+
+
+def park_title(park):
+    return f"{park.name_en} ({park.name_zh})" if park.name_zh else park.name_en

@@ -1,0 +1,35 @@
+import unittest
+
+from django.test.runner import DiscoverRunner
+from django.test.utils import override_settings
+
+from rustbelt import cache
+
+
+class FreshCacheResult(unittest.TextTestResult):
+    def startTest(self, test):
+        # Each test rolls its data back without signals, so a page cached by the previous test
+        # would otherwise be served to this one.
+        cache.reset_for_test()
+        super().startTest(test)
+
+
+class RustbeltTestRunner(DiscoverRunner):
+    """The default runner, with the page cache emptied before every test and off by default.
+
+    Tests bulk-create or update() rows between two requests, which sends no signals, so a stored
+    page would hide the change; rustbelt/tests/test_cache.py turns the store back on to test it.
+    """
+
+    def setup_test_environment(self, **kwargs):
+        super().setup_test_environment(**kwargs)
+        self.page_cache_off = override_settings(PAGE_CACHE_SECONDS=0)
+        self.page_cache_off.enable()
+
+    def teardown_test_environment(self, **kwargs):
+        self.page_cache_off.disable()
+        super().teardown_test_environment(**kwargs)
+
+    def get_resultclass(self):
+        base = super().get_resultclass() or unittest.TextTestResult
+        return type("FreshCache" + base.__name__, (FreshCacheResult, base), {})

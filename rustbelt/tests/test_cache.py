@@ -1,0 +1,152 @@
+import os
+from email.utils import parsedate_to_datetime
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.utils.http import http_date
+
+from articles.models import Article, Section, Status
+from rustbelt import cache as page_cache
+
+
+def make_article(**fields):
+    article = Article.objects.create(
+        title=fields.pop("title", "Revitalization"), slug="revitalization", author="Jia Xiaobing",
+        status=fields.pop("status", Status.PUBLISHED),
+    )
+    Section.objects.create(article=article, order=1, title="Major rust belts", slug="major", body="The Ruhr.")
+    return article
+
+
+@override_settings(PAGE_CACHE_SECONDS=600)
+class PublicPageCacheTests(TestCase):
+    def setUp(self):
+        self.article = make_article()
+        self.url = self.article.get_absolute_url()
+
+    def test_second_anonymous_visit_is_served_from_the_cache(self):
+        self.assertContains(self.client.get(self.url), "Major rust belts")
+        with self.assertNumQueries(0):
+            response = self.client.get(self.url)
+        self.assertContains(response, "Major rust belts")
+
+    def test_a_researchers_save_shows_at_once(self):
+        self.client.get(self.url)
+        section = self.article.sections.get()
+        section.title = "Rust belts of the world"
+        section.save()
+        response = self.client.get(self.url)
+        self.assertContains(response, "Rust belts of the world")
+        self.assertNotContains(response, "Major rust belts")
+
+    def test_deleting_and_relinking_also_invalidate(self):
+        self.client.get(self.url)
+        self.article.sections.get().delete()
+        self.assertNotContains(self.client.get(self.url), "Major rust belts")
+
+    def test_unpublishing_removes_the_cached_page(self):
+        self.client.get(self.url)
+        self.article.status = Status.DRAFT
+        self.article.save()
+        self.assertEqual(self.client.get(self.url).status_code, 404)
+
+    def test_signed_in_users_bypass_the_cache(self):
+        self.client.get(self.url)
+        staff = get_user_model().objects.create_user("editor", is_staff=True)
+        self.client.force_login(staff)
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(response.has_header("Last-Modified"))
+
+    def test_each_query_string_is_its_own_page(self):
+        first = self.client.get(reverse("search"), {"q": "ruhr"})
+        second = self.client.get(reverse("search"), {"q": "nowhere"})
+        self.assertContains(first, "<mark>Ruhr</mark>")
+        self.assertContains(second, "Nothing matches")
+
+    def test_a_signed_in_users_write_through_the_site_invalidates(self):
+        # Admin actions and imports may use queryset.update(), which sends no signal.
+        self.client.get(self.url)
+        Section.objects.filter(article=self.article).update(title="Renamed by an admin action")
+        staff = get_user_model().objects.create_user("editor", is_staff=True)
+        self.client.force_login(staff)
+        self.client.post(reverse("admin:index"))
+        self.client.logout()
+        self.assertContains(self.client.get(self.url), "Renamed by an admin action")
+
+    def test_posts_are_never_cached(self):
+        self.client.get(reverse("home"))
+        self.assertFalse(page_cache.is_cacheable_request(self.client.post(reverse("home")).wsgi_request))
+
+    def test_reset_between_tests_empties_the_cache(self):
+        self.client.get(self.url)
+        before = page_cache.current_generation()
+        cache.set("unrelated", 1)
+        page_cache.reset_for_test()
+        self.assertNotEqual(page_cache.current_generation()["token"], before["token"])
+        if isinstance(caches["default"], LocMemCache):
+            self.assertIsNone(cache.get("unrelated"))  # A shared Redis keeps other programs' keys.
+
+
+@override_settings(PAGE_CACHE_SECONDS=600)
+class ConditionalGetTests(TestCase):
+    def setUp(self):
+        self.article = make_article()
+        self.url = self.article.get_absolute_url()
+
+    def test_etag_gives_304(self):
+        response = self.client.get(self.url)
+        etag = response["ETag"]
+        response = self.client.get(self.url, headers={"if-none-match": etag})
+        self.assertEqual(response.status_code, 304)
+        self.assertEqual(response.content, b"")
+
+    def test_last_modified_gives_304_until_a_save(self):
+        last_modified = self.client.get(self.url)["Last-Modified"]
+        self.assertEqual(self.client.get(self.url, headers={"if-modified-since": last_modified}).status_code, 304)
+        section = self.article.sections.get()
+        section.body = "The Ruhr and Pittsburgh."
+        section.save()
+        response = self.client.get(self.url, headers={"if-modified-since": last_modified})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Pittsburgh")
+        self.assertGreater(parsedate_to_datetime(response["Last-Modified"]), parsedate_to_datetime(last_modified))
+
+    def test_saves_within_one_second_still_move_last_modified(self):
+        first = page_cache.current_generation()["changed_at"]
+        page_cache.invalidate()
+        page_cache.invalidate()
+        self.assertEqual(page_cache.current_generation()["changed_at"], first + 2)
+
+    def test_old_if_modified_since_gets_the_page(self):
+        response = self.client.get(self.url, headers={"if-modified-since": http_date(0)})
+        self.assertEqual(response.status_code, 200)
+
+
+@override_settings(
+    PAGE_CACHE_SECONDS=600,
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                        "LOCATION": os.environ.get("REDIS_URL", ""), "KEY_PREFIX": "rustbelt-test"}}
+)
+class RedisPageCacheTests(TestCase):
+    """The same invalidation through Redis (run with REDIS_URL=redis://127.0.0.1:6379/0)."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not os.environ.get("REDIS_URL"):
+            cls.skipTest(cls, "REDIS_URL is not set")
+        super().setUpClass()
+
+    def test_cached_in_redis_and_invalidated_by_a_save(self):
+        page_cache.reset_for_test()
+        article = make_article()
+        self.client.get(article.get_absolute_url())
+        self.assertEqual(type(caches["default"]).__name__, "RedisCache")
+        with self.assertNumQueries(0):
+            self.client.get(article.get_absolute_url())
+        article.title = "Retitled in Redis"
+        article.save()
+        self.assertContains(self.client.get(article.get_absolute_url()), "Retitled in Redis")

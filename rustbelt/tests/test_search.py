@@ -1,0 +1,114 @@
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+from django.urls import reverse
+
+from articles.models import Article, Section, Status
+from parks.models import DevelopmentPath, Park, Province
+
+
+def make_article(**fields):
+    fields.setdefault("title", "Industrial Real Estate Park Revitalization")
+    fields.setdefault("slug", "revitalization")
+    fields.setdefault("author", "Jia Xiaobing")
+    fields.setdefault("status", Status.PUBLISHED)
+    return Article.objects.create(**fields)
+
+
+def make_park(**fields):
+    fields.setdefault("province", Province.objects.get_or_create(slug="jilin", defaults={"name_en": "Jilin", "name_zh": "吉林"})[0])
+    fields.setdefault("slug", fields["name_en"].lower().replace(" ", "-"))
+    return Park.objects.create(**fields)
+
+
+class SiteSearchTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article()
+        cls.section = Section.objects.create(
+            article=cls.article, order=4, title="Paths for updating the Rust Belt", slug="paths",
+            body="Co-city development joins the **old industrial city** with a new district.",
+        )
+        Section.objects.create(article=cls.article, order=1, title="Major rust belts", slug="major",
+                               body="The Ruhr & Pittsburgh <em>declined</em> after steel; a city changed.")
+        draft = make_article(title="Unpublished draft", slug="draft", status=Status.DRAFT)
+        Section.objects.create(article=draft, title="Secret draft section", slug="secret", body="co-city plans")
+        cls.changchun = make_park(name_en="Changchun ETDZ", name_zh="长春经济技术开发区", city="Changchun",
+                                  description="Automobiles and a **co-city** plan.")
+        cls.jilin = make_park(name_en="Jilin HTZ", name_zh="吉林高新技术产业开发区", city="Jilin City",
+                              description="Chemicals.")
+        make_park(name_en="Hidden Park", name_zh="隐藏", description="co-city", is_published=False)
+
+    def search(self, query, status=200):
+        response = self.client.get(reverse("search"), {"q": query})
+        self.assertEqual(response.status_code, status)
+        return response
+
+    def test_finds_article_sections_and_links_to_their_anchor(self):
+        response = self.search("co-city")
+        self.assertContains(response, f'href="/articles/revitalization/#paths"')
+        self.assertContains(response, 'href="/parks/changchun-etdz/"')
+        self.assertNotContains(response, "Secret draft section")
+        self.assertNotContains(response, "Hidden Park")
+
+    def test_highlights_matches_in_escaped_snippets(self):
+        response = self.search("industrial city")
+        self.assertContains(response, "<mark>industrial</mark>")
+        self.assertContains(response, "<mark>city</mark>")
+        # Markdown syntax is not shown in snippets.
+        self.assertNotContains(response, "**old")
+        response = self.search("Ruhr")
+        self.assertContains(response, "<mark>Ruhr</mark> &amp; Pittsburgh")
+        self.assertNotContains(response, "<em>declined")
+
+    def test_chinese_names_find_parks(self):
+        response = self.search("吉林")
+        self.assertContains(response, 'href="/parks/jilin-htz/"')
+        self.assertContains(response, "Jilin HTZ (<mark>吉林</mark>高新技术产业开发区)")
+        # Changchun is in Jilin province (吉林省), so it matches too, below the park named 吉林.
+        self.assertEqual([r.url for r in response.context["results"]], ["/parks/jilin-htz/", "/parks/changchun-etdz/"])
+        response = self.search("长春")
+        self.assertContains(response, "Changchun ETDZ (<mark>长春</mark>经济技术开发区)")
+
+    def test_title_matches_rank_first(self):
+        response = self.search("changchun")
+        self.assertEqual(response.context["results"][0].url, "/parks/changchun-etdz/")
+        response = self.search("rust belt")
+        self.assertEqual(response.context["results"][0].url, "/articles/revitalization/#paths")
+
+    def test_no_results_says_so(self):
+        self.assertContains(self.search("zzzqqq"), "Nothing matches")
+
+    def test_empty_query_shows_the_form(self):
+        response = self.search("")
+        self.assertContains(response, 'name="q"')
+        self.assertNotContains(response, "result")
+
+    def test_bad_queries_get_a_clear_message_not_an_error(self):
+        for query in ["!!! ???", "x" * 5000, "\x00\x00", "a\x00co-city", "---"]:
+            with self.subTest(query=query[:10]):
+                response = self.search(query, status=400)
+                self.assertContains(response, 'role="alert"', status_code=400)
+
+    def test_hostile_queries_are_escaped_or_harmless(self):
+        response = self.search("<script>alert(1)</script>")
+        self.assertNotContains(response, "<script>alert")
+        self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
+        for query in ["' OR 1=1 --", "co-city'); DROP TABLE parks_park; --", "%_%", "co-city & | ! :*"]:
+            with self.subTest(query=query):
+                self.search(query)
+        self.assertEqual(Park.objects.count(), 3)
+
+    def test_query_count_does_not_grow_with_results(self):
+        with self.assertNumQueries(2):
+            self.search("co-city")
+        for n in range(5):
+            make_park(name_en=f"Co-city Park {n}", description="co-city")
+        with self.assertNumQueries(2):
+            response = self.search("co-city")
+        urls = {result.url for result in response.context["results"]}
+        self.assertTrue({f"/parks/co-city-park-{n}/" for n in range(5)} <= urls)
+
+    def test_header_search_box_on_every_page(self):
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, 'role="search"')
+        self.assertContains(response, f'action="{reverse("search")}"')
