@@ -98,6 +98,15 @@ def map_points(queryset):
     return [map_point(*row) for row in rows]
 
 
+def map_points_of(parks):
+    """Map points of parks already fetched (no query)."""
+    return [
+        map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude)
+        for park in parks
+        if park.has_coordinates
+    ]
+
+
 def map_point(slug, name_en, name_zh, latitude, longitude):
     return {
         "name": name_en,

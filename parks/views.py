@@ -1,7 +1,8 @@
 import re
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -10,6 +11,7 @@ from parks.filters import SEARCH_MAX_LENGTH, ParkFilter, filter_chips, query_wit
 from parks.models import DevelopmentPath, Park, Province
 
 PAGE_NUMBER = re.compile(r"^-?\d{1,9}$")
+NEIGHBOURS_SHOWN = 12
 
 
 def map_settings():
@@ -49,6 +51,7 @@ class ParkListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["filter_query"] = query_without(self.request.GET, "page")
         filterset = self.filterset
         facets = filterset.facets()
         context.update(
@@ -58,8 +61,10 @@ class ParkListView(FilterView):
                 "province_facet": facets[0],
                 "search_max_length": SEARCH_MAX_LENGTH,
                 "chips": filter_chips(filterset, self.request.GET),
-                "filter_query": query_without(self.request.GET, "page"),
-                "map_points": exports.map_points(self.object_list),
+                # The map fetches every filtered park from map.json; the page itself carries only the
+                # points of the parks it lists, so its size does not grow with the catalogue.
+                "map_points": exports.map_points_of(context["page_obj"]),
+                "map_points_url": f"{reverse('parks:map-data')}?{context['filter_query']}",
                 "map": map_settings(),
                 "paths": DevelopmentPath.objects.all(),
             }
@@ -83,13 +88,12 @@ class ParkDetailView(DetailView):
         park = self.object
         context = super().get_context_data(**kwargs)
         neighbours = Park.objects.published().exclude(pk=park.pk).only("slug", "name_en", "name_zh")
-        context["province_neighbours"] = neighbours.in_province(park.province.slug)
-        context["path_neighbours"] = neighbours.on_path(park.path.slug) if park.path else None
+        # A handful of neighbours; the province and path pages list them all.
+        context["province_neighbours"] = neighbours.in_province(park.province.slug)[:NEIGHBOURS_SHOWN]
+        context["path_neighbours"] = neighbours.on_path(park.path.slug)[:NEIGHBOURS_SHOWN] if park.path else None
         context["map"] = map_settings()
         if park.has_coordinates:
-            context["map_points"] = [
-                exports.map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude)
-            ]
+            context["map_points"] = exports.map_points_of([park])
         return context
 
 
@@ -146,3 +150,11 @@ def export_json(request):
     return StreamingHttpResponse(
         exports.json_chunks(filterset, request), content_type="application/json; charset=utf-8"
     )
+
+
+def map_data(request):
+    """Every park the filters select that has coordinates, for the list page's map."""
+    filterset, error = filtered_parks_or_error(request)
+    if error:
+        return error
+    return JsonResponse({"parks": exports.map_points(filterset.qs)})

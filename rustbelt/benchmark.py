@@ -43,7 +43,8 @@ def endpoints():
         ("Park list, province + path", "/parks/?province=jilin&path=urbanization"),
         ("Park list, search ?q=", "/parks/?q=Changchun"),
         ("Park detail", f"/parks/{SYNTHETIC_PREFIX}00001/"),
-        ("Map data (JSON export, one province)", "/parks/export.json?province=jilin"),
+        ("Map data (map.json, one province)", "/parks/map.json?province=jilin"),
+        ("JSON export, one province", "/parks/export.json?province=jilin"),
         ("CSV export, all parks", "/parks/export.csv"),
     ]
 

@@ -4,7 +4,7 @@ import re
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from parks.models import Park
+from parks.models import Park, Province
 from parks.tests.factories import (
     bulk_parks,
     card_slugs,
@@ -79,24 +79,39 @@ class ParkListTests(TestCase):
         self.assertNotContains(response, "<script>alert('x')</script>")
         self.assertContains(response, "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; zone")
 
-    def test_map_data_is_embedded_as_json_and_markers_link_to_parks(self):
+    def test_map_data_lists_filtered_parks_with_coordinates_and_links_to_them(self):
         make_park(latitude=43.84, longitude=126.55)
         make_park("No coordinates park")
-        response = self.client.get(reverse("parks:list"))
-        data = re.search(
-            r'<script id="park-map-data" type="application/json">(.*?)</script>', response.content.decode()
-        )
-        points = json.loads(data.group(1))
-        self.assertEqual(points, [{
+        response = self.client.get(reverse("parks:list"), {"q": "Jilin"})
+        self.assertContains(response, 'data-points-url="/parks/map.json?q=Jilin"')
+        data = self.client.get(reverse("parks:map-data"), {"q": "Jilin"})
+        self.assertEqual(data.status_code, 200)
+        self.assertEqual(data.json(), {"parks": [{
             "name": "Jilin Economic and Technological Development Zone",
             "name_zh": "",
             "url": "/parks/jilin-economic-and-technological-development-zone/",
             "lat": 43.84,
             "lng": 126.55,
-        }])
-        # The fallback list and the map's accessible label.
-        self.assertContains(response, "Parks on the map, as a list (1)")
+        }]})
+        # The page's fallback list holds the parks it shows, and the map has an accessible label.
+        self.assertContains(response, "Parks on this page, as a list (1)")
         self.assertContains(response, 'aria-label="Map of the parks that match the filters')
+
+    def test_map_data_refuses_filters_it_does_not_understand(self):
+        response = self.client.get(reverse("parks:map-data"), {"province": "atlantis"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Province", response.content.decode())
+
+    def test_map_data_query_count_does_not_grow_with_parks(self):
+        make_park(latitude=43.84, longitude=126.55)
+        with self.assertNumQueries(1):
+            self.client.get(reverse("parks:map-data"))
+        Park.objects.bulk_create(
+            Park(name_en=f"Park {n}", slug=f"park-{n}", province=Province.objects.first(), latitude=44, longitude=125)
+            for n in range(200)
+        )
+        with self.assertNumQueries(1):
+            self.client.get(reverse("parks:map-data"))
 
     @override_settings(PARKS_MAP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png")
     def test_tile_server_comes_from_settings_and_leaflet_from_our_static_files(self):

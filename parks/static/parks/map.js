@@ -8,16 +8,29 @@
     }
   }
 
-  function drawMap(container) {
-    var status = document.getElementById("park-map-status");
-    var dataElement = document.getElementById(container.dataset.points);
-    if (!window.L || !dataElement) {
-      setStatus(status, "The map could not be drawn; the parks are listed below.");
+  function loadPoints(container, status) {
+    // The list page fetches every filtered park; other pages embed their few points.
+    if (container.dataset.pointsUrl) {
+      fetch(container.dataset.pointsUrl, { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.statusText);
+          }
+          return response.json();
+        })
+        .then(function (data) { drawMap(container, status, data.parks); })
+        .catch(function () {
+          setStatus(status, "The map data could not load; the parks are listed below.");
+        });
       return;
     }
-    var points = JSON.parse(dataElement.textContent);
+    var dataElement = document.getElementById(container.dataset.points);
+    drawMap(container, status, dataElement ? JSON.parse(dataElement.textContent) : []);
+  }
+
+  function drawMap(container, status, points) {
     if (!points.length) {
-      setStatus(status, "No park on this page has coordinates to show on a map.");
+      setStatus(status, "None of these parks has coordinates to show on a map.");
       return;
     }
     container.classList.add("park-map-active");
@@ -62,8 +75,14 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var container = document.getElementById("park-map");
-    if (container) {
-      drawMap(container);
+    var status = document.getElementById("park-map-status");
+    if (!container) {
+      return;
     }
+    if (!window.L) {
+      setStatus(status, "The map could not be drawn; the parks are listed below.");
+      return;
+    }
+    loadPoints(container, status);
   });
 })();
