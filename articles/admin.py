@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from articles.models import Article, Figure, Section, Status
-from workflow.admin_mixins import VersionedInlineMixin, WorkflowAdminMixin
+from rustbelt.workflow.admin_mixins import VersionedInlineMixin, WorkflowAdminMixin
 
 
 def _article_from_request(request):

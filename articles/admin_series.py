@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from articles.models import DataPoint, DataSeries
-from workflow.admin_mixins import WorkflowAdminMixin
+from rustbelt.workflow.admin_mixins import WorkflowAdminMixin
 
 
 class DataPointInline(admin.TabularInline):

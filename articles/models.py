@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from articles.charts import format_number
 from articles.markdown import render_markdown
-from workflow.images import ProcessedImageField, srcset
+from rustbelt.workflow.images import ProcessedImageField, srcset
 
 
 class Status(models.TextChoices):

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import ngettext
 
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
-from workflow.admin_mixins import ParkWorkflowAdminMixin, WorkflowAdminMixin
+from rustbelt.workflow.admin_mixins import ParkWorkflowAdminMixin, WorkflowAdminMixin
 
 
 @admin.register(Park)

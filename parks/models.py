@@ -8,7 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from articles.markdown import render_markdown
-from workflow.images import ProcessedImageField, srcset
+from rustbelt.workflow.images import ProcessedImageField, srcset
 
 # Northeast China with Inner Mongolia's Hohhot and Manzhouli: anything outside is a typo.
 LATITUDE_RANGE = (37, 54)

@@ -215,8 +215,8 @@ else:
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
 
 # --- Researchers' workflow (issue 5): history, imports, sign-in lockout, uploads -------------------
-# "workflow" comes before simple_history so its admin template overrides win.
-INSTALLED_APPS += ["workflow", "simple_history", "import_export", "axes"]
+# The workflow app comes before simple_history so its admin template overrides win.
+INSTALLED_APPS += ["rustbelt.workflow", "simple_history", "import_export", "axes"]
 MIDDLEWARE += [
     # Records who made each change (history_user) for saves made during a request.
     "simple_history.middleware.HistoryRequestMiddleware",

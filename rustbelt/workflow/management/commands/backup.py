@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow.backups import create_backup
+from rustbelt.workflow.backups import create_backup
 
 
 class Command(BaseCommand):

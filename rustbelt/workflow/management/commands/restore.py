@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from workflow.backups import restore_backup
+from rustbelt.workflow.backups import restore_backup
 
 
 class Command(BaseCommand):

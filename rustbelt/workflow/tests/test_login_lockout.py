@@ -5,7 +5,7 @@ from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 
-from workflow.tests.factories import make_staff
+from rustbelt.workflow.tests.factories import make_staff
 
 PASSWORD = "a-long-test-password-9"
 

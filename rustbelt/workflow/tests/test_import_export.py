@@ -6,8 +6,8 @@ from django.test import TestCase
 from django.urls import reverse
 
 from parks.models import DevelopmentPath, Park
-from workflow.resources import ParkResource
-from workflow.tests.factories import (
+from rustbelt.workflow.resources import ParkResource
+from rustbelt.workflow.tests.factories import (
     admin_form_data,
     make_industry,
     make_park,

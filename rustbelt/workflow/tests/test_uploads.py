@@ -9,9 +9,9 @@ from PIL import Image
 
 from articles.models import Figure
 from parks.models import Park
-from workflow.images import rendition_name
-from workflow.tests import images
-from workflow.tests.factories import admin_form_data, make_article, make_park, make_province, make_staff
+from rustbelt.workflow.images import rendition_name
+from rustbelt.workflow.tests import images
+from rustbelt.workflow.tests.factories import admin_form_data, make_article, make_park, make_province, make_staff
 
 
 class TempMediaMixin:

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from articles.models import Figure, Section
 from parks.models import Park
-from workflow.tests import images
-from workflow.tests.factories import (
+from rustbelt.workflow.tests import images
+from rustbelt.workflow.tests.factories import (
     admin_form_data,
     make_article,
     make_industry,

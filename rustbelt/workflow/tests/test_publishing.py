@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from articles.models import Article, Status
 from parks.models import Park
-from workflow.tests.factories import admin_form_data, make_article, make_park, make_province, make_staff
+from rustbelt.workflow.tests.factories import admin_form_data, make_article, make_park, make_province, make_staff
 
 
 class ParkPublishingTests(TestCase):

@@ -1,6 +1,6 @@
 """The Researchers and Editors groups: which permission codenames each one holds."""
 
-ARTICLE_MODELS = ["article", "section", "figure"]
+ARTICLE_MODELS = ["article", "section", "figure", "dataseries", "datapoint"]
 CATALOGUE_MODELS = ["park", "industry", "source"]
 REFERENCE_MODELS = ["province", "developmentpath", "officialcount"]
 

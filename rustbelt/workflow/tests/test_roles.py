@@ -1,8 +1,8 @@
 from django.contrib.auth.models import Group, Permission
 from django.test import TestCase
 
-from workflow.roles import EDITOR_PERMS, GROUPS, RESEARCHER_PERMS
-from workflow.tests.factories import make_staff
+from rustbelt.workflow.roles import EDITOR_PERMS, GROUPS, RESEARCHER_PERMS
+from rustbelt.workflow.tests.factories import make_staff
 
 
 def codenames(group_name):

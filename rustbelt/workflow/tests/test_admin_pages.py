@@ -6,8 +6,8 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from workflow.admin_mixins import WorkflowAdminMixin
-from workflow.tests.factories import (
+from rustbelt.workflow.admin_mixins import WorkflowAdminMixin
+from rustbelt.workflow.tests.factories import (
     make_article,
     make_industry,
     make_park,

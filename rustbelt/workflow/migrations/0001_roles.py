@@ -3,7 +3,7 @@ from django.db import migrations
 from django.db.models import Q
 
 # Changing workflow/roles.py later needs a new migration that runs create_groups again.
-from workflow.roles import GROUPS
+from rustbelt.workflow.roles import GROUPS
 
 
 def create_groups(apps, schema_editor):
@@ -29,8 +29,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("articles", "0002_workflow_history_versions"),
-        ("parks", "0002_workflow_history_versions"),
+        ("articles", "0001_initial"),
+        ("parks", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(create_groups, delete_groups)]

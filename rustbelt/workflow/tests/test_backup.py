@@ -18,9 +18,9 @@ from django.test import TestCase, override_settings
 
 from articles.models import Figure, Section
 from parks.models import Park
-from workflow.backups import clear_content, content_counts
-from workflow.tests import images
-from workflow.tests.factories import make_article, make_industry, make_park, make_section, make_staff
+from rustbelt.workflow.backups import clear_content, content_counts
+from rustbelt.workflow.tests import images
+from rustbelt.workflow.tests.factories import make_article, make_industry, make_park, make_section, make_staff
 
 PROJECT = Path(settings.BASE_DIR)
 

@@ -18,8 +18,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelDelta
 
-from workflow.forms import HIDDEN_FROM_DIFFS, PublishControlForm, VersionedModelForm
-from workflow.resources import ParkResource
+from rustbelt.workflow.forms import HIDDEN_FROM_DIFFS, PublishControlForm, VersionedModelForm
+from rustbelt.workflow.resources import ParkResource
 
 
 def with_base(form_class, base, attrs=None):

@@ -4,7 +4,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from parks.models import Park
-from workflow.tests.factories import (
+from rustbelt.workflow.tests.factories import (
     admin_form_data,
     make_article,
     make_park,
