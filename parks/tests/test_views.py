@@ -188,6 +188,15 @@ class ParkDetailTests(TestCase):
         self.assertContains(response, 'href="/parks/benxi-htz/"', count=2)  # same province and same path
         self.assertContains(response, 'href="/parks/changchun-htz/"', count=1)  # same province only
 
+    def test_shows_a_dozen_neighbours_and_links_to_all_of_them(self):
+        bulk_parks(30, self.park.province, path=self.path)
+        response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
+        neighbours = re.search(r'<nav class="park-neighbours".*?</nav>', response.content.decode(), re.S).group()
+        lists = re.findall(r"<ul>(.*?)</ul>", neighbours, re.S)
+        self.assertEqual([item.count("<li>") for item in lists], [12, 12])  # province, then path
+        self.assertContains(response, f'<a href="/parks/provinces/{self.park.province.slug}/">All parks in')
+        self.assertContains(response, '<a href="/parks/paths/co-city/">All parks on the Co-city development path</a>')
+
     def test_query_count_is_fixed(self):
         # Park with province and path (and its article section), industries, sources, two neighbour lists.
         with self.assertNumQueries(5):
