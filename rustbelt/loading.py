@@ -71,6 +71,9 @@ def sync_record(model, lookup, values, *, report, force=False, m2m=None):
     for name, value in values.items():
         setattr(obj, name, value)
     obj.content_fingerprint = shipped
+    if hasattr(obj, "version"):
+        # An admin form opened before this load must see it as a newer version (no lost edits).
+        obj.version += 1
     obj.save()
     for name, related in (m2m or {}).items():
         getattr(obj, name).set(related)

@@ -117,6 +117,24 @@ class LoadContentTests(TestCase):
         self.assertEqual(Section.objects.get(pk=section.pk).body, shipped_body)
         self.assertIn("0 created, 0 updated", load())
 
+    def test_a_form_opened_before_a_forced_reload_is_stale_after_it(self):
+        load()
+        section = Section.objects.get(slug="chicago")
+        opened_at = section.version
+        Section.objects.filter(pk=section.pk).update(body="Edited elsewhere.")
+        load("--force")
+        self.client.force_login(make_superuser())
+        response = self.client.post(
+            reverse("admin:articles_section_change", args=[section.pk]),
+            {
+                "article": section.article_id, "parent": section.parent_id, "order": section.order,
+                "title": section.title, "slug": section.slug, "body": "Typed into the old form.",
+                "base_version": opened_at,
+            },
+        )
+        self.assertEqual(response.status_code, 200)  # refused: the form is shown again with the message
+        self.assertNotEqual(Section.objects.get(pk=section.pk).body, "Typed into the old form.")
+
     def test_an_edited_article_status_is_kept(self):
         load()
         Article.objects.filter(slug=FEATURED_ARTICLE_SLUG).update(status="draft")
