@@ -97,7 +97,17 @@ class ParkDetailView(DetailView):
         return context
 
 
-class ProvinceDetailView(DetailView):
+class CatalogueIndexMixin:
+    """Province and path pages link to each other: both list every province and path."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["provinces"] = Province.objects.all()
+        context["paths"] = DevelopmentPath.objects.all()
+        return context
+
+
+class ProvinceDetailView(CatalogueIndexMixin, DetailView):
     model = Province
     template_name = "parks/province_detail.html"
     context_object_name = "province"
@@ -105,12 +115,10 @@ class ProvinceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["parks"] = Park.objects.published().in_province(self.object.slug).for_listing()
-        context["provinces"] = Province.objects.all()
-        context["paths"] = DevelopmentPath.objects.all()
         return context
 
 
-class PathDetailView(DetailView):
+class PathDetailView(CatalogueIndexMixin, DetailView):
     template_name = "parks/path_detail.html"
     context_object_name = "development_path"
 
@@ -120,8 +128,6 @@ class PathDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["parks"] = Park.objects.published().on_path(self.object.slug).for_listing()
-        context["provinces"] = Province.objects.all()
-        context["paths"] = DevelopmentPath.objects.all()
         return context
 
 

@@ -2,16 +2,9 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.urls import reverse
 
-from articles.models import Article, Section, Status
+from articles.models import Section, Status
+from articles.tests.factories import make_article
 from parks.models import DevelopmentPath, Park, Province
-
-
-def make_article(**fields):
-    fields.setdefault("title", "Industrial Real Estate Park Revitalization")
-    fields.setdefault("slug", "revitalization")
-    fields.setdefault("author", "Jia Xiaobing")
-    fields.setdefault("status", Status.PUBLISHED)
-    return Article.objects.create(**fields)
 
 
 def make_park(**fields):
@@ -23,7 +16,7 @@ def make_park(**fields):
 class SiteSearchTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.article = make_article()
+        cls.article = make_article(title="Industrial Real Estate Park Revitalization", slug="revitalization")
         cls.section = Section.objects.create(
             article=cls.article, order=4, title="Paths for updating the Rust Belt", slug="paths",
             body="Co-city development joins the **old industrial city** with a new district.",
