@@ -14,3 +14,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'rustbelt.settings')
 
 application = get_wsgi_application()
+
+# runserver and gunicorn both load this module: neither starts without a secret key in production.
+from rustbelt.startup import require_secret_key  # noqa: E402  (needs the settings configured above)
+
+require_secret_key()

@@ -51,6 +51,27 @@ class DeployCheckTests(SimpleTestCase):
         self.assertEqual(result.stdout.strip().splitlines()[-1], "False ('HTTP_X_FORWARDED_PROTO', 'https') 600", result.stderr)
 
 
+class SecretKeyTests(SimpleTestCase):
+    """Outside development the servers refuse to start without a key; key-free commands still run."""
+
+    def run_python(self, *args):
+        environment = {name: value for name, value in os.environ.items()
+                       if name not in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY")}
+        return subprocess.run([sys.executable, *args], cwd=settings.BASE_DIR, env=environment,
+                              capture_output=True, text=True, timeout=120)
+
+    def test_servers_refuse_to_start_without_a_secret_key(self):
+        for module in ("rustbelt.wsgi", "rustbelt.asgi"):
+            with self.subTest(module=module):
+                result = self.run_python("-c", f"import {module}")
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn("DJANGO_SECRET_KEY is not set", result.stderr)
+
+    def test_system_checks_run_without_a_secret_key(self):
+        result = self.run_python("manage.py", "check")
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+
 class CollectstaticTests(SimpleTestCase):
     def test_production_static_files_are_hashed_compressed_and_cached_for_a_year(self):
         with tempfile.TemporaryDirectory() as static_root:
