@@ -5,7 +5,8 @@ import json
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+
+from rustbelt.exports import export_metadata
 
 # Prefetching happens once per chunk, so up to this many parks cost three queries in all.
 CHUNK_SIZE = 2000
@@ -72,15 +73,15 @@ def json_chunks(filterset, request):
     """A JSON object streamed in pieces: metadata first, then one park at a time."""
     queryset = filterset.qs
     metadata = {
-        "title": f"{settings.SITE_NAME}: industrial parks of Northeast China",
-        "licence": settings.CONTENT_LICENSE,
-        "licence_url": settings.CONTENT_LICENSE_URL,
-        "source": (
-            "Parks named in Jia Xiaobing, 'Industrial Real Estate Park Revitalization in Major Rust Belts', "
-            "enriched from the documents cited per park (see each park's sources)."
+        **export_metadata(
+            request,
+            title=f"{settings.SITE_NAME}: industrial parks of Northeast China",
+            page_url=request.get_full_path(),
+            source=(
+                "Parks named in Jia Xiaobing, 'Industrial Real Estate Park Revitalization in Major Rust Belts', "
+                "enriched from the documents cited per park (see each park's sources)."
+            ),
         ),
-        "url": request.build_absolute_uri(),
-        "generated_at": timezone.now().isoformat(),
         "filters": {name: request.GET.get(name) for name in filterset.active_values},
         "count": queryset.count(),
     }

@@ -20,10 +20,10 @@ from django.utils.http import http_date
 
 GENERATION_KEY = "content-generation"
 # Apps whose records appear on public pages; their models (and history rows) invalidate.
-CONTENT_APPS = {"articles", "parks", "stories"}
+CONTENT_APPS = {"articles", "parks"}
 # URL names (or whole namespaces) served from the cache to anonymous visitors.
 CACHED_URL_NAMES = {"home", "search"}
-CACHED_NAMESPACES = {"articles", "parks", "stories"}
+CACHED_NAMESPACES = {"articles", "parks"}
 
 
 def current_generation():

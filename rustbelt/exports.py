@@ -15,7 +15,7 @@ def export_metadata(request, title, page_url, source):
         "publisher": settings.SITE_NAME,
         "licence": settings.CONTENT_LICENSE,
         "licence_url": settings.CONTENT_LICENSE_URL,
-        "generated": timezone.now().isoformat(timespec="seconds"),
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
     }
 
 

@@ -13,22 +13,24 @@ from rustbelt.workflow.tests.factories import (
 )
 
 
+def open_form(user, url, form_id):
+    """A researcher's own browser session with the admin form open: (client, form data)."""
+    client = Client()
+    client.force_login(user)
+    return client, admin_form_data(client.get(url), form_id)
+
+
 class ParkOptimisticLockingTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.rita = make_staff("rita", "Researchers")
         cls.ravi = make_staff("ravi", "Researchers")
 
-    def open_form(self, user, url, form_id):
-        client = Client()
-        client.force_login(user)
-        return client, admin_form_data(client.get(url), form_id)
-
     def test_second_save_from_a_stale_form_is_refused_with_what_changed(self):
         park = make_park(city="Jilin", area_km2="20.40")
         url = reverse("admin:parks_park_change", args=[park.pk])
-        first, first_data = self.open_form(self.rita, url, "park_form")
-        second, second_data = self.open_form(self.ravi, url, "park_form")
+        first, first_data = open_form(self.rita, url, "park_form")
+        second, second_data = open_form(self.ravi, url, "park_form")
 
         response = first.post(url, {**first_data, "city": "Jilin City", "area_km2": "21.00"})
         self.assertRedirects(response, reverse("admin:parks_park_changelist"))
@@ -45,8 +47,8 @@ class ParkOptimisticLockingTests(TestCase):
     def test_reloading_after_a_refusal_lets_the_edit_through(self):
         park = make_park(city="Jilin")
         url = reverse("admin:parks_park_change", args=[park.pk])
-        first, first_data = self.open_form(self.rita, url, "park_form")
-        second, second_data = self.open_form(self.ravi, url, "park_form")
+        first, first_data = open_form(self.rita, url, "park_form")
+        second, second_data = open_form(self.ravi, url, "park_form")
         first.post(url, {**first_data, "city": "Jilin City"})
         second.post(url, {**second_data, "notes": "Checked against the 2010 letter."})
         fresh = admin_form_data(second.get(url), "park_form")
@@ -58,7 +60,7 @@ class ParkOptimisticLockingTests(TestCase):
     def test_form_without_a_version_is_refused(self):
         park = make_park(city="Jilin")
         url = reverse("admin:parks_park_change", args=[park.pk])
-        client, data = self.open_form(self.rita, url, "park_form")
+        client, data = open_form(self.rita, url, "park_form")
         del data["base_version"]
         response = client.post(url, {**data, "city": "Elsewhere"})
         self.assertContains(response, "your changes were NOT saved")
@@ -81,11 +83,8 @@ class SectionInlineLockingTests(TestCase):
         article = make_article()
         section = make_section(article, body="Original text.")
         url = reverse("admin:articles_article_change", args=[article.pk])
-        first, second = Client(), Client()
-        first.force_login(self.rita)
-        second.force_login(self.ravi)
-        first_data = admin_form_data(first.get(url), "article_form")
-        second_data = admin_form_data(second.get(url), "article_form")
+        first, first_data = open_form(self.rita, url, "article_form")
+        second, second_data = open_form(self.ravi, url, "article_form")
         self.assertEqual(first_data["sections-0-body"], "Original text.")
 
         response = first.post(url, {**first_data, "sections-0-body": "Rita's text."})
@@ -101,11 +100,8 @@ class SectionInlineLockingTests(TestCase):
         article = make_article()
         section = make_section(article, title="Major rust belts")
         url = reverse("admin:articles_section_change", args=[section.pk])
-        first, second = Client(), Client()
-        first.force_login(self.rita)
-        second.force_login(self.ravi)
-        first_data = admin_form_data(first.get(url), "section_form")
-        second_data = admin_form_data(second.get(url), "section_form")
+        first, first_data = open_form(self.rita, url, "section_form")
+        second, second_data = open_form(self.ravi, url, "section_form")
         first.post(url, {**first_data, "title": "Major rust belts in the world"})
         response = second.post(url, {**second_data, "title": "Rust belts"})
         self.assertContains(response, "title: Major rust belts → Major rust belts in the world")
