@@ -1,12 +1,14 @@
 """The catalogue's filters, shared by the list page, the map and the exports."""
 
+import hashlib
 from dataclasses import dataclass
 
 import django_filters
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.http import QueryDict
 
 from parks.models import DevelopmentPath, Industry, Level, Park, Province, ZoneType
+from rustbelt.cache import cached_for_generation
 
 SEARCH_MAX_LENGTH = 200
 NO_PATH = "none"
@@ -103,40 +105,55 @@ class ParkFilter(django_filters.FilterSet):
         return queryset
 
     def facets(self):
-        """For each facet filter: every choice with how many parks it gives, combined with the other filters.
-
-        One aggregate query per facet, however many parks there are.
-        """
+        """For each facet filter: every choice with how many parks it gives, combined with the other filters."""
         raw = self.data if self.is_bound else QueryDict()
         return [
             Facet(name, self.filters[name].label or name.replace("_", " ").capitalize(), raw.get(name, ""), choices)
-            for name, choices in (
-                ("province", self._model_facet(Province, "parks", "province")),
-                ("path", self._path_facet()),
-                ("zone_type", self._field_facet("zone_type", ZoneType.choices)),
-                ("level", self._field_facet("level", Level.choices)),
-                ("industry", self._model_facet(Industry, "parks", "industry")),
-            )
+            for name, choices in cached_for_generation(self.facet_cache_name(), self.count_facets)
         ]
 
-    def _model_facet(self, model, relation, filter_name):
-        matching = self.queryset_without(filter_name).values("pk")
-        rows = model.objects.annotate(matches=Count(relation, filter=Q(**{f"{relation}__in": matching})))
-        return [(row.slug, str(row), row.matches) for row in rows]
+    def facet_cache_name(self):
+        # The counts depend on the base queryset and the valid filter values, nothing else.
+        filters = sorted(
+            (name, str(getattr(value, "pk", value))) for name, value in self.active_values.items() if name != "ordering"
+        )
+        identity = repr((str(self.queryset.query), filters))
+        return "park-facets:" + hashlib.sha256(identity.encode()).hexdigest()
+
+    def count_facets(self):
+        """(filter name, [(value, label, count)]) per facet: one GROUP BY over the matching parks each,
+        plus the choices of the three model facets, however many parks there are."""
+        return [
+            ("province", self._model_facet("province", "province")),
+            ("path", self._path_facet()),
+            ("zone_type", self._field_facet("zone_type", ZoneType.choices)),
+            ("level", self._field_facet("level", Level.choices)),
+            ("industry", self._model_facet("industry", "industries")),
+        ]
+
+    def _counts(self, filter_name, field_name):
+        # Grouping only the parks the other filters select walks their index; annotating every
+        # choice with a count over all parks grew with the whole catalogue (BENCHMARKS.md).
+        return dict(
+            self.queryset_without(filter_name).order_by().values_list(field_name).annotate(matches=Count("pk"))
+        )
+
+    def _model_facet(self, filter_name, field_name):
+        return self._model_choices(filter_name, self._counts(filter_name, field_name))
 
     def _path_facet(self):
-        base = self.queryset_without("path")
-        choices = self._model_facet(DevelopmentPath, "parks", "path")
-        without_path = base.filter(path__isnull=True).count()
-        return choices + [(NO_PATH, self.filters["path"].extra["null_label"], without_path)]
+        # The None group is the parks the article does not put on a path.
+        counts = self._counts("path", "path")
+        return self._model_choices("path", counts) + [
+            (NO_PATH, self.filters["path"].extra["null_label"], counts.get(None, 0))
+        ]
+
+    def _model_choices(self, filter_name, counts):
+        choices = self.filters[filter_name].get_queryset(self.request)
+        return [(row.slug, str(row), counts.get(row.pk, 0)) for row in choices]
 
     def _field_facet(self, field_name, choices):
-        counts = dict(
-            self.queryset_without(field_name)
-            .order_by()
-            .values_list(field_name)
-            .annotate(matches=Count("pk"))
-        )
+        counts = self._counts(field_name, field_name)
         return [(value, label, counts.get(value, 0)) for value, label in choices]
 
 

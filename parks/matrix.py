@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from parks.models import Park
+from rustbelt.cache import cached_for_generation
 
 # The value the catalogue filter takes for parks the article does not group.
 NO_PATH = "none"
@@ -115,3 +116,11 @@ def province_path_matrix(parks=None):
         column_totals=column_totals,
         total=Cell(sum(cell.count for cell in column_totals), list_url(), "all provinces, all paths"),
     )
+
+
+def published_matrix():
+    """The matrix of every published park, counted once per content generation (rustbelt/cache.py).
+
+    Every list page, the article and the downloads show the same matrix, so they share one count.
+    """
+    return cached_for_generation("province-path-matrix", province_path_matrix)

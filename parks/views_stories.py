@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles.citations import cite_park, download
 from parks.coverage import coverage_rows
-from parks.matrix import province_path_matrix
+from parks.matrix import published_matrix
 from parks.models import Park
 from rustbelt.exports import csv_download, export_metadata, json_download
 
@@ -18,12 +18,12 @@ def matrix_metadata(request):
 
 
 def matrix_csv(request):
-    matrix = province_path_matrix()
+    matrix = published_matrix()
     return csv_download("parks-by-province-and-path", matrix.header, matrix.table(), matrix_metadata(request))
 
 
 def matrix_json(request):
-    matrix = province_path_matrix()
+    matrix = published_matrix()
     return json_download("parks-by-province-and-path", matrix_metadata(request), matrix.as_dict())
 
 

@@ -168,7 +168,8 @@ class Target:
             connection.execute(statement)
 
 
-def environment(database_url, page_cache_seconds):
+def environment(database_url, page_cache_seconds, aggregate_cache_seconds=None):
+    aggregates = {} if aggregate_cache_seconds is None else {"DJANGO_AGGREGATE_CACHE_SECONDS": str(aggregate_cache_seconds)}
     return {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -181,6 +182,7 @@ def environment(database_url, page_cache_seconds):
         "DJANGO_PAGE_CACHE_SECONDS": str(page_cache_seconds),
         # Each benchmark gets its own cache namespace (matters only with REDIS_URL).
         "DJANGO_CACHE_PREFIX": f"bench-{secrets.token_hex(4)}",
+        **aggregates,
     }
 
 
@@ -257,7 +259,14 @@ def load(port, path, requests, concurrency):
     return {"p50": statistics.median(timings), "p95": cuts[94], "n": len(timings), "statuses": sorted(statuses)}
 
 
-def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, log):
+# (mode, page cache seconds, aggregate cache seconds; None keeps the setting's default).
+# "uncached": no page is served from the cache, but the facet counts and the matrix are counted
+# once per content generation, as in production. "cold": nothing cached, every count on every request.
+# "cached": anonymous pages from the page cache.
+MODES = {"uncached": (0, None), "cold": (0, 0), "cached": (600, None)}
+
+
+def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, log, cold=False):
     results = []
     workdir = Path(tempfile.mkdtemp(prefix="rustbelt-bench-"))
     try:
@@ -271,11 +280,11 @@ def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, l
                     manage(env, "migrate", "--noinput", "-v", "0")
                     manage(env, "load_content", "-v", "0")
                     measured = json.loads(manage(env, "benchmark", "--internal-measure", str(size)).splitlines()[-1])
-                    modes = [("uncached", 0)] + ([("cached", 600)] if cached else [])
+                    modes = ["uncached"] + (["cold"] if cold else []) + (["cached"] if cached else [])
                     latency = {}
-                    for mode, seconds in modes:
+                    for mode in modes:
                         latency[mode] = {}
-                        with gunicorn(environment(target.url, seconds), workers) as port:
+                        with gunicorn(environment(target.url, *MODES[mode]), workers) as port:
                             for label, path in endpoints():
                                 log(f"[{backend} {size} {mode}] {label}")
                                 latency[mode][label] = load(port, path, requests, concurrency)

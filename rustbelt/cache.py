@@ -59,6 +59,22 @@ def connect_invalidation():
         signal.connect(invalidate_on_content_change, dispatch_uid=f"rustbelt-cache-{signal}")
 
 
+def cached_for_generation(name, compute):
+    """`compute()`, kept until content changes: for aggregates over the whole catalogue.
+
+    Its key holds the content generation, so a researcher's save makes the next call compute
+    afresh, like a cached page.
+    """
+    if settings.AGGREGATE_CACHE_SECONDS <= 0:
+        return compute()
+    key = f"aggregate:{current_generation()['token']}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.AGGREGATE_CACHE_SECONDS)
+    return value
+
+
 def reset_for_test():
     """Forget every cached page (called before each test)."""
     for backend in caches.all(initialized_only=True):

@@ -211,6 +211,9 @@ else:
 # (rustbelt/cache.py). With several workers and no Redis each worker has its own memory cache,
 # so this timeout bounds how stale another worker's copy can be.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
+# Whole-catalogue aggregates (the province x path matrix) are computed once per content generation
+# and kept this long: every page that shows them, cached or not, then skips a scan of all parks.
+AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
 
 # --- Researchers' workflow (issue 5): history, imports, sign-in lockout, uploads -------------------
 # The workflow app comes before simple_history so its admin template overrides win.

@@ -15,19 +15,20 @@ class FreshCacheResult(unittest.TextTestResult):
 
 
 class RustbeltTestRunner(DiscoverRunner):
-    """The default runner, with the page cache emptied before every test and off by default.
+    """The default runner, with the page and aggregate caches emptied before every test and off by default.
 
     Tests bulk-create or update() rows between two requests, which sends no signals, so a stored
-    page would hide the change; rustbelt/tests/test_cache.py turns the store back on to test it.
+    page or matrix would hide the change; rustbelt/tests/test_cache.py and parks/tests/test_matrix.py
+    turn the stores back on to test them.
     """
 
     def setup_test_environment(self, **kwargs):
         super().setup_test_environment(**kwargs)
-        self.page_cache_off = override_settings(PAGE_CACHE_SECONDS=0)
-        self.page_cache_off.enable()
+        self.caches_off = override_settings(PAGE_CACHE_SECONDS=0, AGGREGATE_CACHE_SECONDS=0)
+        self.caches_off.enable()
 
     def teardown_test_environment(self, **kwargs):
-        self.page_cache_off.disable()
+        self.caches_off.disable()
         super().teardown_test_environment(**kwargs)
 
     def get_resultclass(self):

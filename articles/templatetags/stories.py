@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from articles.charts import Chart
 from articles.citations import FORMATS, cite_article, cite_park
-from parks.matrix import province_path_matrix
+from parks.matrix import published_matrix
 
 register = template.Library()
 
@@ -42,7 +42,7 @@ def section_stories(context, article, section):
         "article": article,
         "section": section,
         "charts": charts_by_section(article)[section.pk],
-        "matrix": province_path_matrix() if section.slug == MATRIX_SECTION else None,
+        "matrix": published_matrix() if section.slug == MATRIX_SECTION else None,
         "citation": cite_article(article, context["request"], section),
         "downloads": download_links("articles:cite", article.slug, section),
     }
@@ -55,7 +55,7 @@ def chart(chart):
 
 @register.inclusion_tag("includes/_matrix.html")
 def matrix():
-    return {"matrix": province_path_matrix()}
+    return {"matrix": published_matrix()}
 
 
 def citation_for(context, obj):

@@ -16,12 +16,14 @@ class BenchmarkCommandTests(SimpleTestCase):
         output = io.StringIO()
         with tempfile.TemporaryDirectory() as folder:
             raw = Path(folder) / "results.json"
-            call_command("benchmark", sizes=[10], requests=4, concurrency=2, workers=1, json=str(raw),
+            call_command("benchmark", sizes=[10], requests=4, concurrency=2, workers=1, json=str(raw), cold=True,
                          stdout=output, stderr=io.StringIO())
             results = json.loads(raw.read_text())
         report = output.getvalue()
         self.assertIn("### sqlite: queries per page", report)
-        self.assertIn("### sqlite: latency, page cache uncached", report)
+        self.assertIn("### sqlite: latency, page cache off, aggregate cache on", report)
+        self.assertIn("### sqlite: latency, page and aggregate caches off", report)
+        self.assertEqual(set(results[0]["latency"]), {"uncached", "cold"})
         measured = results[0]["measured"]
         self.assertGreaterEqual(measured["parks"], 10)
         self.assertEqual(measured["csv_rows"], measured["parks"])

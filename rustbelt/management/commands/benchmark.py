@@ -22,6 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=4, help="Client threads.")
         parser.add_argument("--workers", type=int, default=4, help="Gunicorn workers.")
         parser.add_argument("--cached", action="store_true", help="Also measure with the page cache on.")
+        parser.add_argument(
+            "--cold", action="store_true",
+            help="Also measure with the aggregate cache off too: facet counts and matrix counted on every request.",
+        )
         parser.add_argument("--json", help="Also write the raw results to this file.")
         # Used by the command itself, in a subprocess bound to one benchmark database.
         parser.add_argument("--internal-measure", type=int, help=argparse_suppress())
@@ -34,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError("Sizes must be positive and --requests at least --concurrency.")
         results = benchmark.run(
             options["sizes"], options["backends"], options["requests"], options["concurrency"],
-            options["workers"], options["postgres_url"], options["cached"], log=self.log,
+            options["workers"], options["postgres_url"], options["cached"], log=self.log, cold=options["cold"],
         )
         self.stdout.write(report(results, options))
         if options["json"]:
@@ -43,6 +47,13 @@ class Command(BaseCommand):
 
     def log(self, text):
         self.stderr.write(text)
+
+
+MODE_LABELS = {
+    "uncached": "page cache off, aggregate cache on",
+    "cold": "page and aggregate caches off",
+    "cached": "page cache on",
+}
 
 
 def argparse_suppress():
@@ -76,7 +87,7 @@ def report(results, options):
             lines.append(f"| {label} | {cells} |")
         modes = list(dict.fromkeys(mode for r in rows for mode in r["latency"]))
         for mode in modes:
-            lines += ["", f"### {backend}: latency, page cache {mode} (p50 / p95 ms)", "",
+            lines += ["", f"### {backend}: latency, {MODE_LABELS[mode]} (p50 / p95 ms)", "",
                       f"| Page | {sizes} |", "|---" * (len(rows) + 1) + "|"]
             for label, _ in benchmark.endpoints():
                 cells = " | ".join(latency_cell(r["latency"][mode][label]) for r in rows)

@@ -1,0 +1,62 @@
+import json
+
+from django.test import TestCase, override_settings
+from django.urls import reverse
+
+from parks.models import Park
+from parks.tests.factories import make_park, make_path, make_province
+
+
+def province_option(slug, name, count, selected=False):
+    return f'<option value="{slug}"{" selected" if selected else ""}>{name} ({count})</option>'
+
+
+# The test runner turns both caches off; here the aggregate cache is on, the page cache stays off,
+# so every request runs the view and only the counts can come from the cache.
+@override_settings(AGGREGATE_CACHE_SECONDS=60, PAGE_CACHE_SECONDS=0)
+class AggregateCacheTests(TestCase):
+    """Facet counts and the province x path matrix are counted once per content generation."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.jilin = make_province("jilin", name_en="Jilin")
+        cls.liaoning = make_province("liaoning", name_en="Liaoning", name_zh="辽宁省")
+        cls.urbanization = make_path("urbanization")
+        make_park("Jilin ETDZ", province=cls.jilin, path=cls.urbanization)
+        make_park("Changchun HTZ", province=cls.jilin, path=cls.urbanization)
+        make_park("Siping ETDZ", province=cls.jilin)
+        make_park("Dalian ETDZ", province=cls.liaoning)
+
+    def list_page(self, query=""):
+        response = self.client.get(reverse("parks:list") + query)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def matrix_total(self):
+        return json.loads(self.client.get(reverse("parks:matrix-json")).content)["total"]
+
+    def test_a_repeat_visit_counts_nothing_again(self):
+        first = self.list_page("?province=jilin")
+        self.assertContains(first, province_option("jilin", "Jilin", 3, selected=True), html=True)
+        # Province validation, the park count, the page of parks, the paths index: no facet or matrix query.
+        with self.assertNumQueries(4):
+            repeat = self.list_page("?province=jilin")
+        self.assertContains(repeat, province_option("jilin", "Jilin", 3, selected=True), html=True)
+        self.assertContains(repeat, province_option("liaoning", "Liaoning", 1), html=True)
+        self.assertContains(repeat, "Parks by province and development path")
+
+    def test_each_filter_set_has_its_own_counts(self):
+        self.assertContains(self.list_page("?path=urbanization"), province_option("jilin", "Jilin", 2), html=True)
+        self.assertContains(self.list_page("?path=none"), province_option("jilin", "Jilin", 1), html=True)
+        self.assertContains(self.list_page("?path=none"), province_option("liaoning", "Liaoning", 1), html=True)
+        self.assertContains(self.list_page(), province_option("jilin", "Jilin", 3), html=True)
+
+    def test_a_researchers_save_shows_new_counts_at_once(self):
+        self.assertContains(self.list_page(), province_option("jilin", "Jilin", 3), html=True)
+        self.assertEqual(self.matrix_total(), 4)
+        make_park("Tonghua HTZ", province=self.jilin)
+        self.assertContains(self.list_page(), province_option("jilin", "Jilin", 4), html=True)
+        self.assertEqual(self.matrix_total(), 5)
+        Park.objects.get(slug="dalian-etdz").delete()
+        self.assertContains(self.list_page(), province_option("liaoning", "Liaoning", 0), html=True)
+        self.assertEqual(self.matrix_total(), 4)
