@@ -62,6 +62,10 @@ def argparse_suppress():
     return argparse.SUPPRESS
 
 
+def queries_cell(page):
+    return f"{page['queries']} / {page['queries_aggregates_cached']} ({page['status']})"
+
+
 def latency_cell(timing):
     cell = "{p50:.1f} / {p95:.1f}".format(**timing)
     # Anything but 200 means the number measured an error page: show it.
@@ -79,11 +83,10 @@ def report(results, options):
     for backend in dict.fromkeys(r["backend"] for r in results):
         rows = [r for r in results if r["backend"] == backend]
         sizes = " | ".join(f"{r['measured']['parks']:,} parks" for r in rows)
-        lines += [f"### {backend}: queries per page", "", f"| Page | {sizes} |", "|---" * (len(rows) + 1) + "|"]
+        lines += [f"### {backend}: queries per page, aggregate cache off / on", "", f"| Page | {sizes} |",
+                  "|---" * (len(rows) + 1) + "|"]
         for label, _ in benchmark.endpoints():
-            cells = " | ".join(
-                f"{r['measured']['pages'][label]['queries']} ({r['measured']['pages'][label]['status']})" for r in rows
-            )
+            cells = " | ".join(queries_cell(r["measured"]["pages"][label]) for r in rows)
             lines.append(f"| {label} | {cells} |")
         modes = list(dict.fromkeys(mode for r in rows for mode in r["latency"]))
         for mode in modes:
