@@ -272,7 +272,7 @@ def load(port, path, requests, concurrency):
     return {"p50": statistics.median(timings), "p95": cuts[94], "n": len(timings), "statuses": sorted(statuses)}
 
 
-# (mode, page cache seconds, aggregate cache seconds; None keeps the setting's default).
+# mode: (page cache seconds, aggregate cache seconds; None keeps the setting's default).
 # "uncached": no page is served from the cache, but the facet counts and the matrix are counted
 # once per content generation, as in production. "cold": nothing cached, every count on every request.
 # "cached": anonymous pages from the page cache.

@@ -1,8 +1,9 @@
-"""Whole-page cache for anonymous visitors, emptied whenever a researcher saves content.
+"""Whole-page cache for anonymous visitors, and aggregates over the catalogue, emptied whenever a
+researcher saves content.
 
-Every cached page's key contains the current content *generation*; saving, deleting or re-linking
-any article or catalogue record starts a new generation, so no stale page is ever looked up again
-(old entries simply expire). The generation's start time is the pages' Last-Modified.
+Every cached page's and aggregate's key contains the current content *generation*; saving, deleting
+or re-linking any article or catalogue record starts a new generation, so no stale entry is ever
+looked up again (old entries simply expire). The generation's start time is the pages' Last-Modified.
 """
 
 import hashlib
@@ -68,11 +69,7 @@ def cached_for_generation(name, compute):
     if settings.AGGREGATE_CACHE_SECONDS <= 0:
         return compute()
     key = f"aggregate:{current_generation()['token']}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, settings.AGGREGATE_CACHE_SECONDS)
-    return value
+    return cache.get_or_set(key, compute, settings.AGGREGATE_CACHE_SECONDS)
 
 
 def reset_for_test():
