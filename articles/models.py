@@ -1,3 +1,4 @@
+import re
 import uuid
 from collections import defaultdict
 
@@ -6,12 +7,24 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 
 from articles.charts import format_number
 from articles.markdown import render_markdown
 from rustbelt.workflow.images import ProcessedImageField, srcset
+
+
+# A date no more precise than its source: a year, a month or a day.
+PARTIAL_DATE = RegexValidator(r"^\d{4}(-\d{2}(-\d{2})?)?$", _("Write YYYY, YYYY-MM or YYYY-MM-DD."))
+
+
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
+MARKDOWN_EMPHASIS = re.compile(r"\*\*|__")
 
 
 class Status(models.TextChoices):
@@ -41,6 +54,25 @@ class Article(models.Model):
         max_length=255, blank=True, help_text="Where the article first appeared (the source line)."
     )
     summary = models.TextField(blank=True, help_text="One or two sentences for the home page and search results.")
+    issued = models.CharField(
+        _("date of the original"),
+        max_length=10,
+        blank=True,
+        validators=[PARTIAL_DATE],
+        help_text=_("When the original was published, only once a source gives it (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    )
+    original_language = models.CharField(
+        max_length=10, blank=True, help_text=_("Language code of the original when this text is a translation (zh).")
+    )
+    original_title = models.CharField(
+        max_length=255, blank=True, help_text=_("The original's title, only where a source gives it.")
+    )
+    translator = models.CharField(max_length=200, blank=True, help_text=_("Leave empty while the source names none."))
+    translation_note = models.TextField(blank=True, help_text=_("Shown on the article page and in its citation."))
+    rights_holder = models.CharField(
+        max_length=255, blank=True, help_text=_("Who holds the rights to the text (the site's licence does not cover it).")
+    )
+    rights_statement = models.TextField(blank=True, help_text=_("On what terms the site reproduces the text."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -99,7 +131,7 @@ class SectionQuerySet(models.QuerySet):
 
     def for_page(self):
         # The whole article in one query (the tree is built in Python) plus one for all figures.
-        return self.order_by("order", "pk").prefetch_related("figures")
+        return self.order_by("order", "pk").prefetch_related("figures", "editorial_notes")
 
 
 class Section(models.Model):
@@ -115,6 +147,11 @@ class Section(models.Model):
         max_length=120, help_text="Anchor on the article page (#slug). Changing it breaks shared links."
     )
     body = models.TextField(blank=True, help_text="Markdown. HTML is sanitized before it reaches the page.")
+    heading_by_editors = models.BooleanField(
+        _("heading added by the editors"),
+        default=False,
+        help_text=_("Tick when the title is not in the source: it is marked on the page and left out of citations."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     version = models.PositiveIntegerField(
@@ -150,6 +187,10 @@ class Section(models.Model):
     @property
     def body_html(self):
         return render_markdown(self.body)
+
+    def body_html_with_notes(self):
+        """The body with a marker after each passage an editorial note is attached to."""
+        return attach_note_markers(self.body_html, self.editorial_notes.all())
 
 
 def figure_upload_to(instance, filename):
@@ -193,7 +234,7 @@ class ChartKind(models.TextChoices):
 class DataSeriesQuerySet(models.QuerySet):
     def for_charts(self):
         # Each chart draws its points and links its section: fetch both up front.
-        return self.select_related("article", "section").prefetch_related("points")
+        return self.select_related("article", "section").prefetch_related("points", "editorial_notes")
 
 
 class DataSeries(models.Model):
@@ -284,3 +325,82 @@ class DataPoint(models.Model):
         if self.is_range:
             return f"{format_number(self.value)}–{format_number(self.value_high)}"
         return format_number(self.value)
+
+
+class NoteKind(models.TextChoices):
+    NOTE = "note", _("Editors' note")
+    CORRECTION = "correction", _("Correction of a translation slip")
+
+
+class EditorialNote(models.Model):
+    """The editors' note on a passage of the article; the article's own text is never changed."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="editorial_notes")
+    key = models.SlugField(max_length=120, unique=True, help_text=_("Identifies the note; also its anchor on the page."))
+    kind = models.CharField(max_length=12, choices=NoteKind.choices, default=NoteKind.NOTE)
+    passage = models.CharField(
+        max_length=500, help_text=_("The article's words the note is attached to, exactly as in the section's text.")
+    )
+    corrected_wording = models.CharField(
+        max_length=255, blank=True, help_text=_("For a correction: what the source's wording should read.")
+    )
+    text = models.TextField(help_text=_("The note. Plain text."))
+    data_series = models.ForeignKey(
+        DataSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="editorial_notes",
+        help_text=_("A chart of the same numbers: the note is shown under it too."),
+    )
+    order = models.PositiveIntegerField(default=0)
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["section", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: “{self.passage}”"
+
+    @property
+    def anchor(self):
+        return f"note-{self.key}"
+
+    def clean(self):
+        # The note must point at words that are really there, or its marker would vanish.
+        if self.section_id and self.passage and self.passage not in plain_text(self.section.body):
+            raise ValidationError({"passage": _("Copy the words exactly from the section's text.")})
+
+
+def plain_text(markdown_text):
+    """Markdown without link targets and emphasis marks: the words a reader sees."""
+    return MARKDOWN_EMPHASIS.sub("", MARKDOWN_LINK.sub(r"\1", markdown_text))
+
+
+def attach_note_markers(html, notes):
+    """Put a numbered link to each note after the paragraph holding its passage."""
+    for number, note in enumerate(notes, start=1):
+        position = html.find(note.passage)
+        if position == -1:
+            position = html.find(escape(note.passage))
+        if position == -1:
+            continue
+        end = min(
+            (index for index in (html.find(tag, position) for tag in ("</p>", "</li>")) if index != -1),
+            default=len(html),
+        )
+        label = _("Editors’ note") if note.kind == NoteKind.NOTE else _("Correction")
+        marker = format_html(
+            ' <sup class="note-ref"><a href="#{}" id="{}-ref">[{}<span class="visually-hidden">: {}</span>]</a></sup>',
+            note.anchor,
+            note.anchor,
+            number,
+            label,
+        )
+        html = mark_safe(html[:end] + marker + html[end:])
+    return html

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from parks.models import Level, OfficialCount, Park, ZoneType
+from django.utils.translation import gettext, ngettext
+
+from parks.models import ArticleMention, Level, MissingZone, OfficialCount, Park, ZoneType
 
 LEVEL_ORDER = {Level.NATIONAL: 0, Level.PROVINCIAL: 1, "": 2}
 TYPE_ORDER = {value: index for index, value in enumerate(ZoneType.values)}
@@ -33,10 +35,19 @@ class CoverageRow:
         return None if self.official is None else self.catalogued - self.official.count
 
     @property
-    def difference_text(self):
-        if self.difference is None:
-            return "no official count"
-        return f"{self.difference:+d}" if self.difference else "0"
+    def statement(self):
+        """Both counts in words that cannot be read as a surplus: neither is a complete official list."""
+        level = Level(self.level).label.lower() if self.level else gettext("unidentified-level")
+        held = ngettext(
+            "The catalogue holds %(count)d of the region’s %(level)s zones of this type",
+            "The catalogue holds %(count)d of the region’s %(level)s zones of this type",
+            self.catalogued,
+        ) % {"count": self.catalogued, "level": level}
+        if self.official is None:
+            return held + gettext("; the article gives no count for them.")
+        return held + gettext(
+            "; the article counts %(count)d in the Northeast Rust Belt (section 3, date not given)."
+        ) % {"count": self.official.count}
 
 
 def coverage_rows():
@@ -51,3 +62,12 @@ def coverage_rows():
     return sorted(
         rows.values(), key=lambda row: (LEVEL_ORDER.get(row.level, 3), TYPE_ORDER.get(row.zone_type, 99))
     )
+
+
+def unidentified_mentions():
+    """The article's wordings that match no real zone: listed, never counted."""
+    return ArticleMention.objects.unidentified()
+
+
+def missing_zones():
+    return MissingZone.objects.select_related("province")

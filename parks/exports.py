@@ -6,6 +6,8 @@ import json
 from django.conf import settings
 from django.urls import reverse
 
+from parks.models import Fact
+from parks.provenance import provenance_record
 from rustbelt.exports import export_metadata
 
 # Prefetching happens once per chunk, so up to this many parks cost three queries in all.
@@ -18,6 +20,12 @@ COLUMNS = [
     "established_year", "national_year", "area_km2", "area_note", "latitude", "longitude", "coord_note",
     "industries", "sources", "confidence", "notes", "permalink",
 ]
+# One provenance column per fact: the sources that give it, each with its note (issue 13).
+PROVENANCE_COLUMNS = [f"{fact.value}_sources" for fact in Fact]
+LICENCE_NOTE = (
+    "Compiled by Rust Belt Parks from the sources named per fact; {licence} {url}. "
+    "Quotations of the article remain its rights holders'."
+)
 
 
 def park_row(park, request):
@@ -44,7 +52,13 @@ def park_row(park, request):
         "confidence": park.get_confidence_display(),
         "notes": park.notes,
         "permalink": request.build_absolute_uri(park.get_absolute_url()),
+        "provenance": provenance_record(park),
     }
+
+
+def provenance_cell(entries):
+    """'Source (note); Source' for one fact in the CSV."""
+    return "; ".join(f"{entry['source']} ({entry['note']})" if entry["note"] else entry["source"] for entry in entries)
 
 
 def _number(value):
@@ -61,12 +75,14 @@ class _Line:
 
 def csv_lines(queryset, request):
     writer = csv.writer(_Line())
-    yield BOM + writer.writerow(COLUMNS)
+    licence = LICENCE_NOTE.format(licence=settings.CONTENT_LICENSE, url=settings.CONTENT_LICENSE_URL)
+    yield BOM + writer.writerow([*COLUMNS, *PROVENANCE_COLUMNS, "licence"])
     for park in queryset.iterator(chunk_size=CHUNK_SIZE):
         row = park_row(park, request)
         row["industries"] = "; ".join(row["industries"])
         row["sources"] = "; ".join(row["sources"])
-        yield writer.writerow(["" if row[name] is None else row[name] for name in COLUMNS])
+        provenance = [provenance_cell(entries) for entries in row["provenance"].values()]
+        yield writer.writerow(["" if row[name] is None else row[name] for name in COLUMNS] + provenance + [licence])
 
 
 def json_chunks(filterset, request):
@@ -84,6 +100,7 @@ def json_chunks(filterset, request):
         ),
         "filters": {name: request.GET.get(name) for name in filterset.active_values},
         "count": queryset.count(),
+        "licence_note": LICENCE_NOTE.format(licence=settings.CONTENT_LICENSE, url=settings.CONTENT_LICENSE_URL),
     }
     yield '{"metadata": ' + json.dumps(metadata, ensure_ascii=False) + ', "parks": ['
     separator = ""

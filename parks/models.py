@@ -1,10 +1,11 @@
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.markdown import render_markdown
@@ -64,6 +65,14 @@ class DevelopmentPath(models.Model):
     name_zh = models.CharField("Chinese name", max_length=100, blank=True)
     order = models.PositiveIntegerField(default=0)
     summary = models.TextField(help_text="A short explanation in the article's words.")
+    name_zh_by_editors = models.BooleanField(
+        _("Chinese name is the editors' translation"),
+        default=True,
+        help_text=_("Untick only once the author's own Chinese term is known from a source."),
+    )
+    industries_quote = models.TextField(
+        blank=True, help_text=_("The article's list of this group's leading industries, word for word.")
+    )
     article_section = models.ForeignKey(
         "articles.Section",
         on_delete=models.SET_NULL,
@@ -99,11 +108,36 @@ class Industry(models.Model):
         return self.name
 
 
-class Source(models.Model):
-    """A document a park's facts come from."""
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", _("The article")
+    NEWS = "news", _("News report")
+    GOVERNMENT = "government", _("Government document or notice")
+    JOURNAL = "journal", _("Journal article")
+    ENCYCLOPEDIA = "encyclopedia", _("Encyclopedia entry")
+    PROFILE = "profile", _("Zone profile or directory")
+    CHRONICLE = "chronicle", _("Local chronicle")
+    ESTIMATE = "estimate", _("Editors' estimate (ours, not a document)")
+    OTHER = "other", _("Other")
 
-    citation = models.CharField(max_length=500, unique=True)
+
+class Source(models.Model):
+    """A document a park's facts come from; each fact says which sources give it (FactSource)."""
+
+    citation = models.CharField(
+        _("title"), max_length=500, unique=True, help_text=_("The document's title or, when it has none, a description.")
+    )
+    publisher = models.CharField(max_length=255, blank=True)
+    issued = models.CharField(
+        _("date"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}(-\d{2}(-\d{2})?)?$", _("Write YYYY, YYYY-MM or YYYY-MM-DD."))],
+        help_text=_("Only as precise as the source itself gives it; leave empty when unknown."),
+    )
     url = models.URLField(blank=True)
+    language = models.CharField(max_length=10, blank=True, help_text=_("Language code of the document: en, zh, ru…"))
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER)
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -112,6 +146,23 @@ class Source(models.Model):
 
     def __str__(self):
         return self.citation
+
+
+class Fact(models.TextChoices):
+    """The facts of a park that must each carry their sources."""
+
+    LEVEL = "level", _("Level")
+    ESTABLISHED_YEAR = "established_year", _("Year established")
+    NATIONAL_YEAR = "national_year", _("Year raised to national level")
+    AREA = "area", _("Planned area")
+    COORDINATES = "coordinates", _("Coordinates")
+    INDUSTRIES = "industries", _("Leading industries")
+    PATH = "path", _("Development path")
+
+
+class Kind(models.TextChoices):
+    NAMED = "named", _("Named: the article names this zone in that path")
+    INFERRED = "inferred", _("Inferred: the editors' reading, not the article's words")
 
 
 class ParkQuerySet(models.QuerySet):
@@ -136,7 +187,11 @@ class ParkQuerySet(models.QuerySet):
 
     def for_export(self):
         # Exports list industries and sources per row: prefetched per chunk of the iterator.
-        return self.for_listing().prefetch_related("industries", "sources")
+        return self.for_listing().prefetch_related("industries", "sources", "fact_sources__source")
+
+    def with_provenance(self):
+        # The park page's facts, their sources, the path's evidence and the article's mentions.
+        return self.prefetch_related("industries", "fact_sources__source", "path_evidence", "mentions")
 
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
@@ -292,3 +347,132 @@ class OfficialCount(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} {self.get_zone_type_display()}: {self.count}"
+
+
+class FactSource(models.Model):
+    """One source for one fact of a park, with what it says about it (per-fact provenance)."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="fact_sources")
+    fact = models.CharField(max_length=20, choices=Fact.choices)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="fact_sources")
+    note = models.CharField(
+        max_length=500, blank=True, help_text=_("What the source says, or why it is cited for this fact.")
+    )
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["park", "fact", "pk"]
+        verbose_name = _("fact source")
+        constraints = [
+            models.UniqueConstraint(fields=["park", "fact", "source"], name="unique_source_per_park_fact"),
+        ]
+
+    def __str__(self):
+        return f"{self.park}: {self.get_fact_display()} — {self.source}"
+
+
+class ArticleAnchor(models.Model):
+    """A place in the article, stored as data (article and section slugs): parks does not import articles."""
+
+    article_slug = models.SlugField(max_length=120)
+    section_slug = models.SlugField(max_length=120, help_text=_("The section's anchor on the article page."))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def article_url(self):
+        return reverse("articles:detail", args=[self.article_slug]) + f"#{self.section_slug}"
+
+
+class PathEvidenceQuerySet(models.QuerySet):
+    def named(self):
+        return self.filter(kind=Kind.NAMED)
+
+    def inferred(self):
+        return self.filter(kind=Kind.INFERRED)
+
+    def for_listing(self):
+        return self.select_related("park", "path").order_by("park__name_en", "order")
+
+
+class PathEvidence(ArticleAnchor):
+    """Why a park sits on a path: the article's sentence, quoted exactly, and whether it names the zone."""
+
+    park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="path_evidence")
+    path = models.ForeignKey(DevelopmentPath, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    quote = models.TextField(help_text=_("The article's sentence(s), word for word."))
+    reason = models.TextField(blank=True, help_text=_("For an inferred placement: why the editors read it so."))
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = PathEvidenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["park", "order", "pk"]
+        verbose_name = _("path evidence")
+        verbose_name_plural = _("path evidence")
+
+    def __str__(self):
+        return f"{self.park} → {self.path} ({self.get_kind_display()})"
+
+    def clean(self):
+        if self.kind == Kind.INFERRED and not self.reason.strip():
+            raise ValidationError({"reason": _("Say why the editors place this zone here.")})
+
+
+class ArticleMentionQuerySet(models.QuerySet):
+    def unidentified(self):
+        return self.filter(park__isnull=True)
+
+    def identified(self):
+        return self.filter(park__isnull=False)
+
+
+class ArticleMention(ArticleAnchor):
+    """The article's wording for a zone, linked to the real zone it most likely means (or to none)."""
+
+    key = models.SlugField(max_length=120, unique=True, help_text=_("Identifies a shipped mention for load_content."))
+    wording = models.CharField(max_length=255, help_text=_("The article's words, exactly."))
+    park = models.ForeignKey(
+        Park,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentions",
+        help_text=_("The real zone meant; empty when it cannot be identified."),
+    )
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    reason = models.TextField(blank=True, help_text=_("Why this zone (or why none) is meant."))
+    order = models.PositiveIntegerField(default=0)
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ArticleMentionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"“{self.wording}” ({self.section_slug})"
+
+
+class MissingZone(models.Model):
+    """A national-level zone of the region the catalogue lacks: listed so readers know it is partial."""
+
+    name_en = models.CharField(_("English name"), max_length=255, unique=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="missing_zones")
+    zone_type = models.CharField(max_length=20, choices=ZoneType.choices)
+    note = models.TextField(blank=True, help_text=_("Why it is not in the catalogue yet (e.g. no source read)."))
+    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["province__name_en", "name_en"]
+
+    def __str__(self):
+        return self.name_en

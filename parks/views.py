@@ -8,7 +8,8 @@ from django_filters.views import FilterView
 
 from parks import exports
 from parks.filters import SEARCH_MAX_LENGTH, ParkFilter, filter_chips, query_without
-from parks.models import DevelopmentPath, Park, Province
+from parks.models import DevelopmentPath, Park, PathEvidence, Province
+from parks.provenance import park_provenance
 
 PAGE_NUMBER = re.compile(r"^-?\d{1,9}$")
 NEIGHBOURS_SHOWN = 12
@@ -81,6 +82,7 @@ class ParkDetailView(DetailView):
         return (
             Park.objects.visible_to(self.request.user)
             .for_export()
+            .with_provenance()
             .select_related("path__article_section__article")
         )
 
@@ -92,6 +94,7 @@ class ParkDetailView(DetailView):
         context["province_neighbours"] = neighbours.in_province(park.province.slug)[:NEIGHBOURS_SHOWN]
         context["path_neighbours"] = neighbours.on_path(park.path.slug)[:NEIGHBOURS_SHOWN] if park.path else None
         context["map"] = map_settings()
+        context["facts"], context["cited_sources"] = park_provenance(park)
         if park.has_coordinates:
             context["map_points"] = exports.map_points_of([park])
         return context
@@ -128,7 +131,18 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["parks"] = Park.objects.published().on_path(self.object.slug).for_listing()
+        evidence = PathEvidence.objects.filter(path=self.object, park__is_published=True).for_listing()
+        context["named_evidence"] = group_by_park(evidence.named())
+        context["inferred_evidence"] = group_by_park(evidence.inferred())
         return context
+
+
+def group_by_park(evidence):
+    """[(park, [its evidence in order])] for a path page's two lists."""
+    grouped = {}
+    for item in evidence:
+        grouped.setdefault(item.park, []).append(item)
+    return list(grouped.items())
 
 
 def filtered_parks_or_error(request):

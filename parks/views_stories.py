@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from articles.citations import cite_park, download
-from parks.coverage import coverage_rows
+from parks.coverage import coverage_rows, missing_zones, unidentified_mentions
 from parks.matrix import published_matrix
 from parks.models import Park
 from rustbelt.exports import csv_download, export_metadata, json_download
@@ -28,7 +28,8 @@ def matrix_json(request):
 
 
 def coverage(request):
-    return render(request, "parks/coverage.html", {"rows": coverage_rows()})
+    context = {"rows": coverage_rows(), "unidentified": unidentified_mentions(), "missing": missing_zones()}
+    return render(request, "parks/coverage.html", context)
 
 
 def park_cite(request, slug, fmt):

@@ -11,15 +11,20 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from articles.models import Article, Section
+from articles.models import Article, DataSeries, EditorialNote, Section
 from rustbelt.loading import sync_record
 
 CONTENT_DIR = Path(__file__).resolve().parent
 MANIFEST = CONTENT_DIR / "article.toml"
-ARTICLE_FIELDS = ("title", "author", "series", "episode", "publication", "summary", "status")
+NOTES = CONTENT_DIR / "editorial-notes.toml"
+ARTICLE_FIELDS = (
+    "title", "author", "series", "episode", "publication", "summary", "status",
+    "original_language", "translation_note", "rights_holder", "rights_statement",
+)
 
-# "## Title {#slug}" (the {#slug} part is optional); re.split keeps the two groups.
-SUBSECTION_HEADING = re.compile(r"^## +(.+?)(?: +\{#([a-z0-9-]+)\})? *$", re.MULTILINE)
+# "## Title {#slug}" or "## Title {#slug .editorial}" (the braces are optional); re.split keeps the
+# three groups. ".editorial" marks a heading the editors added: it is not in the source.
+SUBSECTION_HEADING = re.compile(r"^## +(.+?)(?: +\{#([a-z0-9-]+)( \.editorial)?\})? *$", re.MULTILINE)
 
 
 @dataclass
@@ -27,6 +32,7 @@ class ShippedSection:
     slug: str
     title: str
     body: str
+    heading_by_editors: bool = False
     subsections: list = field(default_factory=list)
 
 
@@ -34,10 +40,15 @@ def parse_section_file(slug, title, text):
     """Split one section's Markdown into its own body and its "## " subsections."""
     intro, *rest = SUBSECTION_HEADING.split(text)
     section = ShippedSection(slug=slug, title=title, body=intro.strip())
-    for start in range(0, len(rest), 3):
-        sub_title, sub_slug, sub_body = rest[start : start + 3]
+    for start in range(0, len(rest), 4):
+        sub_title, sub_slug, editorial, sub_body = rest[start : start + 4]
         section.subsections.append(
-            ShippedSection(slug=sub_slug or slugify(sub_title), title=sub_title.strip(), body=sub_body.strip())
+            ShippedSection(
+                slug=sub_slug or slugify(sub_title),
+                title=sub_title.strip(),
+                body=sub_body.strip(),
+                heading_by_editors=bool(editorial),
+            )
         )
     return section
 
@@ -46,7 +57,7 @@ def read_manifest(path=MANIFEST):
     """The article's fields and its parsed sections, as shipped."""
     with open(path, "rb") as manifest_file:
         manifest = tomllib.load(manifest_file)
-    fields = {name: manifest[name] for name in ARTICLE_FIELDS}
+    fields = {name: manifest.get(name, "") for name in ARTICLE_FIELDS}
     sections = [
         parse_section_file(entry["slug"], entry["title"], (path.parent / entry["file"]).read_text(encoding="utf-8"))
         for entry in manifest["sections"]
@@ -66,6 +77,30 @@ def load_article(report, force=False, manifest=MANIFEST):
     return article
 
 
+def load_editorial_notes(report, force=False, path=NOTES):
+    """The editors' notes and corrections, attached to passages of the sections (text unchanged).
+
+    Loaded after the data series, since a note can point at a chart of the same numbers.
+    """
+    with open(path, "rb") as notes_file:
+        manifest = tomllib.load(notes_file)
+    article = Article.objects.get(slug=manifest["article"])
+    notes = manifest["notes"]
+    sections = {section.slug: section.pk for section in article.sections.all()}
+    series = dict(DataSeries.objects.filter(article=article).values_list("slug", "pk"))
+    for order, note in enumerate(notes, start=1):
+        values = {
+            "section_id": sections[note["section"]],
+            "kind": note["kind"],
+            "passage": note["passage"],
+            "corrected_wording": note.get("corrected_wording", ""),
+            "text": note["text"],
+            "data_series_id": series.get(note.get("data_series", "")),
+            "order": order,
+        }
+        sync_record(EditorialNote, {"key": note["key"]}, values, report=report, force=force)
+
+
 def _sync_section(article, section, parent, order, report, force):
     # parent_id rather than parent: the fingerprint then records which section, not its (editable) title.
     values = {
@@ -73,6 +108,7 @@ def _sync_section(article, section, parent, order, report, force):
         "order": order,
         "title": section.title,
         "body": section.body,
+        "heading_by_editors": section.heading_by_editors,
     }
     # article_id, not article: the fingerprint must not change when someone retitles the article.
     lookup = {"slug": section.slug, "article_id": article.pk}

@@ -161,11 +161,11 @@ class FiguresPageTests(TestCase):
 
     def test_query_count_does_not_grow_with_charts(self):
         self.client.get(self.url)  # warm caches (content types, templates)
-        with self.assertNumQueries(3):  # article, series with sections, points
+        with self.assertNumQueries(4):  # article, series with sections, points, editorial notes
             self.client.get(self.url)
         for n in range(4):
             make_series(self.article, self.section, slug=f"more-{n}")
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             self.client.get(self.url)
 
     def test_draft_article_figures_are_hidden_from_visitors(self):
@@ -260,13 +260,13 @@ class SectionStoriesTagTests(TestCase):
 
     def test_query_count_does_not_grow_with_sections_or_charts(self):
         article = type(self.article).objects.get(pk=self.article.pk)
-        with self.assertNumQueries(4):  # sections, series, points, matrix
+        with self.assertNumQueries(5):  # sections, series, points, the series' editorial notes, matrix
             self.render(article)
         for n in range(3):
             section = make_section(self.article, f"extra-{n}", order=10 + n)
             make_series(self.article, section, slug=f"extra-{n}")
         article = type(self.article).objects.get(pk=self.article.pk)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             self.render(article)
 
 

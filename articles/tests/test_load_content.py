@@ -49,7 +49,7 @@ class LoadContentTests(TestCase):
         self.assertIn("Content loaded:", output)
         article = Article.objects.get(slug=FEATURED_ARTICLE_SLUG)
         self.assertEqual(article.author, "Jia Xiaobing")
-        self.assertEqual(article.series, "Introduction to Park Industrial Real Estate")
+        self.assertEqual(article.series, "Commercial Real Estate Series — Introduction to Park Industrial Real Estate")
         self.assertEqual(article.episode, 89)
         self.assertEqual(article.publication, "Hundred Battles Hundred Victories Business Innovation and REITS Research")
         self.assertIs(article.is_published, True)

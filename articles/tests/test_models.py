@@ -12,7 +12,7 @@ class SectionTreeTests(TestCase):
         first = make_section(article, title="First", slug="first", order=10)
         make_section(article, title="Second b", slug="second-b", order=2, parent=second)
         make_section(article, title="Second a", slug="second-a", order=1, parent=second)
-        with self.assertNumQueries(2):  # sections, figures
+        with self.assertNumQueries(3):  # sections, figures, editorial notes
             tree = article.section_tree()
         self.assertEqual([section.slug for section in tree], ["first", "second"])
         self.assertEqual(tree[0], first)

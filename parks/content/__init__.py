@@ -5,6 +5,14 @@ Files in this folder:
 - `paths.csv`: the article's three development paths with a short summary in the article's words.
 - `article-names.csv`: how the article words the name of each park it groups into a path.
 - `official-counts.csv`: the article's section 3 counts of the Northeast's zones.
+- `sources.csv`: every source as a record (publisher, date, language, kind, URL where known).
+- `provenance.csv`: which source(s) give each fact of each park, with a note.
+- `path-evidence.csv`: the article's sentences that place each park on its path, named or inferred.
+- `article-mentions.csv`: the article's wording for each zone, linked to the real zone it most likely
+  means (or to none); its `stand_in` column names the fact sheet's stand-in rows, which are not loaded.
+- `added-zones.csv`: national-level zones missing from the fact sheet, added where a source names them
+  (same columns as the fact sheet; each fact's source is in `provenance.csv`).
+- `missing-zones.csv`: national-level zones the catalogue is known to lack (no source read yet).
 """
 
 import csv
@@ -14,7 +22,18 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from articles.models import Section
-from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
+from parks.models import (
+    ArticleMention,
+    DevelopmentPath,
+    FactSource,
+    MissingZone,
+    Industry,
+    OfficialCount,
+    Park,
+    PathEvidence,
+    Province,
+    Source,
+)
 from rustbelt.loading import sync_record
 
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -63,8 +82,13 @@ def load_catalogue(report, force=False):
     """Create or update provinces, paths, industries, sources, parks and official counts."""
     provinces = load_provinces(report, force)
     paths = load_paths(report, force)
-    load_parks(provinces, paths, report, force)
+    sources = load_sources(report, force)
+    parks = load_parks(provinces, paths, sources, report, force)
+    load_fact_sources(parks, sources, report, force)
+    load_path_evidence(parks, paths, report, force)
+    load_mentions(parks, report, force)
     load_official_counts(report, force)
+    load_missing_zones(provinces, report, force)
 
 
 def load_provinces(report, force):
@@ -88,6 +112,7 @@ def load_paths(report, force):
             "name_zh": row["name_zh"],
             "order": int(row["order"]),
             "summary": row["summary"],
+            "industries_quote": row["industries_quote"],
             "article_section_id": sections.get(row["slug"]),
         }
         paths[row["slug"]] = sync_record(
@@ -97,25 +122,51 @@ def load_paths(report, force):
 
 
 def get_or_create_named(model, lookup, defaults, report):
-    # Industries and sources are bare names: nothing to edit, so no fingerprint.
+    # Industries are bare names: nothing to edit, so no fingerprint.
     obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
     if created:
         report.created.append(f"{model._meta.verbose_name} {obj}")
     return obj
 
 
-def load_parks(provinces, paths, report, force):
+def load_sources(report, force):
+    sources = {}
+    for row in read_rows("sources.csv"):
+        values = {name: row[name] for name in ("publisher", "issued", "language", "kind", "url")}
+        sources[row["citation"]] = sync_record(
+            Source, {"citation": row["citation"]}, values, report=report, force=force
+        )
+    return sources
+
+
+def stand_in_slugs():
+    """Fact sheet rows that stood in for an article's wording; article mentions replace them."""
+    return {row["stand_in"] for row in read_rows("article-mentions.csv") if row["stand_in"]}
+
+
+def rows_by_park(name):
+    grouped = {}
+    for row in read_rows(name):
+        grouped.setdefault(row["park"], []).append(row)
+    return grouped
+
+
+def load_parks(provinces, paths, sources, report, force):
     article_names = {row["slug"]: row["article_name"] for row in read_rows("article-names.csv")}
-    for row in read_rows("northeast-parks.csv"):
+    # A park's path is the one its evidence places it on; its industries load only with a source for them.
+    placements = {park: rows[0]["path"] for park, rows in rows_by_park("path-evidence.csv").items()}
+    sourced_industries = {row["park"] for row in read_rows("provenance.csv") if row["fact"] == "industries"}
+    skipped = stand_in_slugs()
+    parks = {}
+    for row in read_rows("northeast-parks.csv") + read_rows("added-zones.csv"):
+        if row["slug"] in skipped:
+            continue
         industries = [
             get_or_create_named(Industry, {"slug": slugify(name)}, {"name": name}, report)
             for name in split_list(row["leading_industries"])
-        ]
-        sources = [
-            get_or_create_named(Source, {"citation": citation}, {}, report)
-            for citation in split_list(row["sources"])
-        ]
-        path = paths.get(row["path"])
+        ] if row["slug"] in sourced_industries else []
+        row_sources = [sources[citation] for citation in split_list(row["sources"])]
+        path = paths.get(placements.get(row["slug"], ""))
         values = {
             "name_en": row["name_en"],
             "name_zh": row["name_zh"],
@@ -135,14 +186,51 @@ def load_parks(provinces, paths, report, force):
             "confidence": row["confidence"],
             "notes": row["notes"],
         }
-        sync_record(
+        parks[row["slug"]] = sync_record(
             Park,
             {"slug": row["slug"]},
             values,
             report=report,
             force=force,
-            m2m={"industries": industries, "sources": sources},
+            m2m={"industries": industries, "sources": row_sources},
         )
+    return parks
+
+
+def load_fact_sources(parks, sources, report, force):
+    for row in read_rows("provenance.csv"):
+        for citation in split_list(row["sources"]):
+            lookup = {"park_id": parks[row["park"]].pk, "fact": row["fact"], "source_id": sources[citation].pk}
+            sync_record(FactSource, lookup, {"note": row["note"]}, report=report, force=force)
+
+
+def load_path_evidence(parks, paths, report, force):
+    for row in read_rows("path-evidence.csv"):
+        lookup = {"park_id": parks[row["park"]].pk, "section_slug": row["section"], "order": int(row["order"])}
+        values = {
+            "path_id": paths[row["path"]].pk,
+            "article_slug": ARTICLE_SLUG,
+            "kind": row["kind"],
+            "quote": row["quote"],
+            "reason": row["reason"],
+            "confidence": row["confidence"],
+        }
+        sync_record(PathEvidence, lookup, values, report=report, force=force)
+
+
+def load_mentions(parks, report, force):
+    for order, row in enumerate(read_rows("article-mentions.csv"), start=1):
+        park = parks.get(row["park"])
+        values = {
+            "article_slug": ARTICLE_SLUG,
+            "section_slug": row["section"],
+            "wording": row["wording"],
+            "park_id": park.pk if park else None,
+            "confidence": row["confidence"],
+            "reason": row["reason"],
+            "order": order,
+        }
+        sync_record(ArticleMention, {"key": row["key"]}, values, report=report, force=force)
 
 
 def load_official_counts(report, force):
@@ -160,3 +248,9 @@ def load_official_counts(report, force):
             report=report,
             force=force,
         )
+
+
+def load_missing_zones(provinces, report, force):
+    for row in read_rows("missing-zones.csv"):
+        values = {"province_id": provinces[row["province"]].pk, "zone_type": row["zone_type"], "note": row["note"]}
+        sync_record(MissingZone, {"name_en": row["name_en"]}, values, report=report, force=force)

@@ -2,7 +2,7 @@ import re
 
 from django.contrib.auth import get_user_model
 
-from parks.models import DevelopmentPath, Industry, Park, Province, ZoneType
+from parks.models import ArticleMention, DevelopmentPath, Fact, FactSource, Industry, Park, Province, Source, ZoneType
 
 PARK_CARD_LINK = re.compile(r'<h3><a href="/parks/([a-z0-9-]+)/">')
 
@@ -30,6 +30,21 @@ def make_park(name_en="Jilin Economic and Technological Development Zone", **fie
     fields.setdefault("level", "national")
     fields.setdefault("is_published", True)
     return Park.objects.create(name_en=name_en, **fields)
+
+
+def make_source(citation="Chinese Wikipedia '通化医药高新技术产业开发区'", **fields):
+    return Source.objects.get_or_create(citation=citation, defaults=fields)[0]
+
+
+def cite_every_fact(park, source, note=""):
+    """Give each of the park's facts this source, as the loader does from provenance.csv."""
+    FactSource.objects.bulk_create(FactSource(park=park, fact=fact, source=source, note=note) for fact in Fact)
+
+
+def make_mention(park, wording, section_slug="co-city", **fields):
+    fields.setdefault("key", f"{section_slug}-{park.slug if park else wording.lower()}")
+    fields.setdefault("article_slug", "industrial-real-estate-park-revitalization-in-major-rust-belts")
+    return ArticleMention.objects.create(park=park, wording=wording, section_slug=section_slug, **fields)
 
 
 def bulk_parks(count, province, path=None, industry=None, source=None):

@@ -30,7 +30,11 @@ class CoveragePageTests(TestCase):
         etdz = self.row(response, "national-etdz")
         self.assertIn('<span class="official-count">8</span>', etdz)
         self.assertIn('<span class="catalogue-count">2</span>', etdz)
-        self.assertIn("<td>-6</td>", etdz)
+        self.assertIn(
+            "The catalogue holds 2 of the region’s national zones of this type; the article counts 8 in the "
+            "Northeast Rust Belt (section 3, date not given).",
+            etdz,
+        )
         htz = self.row(response, "national-htz")
         self.assertIn('<span class="official-count">7</span>', htz)
         self.assertIn('<span class="catalogue-count">0</span>', htz)
@@ -42,25 +46,26 @@ class CoveragePageTests(TestCase):
         self.assertContains(response, '<a href="/parks/jilin-etdz/">Jilin ETDZ</a>', html=True)
         self.assertNotContains(response, "Hidden ETDZ")
         other = self.row(response, "unknown-other")
-        self.assertIn("no official count", other)
+        self.assertIn("the article gives no count for them", other)
         self.assertIn('<span class="catalogue-count">1</span>', other)
 
     def test_updates_when_a_park_is_added(self):
         make_park("Daqing ETDZ", zone_type="etdz", level="national")
         etdz = self.row(self.client.get(self.url), "national-etdz")
         self.assertIn('<span class="catalogue-count">3</span>', etdz)
-        self.assertIn("<td>-5</td>", etdz)
+        self.assertIn("The catalogue holds 3 of the region’s national zones of this type; the article counts 8", etdz)
 
     def test_updates_when_a_researcher_edits_a_count(self):
         OfficialCount.objects.filter(zone_type="etdz").update(count=2)
-        self.assertIn("<td>0</td>", self.row(self.client.get(self.url), "national-etdz"))
+        self.assertIn("the article counts 2 in", self.row(self.client.get(self.url), "national-etdz"))
 
     def test_query_count_does_not_grow_with_parks(self):
-        with self.assertNumQueries(2):
+        # Official counts, parks, unidentified mentions, missing zones.
+        with self.assertNumQueries(4):
             self.client.get(self.url)
         for n in range(5):
             make_park(f"Extra {n}", zone_type="htz")
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(4):
             self.client.get(self.url)
 
 
@@ -83,8 +88,25 @@ class ShippedCoverageTests(TestCase):
                 catalogued = parks.count()
                 self.assertIn(f'<span class="official-count">{official.count}</span>', row)
                 self.assertIn(f'<span class="catalogue-count">{catalogued}</span>', row)
-                difference = catalogued - official.count
-                self.assertIn(f"<td>{difference:+d}</td>" if difference else "<td>0</td>", row)
+                # Never a signed difference ("+10") that reads as a surplus over an official total.
+                self.assertNotRegex(row, r"<td>[+-]\d+</td>")
+                self.assertIn(f"The catalogue holds {catalogued} of the region’s", row)
+                self.assertIn(f"the article counts {official.count} in the Northeast Rust Belt", row)
+
+    def test_unidentified_mentions_are_listed_not_counted(self):
+        response = self.client.get(reverse("parks:coverage"))
+        html = response.content.decode()
+        unidentified = html.split('id="unidentified-heading"', 1)[1].split("</section>", 1)[0]
+        self.assertIn("“<a href=\"/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/#re-urbanization\">Hegang</a>”", unidentified)
+        self.assertFalse(Park.objects.filter(zone_type="other").exists())
+
+    def test_says_the_catalogue_is_partial_and_names_missing_zones(self):
+        for url in (reverse("parks:coverage"), reverse("parks:list"), reverse("home")):
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), "The catalogue is partial.")
+        response = self.client.get(reverse("parks:coverage"))
+        for name in ("Tieling", "Shenyang Huishan", "Dalian Lüshunkou", "Changchun Jingyue", "Dandong", "Helong"):
+            self.assertContains(response, name)
 
     def test_known_discrepancies_from_the_fact_sheet_are_shown(self):
         response = self.client.get(reverse("parks:coverage"))

@@ -39,7 +39,7 @@ class FilterTests(TestCase):
 
     def test_parks_without_a_path(self):
         slugs = self.slugs("?path=none&province=jilin")
-        self.assertEqual(slugs, {"changchun-htz", "changchun-etdz", "siping-hongzui-etdz", "songyuan-etdz"})
+        self.assertEqual(slugs, {"changchun-htz", "changchun-etdz", "siping-hongzui-etdz", "changchun-automotive-etdz"})
 
     def test_search_in_chinese_matches_chinese_names(self):
         slugs = self.slugs("?q=吉林")

@@ -4,14 +4,17 @@ import re
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from parks.models import Park, Province
+from parks.models import Fact, FactSource, Park, Province
 from parks.tests.factories import (
     bulk_parks,
     card_slugs,
+    cite_every_fact,
     make_industry,
+    make_mention,
     make_park,
     make_path,
     make_province,
+    make_source,
     make_staff,
 )
 
@@ -157,7 +160,10 @@ class ParkDetailTests(TestCase):
             description="Known as **China Medicine City**.<script>alert(1)</script>",
         )
         cls.park.industries.add(make_industry("pharmaceuticals"))
-        cls.park.sources.create(citation="Chinese Wikipedia '通化医药高新技术产业开发区'")
+        cls.source = make_source()
+        cls.park.sources.add(cls.source)
+        cite_every_fact(cls.park, cls.source)
+        make_mention(cls.park, "Tonghua Pharmaceutical High-tech Industrial Park", confidence="high")
         cls.neighbour = make_park("Benxi High-tech Industrial Development Zone", slug="benxi-htz", path=cls.path)
         cls.other_path = make_park("Changchun HTZ", slug="changchun-htz")
 
@@ -170,7 +176,7 @@ class ParkDetailTests(TestCase):
             "Tonghua", "High-tech industrial development zone", "National", "2005", "2013",
             "12.7082 km²", "planned area", "41.73° N, 125.94° E", "city centre approx.",
             '<a href="/parks/?industry=pharmaceuticals">pharmaceuticals</a>',
-            "Chinese Wikipedia", "High", "China&#x27;s only pharmaceutical-themed HTZ.",
+            "Chinese Wikipedia", "High", "[1]", "China&#x27;s only pharmaceutical-themed HTZ.",
             "Open and independent administrative units.",
             '<a href="/parks/paths/co-city/">Co-city development</a>',
         ]:
@@ -197,9 +203,32 @@ class ParkDetailTests(TestCase):
         self.assertContains(response, f'<a href="/parks/provinces/{self.park.province.slug}/">All parks in')
         self.assertContains(response, '<a href="/parks/paths/co-city/">All parks on the Co-city development path</a>')
 
+    def test_every_fact_carries_a_footnote_to_the_numbered_source_list(self):
+        response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
+        html = response.content.decode()
+        for fact in Fact:
+            with self.subTest(fact=fact):
+                row = html.split(f'<div id="fact-{fact.value}">', 1)[1].split("</div>", 1)[0]
+                self.assertIn('<a href="#source-1">', row)
+        self.assertContains(response, '<li id="source-1">')
+        self.assertContains(response, "Chinese Wikipedia", count=1)  # one numbered entry for all the facts it gives
+        self.assertContains(response, "published under CC BY 4.0")
+
+    def test_a_fact_without_a_source_shows_as_unknown(self):
+        FactSource.objects.filter(park=self.park, fact__in=[Fact.ESTABLISHED_YEAR, Fact.AREA]).delete()
+        response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
+        html = response.content.decode()
+        for fact in (Fact.ESTABLISHED_YEAR, Fact.AREA):
+            row = html.split(f'<div id="fact-{fact.value}">', 1)[1].split("</div>", 1)[0]
+            self.assertIn("Unknown (no source recorded for this value)", row)
+        self.assertNotContains(response, "2005")
+        self.assertNotContains(response, "12.7082")
+        self.assertContains(response, "2013")  # still sourced
+
     def test_query_count_is_fixed(self):
-        # Park with province and path (and its article section), industries, sources, two neighbour lists.
-        with self.assertNumQueries(5):
+        # Park with province and path (and its article section), industries, sources, fact sources with
+        # their sources, path evidence, mentions, two neighbour lists.
+        with self.assertNumQueries(9):
             self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
 
     def test_unknown_and_unpublished_parks_are_404_except_for_staff(self):
@@ -234,13 +263,15 @@ class ProvinceAndPathPageTests(TestCase):
         self.assertContains(response, 'href="/parks/provinces/jilin/"')
 
     def test_query_counts_do_not_grow_with_parks(self):
-        # The province or path, its parks with province and path, the province and path indexes.
-        for url in (reverse("parks:province", args=["jilin"]), reverse("parks:path", args=["urbanization"])):
+        # The province or path, its parks with province and path, the province and path indexes;
+        # a path page also lists its named and its inferred evidence (one query each).
+        pages = ((reverse("parks:province", args=["jilin"]), 4), (reverse("parks:path", args=["urbanization"]), 6))
+        for url, queries in pages:
             with self.subTest(url=url):
-                with self.assertNumQueries(4):
+                with self.assertNumQueries(queries):
                     self.client.get(url)
                 bulk_parks(30, make_province(), path=self.path)
-                with self.assertNumQueries(4):
+                with self.assertNumQueries(queries):
                     response = self.client.get(url)
                 self.assertContains(response, "Bulk park 0029")
                 Park.objects.filter(slug__startswith="bulk-").delete()

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.content import load_article
+from articles.content import load_article, load_editorial_notes
 from articles.content.series import load_series
 from parks.content import load_catalogue
 from rustbelt.loading import LoadReport
@@ -25,6 +25,7 @@ class Command(BaseCommand):
             load_article(report, force=force)
             load_catalogue(report, force=force)
             load_series(report, force=force)
+            load_editorial_notes(report, force=force)
         # Skipped records are always listed: a researcher may want to compare them or use --force.
         listed = {"created": "created", "updated": "updated", "unchanged": "unchanged"} if verbosity >= 2 else {}
         if verbosity >= 1:

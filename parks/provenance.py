@@ -1,0 +1,90 @@
+"""Each fact of a park with the sources that give it: footnote numbers and the numbered source list.
+
+A fact is shown only when at least one source gives it; a value nobody sourced shows as unknown.
+Works on a park fetched with `Park.objects.with_provenance()` (no further queries).
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from parks.models import Fact
+
+UNKNOWN = _("Unknown")
+UNSOURCED = _("Unknown (no source recorded for this value)")
+
+
+@dataclass
+class FactRow:
+    fact: str
+    label: str
+    value: object = None
+    note: str = ""
+    industries: list = field(default_factory=list)
+    markers: list = field(default_factory=list)
+
+    @property
+    def shown(self):
+        return self.value is not None and self.markers
+
+    @property
+    def unknown_text(self):
+        return UNSOURCED if self.value is not None else UNKNOWN
+
+
+@dataclass
+class CitedSource:
+    number: int
+    source: object
+    facts: list = field(default_factory=list)  # (label, note)
+
+
+def fact_values(park):
+    """The value each fact has on the record (None when empty), with the record's note on it."""
+    area = f"{park.area_km2.normalize():f} km²" if park.area_km2 is not None else None
+    coordinates = (
+        f"{park.latitude.normalize():f}° N, {park.longitude.normalize():f}° E" if park.has_coordinates else None
+    )
+    industries = list(park.industries.all())
+    return {
+        Fact.LEVEL: (park.get_level_display() or None, ""),
+        Fact.ESTABLISHED_YEAR: (park.established_year, ""),
+        Fact.NATIONAL_YEAR: (park.national_year, ""),
+        Fact.AREA: (area, park.area_note),
+        Fact.COORDINATES: (coordinates, park.coord_note),
+        Fact.INDUSTRIES: (", ".join(industry.name for industry in industries) or None, ""),
+        Fact.PATH: (park.path.name if park.path else None, ""),
+    }
+
+
+def park_provenance(park):
+    """(fact rows, numbered sources) for the park page and exports."""
+    by_fact = {}
+    for fact_source in park.fact_sources.all():
+        by_fact.setdefault(fact_source.fact, []).append(fact_source)
+    numbers, cited = {}, []
+    rows = []
+    for fact, (value, note) in fact_values(park).items():
+        row = FactRow(fact=fact, label=Fact(fact).label, value=value, note=note)
+        if fact == Fact.INDUSTRIES:
+            row.industries = list(park.industries.all())
+        for fact_source in by_fact.get(fact, []):
+            source = fact_source.source
+            if source.pk not in numbers:
+                numbers[source.pk] = CitedSource(len(cited) + 1, source)
+                cited.append(numbers[source.pk])
+            numbers[source.pk].facts.append((row.label, fact_source.note))
+            row.markers.append(numbers[source.pk].number)
+        rows.append(row)
+    return rows, cited
+
+
+def provenance_record(park):
+    """Per fact: the citations of its sources with their notes (the exports' provenance)."""
+    by_fact = {fact.value: [] for fact in Fact}
+    for fact_source in park.fact_sources.all():
+        entry = {"source": fact_source.source.citation, "note": fact_source.note}
+        if fact_source.source.url:
+            entry["url"] = fact_source.source.url
+        by_fact[fact_source.fact].append(entry)
+    return by_fact
