@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from parks.models import Fact
 from parks.provenance import provenance_record
-from rustbelt.exports import export_metadata
+from rustbelt.publishing.exports import export_metadata
 
 # Prefetching happens once per chunk, so up to this many parks cost three queries in all.
 CHUNK_SIZE = 2000

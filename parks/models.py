@@ -8,13 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from articles.markdown import render_markdown
-from rustbelt.workflow.images import ProcessedImageField, srcset
+from rustbelt.publishing.images import ProcessedImageField, srcset
+from rustbelt.publishing.markdown import render_markdown
+from rustbelt.publishing.models import Fingerprinted, Versioned
 
 # Northeast China with Inner Mongolia's Hohhot and Manzhouli: anything outside is a typo.
 LATITUDE_RANGE = (37, 54)
 LONGITUDE_RANGE = (105, 136)
 EARLIEST_YEAR = 1980
+CATALOGUE_TITLE = "Catalogue of Northeast China's industrial parks"
 
 
 class ZoneType(models.TextChoices):
@@ -38,13 +40,12 @@ class Confidence(models.TextChoices):
     LOW = "low", "Low"
 
 
-class Province(models.Model):
+class Province(Fingerprinted):
     slug = models.SlugField(max_length=60, unique=True)
     name_en = models.CharField("English name", max_length=100)
     name_zh = models.CharField("Chinese name", max_length=100)
     capital = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -57,7 +58,7 @@ class Province(models.Model):
         return reverse("parks:province", args=[self.slug])
 
 
-class DevelopmentPath(models.Model):
+class DevelopmentPath(Fingerprinted):
     """One of the article's three paths for updating the Rust Belt (section 4)."""
 
     slug = models.SlugField(max_length=60, unique=True)
@@ -81,7 +82,6 @@ class DevelopmentPath(models.Model):
         related_name="development_paths",
         help_text="The article subsection that describes this path.",
     )
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -120,7 +120,7 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Source(models.Model):
+class Source(Fingerprinted):
     """A document a park's facts come from; each fact says which sources give it (FactSource)."""
 
     citation = models.CharField(
@@ -137,7 +137,6 @@ class Source(models.Model):
     url = models.URLField(blank=True)
     language = models.CharField(max_length=10, blank=True, help_text=_("Language code of the document: en, zh, ru…"))
     kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -211,7 +210,7 @@ def park_photo_upload_to(instance, filename):
     return f"parks/{uuid.uuid4().hex}.jpg"
 
 
-class Park(models.Model):
+class Park(Fingerprinted, Versioned):
     name_en = models.CharField("English name", max_length=255)
     name_zh = models.CharField("Chinese name", max_length=255, blank=True)
     article_name = models.CharField(
@@ -265,10 +264,6 @@ class Park(models.Model):
     is_published = models.BooleanField("published", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
-    )
 
     objects = ParkQuerySet.as_manager()
     # Industries and sources are recorded too, so a restored park gets them back.
@@ -290,6 +285,23 @@ class Park(models.Model):
 
     def get_absolute_url(self):
         return reverse("parks:detail", args=[self.slug])
+
+    def get_citation_url(self, fmt):
+        return reverse("parks:cite", args=[self.slug, fmt])
+
+    def csl_item(self):
+        """This park as a catalogue record, in CSL-JSON terms (rendered by rustbelt/publishing/citations.py)."""
+        name = f"{self.name_en} ({self.name_zh})" if self.name_zh else self.name_en
+        return {
+            "id": f"rustbeltparks-{self.slug}",
+            "type": "dataset",
+            "title": name,
+            "container-title": CATALOGUE_TITLE,
+            "abstract": f"Catalogue entry for {name}, {self.province}.",
+            "issued": timezone.localdate(self.created_at),
+            "modified": timezone.localdate(self.updated_at),
+            "URL": self.get_absolute_url(),
+        }
 
     @property
     def photo_srcset(self):
@@ -327,7 +339,7 @@ class Park(models.Model):
             raise ValidationError(errors)
 
 
-class OfficialCount(models.Model):
+class OfficialCount(Fingerprinted):
     """A count of zones the article states (section 3), to compare with the catalogue."""
 
     zone_type = models.CharField(max_length=20, choices=ZoneType.choices)
@@ -336,7 +348,6 @@ class OfficialCount(models.Model):
     label = models.CharField(max_length=255, help_text="The article's wording, e.g. 'national-level high-tech industrial parks'.")
     source = models.CharField(max_length=500, blank=True)
     notes = models.TextField(blank=True, help_text="Known discrepancies with other sources.")
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -349,7 +360,7 @@ class OfficialCount(models.Model):
         return f"{self.get_level_display()} {self.get_zone_type_display()}: {self.count}"
 
 
-class FactSource(models.Model):
+class FactSource(Fingerprinted):
     """One source for one fact of a park, with what it says about it (per-fact provenance)."""
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="fact_sources")
@@ -358,7 +369,6 @@ class FactSource(models.Model):
     note = models.CharField(
         max_length=500, blank=True, help_text=_("What the source says, or why it is cited for this fact.")
     )
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -397,7 +407,7 @@ class PathEvidenceQuerySet(models.QuerySet):
         return self.select_related("park", "path").order_by("park__name_en", "order")
 
 
-class PathEvidence(ArticleAnchor):
+class PathEvidence(ArticleAnchor, Fingerprinted):
     """Why a park sits on a path: the article's sentence, quoted exactly, and whether it names the zone."""
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="path_evidence")
@@ -407,7 +417,6 @@ class PathEvidence(ArticleAnchor):
     reason = models.TextField(blank=True, help_text=_("For an inferred placement: why the editors read it so."))
     confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
     order = models.PositiveIntegerField(default=0)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = PathEvidenceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -433,7 +442,7 @@ class ArticleMentionQuerySet(models.QuerySet):
         return self.filter(park__isnull=False)
 
 
-class ArticleMention(ArticleAnchor):
+class ArticleMention(ArticleAnchor, Fingerprinted):
     """The article's wording for a zone, linked to the real zone it most likely means (or to none)."""
 
     key = models.SlugField(max_length=120, unique=True, help_text=_("Identifies a shipped mention for load_content."))
@@ -449,7 +458,6 @@ class ArticleMention(ArticleAnchor):
     confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
     reason = models.TextField(blank=True, help_text=_("Why this zone (or why none) is meant."))
     order = models.PositiveIntegerField(default=0)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ArticleMentionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -461,14 +469,13 @@ class ArticleMention(ArticleAnchor):
         return f"“{self.wording}” ({self.section_slug})"
 
 
-class MissingZone(models.Model):
+class MissingZone(Fingerprinted):
     """A national-level zone of the region the catalogue lacks: listed so readers know it is partial."""
 
     name_en = models.CharField(_("English name"), max_length=255, unique=True)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="missing_zones")
     zone_type = models.CharField(max_length=20, choices=ZoneType.choices)
     note = models.TextField(blank=True, help_text=_("Why it is not in the catalogue yet (e.g. no source read)."))
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

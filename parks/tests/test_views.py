@@ -15,8 +15,8 @@ from parks.tests.factories import (
     make_path,
     make_province,
     make_source,
-    make_staff,
 )
+from rustbelt.publishing.testing import make_staff
 
 
 class ParkListTests(TestCase):
