@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from articles.models import Article, DataPoint, DataSeries, Figure, Section, Status
+from articles.models import Article, DataPoint, DataSeries, EditorialNote, Figure, Section, Status
 from rustbelt.publishing.admin_mixins import VersionedInlineMixin, WorkflowAdminMixin
 
 
@@ -63,7 +63,12 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("title", "slug", "status", "published_at", "summary")}),
-        ("Attribution", {"fields": ("author", "series", "episode", "publication")}),
+        ("Attribution", {"fields": ("author", "series", "episode", "publication", "issued")}),
+        (
+            "Translation and rights",
+            {"fields": ("original_language", "original_title", "translator", "translation_note", "rights_holder",
+                        "rights_statement")},
+        ),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     inlines = [SectionInline, FigureInline]
@@ -85,7 +90,7 @@ class SectionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     search_fields = ("title", "slug", "body")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("parent",)
-    fields = ("article", "parent", "order", "title", "slug", "body")
+    fields = ("article", "parent", "order", "title", "heading_by_editors", "slug", "body")
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("article").in_reading_order()
@@ -121,3 +126,15 @@ class DataSeriesAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         ("Where the numbers come from", {"fields": ["source_sentence", "source"]}),
     ]
 
+
+
+@admin.register(EditorialNote)
+class EditorialNoteAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    """The editors' notes and corrections: the article's text stays as the source gives it."""
+
+    list_display = ("passage", "kind", "section", "data_series")
+    list_filter = ("kind",)
+    list_select_related = ("section", "data_series")
+    search_fields = ("passage", "text", "corrected_wording")
+    autocomplete_fields = ("section",)
+    fields = ("section", "passage", "kind", "corrected_wording", "text", "data_series", "order", "key")

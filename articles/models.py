@@ -3,19 +3,19 @@ import uuid
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.core.validators import RegexValidator
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.charts import format_number
-from rustbelt.publishing.citations import split_author
+from rustbelt.publishing.citations import partial_date_parts, split_author
 from rustbelt.publishing.images import ProcessedImageField, srcset
 from rustbelt.publishing.markdown import render_markdown
 from rustbelt.publishing.models import Fingerprinted, Versioned
@@ -24,6 +24,7 @@ from rustbelt.publishing.models import Fingerprinted, Versioned
 FEATURED_ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 
 
+LANGUAGE_NAMES = {"zh": "Chinese"}
 # A date no more precise than its source: a year, a month or a day.
 PARTIAL_DATE = RegexValidator(r"^\d{4}(-\d{2}(-\d{2})?)?$", _("Write YYYY, YYYY-MM or YYYY-MM-DD."))
 
@@ -105,23 +106,35 @@ class Article(Fingerprinted, Versioned):
         return reverse("articles:cite", args=[self.slug, fmt])
 
     def csl_item(self):
-        """This article for 'Cite this', in CSL-JSON terms (rendered by rustbelt/publishing/citations.py)."""
-        published = timezone.localdate(self.published_at) if self.published_at else None
+        """This article for 'Cite this', as a CSL-JSON item (rendered by rustbelt/publishing/citations.py).
+
+        Only what the source gives: no date unless a researcher enters the original's (`issued`).
+        """
         author = split_author(self.author) if self.author else None
-        short_title = "-".join(self.slug.split("-")[:4])
         family = author["family"].lower() if author else "anon"
         return {
-            "id": f"{family}{(published or timezone.localdate()).year}-{short_title}",
+            "id": f"{family}-{'-'.join(self.slug.split('-')[:4])}",
             "type": "webpage",
             "title": self.title,
             "author": [author] if author else [],
-            "collection-title": self.series,
-            "collection-number": self.episode,
+            "container-title": self.series,
+            "number": str(self.episode) if self.episode else "",
+            "publisher": self.publication,
+            "issued": partial_date_parts(self.issued),
+            "language": "en",
+            "note": self.citation_note,
             "abstract": self.summary,
-            "issued": published,
-            "modified": timezone.localdate(self.updated_at),
+            "license": f"© {self.rights_holder}. {self.rights_statement}" if self.rights_holder else "",
             "URL": self.get_absolute_url(),
         }
+
+    @property
+    def citation_note(self):
+        if not self.original_language:
+            return ""
+        language = LANGUAGE_NAMES.get(self.original_language, self.original_language)
+        by = f"translated by {self.translator}" if self.translator else "the source does not name the translator"
+        return f"English translation of the {language} original; {by}."
 
     @property
     def is_published(self):
@@ -196,16 +209,21 @@ class Section(Fingerprinted, Versioned):
         return f"{self.article.get_citation_url(fmt)}?section={self.slug}"
 
     def csl_item(self):
-        """This section: the article's description with the section as the part cited."""
+        """This section: its article, with the section as the locator (never an editors' heading as a title)."""
         article = self.article.csl_item()
-        return {
-            **article,
-            "id": f"{article['id']}-{self.slug}",
-            "title": self.title,
-            "container-title": self.article.title,
-            "modified": max(article["modified"], timezone.localdate(self.updated_at)),
-            "URL": f"{article['URL']}#{self.slug}",
-        }
+        return {**article, "id": f"{article['id']}-{self.slug}", "URL": f"{article['URL']}#{self.slug}",
+                "locator": self.locator}
+
+    @property
+    def locator(self):
+        """'section 4, “Urbanization”': the top-level section's number, and the heading when it is the author's."""
+        top = self.parent if self.parent_id else self
+        number = list(self.article.sections.top_level().order_by("order", "pk").values_list("pk", flat=True)).index(
+            top.pk
+        ) + 1
+        if self.heading_by_editors:
+            return f"section {number}"
+        return f"section {number}, “{self.title}”"
 
     def clean(self):
         # The page shows sections and their subsections: two levels, within one article.

@@ -3,7 +3,18 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
+from parks.models import (
+    ArticleMention,
+    DevelopmentPath,
+    FactSource,
+    Industry,
+    MissingZone,
+    OfficialCount,
+    Park,
+    PathEvidence,
+    Province,
+    Source,
+)
 from parks.resources import ParkResource
 from rustbelt.publishing.admin_mixins import WorkflowAdminMixin
 
@@ -88,8 +99,44 @@ class IndustryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
-    list_display = ("citation", "url")
-    search_fields = ("citation",)
+    list_display = ("citation", "publisher", "issued", "language", "kind", "url")
+    list_filter = ("kind", "language")
+    search_fields = ("citation", "publisher")
+
+
+@admin.register(FactSource)
+class FactSourceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    """Which source gives which fact of a park (each fact shows as unknown until one is recorded)."""
+
+    list_display = ("park", "fact", "source", "note")
+    list_filter = ("fact",)
+    list_select_related = ("park", "source")
+    search_fields = ("park__name_en", "source__citation", "note")
+    autocomplete_fields = ("park", "source")
+
+
+@admin.register(PathEvidence)
+class PathEvidenceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ("park", "path", "kind", "confidence", "section_slug")
+    list_filter = ("kind", "path", "confidence")
+    list_select_related = ("park", "path")
+    search_fields = ("park__name_en", "quote", "reason")
+    autocomplete_fields = ("park",)
+
+
+@admin.register(ArticleMention)
+class ArticleMentionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ("wording", "section_slug", "park", "confidence")
+    list_filter = ("confidence", "section_slug")
+    list_select_related = ("park",)
+    search_fields = ("wording", "reason", "park__name_en")
+    autocomplete_fields = ("park",)
+
+
+@admin.register(MissingZone)
+class MissingZoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ("name_en", "province", "zone_type")
+    list_filter = ("province", "zone_type")
 
 
 @admin.register(OfficialCount)

@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -290,16 +291,22 @@ class Park(Fingerprinted, Versioned):
         return reverse("parks:cite", args=[self.slug, fmt])
 
     def csl_item(self):
-        """This park as a catalogue record, in CSL-JSON terms (rendered by rustbelt/publishing/citations.py)."""
+        """This park as a record of the catalogue, which the site compiles and publishes (CSL-JSON item).
+
+        Its version is the record's last-modified date; the catalogue gives no other date.
+        """
         name = f"{self.name_en} ({self.name_zh})" if self.name_zh else self.name_en
         return {
             "id": f"rustbeltparks-{self.slug}",
             "type": "dataset",
             "title": name,
+            "author": [{"literal": settings.SITE_NAME}],
+            "publisher": settings.SITE_NAME,
             "container-title": CATALOGUE_TITLE,
+            "version": f"{timezone.localdate(self.updated_at):%Y-%m-%d}",
+            "language": "en",
             "abstract": f"Catalogue entry for {name}, {self.province}.",
-            "issued": timezone.localdate(self.created_at),
-            "modified": timezone.localdate(self.updated_at),
+            "license": f"{settings.CONTENT_LICENSE} {settings.CONTENT_LICENSE_URL}",
             "URL": self.get_absolute_url(),
         }
 

@@ -26,7 +26,7 @@ KEY_FIGURES = [
     "1 national-level comprehensive bonded zone",
     "1 national-level export processing zone",
     "114 provincial-level economic industrial parks",
-    "Detroit’s 80%", "700,000", "25%", "33,000 dollars", "85% of the market entities",
+    "Detroit’s 80%", "700,000", "25%", "33,000 dollars", "85% of the market主体",  # the source's wording; the correction is a note
 ]
 
 

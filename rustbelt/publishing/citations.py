@@ -1,19 +1,39 @@
 """'Cite this': references to any citable record, as text and as downloads.
 
-A citable model describes itself once, as CSL-JSON-shaped metadata (its `csl_item()` method, with a
-relative "URL" and a non-standard "modified" date), and names its download URL (`get_citation_url(fmt)`).
-`cite()` turns that one description into a `Citation`, whose methods render every format, so the
-readable references, the BibTeX/RIS/CSL-JSON files and the <meta> tags can never disagree.
+A citable model describes itself once, as a CSL-JSON item (its `csl_item()` method, with a relative
+"URL"), and names its download URL (`get_citation_url(fmt)`). `cite()` adds the absolute URL and the
+access date; every format is rendered from that one item: APA 7 and GB/T 7714 by citeproc-py with the
+official CSL styles (vendored in `csl/`), BibTeX, RIS, CSL-JSON and the <meta> tags by the methods below.
+
+Only dates that are data appear: the item's "issued" when a researcher entered it (never a load or
+save date), a catalogue record's "version" (its last-modified date), and the access date.
+A section is cited as its article with the section as a locator (the item's non-standard "locator"),
+so an editors' heading never stands as the author's title.
 """
 
 import json
 import re
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
+from citeproc import Citation as CiteprocCitation
+from citeproc import CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+
+STYLES_DIR = Path(__file__).resolve().parent / "csl"
+# style -> (file, locale). The GB/T style is the official numeric one; its "[1]" label is dropped.
+STYLES = {
+    "apa": ("apa.csl", "en-US"),
+    "gbt7714": ("china-national-standard-gb-t-7714-2015-numeric.csl", "zh-CN"),
+}
+# Keys of a model's item that are not CSL variables: kept out of the CSL-JSON download.
+NON_CSL_KEYS = {"locator"}
 
 BIBTEX_SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -42,104 +62,154 @@ def date_parts(day):
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
+def partial_date_parts(text):
+    """'2020', '2020-05' or '2020-05-17' (a date as precise as its source) as CSL date-parts; None when empty."""
+    if not text:
+        return None
+    return {"date-parts": [[int(part) for part in text.split("-")]]}
+
+
+def split_author(name):
+    """'Jia Xiaobing' -> {'family': 'Jia', 'given': 'Xiaobing'}: the family name comes first."""
+    family, _, given = name.strip().partition(" ")
+    return {"family": family, "given": given}
+
+
+@lru_cache(maxsize=None)
+def load_style(name):
+    path, locale = STYLES[name]
+    with warnings.catch_warnings():
+        # citeproc-py warns about CSL features it does not implement; the output is still the style's.
+        warnings.simplefilter("ignore")
+        return CitationStylesStyle(str(STYLES_DIR / path), locale=locale, validate=False)
+
+
+def render_reference(style_name, item):
+    """One bibliography entry for the CSL item, in plain text."""
+    with warnings.catch_warnings():
+        # citeproc-py warns about variables it does not use (license…); they stay in the downloads.
+        warnings.simplefilter("ignore")
+        source = CiteProcJSON([item])
+        bibliography = CitationStylesBibliography(load_style(style_name), source, formatter.plain)
+        bibliography.register(CiteprocCitation([CitationItem(item["id"])]))
+        entry = str(bibliography.bibliography()[0])
+    # The numeric style numbers its list; a single reference needs no "[1]".
+    return re.sub(r"^\[\d+\]", "", entry).strip()
+
+
+def name_text(person, family_first=True):
+    if "literal" in person:
+        return person["literal"]
+    return f"{person['family']}, {person['given']}" if family_first else f"{person['given']} {person['family']}"
+
+
 @dataclass
 class Citation:
-    kind: str  # "article", "section" or "park"
-    title: str
-    url: str
-    key: str
-    issued: date | None
-    modified: date
+    item: dict  # the model's CSL-JSON item, with an absolute URL
     accessed: date
-    authors: list = field(default_factory=list)  # [(family, given)]; empty -> the site is the author
-    container_title: str = ""  # the article, for a section; the catalogue, for a park
-    series: str = ""
-    episode: int | None = None
-    description: str = ""
     site_name: str = settings.SITE_NAME
-    licence: str = settings.CONTENT_LICENSE
-    licence_url: str = settings.CONTENT_LICENSE_URL
 
     # Shared pieces ---------------------------------------------------------
 
     @property
-    def year(self):
-        return str((self.issued or self.modified).year)
+    def kind(self):
+        if self.item["type"] == "dataset":
+            return "park"
+        return "section" if self.item.get("locator") else "article"
 
     @property
-    def series_text(self):
-        if self.series and self.episode:
-            return f"{self.series}, episode {self.episode}"
-        return self.series
+    def title(self):
+        return self.item["title"]
 
     @property
-    def licence_note(self):
-        return f"Licence: {self.licence} ({self.licence_url}). Source: {self.site_name}, {self.url}"
+    def url(self):
+        return self.item["URL"]
 
-    def part_of(self, container_name, series_name, episode_name):
-        """(name, value) pairs for what the work is part of, named in a format's own terms; empty ones left out."""
-        values = [
-            (container_name, self.container_title),
-            (series_name, self.series),
-            (episode_name, str(self.episode) if self.episode else ""),
-        ]
-        return [(name, value) for name, value in values if value]
+    @property
+    def key(self):
+        return self.item["id"]
 
-    # Readable references ---------------------------------------------------
+    @property
+    def description(self):
+        return self.item.get("abstract", "")
+
+    @property
+    def locator(self):
+        return self.item.get("locator", "")
+
+    @property
+    def licence(self):
+        return self.item.get("license", "")
+
+    @property
+    def licence_name(self):
+        return re.sub(r"\s*https?://\S+", "", self.licence)
+
+    @property
+    def licence_url(self):
+        # A licence with a URL (the site's CC BY 4.0) links it; the article's rights statement has none.
+        match = re.search(r"https?://\S+", self.licence)
+        return match.group() if match else ""
+
+    @property
+    def issued(self):
+        return self.item.get("issued")
+
+    @property
+    def issued_text(self):
+        """The issued date as entered ('2020', '2020-05'…), or '' when the source gives none."""
+        if not self.issued:
+            return ""
+        return "-".join(f"{part:02d}" if index else str(part) for index, part in enumerate(self.issued["date-parts"][0]))
+
+    def csl(self):
+        item = {name: value for name, value in self.item.items() if name not in NON_CSL_KEYS and value not in ("", None)}
+        item["accessed"] = date_parts(self.accessed)
+        if self.locator:
+            item["section"] = self.locator
+        return [item]
+
+    # Readable references (citeproc-py with the official CSL styles) ---------------
 
     @property
     def apa(self):
-        if self.authors:
-            author = "; ".join(f"{family}, {given[:1]}." for family, given in self.authors)
-        else:
-            author = f"{self.site_name}."
-        when = f"({self.issued:%Y, %B} {self.issued.day})" if self.issued else "(n.d.)"
-        series = f" ({self.series}, Episode {self.episode})" if self.episode else ""
-        if self.kind == "section":
-            work = f"{self.title}. In {self.container_title}{series}"
-        elif self.kind == "park":
-            work = f"{self.title} [Catalogue entry]. In {self.container_title}"
-        else:
-            work = f"{self.title}{series}"
-        publisher = "" if not self.authors else f" {self.site_name}."
-        accessed = f"{self.accessed:%B} {self.accessed.day}, {self.accessed.year}"
-        return f"{author} {when}. {work}.{publisher} Retrieved {accessed}, from {self.url}"
+        return render_reference("apa", self.csl()[0])
 
     @property
     def gbt7714(self):
-        """GB/T 7714-2015 style: [EB/OL] for the article, [DB/OL] for a catalogue record."""
-        author = ", ".join(f"{family.upper()} {given}" for family, given in self.authors) or self.site_name
-        series = f": {self.series_text}" if self.series_text else ""
-        dates = f"({self.modified:%Y-%m-%d})[{self.accessed:%Y-%m-%d}]"
-        if self.kind == "section":
-            return (
-                f"{author}. {self.title}[EB/OL]//{author}. {self.container_title}{series}. "
-                f"{self.site_name}, {self.year}{dates}. {self.url}."
-            )
-        if self.kind == "park":
-            return f"{author}. {self.title}[DB/OL]. {self.container_title}. {self.year}{dates}. {self.url}."
-        return f"{author}. {self.title}{series}[EB/OL]. {self.site_name}, {self.year}{dates}. {self.url}."
+        item = self.csl()[0]
+        if not self.issued:
+            # With a publisher but no date, GB/T 7714 prints the access year in brackets as an estimated
+            # year of publication: a date the source does not give. Without one the entry is an online
+            # resource dated only by its access date (the publisher stays in every other format).
+            item.pop("publisher", None)
+        return render_reference("gbt7714", item)
 
     # Downloads -------------------------------------------------------------
 
     def bibtex(self):
-        fields = [("title", self.title)]
-        if self.authors:
-            fields.append(("author", " and ".join(f"{family}, {given}" for family, given in self.authors)))
-        else:
-            # Double braces: a corporate author must not be split into family and given names.
-            fields.append(("author", "{" + self.site_name + "}"))
-        fields += self.part_of("booktitle", "series", "number")
-        fields += [
-            ("publisher", self.site_name),
-            ("year", self.year),
-            ("date", f"{self.issued or self.modified:%Y-%m-%d}"),
-            ("urldate", f"{self.accessed:%Y-%m-%d}"),
-            ("note", f"Last modified {self.modified:%Y-%m-%d}. {self.licence_note}"),
-        ]
-        lines = [f"@misc{{{self.key},"]
+        item = self.item
+        fields = [("title", item["title"])]
+        authors = item.get("author", [])
+        # Double braces keep a corporate author whole (not split into family and given names).
+        author = " and ".join(
+            "{" + person["literal"] + "}" if "literal" in person else name_text(person) for person in authors
+        )
+        if author:
+            fields.append(("author", author))
+        for name, key in (("series", "container-title"), ("number", "number"), ("publisher", "publisher"),
+                          ("version", "version"), ("chapter", "locator"), ("language", "language"),
+                          ("note", "note")):
+            if item.get(key):
+                fields.append((name, str(item[key])))
+        if self.issued:
+            fields.append(("date", self.issued_text))
+        fields.append(("urldate", f"{self.accessed:%Y-%m-%d}"))
+        if self.licence:
+            fields.append(("rights", self.licence))
+        lines = [f"@{'dataset' if self.kind == 'park' else 'online'}{{{self.key},"]
         for name, value in fields:
-            escaped = value if name == "author" and value.startswith("{") else bibtex_escape(value)
+            escaped = value if name == "author" else bibtex_escape(value)
             lines.append(f"  {name} = {{{escaped}}},")
         # url is verbatim in biblatex; only braces would unbalance the entry, and URLs have none.
         lines.append(f"  url = {{{self.url}}}")
@@ -147,47 +217,23 @@ class Citation:
         return "\n".join(lines) + "\n"
 
     def ris(self):
+        item = self.item
         tags = [("TY", "DATA" if self.kind == "park" else "ELEC")]
-        tags += [("AU", f"{family}, {given}") for family, given in self.authors] or [("AU", self.site_name)]
-        tags.append(("TI", self.title))
-        tags += self.part_of("T2", "T3", "IS")
-        tags += [
-            ("PB", self.site_name),
-            ("PY", self.year),
-            ("DA", f"{self.modified:%Y/%m/%d}"),
-            ("Y2", f"{self.accessed:%Y/%m/%d}"),
-            ("UR", self.url),
-            ("LA", "en"),
-            ("N1", f"Last modified {self.modified:%Y-%m-%d}. {self.licence_note}"),
-            ("ER", ""),
-        ]
+        tags += [("AU", name_text(person)) for person in item.get("author", [])]
+        tags.append(("TI", item["title"]))
+        for tag, key in (("T2", "container-title"), ("IS", "number"), ("PB", "publisher"), ("ET", "version"),
+                         ("SE", "locator"), ("LA", "language"), ("N1", "note")):
+            if item.get(key):
+                tags.append((tag, str(item[key])))
+        if self.issued:
+            tags.append(("DA", self.issued_text.replace("-", "/")))
+        tags += [("Y2", f"{self.accessed:%Y/%m/%d}"), ("UR", self.url)]
+        if self.licence:
+            tags.append(("C5", self.licence))
+        tags.append(("ER", ""))
         # RIS wants CRLF line ends and "XX  - " on every line.
         lines = [f"{tag}  - {ris_clean(value)}".rstrip() + (" " if tag == "ER" else "") for tag, value in tags]
         return "\r\n".join(lines) + "\r\n"
-
-    def csl(self):
-        item = {
-            "id": self.key,
-            "type": "dataset" if self.kind == "park" else "webpage",
-            "title": self.title,
-            "author": [{"family": family, "given": given} for family, given in self.authors]
-            or [{"literal": self.site_name}],
-            "container-title": self.container_title or self.site_name,
-            "publisher": self.site_name,
-            "URL": self.url,
-            "accessed": date_parts(self.accessed),
-            "issued": date_parts(self.issued or self.modified),
-            "language": "en",
-            "license": f"{self.licence} {self.licence_url}",
-            "note": f"Last modified {self.modified:%Y-%m-%d}. Source: {self.site_name}",
-        }
-        if self.series:
-            item["collection-title"] = self.series
-        if self.episode:
-            item["collection-number"] = str(self.episode)
-        if self.description:
-            item["abstract"] = self.description
-        return [item]
 
     def csl_json(self):
         return json.dumps(self.csl(), ensure_ascii=False, indent=2) + "\n"
@@ -196,25 +242,20 @@ class Citation:
 
     @property
     def meta_tags(self):
-        tags = [("citation_title", self.title)]
-        tags += [("citation_author", f"{family}, {given}") for family, given in self.authors] or [
-            ("citation_author", self.site_name)
-        ]
+        item = self.item
+        tags = [("citation_title", item["title"])]
+        tags += [("citation_author", name_text(person)) for person in item.get("author", [])]
         if self.issued:
-            tags.append(("citation_publication_date", f"{self.issued:%Y/%m/%d}"))
-        tags += [
-            ("citation_online_date", f"{self.modified:%Y/%m/%d}"),
-            ("citation_public_url", self.url),
-            ("citation_abstract_html_url", self.url),
-            ("citation_publisher", self.site_name),
-            ("citation_language", "en"),
-        ]
-        if self.series:
-            tags.append(("citation_series_title", self.series))
-        if self.episode:
-            tags.append(("citation_issue", str(self.episode)))
-        if self.container_title and self.kind == "section":
-            tags.append(("citation_inbook_title", self.container_title))
+            tags.append(("citation_publication_date", self.issued_text.replace("-", "/")))
+        tags += [("citation_public_url", self.url), ("citation_abstract_html_url", self.url)]
+        if item.get("publisher"):
+            tags.append(("citation_publisher", item["publisher"]))
+        if item.get("language"):
+            tags.append(("citation_language", item["language"]))
+        if item.get("container-title"):
+            tags.append(("citation_series_title", item["container-title"]))
+        if item.get("number"):
+            tags.append(("citation_issue", str(item["number"])))
         return tags
 
 
@@ -228,29 +269,10 @@ FORMAT_LABELS = {"bib": "BibTeX (.bib)", "ris": "RIS (.ris)", "json": "CSL-JSON 
 
 
 def cite(obj, request):
-    """The Citation of a citable record (see the module docstring), with absolute URLs and today's access date."""
-    item = obj.csl_item()
-    container = item.get("container-title", "")
-    return Citation(
-        kind="park" if item["type"] == "dataset" else "section" if container else "article",
-        title=item["title"],
-        url=request.build_absolute_uri(item["URL"]),
-        key=item["id"],
-        issued=item.get("issued"),
-        modified=item["modified"],
-        accessed=timezone.localdate(),
-        authors=[(person["family"], person["given"]) for person in item.get("author", [])],
-        container_title=container,
-        series=item.get("collection-title", ""),
-        episode=item.get("collection-number"),
-        description=item.get("abstract", ""),
-    )
-
-
-def split_author(name):
-    """'Jia Xiaobing' -> {'family': 'Jia', 'given': 'Xiaobing'}: the family name comes first."""
-    family, _, given = name.strip().partition(" ")
-    return {"family": family, "given": given}
+    """The Citation of a citable record (see the module docstring), with an absolute URL and today's access date."""
+    item = dict(obj.csl_item())
+    item["URL"] = request.build_absolute_uri(item["URL"])
+    return Citation(item=item, accessed=timezone.localdate())
 
 
 def download_links(obj):

@@ -1,7 +1,7 @@
 """The Researchers and Editors groups: which permission codenames each one holds."""
 
-ARTICLE_MODELS = ["article", "section", "figure", "dataseries", "datapoint"]
-CATALOGUE_MODELS = ["park", "industry", "source"]
+ARTICLE_MODELS = ["article", "section", "figure", "dataseries", "datapoint", "editorialnote"]
+CATALOGUE_MODELS = ["park", "industry", "source", "factsource", "pathevidence", "articlemention", "missingzone"]
 REFERENCE_MODELS = ["province", "developmentpath", "officialcount"]
 
 RESEARCHER_PERMS = {
