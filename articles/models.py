@@ -148,7 +148,16 @@ class Article(Fingerprinted, Versioned):
             children[section.parent_id].append(section)
         for section in sections:
             section.children = children[section.pk]
+        # Section citations name the top-level section's number: known now, so no query per section.
+        self._section_numbers = {section.pk: number for number, section in enumerate(children[None], start=1)}
         return children[None]
+
+    def section_numbers(self):
+        """{top-level section id: its number (1, 2, …)}, fetched once per article object."""
+        if not hasattr(self, "_section_numbers"):
+            ids = self.sections.top_level().order_by("order", "pk").values_list("pk", flat=True)
+            self._section_numbers = {pk: number for number, pk in enumerate(ids, start=1)}
+        return self._section_numbers
 
     def loose_figures(self):
         # Figures not placed in a section are shown after the text.
@@ -217,10 +226,7 @@ class Section(Fingerprinted, Versioned):
     @property
     def locator(self):
         """'section 4, “Urbanization”': the top-level section's number, and the heading when it is the author's."""
-        top = self.parent if self.parent_id else self
-        number = list(self.article.sections.top_level().order_by("order", "pk").values_list("pk", flat=True)).index(
-            top.pk
-        ) + 1
+        number = self.article.section_numbers()[self.parent_id or self.pk]
         if self.heading_by_editors:
             return f"section {number}"
         return f"section {number}, “{self.title}”"
