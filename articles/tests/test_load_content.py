@@ -9,8 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.content import CONTENT_DIR, load_article, parse_section_file, read_manifest
-from articles.models import FEATURED_ARTICLE_SLUG
-from articles.models import Article, Section
+from articles.models import FEATURED_ARTICLE_SLUG, Article, EditorialNote, Section
 from rustbelt.publishing.loading import LoadReport
 from rustbelt.publishing.testing import make_superuser
 
@@ -76,7 +75,10 @@ class LoadContentTests(TestCase):
     def test_seed_glitches_are_cleaned_up(self):
         load()
         text = "\n".join(Section.objects.values_list("body", flat=True))
-        self.assertNotIn("主体", text)
+        # The untranslated 主体 is the source's wording: it stays, with a correction beside it (issue 13:
+        # corrections are never silent).
+        self.assertEqual(text.count("主体"), 1)
+        self.assertTrue(EditorialNote.objects.filter(kind="correction", passage__contains="主体").exists())
         self.assertNotIn("Detroit’s80%", text)
         self.assertNotIn("Source:", text)
         # No sentence runs into the next ("intelligent.Currently") and no heading into its text.
