@@ -58,9 +58,12 @@ def sort_key(field_name, descending):
 
 
 class ParkCursorPagination(CursorPagination):
-    page_size = settings.API_PAGE_SIZE
     page_size_query_param = "page_size"
-    max_page_size = settings.API_MAX_PAGE_SIZE
+
+    def __init__(self):
+        # Larger requests get the largest page, silently (DRF's behaviour), never an error.
+        self.page_size = settings.API_PAGE_SIZE
+        self.max_page_size = settings.API_MAX_PAGE_SIZE
 
     def get_ordering(self, request, queryset, view):
         return view.cursor_ordering
