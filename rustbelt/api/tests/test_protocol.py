@@ -45,7 +45,7 @@ class ThrottlingTests(TestCase):
 
 class CorsTests(TestCase):
     def test_any_origin_may_read_the_api_and_the_data_files(self):
-        for url in (PARKS_API, reverse("api:schema")):
+        for url in (PARKS_API, reverse("api:schema"), reverse("data:datapackage")):
             with self.subTest(url=url):
                 response = self.client.get(url, HTTP_ORIGIN="https://notebook.example")
                 self.assertEqual(response["Access-Control-Allow-Origin"], "*")
