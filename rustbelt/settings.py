@@ -1,10 +1,12 @@
 """Settings for the Rust Belt Parks site: one module, everything that varies comes from the environment."""
 
 import os
+import re
 import warnings
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -256,6 +258,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # --- Open data (issue 15): read API, OpenAPI, data package, SQLite file --------------------------
 # Anonymous, read-only; every client address may make this many API requests (README "Open data").
 API_THROTTLE_RATE = os.environ.get("DJANGO_API_THROTTLE_RATE", "120/minute")
+if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):
+    # A typo would otherwise switch the limit off at the first request: refuse to start instead.
+    raise ImproperlyConfigured(f"DJANGO_API_THROTTLE_RATE must look like 120/minute, not {API_THROTTLE_RATE!r}")
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
 REST_FRAMEWORK = {

@@ -1,7 +1,11 @@
 """How the API answers as HTTP: throttling, CORS, conditional requests, problem+json."""
 
+import os
+import subprocess
+import sys
 from unittest import mock
 
+from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 from django.utils.http import http_date
@@ -35,6 +39,14 @@ class ThrottlingTests(TestCase):
             self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="198.51.100.1")
             response = self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="198.51.100.2")
         self.assertEqual(response.status_code, 429)
+
+    def test_a_malformed_limit_stops_the_site_from_starting(self):
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, capture_output=True, text=True,
+            env={**os.environ, "DJANGO_DEBUG": "1", "DJANGO_API_THROTTLE_RATE": "lots"}, timeout=120,
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("DJANGO_API_THROTTLE_RATE must look like 120/minute", result.stderr)
 
     def test_a_cache_outage_serves_unthrottled_and_logs(self):
         with mock.patch("rustbelt.api.throttling.AnonRateThrottle.allow_request", side_effect=ConnectionError):
