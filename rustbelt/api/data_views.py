@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from articles.citations import Citation, cite_article
 from articles.models import Article
 from rustbelt.api import dataset
 from rustbelt.api.datapackage import datapackage
-from rustbelt.cache import current_generation
+from rustbelt.publishing.citations import Citation, cite
+from rustbelt.publishing.generation import current_generation
 
 SQLITE_FILENAME = "rust-belt-parks.sqlite"
 
@@ -45,7 +45,7 @@ def data_page(request):
             for table in dataset.TABLES
         ],
         "article": article,
-        "article_citation": cite_article(article, request) if article else None,
+        "article_citation": cite(article, request) if article else None,
         "dataset_citation": dataset_citation,
         "api_root": request.build_absolute_uri(reverse("api:root")),
         "parks_api": request.build_absolute_uri(reverse("api:park-list")),

@@ -1,7 +1,7 @@
 """The whole published dataset as tables: one description serves the SQLite file, the /data/ CSVs and the
 Frictionless data package, so the three cannot disagree.
 
-The SQLite file is built once per content generation (rustbelt/cache.py) and kept under
+The SQLite file is built once per content generation (rustbelt/publishing/generation.py) and kept under
 `settings.DATA_FILES_ROOT`; the CSVs are read from it.
 """
 
@@ -16,7 +16,7 @@ from django.conf import settings
 
 from articles.models import Article, DataPoint, DataSeries, Section
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
-from rustbelt.cache import current_generation
+from rustbelt.publishing.generation import current_generation
 
 FILE_PREFIX = "rust-belt-parks-"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "datetime": "TEXT"}

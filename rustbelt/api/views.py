@@ -24,7 +24,7 @@ from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province
 from rustbelt.api import serializers
 from rustbelt.api.problems import BadParameter, InvalidFilters
-from rustbelt.cache import current_generation
+from rustbelt.publishing.generation import current_generation
 
 PROBLEM = OpenApiResponse(description="Problem details (application/problem+json, RFC 9457).")
 ERRORS = {400: PROBLEM, 404: PROBLEM, 429: PROBLEM}

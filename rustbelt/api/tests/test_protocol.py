@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from parks.tests.factories import make_park
-from rustbelt.cache import current_generation
+from rustbelt.publishing.generation import current_generation
 
 PARKS_API = reverse("api:park-list")
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate as validate_spec
 
-from articles.tests.story_factories import make_article, make_section, make_series
+from articles.tests.factories import make_article, make_section, make_series
 from parks.models import OfficialCount, Source
 from parks.tests.factories import make_industry, make_park, make_path, make_province
 
