@@ -114,16 +114,17 @@ def paths():
         yield (*row, section_id if section_id in section_ids else None)
 
 
+PARK_FIELDS = [
+    "slug", "name_en", "name_zh", "article_name", "province__slug", "city", "zone_type", "level", "path__slug",
+    "established_year", "national_year", "area_km2", "area_note", "latitude", "longitude", "coord_note",
+    "confidence", "description", "notes",
+]
+DECIMAL_FIELDS = {"area_km2", "latitude", "longitude"}
+
+
 def parks():
-    for row in published_parks().values_list(
-        "slug", "name_en", "name_zh", "article_name", "province__slug", "city", "zone_type", "level", "path__slug",
-        "established_year", "national_year", "area_km2", "area_note", "latitude", "longitude", "coord_note",
-        "confidence", "description", "notes",
-    ).order_by("slug").iterator():
-        row = list(row)
-        for index in (11, 13, 14):
-            row[index] = number(row[index])
-        yield tuple(row)
+    for values in published_parks().order_by("slug").values(*PARK_FIELDS).iterator():
+        yield tuple(number(values[name]) if name in DECIMAL_FIELDS else values[name] for name in PARK_FIELDS)
 
 
 def sources():

@@ -38,7 +38,9 @@ class BadParameter(APIException):
 
 
 def problem(status_code, detail, request=None, **extra):
-    body = {"type": "about:blank", "title": HTTPStatus(status_code).phrase, "status": status_code, "detail": str(detail)}
+    body = {
+        "type": "about:blank", "title": HTTPStatus(status_code).phrase, "status": status_code, "detail": str(detail)
+    }
     if request is not None:
         body["instance"] = request.get_full_path()
     body.update(extra)

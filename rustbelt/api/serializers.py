@@ -40,7 +40,9 @@ class ParkSerializer(serializers.Serializer):
     zone_type_label = serializers.CharField()
     level = serializers.ChoiceField(choices=[*Level.choices, ("", "Not identified")])
     level_label = serializers.CharField()
-    path = serializers.SlugField(allow_null=True, help_text="Development path slug; null when the article groups it on none.")
+    path = serializers.SlugField(
+        allow_null=True, help_text="Development path slug; null when the article groups it on none."
+    )
     path_name = serializers.CharField(allow_null=True)
     established_year = serializers.IntegerField(allow_null=True)
     national_year = serializers.IntegerField(allow_null=True, help_text="Year raised to national level.")

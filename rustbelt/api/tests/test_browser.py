@@ -32,7 +32,7 @@ class ApiReferenceTests(BrowserTestCase):
             self.open(reverse("data:index"))
             self.assertEqual(self.axe_violations(), [])
             width = self.browser.execute_script("return document.documentElement.scrollWidth")
-            self.assertLessEqual(width, self.browser.execute_script("return window.innerWidth"))
+            self.assertLessEqual(width, self.browser.execute_script("return document.documentElement.clientWidth"))
             self.assertEqual(self.browser.execute_script("return window.cspViolations"), [])
         finally:
             self.browser.set_window_size(1280, 900)
