@@ -1,11 +1,11 @@
 from io import StringIO
 
 from django.core.management import call_command
-from django.test import TestCase
 from django.urls import reverse
 
 from parks.models import Park, Source
 from parks.tests.factories import bulk_parks, card_slugs, make_industry, make_park, make_path, make_province
+from rustbelt.api.tests import ApiTestCase
 
 PARKS_API = reverse("api:park-list")
 
@@ -14,7 +14,7 @@ def api_slugs(response):
     return [park["slug"] for park in response.json()["results"]]
 
 
-class SameParksAsThePageTests(TestCase):
+class SameParksAsThePageTests(ApiTestCase):
     """The API filters with the catalogue's FilterSet, so it lists exactly the page's parks."""
 
     def test_shipped_catalogue_jilin_urbanization_gives_the_pages_three_parks(self):
@@ -55,7 +55,7 @@ class SameParksAsThePageTests(TestCase):
         self.assertEqual(response["Content-Type"], "application/problem+json")
 
 
-class ParkRecordTests(TestCase):
+class ParkRecordTests(ApiTestCase):
     def test_a_record_carries_names_facts_sources_and_both_links(self):
         park = make_park("Jilin ETDZ", name_zh="吉林经济技术开发区", path=make_path("urbanization"),
                          area_km2="20.4000", latitude="43.84000", longitude="126.55000")
@@ -95,7 +95,7 @@ class ParkRecordTests(TestCase):
         self.assertEqual(paths["urbanization"], 2)
 
 
-class CursorPaginationTests(TestCase):
+class CursorPaginationTests(ApiTestCase):
     @classmethod
     def setUpTestData(cls):
         bulk_parks(7, make_province("jilin"))
@@ -141,7 +141,7 @@ class CursorPaginationTests(TestCase):
             self.assertIn(f"{error['label']}: {error['message']}".replace("'", "&#x27;"), page)
 
 
-class ParkQueryCountTests(TestCase):
+class ParkQueryCountTests(ApiTestCase):
     """The parks endpoint costs the same number of queries for 20 and for 500 parks."""
 
     def assert_same_queries(self, url, expected, warm=False):

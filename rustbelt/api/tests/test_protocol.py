@@ -6,17 +6,17 @@ import sys
 from unittest import mock
 
 from django.conf import settings
-from django.test import TestCase
 from django.urls import reverse
 from django.utils.http import http_date
 
 from parks.tests.factories import make_park
+from rustbelt.api.tests import ApiTestCase
 from rustbelt.publishing.generation import current_generation
 
 PARKS_API = reverse("api:park-list")
 
 
-class ThrottlingTests(TestCase):
+class ThrottlingTests(ApiTestCase):
     def test_beyond_the_limit_a_client_gets_429_with_retry_after(self):
         with self.settings(API_THROTTLE_RATE="3/minute"):
             statuses = [self.client.get(PARKS_API).status_code for _ in range(3)]
@@ -55,7 +55,7 @@ class ThrottlingTests(TestCase):
         self.assertEqual(response.status_code, 200)
 
 
-class CorsTests(TestCase):
+class CorsTests(ApiTestCase):
     def test_any_origin_may_read_the_api_and_the_data_files(self):
         for url in (PARKS_API, reverse("api:schema"), reverse("data:datapackage")):
             with self.subTest(url=url):
@@ -76,7 +76,7 @@ class CorsTests(TestCase):
         self.assertFalse(response.has_header("Access-Control-Allow-Origin"))
 
 
-class ConditionalRequestTests(TestCase):
+class ConditionalRequestTests(ApiTestCase):
     def setUp(self):
         make_park("Jilin ETDZ")
 
@@ -105,7 +105,7 @@ class ConditionalRequestTests(TestCase):
         self.assertEqual(self.client.get(PARKS_API, HTTP_IF_NONE_MATCH=etag).status_code, 200)
 
 
-class ProblemDetailsTests(TestCase):
+class ProblemDetailsTests(ApiTestCase):
     def assert_problem(self, response, status):
         self.assertEqual(response.status_code, status)
         self.assertEqual(response["Content-Type"], "application/problem+json")

@@ -5,7 +5,6 @@ import copy
 import re
 
 from django.contrib.staticfiles import finders
-from django.test import TestCase
 from django.urls import reverse
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate as validate_spec
@@ -13,6 +12,7 @@ from openapi_spec_validator import validate as validate_spec
 from articles.tests.factories import make_article, make_section, make_series
 from parks.models import OfficialCount, Source
 from parks.tests.factories import make_industry, make_park, make_path, make_province
+from rustbelt.api.tests import ApiTestCase
 
 # Sample records for each path parameter, by the path's first segment.
 SLUGS = {"parks": "jilin-etdz", "provinces": "jilin", "paths": "urbanization",
@@ -37,7 +37,7 @@ def closed(schema):
     return schema
 
 
-class OpenApiDocumentTests(TestCase):
+class OpenApiDocumentTests(ApiTestCase):
     @classmethod
     def setUpTestData(cls):
         article = make_article(publication="Hundred Battles Hundred Victories")
@@ -90,7 +90,7 @@ class OpenApiDocumentTests(TestCase):
         self.assertEqual({"200", "400", "404", "429"} - set(responses), set())
 
 
-class ReferencePageTests(TestCase):
+class ReferencePageTests(ApiTestCase):
     def test_swagger_ui_comes_from_our_static_files_without_inline_code(self):
         response = self.client.get(reverse("api:docs"))
         self.assertEqual(response.status_code, 200)
