@@ -20,6 +20,23 @@ def number(value):
     return float(value) if value is not None else None
 
 
+class ProblemErrorSerializer(serializers.Serializer):
+    parameter = serializers.CharField()
+    label = serializers.CharField(help_text="The parameter's name on the catalogue page's form.")
+    message = serializers.CharField(help_text="The catalogue page's message for it.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    """An error, as RFC 9457 problem details (served as application/problem+json)."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    instance = serializers.CharField(required=False, help_text="The request's path and query.")
+    errors = ProblemErrorSerializer(many=True, required=False, help_text="One entry per parameter not understood.")
+
+
 class SourceSerializer(serializers.Serializer):
     citation = serializers.CharField()
     url = serializers.CharField(help_text="Link to the document, when known; empty otherwise.")

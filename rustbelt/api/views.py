@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from decimal import Decimal
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.db.models import DecimalField, F, IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import http_date
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.pagination import CursorPagination
@@ -26,8 +27,30 @@ from rustbelt.api import serializers
 from rustbelt.api.problems import BadParameter, InvalidFilters
 from rustbelt.publishing.generation import current_generation
 
-PROBLEM = OpenApiResponse(description="Problem details (application/problem+json, RFC 9457).")
+PROBLEM_DESCRIPTION = "Problem details (application/problem+json, RFC 9457)."
+PROBLEM = OpenApiResponse(serializers.ProblemSerializer, description=PROBLEM_DESCRIPTION)
 ERRORS = {400: PROBLEM, 404: PROBLEM, 429: PROBLEM}
+
+
+def problem_example(name, request_path, status, detail, **extra):
+    """A documented error; its description is the request that gives it (the tests send it)."""
+    value = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail,
+             "instance": request_path, **extra}
+    return OpenApiResponse(serializers.ProblemSerializer, description=PROBLEM_DESCRIPTION, examples=[
+        OpenApiExample(name, value=value, description=f"GET {request_path}", response_only=True,
+                       status_codes=[str(status)])
+    ])
+
+
+UNKNOWN_PROVINCE = problem_example(
+    "A province that is not in the catalogue", "/api/v1/parks/?province=atlantis", 400,
+    "Some filters were not understood, so no parks are shown. Correct or remove them.",
+    errors=[{"parameter": "province", "label": "Province",
+             "message": "Select a valid choice. That choice is not one of the available choices."}],
+)
+UNKNOWN_PARK = problem_example(
+    "No published park has this slug", "/api/v1/parks/atlantis/", 404, "No published park has this slug."
+)
 
 
 class OpenDataMixin:
@@ -97,7 +120,7 @@ PARK_LIST_SCHEMA = extend_schema(
                          f"(default {settings.API_PAGE_SIZE})."),
         OpenApiParameter("cursor", str, description="Opaque; follow the next and previous links."),
     ],
-    responses={200: serializers.ParkPageSerializer, **ERRORS},
+    responses={200: serializers.ParkPageSerializer, **ERRORS, 400: UNKNOWN_PROVINCE},
     operation_id="parks_list",
 )
 
@@ -160,7 +183,7 @@ def park_rows(page, request):
     ]
 
 
-@extend_schema(responses={200: serializers.ParkDetailSerializer, **ERRORS})
+@extend_schema(responses={200: serializers.ParkDetailSerializer, **ERRORS, 404: UNKNOWN_PARK})
 class ParkDetail(OpenDataMixin, APIView):
     """One published park, with its description (Markdown and HTML) and research notes."""
 

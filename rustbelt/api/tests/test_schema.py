@@ -85,6 +85,22 @@ class OpenApiDocumentTests(ApiTestCase):
         validator = OAS30Validator({"$ref": "#/components/schemas/ParkDetail", **components})
         self.assertEqual(len(list(validator.iter_errors(record))), 2)
 
+    def test_every_documented_example_is_the_sites_real_answer(self):
+        examples = [
+            example
+            for operations in self.schema()["paths"].values()
+            for response in operations["get"]["responses"].values()
+            for content in response.get("content", {}).values()
+            for example in content.get("examples", {}).values()
+        ]
+        self.assertGreaterEqual(len(examples), 2)
+        for example in examples:
+            request_path = example["description"].removeprefix("GET ")
+            with self.subTest(request=request_path):
+                response = self.client.get(request_path)
+                self.assertEqual(response.status_code, example["value"]["status"])
+                self.assertEqual(response.json(), example["value"])
+
     def test_problem_responses_are_documented(self):
         responses = self.schema()["paths"]["/api/v1/parks/"]["get"]["responses"]
         self.assertEqual({"200", "400", "404", "429"} - set(responses), set())
