@@ -193,6 +193,7 @@ class ParkDetail(OpenDataMixin, APIView):
         if values is None:
             raise NotFound("No published park has this slug.")
         row = park_rows([values], request)[0]
+        # An unsaved Park renders the description and the photo URL exactly as the page does, with no query.
         park = Park(description=values["description"], photo=values["photo"])
         row.update(
             description=values["description"],
