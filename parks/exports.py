@@ -22,6 +22,8 @@ COLUMNS = [
 ]
 # One provenance column per fact: the sources that give it, each with its note (issue 13).
 PROVENANCE_COLUMNS = [f"{fact.value}_sources" for fact in Fact]
+# The CSV download's whole header: the fact sheet's columns, provenance per fact, the licence.
+EXPORT_HEADER = [*COLUMNS, *PROVENANCE_COLUMNS, "licence"]
 LICENCE_NOTE = (
     "Compiled by Rust Belt Parks from the sources named per fact; {licence} {url}. "
     "Quotations of the article remain its rights holders'."
@@ -76,7 +78,7 @@ class _Line:
 def csv_lines(queryset, request):
     writer = csv.writer(_Line())
     licence = LICENCE_NOTE.format(licence=settings.CONTENT_LICENSE, url=settings.CONTENT_LICENSE_URL)
-    yield BOM + writer.writerow([*COLUMNS, *PROVENANCE_COLUMNS, "licence"])
+    yield BOM + writer.writerow(EXPORT_HEADER)
     for park in queryset.iterator(chunk_size=CHUNK_SIZE):
         row = park_row(park, request)
         row["industries"] = "; ".join(row["industries"])
