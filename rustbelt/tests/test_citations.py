@@ -7,6 +7,7 @@ from the source's header line, and the editors' headings are the headings the so
 
 import json
 import re
+from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 
@@ -30,6 +31,10 @@ ARTICLE_URL = f"http://testserver/articles/{ARTICLE_SLUG}/"
 SOURCE_TEXT = (Path(__file__).resolve().parents[2] / "articles/content/source/rust-belt-parks-article.txt").read_text(
     encoding="utf-8"
 )
+# Dates the site knows but the source does not give (when loaded, published, saved): set far from today so
+# a citation that used one would show it.
+SITE_PUBLISHED = datetime(2021, 3, 4, 12, tzinfo=UTC)
+SITE_SAVED = datetime(2022, 5, 6, 12, tzinfo=UTC)
 # Any date or year a download could carry: 2026-11-29, 2026/11/29, 2026-11, or a lone year.
 DATE_LIKE = re.compile(r"(?<![\d.])(?:19|20)\d{2}(?:[-/]\d{2}(?:[-/]\d{2})?)?(?![\d.])")
 
@@ -88,6 +93,8 @@ class ShippedArticleCitationTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         call_command("load_content", stdout=StringIO())
+        Article.objects.filter(slug=ARTICLE_SLUG).update(published_at=SITE_PUBLISHED, updated_at=SITE_SAVED)
+        Section.objects.update(updated_at=SITE_SAVED)
         cls.article = Article.objects.get(slug=ARTICLE_SLUG)
         cls.today = f"{timezone.localdate():%Y-%m-%d}"
 
@@ -208,7 +215,9 @@ class ParkCitationTests(TestCase):
         cls.park = make_park("Jilin ETDZ", name_zh="吉林经济技术开发区")
 
     def test_cites_the_catalogue_with_the_records_last_modified_date_as_version(self):
-        version = f"{timezone.localdate(Park.objects.get(pk=self.park.pk).updated_at):%Y-%m-%d}"
+        # Created (the old "issued") and last modified on different days, neither of them today.
+        Park.objects.filter(pk=self.park.pk).update(created_at=SITE_PUBLISHED, updated_at=SITE_SAVED)
+        version = "2022-05-06"
         today = f"{timezone.localdate():%Y-%m-%d}"
         bib = parse_bibtex(self.client.get("/parks/jilin-etdz/cite.bib").content.decode())
         ris = parse_ris(self.client.get("/parks/jilin-etdz/cite.ris").content.decode())
