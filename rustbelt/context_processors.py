@@ -1,4 +1,11 @@
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.urls import Resolver404, resolve, translate_url
+from django.utils import translation
+
+# BCP 47 spelling for <html lang> and hreflang (Django's language codes are lower case).
+LANGUAGE_TAGS = {"en": "en", "zh-hans": "zh-Hans"}
 
 
 def site(request):
@@ -8,3 +15,36 @@ def site(request):
         "content_license": settings.CONTENT_LICENSE,
         "content_license_url": settings.CONTENT_LICENSE_URL,
     }
+
+
+@dataclass
+class LanguageVersion:
+    code: str
+    tag: str
+    name: str
+    url: str
+    is_current: bool
+
+
+def language_tag(code):
+    return LANGUAGE_TAGS.get(code, code)
+
+
+def languages(request):
+    """The page's language and the same page (query string kept) in every language.
+
+    Feeds <html lang>, the hreflang alternates and the switcher. Pages that do not resolve (404s)
+    get no alternates: there is no equivalent page to point at.
+    """
+    current = translation.get_language()
+    context = {"html_lang": language_tag(current), "language_versions": []}
+    full_path = request.get_full_path()
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        return context
+    context["language_versions"] = [
+        LanguageVersion(code, language_tag(code), name, translate_url(full_path, code), code == current)
+        for code, name in settings.LANGUAGES
+    ]
+    return context

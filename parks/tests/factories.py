@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 
 from parks.models import DevelopmentPath, Industry, Park, Province, ZoneType
 
-PARK_CARD_LINK = re.compile(r'<h3><a href="/parks/([a-z0-9-]+)/">')
+PARK_CARD_LINK = re.compile(r'<h3><a href="/en/parks/([a-z0-9-]+)/">')
 
 
 def make_province(slug="jilin", **fields):
