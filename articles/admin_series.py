@@ -1,6 +1,7 @@
 """Admin for the article's data series; imported by articles/admin.py."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import DataPoint, DataSeries
 from rustbelt.workflow.admin_mixins import WorkflowAdminMixin
@@ -23,7 +24,7 @@ class DataSeriesAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     inlines = [DataPointInline]
     fieldsets = [
         (None, {"fields": ["article", "section", "name", "slug", "order"]}),
-        ("Chart", {"fields": ["kind", "unit", "label_title", "lower_is_better", "caption"]}),
-        ("Where the numbers come from", {"fields": ["source_sentence", "source"]}),
+        (_("Chart"), {"fields": ["kind", "unit", "label_title", "lower_is_better", "caption"]}),
+        (_("Where the numbers come from"), {"fields": ["source_sentence", "source"]}),
     ]
 

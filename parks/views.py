@@ -3,12 +3,14 @@ import re
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from parks import exports
 from parks.filters import SEARCH_MAX_LENGTH, ParkFilter, filter_chips, query_without
 from parks.models import DevelopmentPath, Park, Province
+from rustbelt.workflow.bilingual import download_language
 
 PAGE_NUMBER = re.compile(r"^-?\d{1,9}$")
 NEIGHBOURS_SHOWN = 12
@@ -36,15 +38,18 @@ class ParkListView(FilterView):
         self.page_notice = ""
         number = int(requested) if PAGE_NUMBER.match(requested) else None
         if requested and number is None:
-            self.page_notice = "That page number was not understood, so this is page 1."
+            self.page_notice = _("That page number was not understood, so this is page 1.")
             number = 1
         elif number is None:
             number = 1
         elif number < 1:
-            self.page_notice = "Page numbers start at 1, so this is page 1."
+            self.page_notice = _("Page numbers start at 1, so this is page 1.")
             number = 1
         elif number > paginator.num_pages:
-            self.page_notice = f"There is no page {number}; this is the last page, {paginator.num_pages}."
+            self.page_notice = _("There is no page %(number)s; this is the last page, %(last)s.") % {
+                "number": number,
+                "last": paginator.num_pages,
+            }
             number = paginator.num_pages
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
@@ -140,6 +145,7 @@ def filtered_parks_or_error(request):
     return filterset, None
 
 
+@download_language
 def export_csv(request):
     filterset, error = filtered_parks_or_error(request)
     if error:
@@ -149,6 +155,7 @@ def export_csv(request):
     return response
 
 
+@download_language
 def export_json(request):
     filterset, error = filtered_parks_or_error(request)
     if error:

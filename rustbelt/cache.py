@@ -18,6 +18,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 GENERATION_KEY = "content-generation"
 # Apps whose records appear on public pages; their models (and history rows) invalidate.
@@ -68,7 +69,8 @@ def cached_for_generation(name, compute):
     """
     if settings.AGGREGATE_CACHE_SECONDS <= 0:
         return compute()
-    key = f"aggregate:{current_generation()['token']}:{name}"
+    # Aggregates hold labels and links in the page's language, so each language has its own copy.
+    key = f"aggregate:{current_generation()['token']}:{get_language()}:{name}"
     return cache.get_or_set(key, compute, settings.AGGREGATE_CACHE_SECONDS)
 
 

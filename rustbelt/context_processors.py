@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 # BCP 47 spelling for <html lang> and hreflang (Django's language codes are lower case).
 LANGUAGE_TAGS = {"en": "en", "zh-hans": "zh-Hans"}
@@ -11,7 +12,7 @@ LANGUAGE_TAGS = {"en": "en", "zh-hans": "zh-Hans"}
 def site(request):
     """Site name and licence for the page frame."""
     return {
-        "site_name": settings.SITE_NAME,
+        "site_name": _(settings.SITE_NAME),
         "content_license": settings.CONTENT_LICENSE,
         "content_license_url": settings.CONTENT_LICENSE_URL,
     }
@@ -37,7 +38,13 @@ def languages(request):
     get no alternates: there is no equivalent page to point at.
     """
     current = translation.get_language()
-    context = {"html_lang": language_tag(current), "language_versions": []}
+    context = {
+        "html_lang": language_tag(current),
+        "language_versions": [],
+        # The article and researchers' notes are written in English: pages in another language say so
+        # and mark those passages lang="en".
+        "article_in_english": current != settings.LANGUAGE_CODE,
+    }
     full_path = request.get_full_path()
     try:
         resolve(request.path_info)
