@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate content clean browser
+.PHONY: run test install migrate content clean browser gettext messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-content: migrate
+content: migrate messages
 	$(PY) manage.py load_content
 
 run: content
@@ -33,8 +33,21 @@ browser:
 		fi; \
 	fi
 
-test: install browser
+# The Chinese interface: locale/*.po are in git, the compiled .mo files are built here with GNU gettext.
+gettext:
+	@if ! command -v msgfmt >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+		else \
+			echo "Translations need GNU gettext: sudo apt-get install gettext" >&2; exit 1; \
+		fi; \
+	fi
+
+messages: install gettext
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+test: install browser messages
 	$(PY) manage.py test --noinput $(TESTS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles locale/*/LC_MESSAGES/*.mo

@@ -72,6 +72,12 @@ class ParkFilter(django_filters.FilterSet):
             "established_year": _("Year established"),
             "national_year": _("Year raised to national level"),
             "area_km2": _("Area"),
+            # django-filter formats the descending labels once, at import: give them lazily instead.
+            "-name": _("Name (descending)"),
+            "-province": _("Province (descending)"),
+            "-established": _("Year established (descending)"),
+            "-national": _("Year raised to national level (descending)"),
+            "-area": _("Area (descending)"),
         },
     )
 

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+# settings.SITE_NAME is translated where it is shown; this line puts it in the message catalogue.
+gettext_noop("Rust Belt Parks")
 # BCP 47 spelling for <html lang> and hreflang (Django's language codes are lower case).
 LANGUAGE_TAGS = {"en": "en", "zh-hans": "zh-Hans"}
 
