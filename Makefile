@@ -46,7 +46,9 @@ gettext:
 messages: install gettext
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
+# Import rules first (.importlinter): a dependency in the wrong direction fails the suite.
 test: install browser messages
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py test --noinput $(TESTS)
 
 clean:

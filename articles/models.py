@@ -11,9 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.charts import format_number
-from articles.markdown import render_markdown
-from rustbelt.workflow.bilingual import is_chinese
-from rustbelt.workflow.images import ProcessedImageField, srcset
+from rustbelt.publishing.citations import split_author
+from rustbelt.publishing.images import ProcessedImageField, srcset
+from rustbelt.publishing.markdown import render_markdown
+from rustbelt.publishing.bilingual import is_chinese
+from rustbelt.publishing.models import Fingerprinted, Versioned
+
+# The site's article, as articles/content/article.toml ships it: the main navigation links it.
+FEATURED_ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 
 
 class Status(models.TextChoices):
@@ -38,7 +43,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
 
-class Article(models.Model):
+class Article(Fingerprinted, Versioned):
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     author = models.CharField(_("author"), max_length=200)
@@ -53,10 +58,6 @@ class Article(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text=_("Raised on every admin save (no lost edits).")
-    )
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords()
@@ -77,6 +78,28 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    def get_citation_url(self, fmt):
+        return reverse("articles:cite", args=[self.slug, fmt])
+
+    def csl_item(self):
+        """This article for 'Cite this', in CSL-JSON terms (rendered by rustbelt/publishing/citations.py)."""
+        published = timezone.localdate(self.published_at) if self.published_at else None
+        author = split_author(self.author) if self.author else None
+        short_title = "-".join(self.slug.split("-")[:4])
+        family = author["family"].lower() if author else "anon"
+        return {
+            "id": f"{family}{(published or timezone.localdate()).year}-{short_title}",
+            "type": "webpage",
+            "title": self.title,
+            "author": [author] if author else [],
+            "collection-title": self.series,
+            "collection-number": self.episode,
+            "abstract": self.summary,
+            "issued": published,
+            "modified": timezone.localdate(self.updated_at),
+            "URL": self.get_absolute_url(),
+        }
 
     @property
     def is_published(self):
@@ -112,7 +135,7 @@ class SectionQuerySet(models.QuerySet):
         return self.order_by("order", "pk").prefetch_related("figures")
 
 
-class Section(models.Model):
+class Section(Fingerprinted, Versioned):
     """A numbered section of an article, or a subsection when it has a parent."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections", verbose_name=_("article"))
@@ -148,10 +171,6 @@ class Section(models.Model):
         help_text=_("Only a reviewed summary is shown on Chinese pages."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text=_("Raised on every admin save (no lost edits).")
-    )
 
     objects = SectionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -186,6 +205,21 @@ class Section(models.Model):
             return self.summary_zh
         return ""
 
+    def get_citation_url(self, fmt):
+        return f"{self.article.get_citation_url(fmt)}?section={self.slug}"
+
+    def csl_item(self):
+        """This section: the article's description with the section as the part cited."""
+        article = self.article.csl_item()
+        return {
+            **article,
+            "id": f"{article['id']}-{self.slug}",
+            "title": self.title,
+            "container-title": self.article.title,
+            "modified": max(article["modified"], timezone.localdate(self.updated_at)),
+            "URL": f"{article['URL']}#{self.slug}",
+        }
+
     def clean(self):
         # The page shows sections and their subsections: two levels, within one article.
         if self.parent_id is None:
@@ -207,7 +241,7 @@ def figure_upload_to(instance, filename):
     return f"figures/{uuid.uuid4().hex}.jpg"
 
 
-class Figure(models.Model):
+class Figure(Versioned):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="figures", verbose_name=_("article"))
     section = models.ForeignKey(
         Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures",
@@ -218,9 +252,6 @@ class Figure(models.Model):
     alt_text = models.CharField(_("alt text"), max_length=300, help_text=_("What the image shows, for readers who cannot see it."))
     caption = models.TextField(_("caption"), blank=True)
     credit = models.CharField(_("credit"), max_length=255, blank=True)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text=_("Raised on every admin save (no lost edits).")
-    )
 
     history = HistoricalRecords()
 
@@ -249,7 +280,7 @@ class DataSeriesQuerySet(models.QuerySet):
         return self.select_related("article", "section").prefetch_related("points")
 
 
-class DataSeries(models.Model):
+class DataSeries(Fingerprinted):
     """A set of numbers the article states, drawn as one chart."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="data_series", verbose_name=_("article"))
@@ -278,7 +309,6 @@ class DataSeries(models.Model):
         _("lower is better"),
         default=False, help_text=_("Tick for ranks, where 1st is the top: the chart says so.")
     )
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = DataSeriesQuerySet.as_manager()
@@ -302,7 +332,7 @@ class DataSeries(models.Model):
         return self.article.get_absolute_url() + anchor
 
 
-class DataPoint(models.Model):
+class DataPoint(Fingerprinted):
     series = models.ForeignKey(DataSeries, on_delete=models.CASCADE, related_name="points", verbose_name=_("series"))
     order = models.PositiveIntegerField(_("order"), default=0)
     label = models.CharField(_("label"), max_length=120, help_text=_("A year ('1950') or a category ('US', 'national ETDZs')."))
@@ -316,17 +346,16 @@ class DataPoint(models.Model):
         help_text=_("Only for a range the article states ('7% to 9%'): the upper end; value is the lower end."),
     )
     note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Shown in the data table, e.g. 'a new high'."))
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
+        verbose_name = _("data point")
+        verbose_name_plural = _("data points")
         constraints = [
             models.UniqueConstraint(fields=["series", "label"], name="unique_point_label_per_series"),
         ]
-        verbose_name = _("data point")
-        verbose_name_plural = _("data points")
 
     def __str__(self):
         return f"{self.label}: {self.display_value}"

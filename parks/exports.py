@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import get_language, override, pgettext_lazy
 
-from rustbelt.exports import export_metadata
-from rustbelt.workflow.bilingual import is_chinese, other, pick
+from rustbelt.publishing.bilingual import is_chinese, other, pick
+from rustbelt.publishing.exports import export_metadata
 
 # Prefetching happens once per chunk, so up to this many parks cost three queries in all.
 CHUNK_SIZE = 2000

@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import DevelopmentPath, Industry, Level, Park, Province, ZoneType
-from rustbelt.cache import cached_for_generation
+from rustbelt.publishing.generation import cached_for_generation
 
 SEARCH_MAX_LENGTH = 200
 NO_PATH = "none"

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parks.models import Park
-from rustbelt.cache import cached_for_generation
-from rustbelt.workflow.bilingual import other, pick
+from rustbelt.publishing.bilingual import other, pick
+from rustbelt.publishing.generation import cached_for_generation
 
 # The value the catalogue filter takes for parks the article does not group.
 NO_PATH = "none"

@@ -8,14 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from articles.markdown import render_markdown
-from rustbelt.workflow.bilingual import other, pick
-from rustbelt.workflow.images import ProcessedImageField, srcset
+from rustbelt.publishing.bilingual import other, pick
+from rustbelt.publishing.images import ProcessedImageField, srcset
+from rustbelt.publishing.markdown import render_markdown
+from rustbelt.publishing.models import Fingerprinted, Versioned
 
 # Northeast China with Inner Mongolia's Hohhot and Manzhouli: anything outside is a typo.
 LATITUDE_RANGE = (37, 54)
 LONGITUDE_RANGE = (105, 136)
 EARLIEST_YEAR = 1980
+CATALOGUE_TITLE = "Catalogue of Northeast China's industrial parks"
 
 
 class ZoneType(models.TextChoices):
@@ -39,7 +41,7 @@ class Confidence(models.TextChoices):
     LOW = "low", _("Low")
 
 
-class Province(models.Model):
+class Province(Fingerprinted):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name_en = models.CharField(_("English name"), max_length=100)
     name_zh = models.CharField(_("Chinese name"), max_length=100)
@@ -53,7 +55,6 @@ class Province(models.Model):
         blank=True,
         help_text=_("A translation reviewed by a researcher; empty shows the English notes on Chinese pages."),
     )
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -84,7 +85,7 @@ class Province(models.Model):
         return reverse("parks:province", args=[self.slug])
 
 
-class DevelopmentPath(models.Model):
+class DevelopmentPath(Fingerprinted):
     """One of the article's three paths for updating the Rust Belt (section 4)."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -106,7 +107,6 @@ class DevelopmentPath(models.Model):
         verbose_name=_("article section"),
         help_text=_("The article subsection that describes this path."),
     )
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -215,7 +215,7 @@ def park_photo_upload_to(instance, filename):
     return f"parks/{uuid.uuid4().hex}.jpg"
 
 
-class Park(models.Model):
+class Park(Fingerprinted, Versioned):
     name_en = models.CharField(_("English name"), max_length=255)
     name_zh = models.CharField(_("Chinese name"), max_length=255, blank=True)
     article_name = models.CharField(
@@ -288,10 +288,6 @@ class Park(models.Model):
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text=_("Raised on every admin save (no lost edits).")
-    )
 
     objects = ParkQuerySet.as_manager()
     # Industries and sources are recorded too, so a restored park gets them back.
@@ -315,6 +311,23 @@ class Park(models.Model):
 
     def get_absolute_url(self):
         return reverse("parks:detail", args=[self.slug])
+
+    def get_citation_url(self, fmt):
+        return reverse("parks:cite", args=[self.slug, fmt])
+
+    def csl_item(self):
+        """This park as a catalogue record, in CSL-JSON terms (rendered by rustbelt/publishing/citations.py)."""
+        name = f"{self.name_en} ({self.name_zh})" if self.name_zh else self.name_en
+        return {
+            "id": f"rustbeltparks-{self.slug}",
+            "type": "dataset",
+            "title": name,
+            "container-title": CATALOGUE_TITLE,
+            "abstract": f"Catalogue entry for {name}, {self.province}.",
+            "issued": timezone.localdate(self.created_at),
+            "modified": timezone.localdate(self.updated_at),
+            "URL": self.get_absolute_url(),
+        }
 
     @property
     def display_name(self):
@@ -368,7 +381,7 @@ class Park(models.Model):
             raise ValidationError(errors)
 
 
-class OfficialCount(models.Model):
+class OfficialCount(Fingerprinted):
     """A count of zones the article states (section 3), to compare with the catalogue."""
 
     zone_type = models.CharField(_("zone type"), max_length=20, choices=ZoneType.choices)
@@ -392,7 +405,6 @@ class OfficialCount(models.Model):
         blank=True,
         help_text=_("A translation reviewed by a researcher; empty shows the English notes on Chinese pages."),
     )
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

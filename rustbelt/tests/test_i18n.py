@@ -17,6 +17,7 @@ from django.utils import translation
 from articles.models import Section, TranslationStatus
 from articles.tests.factories import make_article, make_section
 from parks.models import Park
+from rustbelt.publishing.testing import make_superuser
 
 ZH_PO = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
@@ -319,8 +320,6 @@ class ArticleInChineseTests(TestCase):
         self.assertNotContains(self.client.get(en("articles:detail", "a")), "本节提出三条发展路径")
 
     def test_researchers_edit_the_chinese_fields_in_the_admin(self):
-        from articles.tests.factories import make_superuser
-
         self.client.force_login(make_superuser())
         response = self.client.get(reverse("admin:articles_section_change", args=[self.section.pk]))
         for field in ("title_zh", "summary_zh", "summary_zh_status"):
