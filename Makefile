@@ -24,12 +24,13 @@ run: content
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The browser tests drive Debian's chromium; CI runs as root on a fresh machine, so install it there.
+# Noto CJK: the Chinese pages are checked with real Chinese glyphs (widths at 360 px).
 browser:
-	@if [ ! -x /usr/bin/chromedriver ]; then \
+	@if [ ! -x /usr/bin/chromedriver ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk; \
 		else \
-			echo "Browser tests need chromium and chromium-driver: sudo apt-get install chromium chromium-driver" >&2; exit 1; \
+			echo "Browser tests need chromium, chromium-driver and fonts-noto-cjk: sudo apt-get install chromium chromium-driver fonts-noto-cjk" >&2; exit 1; \
 		fi; \
 	fi
 
