@@ -132,6 +132,7 @@ def ranked(queryset, groups, title_fields, text_fields, text_field_for_headline)
         )
         query = full_text_query(groups)
         queryset = queryset.annotate(
+            search_document=vector,
             rank=SearchRank(vector, query),
             headline=SearchHeadline(
                 text_field_for_headline,
@@ -143,7 +144,8 @@ def ranked(queryset, groups, title_fields, text_fields, text_field_for_headline)
                 min_words=15,
             ),
         )
-        match |= Q(rank__gt=0)
+        # A full-text match (@@) of every word in one of its names; ts_rank alone is above 0 for a partial one.
+        match |= Q(search_document=query)
         # Full-text rank is under 1; substring scores break ties and rank Chinese matches.
         score = score + F("rank") * 10
     return queryset.annotate(score=score).filter(match).order_by("-score", "pk")[:RESULTS_PER_KIND]
