@@ -433,3 +433,20 @@ class ChineseExportTests(TestCase):
         response = self.client.get(en("parks:export-csv") + "?lang=klingon")
         self.assertEqual(response.status_code, 400)
         self.assertIn("zh-hans", response.content.decode())
+
+
+class ChineseAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_content", stdout=StringIO())
+
+    def test_the_admin_speaks_the_researchers_language(self):
+        self.client.force_login(make_superuser())
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        park = Park.objects.get(slug="jilin-etdz")
+        response = self.client.get(reverse("admin:parks_park_change", args=[park.pk]))
+        self.assertContains(response, '<html lang="zh-hans"')
+        for label in ("英文名称", "城市（中文）", "园区类型", "升级为国家级的年份", "无法确定具体园区时留空。"):
+            self.assertContains(response, label)
+        response = self.client.get(reverse("admin:articles_section_changelist"))
+        self.assertContains(response, "中文摘要状态")
