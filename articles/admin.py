@@ -1,8 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, DataPoint, DataSeries, Figure, Section, Status
+from articles.models import Article, DataPoint, DataSeries, Figure, Section, Status, TranslationStatus
 from rustbelt.publishing.admin_mixins import VersionedInlineMixin, WorkflowAdminMixin
 
 
@@ -30,8 +31,19 @@ class SectionsOfThisArticleMixin:
         return formfield
 
 
+class SectionForm(forms.ModelForm):
+    """A changed Chinese summary needs a new review: it goes back to draft unless its status is set too."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "summary_zh" in self.changed_data and "summary_zh_status" not in self.changed_data:
+            cleaned_data["summary_zh_status"] = TranslationStatus.DRAFT
+        return cleaned_data
+
+
 class SectionInline(VersionedInlineMixin, SectionsOfThisArticleMixin, admin.StackedInline):
     model = Section
+    form = SectionForm
     fields = ("parent", "order", "title", "title_zh", "slug", "body", "summary_zh", "summary_zh_status")
     prepopulated_fields = {"slug": ("title",)}
     section_fields = ("parent",)
@@ -78,6 +90,7 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 @admin.register(Section)
 class SectionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    form = SectionForm
     list_display = ("article", "parent", "order", "title", "title_zh", "summary_zh_status", "slug")
     list_display_links = ("title",)
     list_editable = ("order",)

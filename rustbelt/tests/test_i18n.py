@@ -320,7 +320,8 @@ class ArticleInChineseTests(TestCase):
         self.assertNotContains(self.client.get(en("articles:detail", "a")), "本节提出三条发展路径")
 
     def test_researchers_edit_the_chinese_fields_in_the_admin(self):
-        self.client.force_login(make_superuser())
+        researcher = make_superuser()
+        self.client.force_login(researcher)
         response = self.client.get(reverse("admin:articles_section_change", args=[self.section.pk]))
         for field in ("title_zh", "summary_zh", "summary_zh_status"):
             self.assertContains(response, f'name="{field}"')
@@ -337,6 +338,22 @@ class ArticleInChineseTests(TestCase):
         self.assertContains(self.client.get(zh("articles:detail", "a")), "研究人员审阅过的摘要。")
         # The history records the Chinese fields like any other.
         self.assertEqual(self.section.history.first().summary_zh_status, "reviewed")
+
+        # Editing the reviewed text without reviewing it again sends it back to draft: not shown.
+        self.client.force_login(researcher)
+        section = Section.objects.get(pk=self.section.pk)
+        response = self.client.post(
+            reverse("admin:articles_section_change", args=[section.pk]),
+            {
+                "article": self.article.pk, "order": 0, "title": "Paths for updating", "slug": "paths", "body": "Text.",
+                "title_zh": "锈带更新路径", "summary_zh": "改过但未审阅的摘要。", "summary_zh_status": "reviewed",
+                "base_version": section.version,
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Section.objects.get(pk=section.pk).summary_zh_status, TranslationStatus.DRAFT)
+        self.client.logout()
+        self.assertNotContains(self.client.get(zh("articles:detail", "a")), "改过但未审阅的摘要")
 
 
 class BilingualSearchTests(TestCase):
