@@ -8,12 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parks.models import Park
+from parks.models import NO_PATH, Park
 from rustbelt.publishing.bilingual import other, pick
 from rustbelt.publishing.generation import cached_for_generation
 
-# The value the catalogue filter takes for parks the article does not group.
-NO_PATH = "none"
 NO_PATH_LABEL = gettext_lazy("No path")
 
 

@@ -53,8 +53,11 @@ def languages(request):
         resolve(request.path_info)
     except Resolver404:
         return context
-    context["language_versions"] = [
+    versions = [
         LanguageVersion(code, language_tag(code), name, translate_url(full_path, code), code == current)
         for code, name in settings.LANGUAGES
     ]
+    # Unprefixed pages (the Data page) have one address for every language: nothing to switch to.
+    if len({version.url for version in versions}) == len(versions):
+        context["language_versions"] = versions
     return context

@@ -16,6 +16,10 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # The API and the open-data files are for programs (CORS, stable addresses); the Data page sits
+    # with its files and follows the visitor's language (cookie / Accept-Language).
+    path("api/v1/", include("rustbelt.api.urls")),
+    path("data/", include("rustbelt.api.data_urls")),
     # Django's own view; exempt from CSRF so anonymous pages need no token (they are cached whole).
     # The worst a forged post can do is change someone's preferred language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
