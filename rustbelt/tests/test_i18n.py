@@ -22,7 +22,8 @@ from rustbelt.publishing.testing import make_superuser
 ZH_PO = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
-SKIPPED_TAGS = {"script", "style"}
+# Code samples are code in any language.
+SKIPPED_TAGS = {"script", "style", "pre", "code"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 READ_ATTRIBUTES = ("aria-label", "placeholder", "alt", "title")
 
@@ -166,6 +167,12 @@ class ChinesePagesTests(TestCase):
         self.assert_all_chinese(zh("search", query="?q=!!!"), status=400)
         self.assert_all_chinese("/zh-hans/no-such-page/", status=404)
         self.assert_all_chinese(zh("parks:detail", "no-such-park"), status=404)
+
+    def test_the_unprefixed_data_page_follows_the_chosen_language(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        response = self.assert_all_chinese(reverse("data:index"))
+        # One address for both languages: no switcher, no alternates.
+        self.assertNotContains(response, 'hreflang="zh-Hans"')
 
     def test_the_check_finds_english(self):
         # The test above would fail on an untranslated string: English pages are full of them.
