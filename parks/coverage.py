@@ -23,7 +23,7 @@ class CoverageRow:
 
     @property
     def level_label(self):
-        return Level(self.level).label if self.level else "Level not identified"
+        return Level(self.level).label if self.level else gettext("Level not identified")
 
     @property
     def catalogued(self):

@@ -52,8 +52,8 @@ def fact_values(park):
         Fact.NATIONAL_YEAR: (park.national_year, ""),
         Fact.AREA: (area, park.area_note),
         Fact.COORDINATES: (coordinates, park.coord_note),
-        Fact.INDUSTRIES: (", ".join(industry.name for industry in industries) or None, ""),
-        Fact.PATH: (park.path.name if park.path else None, ""),
+        Fact.INDUSTRIES: (", ".join(industry.display_name for industry in industries) or None, ""),
+        Fact.PATH: (park.path.display_name if park.path else None, ""),
     }
 
 

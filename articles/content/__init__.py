@@ -4,6 +4,8 @@
 Markdown file beside it, where "## Title {#slug}" lines start subsections (see article.toml).
 """
 
+import csv
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -101,12 +103,20 @@ def load_editorial_notes(report, force=False, path=NOTES):
         sync_record(EditorialNote, {"key": note["key"]}, values, report=report, force=force)
 
 
+@functools.cache
+def chinese_titles():
+    """The editors' Chinese translations of the section titles (titles-zh.csv): the article is in English."""
+    with open(CONTENT_DIR / "titles-zh.csv", encoding="utf-8", newline="") as titles:
+        return {row["slug"]: row["title_zh"] for row in csv.DictReader(titles)}
+
+
 def _sync_section(article, section, parent, order, report, force):
     # parent_id rather than parent: the fingerprint then records which section, not its (editable) title.
     values = {
         "parent_id": parent.pk if parent else None,
         "order": order,
         "title": section.title,
+        "title_zh": chinese_titles().get(section.slug, ""),
         "body": section.body,
         "heading_by_editors": section.heading_by_editors,
     }

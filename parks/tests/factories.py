@@ -15,7 +15,7 @@ from parks.models import (
     ZoneType,
 )
 
-PARK_CARD_LINK = re.compile(r'<h3><a href="/parks/([a-z0-9-]+)/">')
+PARK_CARD_LINK = re.compile(r'<h3><a href="/en/parks/([a-z0-9-]+)/">')
 PROVINCE_NAMES_ZH = {"jilin": "吉林省", "liaoning": "辽宁省", "heilongjiang": "黑龙江省"}
 
 

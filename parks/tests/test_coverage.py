@@ -43,7 +43,7 @@ class CoveragePageTests(TestCase):
 
     def test_lists_catalogued_parks_and_types_without_an_official_count(self):
         response = self.client.get(self.url)
-        self.assertContains(response, '<a href="/parks/jilin-etdz/">Jilin ETDZ</a>', html=True)
+        self.assertContains(response, '<a href="/en/parks/jilin-etdz/">Jilin ETDZ</a>', html=True)
         self.assertNotContains(response, "Hidden ETDZ")
         other = self.row(response, "unknown-other")
         self.assertIn("the article gives no count for them", other)
@@ -97,7 +97,7 @@ class ShippedCoverageTests(TestCase):
         response = self.client.get(reverse("parks:coverage"))
         html = response.content.decode()
         unidentified = html.split('id="unidentified-heading"', 1)[1].split("</section>", 1)[0]
-        self.assertIn("“<a href=\"/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/#re-urbanization\">Hegang</a>”", unidentified)
+        self.assertIn("“<a href=\"/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/#re-urbanization\">Hegang</a>”", unidentified)
         self.assertFalse(Park.objects.filter(zone_type="other").exists())
 
     def test_says_the_catalogue_is_partial_and_names_missing_zones(self):

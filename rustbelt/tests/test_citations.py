@@ -27,7 +27,7 @@ from parks.tests.factories import make_park
 from rustbelt.publishing.citations import bibtex_escape, cite
 
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
-ARTICLE_URL = f"http://testserver/articles/{ARTICLE_SLUG}/"
+ARTICLE_URL = f"http://testserver/en/articles/{ARTICLE_SLUG}/"
 SOURCE_TEXT = (Path(__file__).resolve().parents[2] / "articles/content/source/rust-belt-parks-article.txt").read_text(
     encoding="utf-8"
 )
@@ -219,9 +219,9 @@ class ParkCitationTests(TestCase):
         Park.objects.filter(pk=self.park.pk).update(created_at=SITE_PUBLISHED, updated_at=SITE_SAVED)
         version = "2022-05-06"
         today = f"{timezone.localdate():%Y-%m-%d}"
-        bib = parse_bibtex(self.client.get("/parks/jilin-etdz/cite.bib").content.decode())
-        ris = parse_ris(self.client.get("/parks/jilin-etdz/cite.ris").content.decode())
-        csl = parse_csl(self.client.get("/parks/jilin-etdz/cite.json").content.decode())
+        bib = parse_bibtex(self.client.get("/en/parks/jilin-etdz/cite.bib").content.decode())
+        ris = parse_ris(self.client.get("/en/parks/jilin-etdz/cite.ris").content.decode())
+        csl = parse_csl(self.client.get("/en/parks/jilin-etdz/cite.json").content.decode())
         self.assertEqual(bib["ENTRYTYPE"], "dataset")
         self.assertEqual(ris["type_of_reference"], "DATA")
         self.assertEqual(csl["type"], "dataset")
@@ -242,19 +242,20 @@ class ParkCitationTests(TestCase):
         self.assertIn("[DS/OL]", html)
         self.assertIn('rel="license">CC BY 4.0</a>', html)
         for fmt in ("bib", "ris", "json"):
-            self.assertIn(f'href="/parks/jilin-etdz/cite.{fmt}"', html)
+            self.assertIn(f'href="/en/parks/jilin-etdz/cite.{fmt}"', html)
 
     def test_unpublished_park_has_no_citation(self):
         make_park("Hidden zone", is_published=False)
-        self.assertEqual(self.client.get("/parks/hidden-zone/cite.bib").status_code, 404)
+        self.assertEqual(self.client.get("/en/parks/hidden-zone/cite.bib").status_code, 404)
 
     def test_park_page_offers_its_citation_and_meta_tags(self):
         response = self.client.get(self.park.get_absolute_url())
         head = response.content.decode().split("</head>", 1)[0]
         self.assertIn('<meta name="citation_title" content="Jilin ETDZ (吉林经济技术开发区)">', head)
-        self.assertIn('<meta name="citation_public_url" content="http://testserver/parks/jilin-etdz/">', head)
+        self.assertIn('<meta name="citation_public_url" content="http://testserver/en/parks/jilin-etdz/">', head)
         self.assertIn('<meta property="og:type" content="website">', head)
         self.assertContains(response, '<h2 id="cite-rustbeltparks-jilin-etdz">Cite this park</h2>', html=True)
+        self.assertContains(response, 'href="/en/parks/jilin-etdz/cite.ris"')
         self.assertNotContains(response, "style=")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from articles.models import Article, EditorialNote, Section
 from parks.models import Fact, Park, PathEvidence
@@ -88,7 +89,10 @@ class ShippedContentTests(TestCase):
                 self.assertIn(f'id="{note.anchor}"', html)  # the note itself
                 if note.corrected_wording:
                     # A correction shows the source's wording beside it, never silently.
-                    self.assertIn(f"the source reads “{note.passage}”; read “{note.corrected_wording}”", html)
+                    # (The visible text: the quoted words are marked lang="en" for Chinese pages.)
+                    self.assertIn(
+                        f"the source reads “{note.passage}”; read “{note.corrected_wording}”", strip_tags(html)
+                    )
 
     def test_the_doubtful_investment_figure_is_noted_on_its_paragraph_and_its_chart(self):
         html = self.article_page()
@@ -170,7 +174,7 @@ class ShippedContentTests(TestCase):
     def test_industries_are_the_articles_words_or_sourced(self):
         for slug in ("urbanization", "re-urbanization"):
             path_page = self.client.get(reverse("parks:path", args=[slug])).content.decode()
-            quoted = re.search(r"Leading industries, in the article’s words: “(.*?)”", path_page).group(1)
+            quoted = re.search(r"Leading industries, in the article’s words: “(.*?)”", strip_tags(path_page)).group(1)
             self.assertIn(quoted, SHIPPED_TEXT)
         self.assertIn("wood processing, tourism, commerce, logistics, and light industry", path_page)
         for park in Park.objects.filter(industries__isnull=False).distinct():

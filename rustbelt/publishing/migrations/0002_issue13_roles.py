@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("workflow", "0001_roles"),
-        ("articles", "0002_issue13_translation_editorial_notes"),
-        ("parks", "0003_issue13_replace_stand_ins"),
+        ("articles", "0003_issue13_translation_editorial_notes"),
+        ("parks", "0004_issue13_replace_stand_ins"),
     ]
 
     operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]
