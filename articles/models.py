@@ -520,11 +520,13 @@ def attach_note_markers(html, notes):
             default=len(html),
         )
         label = _("Editors’ note") if note.kind == NoteKind.NOTE else _("Correction")
+        # The label is interface text inside the English article: on Chinese pages it says it is Chinese.
         marker = format_html(
-            ' <sup class="note-ref"><a href="#{}" id="{}-ref">[{}<span class="visually-hidden">: {}</span>]</a></sup>',
+            ' <sup class="note-ref"><a href="#{}" id="{}-ref">[{}<span class="visually-hidden"{}>: {}</span>]</a></sup>',
             note.anchor,
             note.anchor,
             number,
+            mark_safe(' lang="zh-Hans"') if is_chinese() else "",
             label,
         )
         html = mark_safe(html[:end] + marker + html[end:])
