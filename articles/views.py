@@ -1,14 +1,10 @@
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article
+from articles.rendering import article_body
 
 
 def article_detail(request, slug):
     # Staff see drafts (with a banner); everyone else gets a 404 for anything unpublished.
     article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
-    context = {
-        "article": article,
-        "sections": article.section_tree(),
-        "loose_figures": article.loose_figures(),
-    }
-    return render(request, "articles/article_detail.html", context)
+    return render(request, "articles/article_detail.html", {"article": article, "body": article_body(request, article)})

@@ -1,14 +1,21 @@
-"""The filtered catalogue as rows: streamed CSV and JSON downloads, and the points of the map."""
+"""The filtered catalogue as rows: streamed CSV and JSON downloads, and the points of the map.
+
+Exports read plain values, never model instances: one query for the parks (foreign keys joined in),
+and per chunk of parks one query each for their industries and sources. The count does not grow
+with the rows, memory stays flat while streaming, and the bytes are those the page's facts show.
+"""
 
 import csv
 import json
+from itertools import islice
 
 from django.conf import settings
 from django.urls import reverse
 
+from parks.models import Confidence, Level, Park, ZoneType
 from rustbelt.exports import export_metadata
 
-# Prefetching happens once per chunk, so up to this many parks cost three queries in all.
+# Parks fetched and written per chunk: bounds memory, and costs two many-to-many queries each.
 CHUNK_SIZE = 2000
 # Excel and LibreOffice read a UTF-8 CSV as UTF-8 (Chinese names intact) only with a byte order mark.
 BOM = "\ufeff"
@@ -18,33 +25,65 @@ COLUMNS = [
     "established_year", "national_year", "area_km2", "area_note", "latitude", "longitude", "coord_note",
     "industries", "sources", "confidence", "notes", "permalink",
 ]
+# Export column -> the value fetched for it (foreign keys by their name, joined in the same query).
+VALUES = {
+    "slug": "slug", "name_en": "name_en", "name_zh": "name_zh", "article_name": "article_name",
+    "province": "province__name_en", "city": "city", "zone_type": "zone_type", "level": "level",
+    "path": "path__name", "established_year": "established_year", "national_year": "national_year",
+    "area_km2": "area_km2", "area_note": "area_note", "latitude": "latitude", "longitude": "longitude",
+    "coord_note": "coord_note", "confidence": "confidence", "notes": "notes",
+}
+# Many-to-many columns: (through-table field of the related row, the name shown), in the related model's order.
+LISTS = {"industries": ("industry", "name"), "sources": ("source", "citation")}
+PERMALINK_PLACEHOLDER = "park-slug-placeholder"
 
 
-def park_row(park, request):
-    """One park as plain values; lists are kept as lists (CSV joins them)."""
-    return {
-        "slug": park.slug,
-        "name_en": park.name_en,
-        "name_zh": park.name_zh,
-        "article_name": park.article_name,
-        "province": park.province.name_en,
-        "city": park.city,
-        "zone_type": park.get_zone_type_display(),
-        "level": park.get_level_display(),
-        "path": park.path.name if park.path else "",
-        "established_year": park.established_year,
-        "national_year": park.national_year,
-        "area_km2": _number(park.area_km2),
-        "area_note": park.area_note,
-        "latitude": _number(park.latitude),
-        "longitude": _number(park.longitude),
-        "coord_note": park.coord_note,
-        "industries": [industry.name for industry in park.industries.all()],
-        "sources": [source.citation for source in park.sources.all()],
-        "confidence": park.get_confidence_display(),
-        "notes": park.notes,
-        "permalink": request.build_absolute_uri(park.get_absolute_url()),
+def park_rows(queryset, request):
+    """Every park of the queryset, in its order, as a dict of plain values in COLUMNS order.
+
+    Lists (industries, sources) stay lists; CSV joins them.
+    """
+    rows = queryset.prefetch_related(None).values("pk", *VALUES.values()).iterator(chunk_size=CHUNK_SIZE)
+    labels = {
+        "zone_type": dict(ZoneType.choices),
+        "level": dict(Level.choices),
+        "confidence": dict(Confidence.choices),
     }
+    # One reverse() per export, not per park: every permalink differs only by its slug.
+    link_start, link_end = request.build_absolute_uri(
+        reverse("parks:detail", args=[PERMALINK_PLACEHOLDER])
+    ).split(PERMALINK_PLACEHOLDER)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        ids = [values["pk"] for values in chunk]
+        lists = {column: names_by_park(column, ids) for column in LISTS}
+        for values in chunk:
+            row = {column: values[field] for column, field in VALUES.items()}
+            for column, choices in labels.items():
+                # As get_FOO_display(): the label, or the stored value when it is not a choice.
+                row[column] = str(choices.get(row[column], row[column]))
+            row["path"] = row["path"] or ""
+            for column in ("area_km2", "latitude", "longitude"):
+                row[column] = _number(row[column])
+            for column in LISTS:
+                row[column] = lists[column].get(values["pk"], [])
+            row["permalink"] = link_start + values["slug"] + link_end
+            yield {column: row[column] for column in COLUMNS}
+
+
+def names_by_park(column, ids):
+    """{park id: [names]} of one many-to-many column for these parks, in the related model's order."""
+    related, name = LISTS[column]
+    field = Park._meta.get_field(column)
+    ordering = [f"{related}__{order}" for order in field.related_model._meta.ordering]
+    pairs = (
+        field.remote_field.through.objects.filter(park_id__in=ids)
+        .order_by(*ordering)
+        .values_list("park_id", f"{related}__{name}")
+    )
+    names = {}
+    for park_id, value in pairs:
+        names.setdefault(park_id, []).append(value)
+    return names
 
 
 def _number(value):
@@ -59,18 +98,28 @@ class _Line:
         return text
 
 
+def csv_line(writer, cells):
+    """One CSV line: every cell of every CSV download of the catalogue is written here."""
+    return writer.writerow(["" if cell is None else cell for cell in cells])
+
+
 def csv_lines(queryset, request):
+    """The CSV download in pieces of a few hundred lines (one socket write each, not one per park)."""
     writer = csv.writer(_Line())
-    yield BOM + writer.writerow(COLUMNS)
-    for park in queryset.iterator(chunk_size=CHUNK_SIZE):
-        row = park_row(park, request)
+    yield BOM + csv_line(writer, COLUMNS)
+    lines = []
+    for row in park_rows(queryset, request):
         row["industries"] = "; ".join(row["industries"])
         row["sources"] = "; ".join(row["sources"])
-        yield writer.writerow(["" if row[name] is None else row[name] for name in COLUMNS])
+        lines.append(csv_line(writer, [row[name] for name in COLUMNS]))
+        if len(lines) == 500:
+            yield "".join(lines)
+            lines = []
+    yield "".join(lines)
 
 
 def json_chunks(filterset, request):
-    """A JSON object streamed in pieces: metadata first, then one park at a time."""
+    """A JSON object streamed in pieces: metadata first, then the parks a few hundred at a time."""
     queryset = filterset.qs
     metadata = {
         **export_metadata(
@@ -86,21 +135,32 @@ def json_chunks(filterset, request):
         "count": queryset.count(),
     }
     yield '{"metadata": ' + json.dumps(metadata, ensure_ascii=False) + ', "parks": ['
-    separator = ""
-    for park in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield separator + json.dumps(park_row(park, request), ensure_ascii=False)
-        separator = ", "
-    yield "]}"
+    parks, separator = [], ""
+    for row in park_rows(queryset, request):
+        parks.append(json.dumps(row, ensure_ascii=False))
+        if len(parks) == 500:
+            yield separator + ", ".join(parks)
+            parks, separator = [], ", "
+    yield (separator + ", ".join(parks) if parks else "") + "]}"
 
 
-def map_points(queryset):
+# map.json: one array per park in this column order, not one object per park (a third of the bytes).
+MAP_COLUMNS = ["slug", "name", "name_zh", "lat", "lng"]
+
+
+def map_data(queryset):
     """The parks with coordinates, as the map script reads them (one query)."""
     rows = queryset.with_coordinates().values_list("slug", "name_en", "name_zh", "latitude", "longitude")
-    return [map_point(*row) for row in rows]
+    return {
+        "columns": MAP_COLUMNS,
+        # Each park's page is this address with its slug in place of {slug}.
+        "url": reverse("parks:detail", args=[PERMALINK_PLACEHOLDER]).replace(PERMALINK_PLACEHOLDER, "{slug}"),
+        "parks": [[slug, name_en, name_zh, float(lat), float(lng)] for slug, name_en, name_zh, lat, lng in rows],
+    }
 
 
 def map_points_of(parks):
-    """Map points of parks already fetched (no query)."""
+    """Map points of parks already fetched (no query), embedded in the page."""
     return [
         map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude)
         for park in parks

@@ -113,12 +113,16 @@ class ParkFilter(django_filters.FilterSet):
         ]
 
     def facet_cache_name(self):
-        # The counts depend on the base queryset and the valid filter values, nothing else.
+        # The counts depend on the base queryset and the valid filter values, not on their order.
+        return self.cache_name("park-facets", ignore=("ordering",))
+
+    def cache_name(self, kind, ignore=()):
+        """A cache key part naming the base queryset and the valid filter values (cached_for_generation)."""
         filters = sorted(
-            (name, str(getattr(value, "pk", value))) for name, value in self.active_values.items() if name != "ordering"
+            (name, str(getattr(value, "pk", value))) for name, value in self.active_values.items() if name not in ignore
         )
         identity = repr((str(self.queryset.query), filters))
-        return "park-facets:" + hashlib.sha256(identity.encode()).hexdigest()
+        return f"{kind}:" + hashlib.sha256(identity.encode()).hexdigest()
 
     def count_facets(self):
         """(filter name, [(value, label, count)]) per facet: one GROUP BY over the matching parks each,

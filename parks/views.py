@@ -1,7 +1,8 @@
+import json
 import re
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -9,6 +10,7 @@ from django_filters.views import FilterView
 from parks import exports
 from parks.filters import SEARCH_MAX_LENGTH, ParkFilter, filter_chips, query_without
 from parks.models import DevelopmentPath, Park, Province
+from rustbelt.cache import cached_for_generation
 
 PAGE_NUMBER = re.compile(r"^-?\d{1,9}$")
 NEIGHBOURS_SHOWN = 12
@@ -133,7 +135,8 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
 
 def filtered_parks_or_error(request):
     """The parks the request's filters select, or a 400 response explaining what was not understood."""
-    filterset = ParkFilter(request.GET, queryset=Park.objects.published().for_export())
+    # Exports and the map read plain values (parks/exports.py): nothing to select or prefetch.
+    filterset = ParkFilter(request.GET, queryset=Park.objects.published())
     if not filterset.is_valid():
         message = exports.error_text(filterset)
         return filterset, HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
@@ -159,8 +162,14 @@ def export_json(request):
 
 
 def map_data(request):
-    """Every park the filters select that has coordinates, for the list page's map."""
+    """Every park the filters select that has coordinates, for the list page's map.
+
+    Built once per content generation and set of filters, for every visitor (signed in or not).
+    """
     filterset, error = filtered_parks_or_error(request)
     if error:
         return error
-    return JsonResponse({"parks": exports.map_points(filterset.qs)})
+    body = cached_for_generation(
+        filterset.cache_name("park-map"), lambda: json.dumps(exports.map_data(filterset.qs), ensure_ascii=False)
+    )
+    return HttpResponse(body, content_type="application/json")

@@ -60,3 +60,19 @@ class AggregateCacheTests(TestCase):
         Park.objects.get(slug="dalian-etdz").delete()
         self.assertContains(self.list_page(), province_option("liaoning", "Liaoning", 0), html=True)
         self.assertEqual(self.matrix_total(), 4)
+
+    def map_slugs(self, query=""):
+        response = self.client.get(reverse("parks:map-data") + query)
+        self.assertEqual(response.status_code, 200)
+        return {row[0] for row in response.json()["parks"]}
+
+    def test_map_data_is_built_once_per_generation_and_rebuilt_after_a_save(self):
+        Park.objects.update(latitude=43.8, longitude=126.5)
+        make_park("Yanji HTZ", province=self.jilin, latitude=42.9, longitude=129.5)
+        self.assertEqual(len(self.map_slugs("?province=jilin")), 4)
+        # Province validation only: the points come from the cache.
+        with self.assertNumQueries(1):
+            self.assertEqual(len(self.map_slugs("?province=jilin")), 4)
+        self.assertEqual(self.map_slugs("?province=liaoning"), {"dalian-etdz"})
+        Park.objects.get(slug="yanji-htz").delete()
+        self.assertNotIn("yanji-htz", self.map_slugs("?province=jilin"))

@@ -18,7 +18,7 @@
           }
           return response.json();
         })
-        .then(function (data) { drawMap(container, status, data.parks); })
+        .then(function (data) { drawMap(container, status, pointsFromRows(data)); })
         .catch(function () {
           setStatus(status, "The map data could not load; the parks are listed below.");
         });
@@ -26,6 +26,21 @@
     }
     var dataElement = document.getElementById(container.dataset.points);
     drawMap(container, status, dataElement ? JSON.parse(dataElement.textContent) : []);
+  }
+
+  // map.json sends one array per park in the order of data.columns, and one URL with {slug} in it.
+  function pointsFromRows(data) {
+    var at = {};
+    data.columns.forEach(function (name, index) { at[name] = index; });
+    return data.parks.map(function (row) {
+      return {
+        name: row[at.name],
+        name_zh: row[at.name_zh],
+        url: data.url.replace("{slug}", encodeURIComponent(row[at.slug])),
+        lat: row[at.lat],
+        lng: row[at.lng]
+      };
+    });
   }
 
   function drawMap(container, status, points) {
