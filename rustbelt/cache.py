@@ -12,6 +12,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -82,7 +83,16 @@ def reset_for_test():
 
 
 def is_cacheable_request(request):
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+    """A GET of a public page by a visitor who is not signed in.
+
+    Decided from the request alone, before any session is loaded: a visitor without a session
+    cookie is anonymous. Someone with a session (signed in, or anonymous after signing out) takes
+    the ordinary path and is never served from nor stored in the cache.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
+        # A session, or messages waiting to be shown: this visitor's page is their own.
         return False
     try:
         match = resolve(request.path_info)
@@ -97,8 +107,19 @@ def page_key(request, generation):
     return f"page:{generation['token']}:{request.method}:{digest}"
 
 
+def is_signed_in(request):
+    # request.user is set further in (AuthenticationMiddleware), on this same request object.
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
 class PublicPageCacheMiddleware:
-    """Serve anonymous GETs of public pages from the cache, with Last-Modified and 304s."""
+    """Serve anonymous GETs of public pages from the cache, with Last-Modified and 304s.
+
+    It stands before the session, authentication, CSRF and message middleware (settings.MIDDLEWARE),
+    so a cached page costs a cache lookup and nothing else; the page it stores has already been
+    through every middleware inside it, so it carries their headers (CSP, ETag, ...).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -106,7 +127,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             response = self.get_response(request)
-            if request.method not in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated:
+            if request.method not in ("GET", "HEAD", "OPTIONS") and is_signed_in(request):
                 # Admin actions, imports and restores may write with update() or bulk_create(),
                 # which send no signals: any signed-in write through the site starts a new generation.
                 invalidate()
@@ -120,18 +141,26 @@ class PublicPageCacheMiddleware:
         response = cache.get(key)
         if response is None:
             response = self.get_response(request)
-            if self.should_store(response):
+            if response.status_code == 200 and not response.has_header("Last-Modified"):
+                response["Last-Modified"] = http_date(last_modified)
+            if self.should_store(request, response):
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-        if response.status_code == 200 and not response.has_header("Last-Modified"):
-            response["Last-Modified"] = http_date(last_modified)
-        return response
+            return response
+        # The stored page's own ETag and Last-Modified answer a revalidation with a 304.
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )
 
     @staticmethod
-    def should_store(response):
-        # Streams (CSV exports) can't be replayed; a response setting cookies is someone's own.
+    def should_store(request, response):
+        # Streams (CSV exports) can't be replayed; a response setting cookies is someone's own; a
+        # response that varies on more than the cookie (language, encoding) would need those in the key.
+        varies_on = {header.strip().lower() for header in response.get("Vary", "").split(",") if header.strip()}
         return (
             response.status_code == 200
             and not response.streaming
             and not response.cookies
+            and not is_signed_in(request)
+            and varies_on <= {"cookie"}
             and settings.PAGE_CACHE_SECONDS > 0
         )

@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files are answered before sessions, auth or the page cache are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors' public pages are answered from the cache here, before sessions,
+    # authentication, CSRF or messages do any work (rustbelt/cache.py).
+    "rustbelt.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -62,7 +65,6 @@ MIDDLEWARE = [
     "rustbelt.security.ContentSecurityPolicyMiddleware",
     # ETag from the body (and 304s) for every page, the cached ones included.
     "django.middleware.http.ConditionalGetMiddleware",
-    "rustbelt.cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "rustbelt.urls"

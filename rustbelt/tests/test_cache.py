@@ -1,9 +1,12 @@
 import os
+from unittest import mock
 from email.utils import parsedate_to_datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.http import HttpResponse
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils.http import http_date
@@ -19,6 +22,10 @@ def make_article(**fields):
     )
     Section.objects.create(article=article, order=1, title="Major rust belts", slug="major", body="The Ruhr.")
     return article
+
+
+def fail(*args, **kwargs):
+    raise AssertionError("a cached page ran this middleware")
 
 
 @override_settings(PAGE_CACHE_SECONDS=600)
@@ -150,3 +157,56 @@ class RedisPageCacheTests(TestCase):
         article.title = "Retitled in Redis"
         article.save()
         self.assertContains(self.client.get(article.get_absolute_url()), "Retitled in Redis")
+
+
+@override_settings(PAGE_CACHE_SECONDS=600)
+class EarlyAnswerTests(TestCase):
+    """A cached page is answered before the session, authentication, CSRF and message middleware."""
+
+    def setUp(self):
+        self.url = make_article().get_absolute_url()
+
+    def test_cache_stands_before_sessions_authentication_csrf_and_messages(self):
+        position = settings.MIDDLEWARE.index
+        cache_at = position("rustbelt.cache.PublicPageCacheMiddleware")
+        for later in (
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+        ):
+            self.assertLess(cache_at, position(later), later)
+
+    def test_a_cached_page_loads_no_session_and_keeps_every_header(self):
+        first = self.client.get(self.url)
+        with mock.patch("django.contrib.sessions.middleware.SessionMiddleware.process_request", fail), \
+                mock.patch("django.contrib.auth.middleware.AuthenticationMiddleware.process_request", fail), \
+                mock.patch("django.middleware.csrf.CsrfViewMiddleware.process_request", fail), \
+                mock.patch("django.contrib.messages.middleware.MessageMiddleware.process_request", fail):
+            cached = self.client.get(self.url)
+        self.assertEqual(cached.content, first.content)
+        for header in ("Content-Security-Policy", "X-Frame-Options", "ETag", "Last-Modified", "X-Content-Type-Options"):
+            self.assertEqual(cached[header], first[header], header)
+        # The stored page's ETag still answers a revalidation.
+        self.assertEqual(self.client.get(self.url, headers={"if-none-match": first["ETag"]}).status_code, 304)
+
+    def test_a_visitor_with_a_session_is_never_served_nor_stored(self):
+        self.client.get(self.url)
+        self.client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
+        self.assertFalse(page_cache.is_cacheable_request(self.client.get(self.url).wsgi_request))
+        staff = get_user_model().objects.create_user("editor", is_staff=True)
+        self.client.force_login(staff)
+        Section.objects.update(title="Seen only by staff")
+        self.assertContains(self.client.get(self.url), "Seen only by staff")
+        self.client.logout()
+        self.client.cookies.clear()
+        # Nothing the signed-in user saw was stored: the anonymous page is the old one (no signal was sent).
+        self.assertContains(self.client.get(self.url), "Major rust belts")
+
+    def test_pages_that_vary_on_more_than_the_cookie_are_not_stored(self):
+        response = HttpResponse("x")
+        response["Vary"] = "Cookie, Accept-Language"
+        request = self.client.get(self.url).wsgi_request
+        self.assertIs(page_cache.PublicPageCacheMiddleware.should_store(request, response), False)
+        response["Vary"] = "Cookie"
+        self.assertIs(page_cache.PublicPageCacheMiddleware.should_store(request, response), True)
