@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate content clean browser
+.PHONY: run test install migrate content clean browser nginx
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,17 @@ browser:
 		fi; \
 	fi
 
-test: install browser
+# deploy/nginx.conf is tested in front of gunicorn (rustbelt/tests/test_nginx.py) with Debian's nginx.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+		else \
+			echo "The nginx tests need nginx: sudo apt-get install nginx" >&2; exit 1; \
+		fi; \
+	fi
+
+test: install browser nginx
 	$(PY) manage.py test --noinput $(TESTS)
 
 clean:

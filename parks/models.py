@@ -2,7 +2,8 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -14,6 +15,8 @@ from rustbelt.workflow.images import ProcessedImageField, srcset
 LATITUDE_RANGE = (37, 54)
 LONGITUDE_RANGE = (105, 136)
 EARLIEST_YEAR = 1980
+# Trigram indexes can only look up texts of at least three characters.
+SEARCH_TRIGRAM = 3
 
 
 class ZoneType(models.TextChoices):
@@ -142,7 +145,18 @@ class ParkQuerySet(models.QuerySet):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
     def search(self, text):
-        """Parks whose English, Chinese or article name, or city, contains the text."""
+        """Parks whose English, Chinese or article name, or city, contains the text (case-insensitive).
+
+        Served by an index (parks/migrations/0002_issue16_search_index.py): PostgreSQL's trigram
+        indexes match these icontains lookups as they are; on SQLite a text of three characters or
+        more is looked up in the FTS5 trigram table (shorter ones have no trigram to look up).
+        """
+        if connections[self.db].vendor == "sqlite" and len(text) >= SEARCH_TRIGRAM:
+            # One FTS5 phrase: the text's trigrams in a row, i.e. the text as a substring.
+            phrase = '"' + text.replace('"', '""') + '"'
+            return self.filter(pk__in=RawSQL(
+                "SELECT rowid FROM parks_park_search WHERE parks_park_search MATCH %s", [phrase]
+            ))
         return self.filter(
             models.Q(name_en__icontains=text)
             | models.Q(name_zh__icontains=text)

@@ -26,6 +26,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from rustbelt import servers
+
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 PROVINCES = ["liaoning", "jilin", "heilongjiang", "inner-mongolia"]
 PATHS = ["urbanization", "re-urbanization", "co-city", None]
@@ -147,12 +149,6 @@ def count_queries(client, path):
 # --- In the parent: databases, gunicorn, load ---------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Target:
     """One benchmark database: created, used by subprocesses, dropped."""
 
@@ -208,45 +204,6 @@ def manage(env, *args):
     return result.stdout
 
 
-@contextmanager
-def gunicorn(env, workers):
-    port = free_port()
-    gunicorn_bin = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn_bin), "rustbelt.wsgi", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--access-logfile", "/dev/null"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if request_once(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def request_once(port, path, connection=None):
-    own = connection is None
-    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    started = time.perf_counter()
-    connection.request("GET", path, headers={"Host": "127.0.0.1"})
-    response = connection.getresponse()
-    response.read()
-    elapsed = time.perf_counter() - started
-    if own:
-        connection.close()
-    return response.status, elapsed
-
-
 def load(port, path, requests, concurrency):
     """p50/p95 in milliseconds of `requests` GETs from `concurrency` keep-alive client threads."""
     timings, statuses, lock = [], set(), threading.Lock()
@@ -255,14 +212,14 @@ def load(port, path, requests, concurrency):
     def client():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         for _ in range(per_thread):
-            status, elapsed = request_once(port, path, connection)
+            status, elapsed = servers.request(port, path, connection)[:2]
             with lock:
                 timings.append(elapsed * 1000)
                 statuses.add(status)
         connection.close()
 
     for _ in range(2):
-        request_once(port, path)  # Warm-up: connections, imports, the database's caches.
+        servers.request(port, path)  # Warm-up: connections, imports, the database's caches.
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
@@ -297,7 +254,7 @@ def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, l
                     latency = {}
                     for mode in modes:
                         latency[mode] = {}
-                        with gunicorn(environment(target.url, *MODES[mode]), workers) as port:
+                        with servers.gunicorn(environment(target.url, *MODES[mode]), workers) as port:
                             for label, path in endpoints():
                                 log(f"[{backend} {size} {mode}] {label}")
                                 latency[mode][label] = load(port, path, requests, concurrency)
