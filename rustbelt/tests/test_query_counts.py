@@ -1,0 +1,69 @@
+"""Every public page and download costs the same number of queries for 20 and for 500 extra parks."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from parks.models import DevelopmentPath, Industry, Park, Province, Source
+from parks.tests.factories import bulk_parks
+
+ARTICLE = "/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/"
+# (page, queries). The test runner turns the page and aggregate caches off, so these are the counts
+# of a first visit; parks/tests/test_aggregate_cache.py and articles/tests/test_rendering.py cover repeats.
+PAGES = [
+    ("/", 1),
+    ("/search/?q=bulk", 2),
+    ("/sitemap.xml", 8),
+    (ARTICLE, 7),
+    (ARTICLE + "figures/", 3),
+    (ARTICLE + "figures/detroit-population.csv", 3),
+    (ARTICLE + "figures/detroit-population.svg", 3),
+    (ARTICLE + "cite.bib", 1),
+    ("/parks/", 12),
+    ("/parks/?province=jilin&path=urbanization&q=bulk&ordering=-area", 14),
+    ("/parks/bulk-park-0001/", 5),
+    ("/parks/bulk-park-0001/cite.ris", 1),
+    ("/parks/provinces/jilin/", 4),
+    ("/parks/paths/urbanization/", 4),
+    ("/parks/map.json", 1),
+    ("/parks/map.json?province=jilin&q=bulk", 2),
+    ("/parks/export.csv", 3),
+    ("/parks/export.csv?province=jilin&ordering=-area", 4),
+    ("/parks/export.json?province=jilin", 5),
+    ("/parks/matrix.csv", 1),
+    ("/parks/matrix.json", 1),
+    ("/parks/coverage/", 2),
+]
+
+
+class EveryPageQueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_content", stdout=StringIO())
+
+    def add_parks(self, count):
+        Park.objects.filter(slug__startswith="bulk-park-").delete()
+        bulk_parks(
+            count,
+            Province.objects.get(slug="jilin"),
+            path=DevelopmentPath.objects.get(slug="urbanization"),
+            industry=Industry.objects.first(),
+            source=Source.objects.first(),
+        )
+
+    def test_query_counts_do_not_grow_with_the_catalogue(self):
+        for count in (20, 500):
+            self.add_parks(count)
+            for url, expected in PAGES:
+                with self.subTest(parks=count, url=url):
+                    with CaptureQueriesContext(connection) as queries:
+                        response = self.client.get(url)
+                        body = b"".join(response.streaming_content) if response.streaming else response.content
+                    self.assertEqual(response.status_code, 200)
+                    self.assertTrue(body)
+                    self.assertEqual(
+                        len(queries), expected, "\n".join(query["sql"][:200] for query in queries.captured_queries)
+                    )
