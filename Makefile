@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate content clean browser nginx
+.PHONY: run test install migrate content clean browser nginx bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,22 @@ nginx:
 		fi; \
 	fi
 
+# The benchmark's comparison tools: Datasette in its own virtualenv, wrk and nginx from Debian.
+BENCH_VENV ?= .venv-bench
+$(BENCH_VENV)/.installed: requirements-bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: install nginx $(BENCH_VENV)/.installed
+	@if [ ! -x /usr/bin/wrk ]; then \
+		if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else echo "The benchmark needs wrk: sudo apt-get install wrk" >&2; exit 1; fi; \
+	fi
+	DJANGO_DEBUG=0 $(PY) manage.py benchmark $(BENCH_ARGS)
+
 test: install browser nginx
 	$(PY) manage.py test --noinput $(TESTS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
+	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

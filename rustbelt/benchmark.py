@@ -136,6 +136,35 @@ def measure_in_process(size):
     return {"parks": parks, "pages": results, "csv_rows": rows - 1, "csv_peak_bytes": peak}
 
 
+def measure_memory(size):
+    """Peak memory while streaming the CSV and the JSON of every park, on a catalogue of `size` parks.
+
+    tracemalloc's peak counts what Python allocated during the download; the resident set size
+    (ru_maxrss) is the whole process's peak, Django and the test client included.
+    """
+    import resource
+    import tracemalloc
+
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    parks = populate(size)
+    setup_test_environment()
+    client = Client()
+    results = {"parks": parks}
+    for label, path in [("CSV", "/parks/export.csv"), ("JSON", "/parks/export.json")]:
+        tracemalloc.start()
+        started = time.perf_counter()
+        response = client.get(path)
+        written = sum(len(chunk) for chunk in response.streaming_content)
+        seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        results[label] = {"bytes": written, "traced_peak_bytes": peak, "seconds_traced": seconds}
+    results["max_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return results
+
+
 def count_queries(client, path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -236,7 +265,10 @@ def load(port, path, requests, concurrency):
 MODES = {"uncached": (0, None), "cold": (0, 0), "cached": (600, None)}
 
 
-def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, log, cold=False):
+def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, log, cold=False,
+        compare_seconds=0, recycling_seconds=0, memory_size=0):
+    from rustbelt import benchmark_compare
+
     results = []
     workdir = Path(tempfile.mkdtemp(prefix="rustbelt-bench-"))
     try:
@@ -258,9 +290,35 @@ def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, l
                             for label, path in endpoints():
                                 log(f"[{backend} {size} {mode}] {label}")
                                 latency[mode][label] = load(port, path, requests, concurrency)
-                    results.append({"backend": backend, "size": size, "measured": measured, "latency": latency})
+                    result = {"backend": backend, "size": size, "measured": measured, "latency": latency}
+                    label = f"{backend} {size}"
+                    if compare_seconds:
+                        result["compare"] = benchmark_compare.compare(
+                            target.url, environment, workers, compare_seconds, log, label
+                        )
+                    if recycling_seconds and size == max(sizes):
+                        result["recycling"] = benchmark_compare.recycling(
+                            target.url, environment, workers, recycling_seconds, log, label
+                        )
+                    results.append(result)
                 finally:
                     target.drop()
+            if memory_size:
+                results.append(measure_memory_in_database(backend, memory_size, workdir, postgres_url, log))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return results
+
+
+def measure_memory_in_database(backend, size, workdir, postgres_url, log):
+    target = Target(backend, size, workdir, postgres_url)
+    target.create()
+    try:
+        env = environment(target.url, page_cache_seconds=0)
+        log(f"[{backend} {size}] memory while streaming every park")
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "load_content", "-v", "0")
+        memory = json.loads(manage(env, "benchmark", "--internal-memory", str(size)).splitlines()[-1])
+        return {"backend": backend, "size": size, "memory": memory}
+    finally:
+        target.drop()

@@ -118,6 +118,52 @@ def nginx(upstream_port, static_root, media_root, server_name="localhost"):
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
+PLAIN_STATIC_CONF = """
+worker_processes auto;
+pid {run}/nginx.pid;
+error_log {run}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path {run}/client_body;
+    proxy_temp_path {run}/proxy;
+    fastcgi_temp_path {run}/fastcgi;
+    uwsgi_temp_path {run}/uwsgi;
+    scgi_temp_path {run}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+    }}
+}}
+"""
+
+
+@contextmanager
+def nginx_static(root):
+    """nginx at its simplest, plain HTTP, serving a folder: the benchmark's ceiling for static bytes."""
+    run_dir = Path(tempfile.mkdtemp(prefix="rustbelt-nginx-static-"))
+    run_dir.chmod(0o755)
+    port = free_port()
+    config = run_dir / "nginx.conf"
+    config.write_text(PLAIN_STATIC_CONF.format(run=run_dir, port=port, root=root))
+    user = " user root;" if os.geteuid() == 0 else ""
+    process = subprocess.Popen(
+        [NGINX, "-p", str(run_dir), "-e", str(run_dir / "error.log"), "-c", str(config), "-g", f"daemon off;{user}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for(port, "/", 15, process)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
 def https_connector(host="localhost"):
     context = ssl.create_default_context()
     context.check_hostname = False
