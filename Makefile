@@ -57,7 +57,9 @@ bench: install nginx $(BENCH_VENV)/.installed
 	fi
 	DJANGO_DEBUG=0 $(PY) manage.py benchmark $(BENCH_ARGS)
 
+# Import rules first (.importlinter): a dependency in the wrong direction fails the suite.
 test: install browser nginx
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py test --noinput $(TESTS)
 
 clean:

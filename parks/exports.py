@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from parks.models import Confidence, Level, Park, ZoneType
-from rustbelt.exports import export_metadata
+from rustbelt.publishing.exports import export_metadata
 
 # Parks fetched and written per chunk: bounds memory, and costs two many-to-many queries each.
 CHUNK_SIZE = 2000

@@ -3,7 +3,7 @@ from unittest import mock
 from django.test import TestCase, override_settings
 
 from articles.models import Section
-from articles.tests.story_factories import make_article, make_section, make_series
+from articles.tests.factories import make_article, make_section, make_series
 
 
 def fail(*args, **kwargs):
@@ -30,7 +30,7 @@ class ArticleRenderedOnceTests(TestCase):
         first = self.get_article()
         self.assertContains(first, "<strong>first</strong>", html=True)
         self.assertContains(first, "<svg")
-        with mock.patch("articles.markdown.markdown_lib.markdown", fail), mock.patch(
+        with mock.patch("rustbelt.publishing.markdown.markdown_lib.markdown", fail), mock.patch(
             "articles.charts.Chart.build", fail
         ):
             second = self.get_article()

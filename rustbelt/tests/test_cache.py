@@ -1,6 +1,6 @@
 import os
-from unittest import mock
 from email.utils import parsedate_to_datetime
+from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,15 +12,14 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from articles.models import Article, Section, Status
-from rustbelt import cache as page_cache
+from articles.tests.factories import make_article, make_section
+from rustbelt.cache import PublicPageCacheMiddleware, is_cacheable_request
+from rustbelt.publishing import generation
 
 
-def make_article(**fields):
-    article = Article.objects.create(
-        title=fields.pop("title", "Revitalization"), slug="revitalization", author="Jia Xiaobing",
-        status=fields.pop("status", Status.PUBLISHED),
-    )
-    Section.objects.create(article=article, order=1, title="Major rust belts", slug="major", body="The Ruhr.")
+def article_with_a_section(**fields):
+    article = make_article(title=fields.pop("title", "Revitalization"), slug="revitalization", **fields)
+    make_section(article, "major", title="Major rust belts", body="The Ruhr.", order=1)
     return article
 
 
@@ -31,7 +30,7 @@ def fail(*args, **kwargs):
 @override_settings(PAGE_CACHE_SECONDS=600)
 class PublicPageCacheTests(TestCase):
     def setUp(self):
-        self.article = make_article()
+        self.article = article_with_a_section()
         self.url = self.article.get_absolute_url()
 
     def test_second_anonymous_visit_is_served_from_the_cache(self):
@@ -86,14 +85,14 @@ class PublicPageCacheTests(TestCase):
 
     def test_posts_are_never_cached(self):
         self.client.get(reverse("home"))
-        self.assertFalse(page_cache.is_cacheable_request(self.client.post(reverse("home")).wsgi_request))
+        self.assertFalse(is_cacheable_request(self.client.post(reverse("home")).wsgi_request))
 
     def test_reset_between_tests_empties_the_cache(self):
         self.client.get(self.url)
-        before = page_cache.current_generation()
+        before = generation.current_generation()
         cache.set("unrelated", 1)
-        page_cache.reset_for_test()
-        self.assertNotEqual(page_cache.current_generation()["token"], before["token"])
+        generation.reset_for_test()
+        self.assertNotEqual(generation.current_generation()["token"], before["token"])
         if isinstance(caches["default"], LocMemCache):
             self.assertIsNone(cache.get("unrelated"))  # A shared Redis keeps other programs' keys.
 
@@ -101,7 +100,7 @@ class PublicPageCacheTests(TestCase):
 @override_settings(PAGE_CACHE_SECONDS=600)
 class ConditionalGetTests(TestCase):
     def setUp(self):
-        self.article = make_article()
+        self.article = article_with_a_section()
         self.url = self.article.get_absolute_url()
 
     def test_etag_gives_304(self):
@@ -123,10 +122,10 @@ class ConditionalGetTests(TestCase):
         self.assertGreater(parsedate_to_datetime(response["Last-Modified"]), parsedate_to_datetime(last_modified))
 
     def test_saves_within_one_second_still_move_last_modified(self):
-        first = page_cache.current_generation()["changed_at"]
-        page_cache.invalidate()
-        page_cache.invalidate()
-        self.assertEqual(page_cache.current_generation()["changed_at"], first + 2)
+        first = generation.current_generation()["changed_at"]
+        generation.invalidate()
+        generation.invalidate()
+        self.assertEqual(generation.current_generation()["changed_at"], first + 2)
 
     def test_old_if_modified_since_gets_the_page(self):
         response = self.client.get(self.url, headers={"if-modified-since": http_date(0)})
@@ -148,8 +147,8 @@ class RedisPageCacheTests(TestCase):
         super().setUpClass()
 
     def test_cached_in_redis_and_invalidated_by_a_save(self):
-        page_cache.reset_for_test()
-        article = make_article()
+        generation.reset_for_test()
+        article = article_with_a_section()
         self.client.get(article.get_absolute_url())
         self.assertEqual(type(caches["default"]).__name__, "RedisCache")
         with self.assertNumQueries(0):
@@ -164,7 +163,7 @@ class EarlyAnswerTests(TestCase):
     """A cached page is answered before the session, authentication, CSRF and message middleware."""
 
     def setUp(self):
-        self.url = make_article().get_absolute_url()
+        self.url = article_with_a_section().get_absolute_url()
 
     def test_cache_stands_before_sessions_authentication_csrf_and_messages(self):
         position = settings.MIDDLEWARE.index
@@ -193,7 +192,7 @@ class EarlyAnswerTests(TestCase):
     def test_a_visitor_with_a_session_is_never_served_nor_stored(self):
         self.client.get(self.url)
         self.client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
-        self.assertFalse(page_cache.is_cacheable_request(self.client.get(self.url).wsgi_request))
+        self.assertFalse(is_cacheable_request(self.client.get(self.url).wsgi_request))
         staff = get_user_model().objects.create_user("editor", is_staff=True)
         self.client.force_login(staff)
         Section.objects.update(title="Seen only by staff")
@@ -207,6 +206,6 @@ class EarlyAnswerTests(TestCase):
         response = HttpResponse("x")
         response["Vary"] = "Cookie, Accept-Language"
         request = self.client.get(self.url).wsgi_request
-        self.assertIs(page_cache.PublicPageCacheMiddleware.should_store(request, response), False)
+        self.assertIs(PublicPageCacheMiddleware.should_store(request, response), False)
         response["Vary"] = "Cookie"
-        self.assertIs(page_cache.PublicPageCacheMiddleware.should_store(request, response), True)
+        self.assertIs(PublicPageCacheMiddleware.should_store(request, response), True)
