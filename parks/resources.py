@@ -69,6 +69,13 @@ class ParkResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+        # Exports are read this many parks at a time, each chunk with its industries and sources
+        # prefetched (filter_export): the query count grows by two per chunk, never per park.
+        chunk_size = 2000
+
+    def filter_export(self, queryset, **kwargs):
+        queryset = super().filter_export(queryset, **kwargs)
+        return queryset.select_related("province", "path").prefetch_related("industries", "sources")
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
