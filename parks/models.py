@@ -137,8 +137,8 @@ class ParkQuerySet(models.QuerySet):
         # Cards show province and path; fetching them up front keeps the query count flat.
         return self.select_related("province", "path")
 
-    def for_export(self):
-        # Exports list industries and sources per row: prefetched per chunk of the iterator.
+    def with_facts(self):
+        # The park page lists industries and sources (the downloads read plain values: parks/exports.py).
         return self.for_listing().prefetch_related("industries", "sources")
 
     def with_coordinates(self):

@@ -91,7 +91,7 @@ class ParkDetailView(DetailView):
         # The path's article link needs its section and the section's article.
         return (
             Park.objects.visible_to(self.request.user)
-            .for_export()
+            .with_facts()
             .select_related("path__article_section__article")
         )
 
