@@ -10,6 +10,8 @@ import json
 from itertools import islice
 
 from django.conf import settings
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from parks.models import Confidence, Level, Park, ZoneType
@@ -30,9 +32,9 @@ VALUES = {
     "slug": "slug", "name_en": "name_en", "name_zh": "name_zh", "article_name": "article_name",
     "province": "province__name_en", "city": "city", "zone_type": "zone_type", "level": "level",
     "path": "path__name", "established_year": "established_year", "national_year": "national_year",
-    "area_km2": "area_km2", "area_note": "area_note", "latitude": "latitude", "longitude": "longitude",
-    "coord_note": "coord_note", "confidence": "confidence", "notes": "notes",
+    "area_note": "area_note", "coord_note": "coord_note", "confidence": "confidence", "notes": "notes",
 }
+FLOAT_FIELDS = ["area_km2", "latitude", "longitude"]
 # Many-to-many columns: (through-table field of the related row, the name shown), in the related model's order.
 LISTS = {"industries": ("industry", "name"), "sources": ("source", "citation")}
 PERMALINK_PLACEHOLDER = "park-slug-placeholder"
@@ -43,7 +45,15 @@ def park_rows(queryset, request):
 
     Lists (industries, sources) stay lists; CSV joins them.
     """
-    rows = queryset.prefetch_related(None).values("pk", *VALUES.values()).iterator(chunk_size=CHUNK_SIZE)
+    # Decimal columns read as floats by the database: the export writes floats anyway, and the
+    # Decimal Django would build first costs as much as the rest of the row.
+    floats = {field: Cast(field, FloatField()) for field in FLOAT_FIELDS}
+    rows = (
+        queryset.prefetch_related(None)
+        .annotate(**{f"{field}_float": cast for field, cast in floats.items()})
+        .values("pk", *VALUES.values(), *(f"{field}_float" for field in FLOAT_FIELDS))
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
     labels = {
         "zone_type": dict(ZoneType.choices),
         "level": dict(Level.choices),
@@ -62,8 +72,8 @@ def park_rows(queryset, request):
                 # As get_FOO_display(): the label, or the stored value when it is not a choice.
                 row[column] = str(choices.get(row[column], row[column]))
             row["path"] = row["path"] or ""
-            for column in ("area_km2", "latitude", "longitude"):
-                row[column] = _number(row[column])
+            for column in FLOAT_FIELDS:
+                row[column] = values[f"{column}_float"]
             for column in LISTS:
                 row[column] = lists[column].get(values["pk"], [])
             row["permalink"] = link_start + values["slug"] + link_end
@@ -84,11 +94,6 @@ def names_by_park(column, ids):
     for park_id, value in pairs:
         names.setdefault(park_id, []).append(value)
     return names
-
-
-def _number(value):
-    # Decimal -> float without the padding zeros of the column's decimal places.
-    return float(value) if value is not None else None
 
 
 class _Line:
