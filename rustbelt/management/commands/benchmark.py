@@ -38,10 +38,14 @@ class Command(BaseCommand):
         parser.add_argument("--memory-size", type=int, default=0,
                             help="Also measure memory while streaming the exports of this many synthetic parks.")
         parser.add_argument("--internal-memory", type=int, help=argparse_suppress())
+        parser.add_argument("--internal-populate", type=int, help=argparse_suppress())
         # Used by the command itself, in a subprocess bound to one benchmark database.
         parser.add_argument("--internal-measure", type=int, help=argparse_suppress())
 
     def handle(self, *args, **options):
+        if options["internal_populate"] is not None:
+            self.stdout.write(json.dumps(benchmark.populate(options["internal_populate"])))
+            return
         if options["internal_memory"] is not None:
             self.stdout.write(json.dumps(benchmark.measure_memory(options["internal_memory"])))
             return
@@ -195,6 +199,8 @@ def memory_report(backend, memory):
             d = m[label]
             lines.append(f"| {label} | {d['bytes'] / 1e6:,.1f} MB | {d['traced_peak_bytes'] / 2**20:,.1f} MiB | "
                          f"{d['seconds_traced']:.1f} s |")
-        lines += ["", f"Peak resident set of the whole process (Django, data loading included): "
-                      f"{m['max_rss_bytes'] / 2**20:,.0f} MiB.", ""]
+        lines += ["", f"The process's resident set grew by {m['rss_growth_bytes'] / 2**20:,.1f} MiB while streaming "
+                      f"both downloads (untraced; {m['rss_before_bytes'] / 2**20:,.0f} MiB before, Django and the "
+                      f"test client loaded); its peak with tracemalloc on was {m['max_rss_bytes'] / 2**20:,.0f} MiB.",
+                  ""]
     return lines
