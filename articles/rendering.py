@@ -17,14 +17,10 @@ def article_body(request, article):
     """The HTML of the article's table of contents and text, from the cache when content is unchanged."""
 
     def render():
-        # No context processors: the body shows content only, nothing about the visitor.
-        context = {
-            "request": request,
-            "article": article,
-            "sections": article.section_tree(),
-            "loose_figures": article.loose_figures(),
-        }
-        return render_to_string("articles/_article_body.html", context)
+        # The body shows content only, nothing about the visitor (the context processors give it the
+        # page's language tag; it uses nothing else of theirs).
+        context = {"article": article, "sections": article.section_tree(), "loose_figures": article.loose_figures()}
+        return render_to_string("articles/_article_body.html", context, request)
 
     name = f"article-body:{article.pk}:{get_language()}:{request.scheme}://{request.get_host()}"
     return mark_safe(cached_for_generation(name, render))

@@ -13,8 +13,11 @@ from django.conf import settings
 from django.db.models import FloatField
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import get_language, override, pgettext_lazy
 
 from parks.models import Confidence, Level, Park, ZoneType
+from rustbelt.publishing.bilingual import is_chinese, other, pick
 from rustbelt.publishing.exports import export_metadata
 
 # Parks fetched and written per chunk: bounds memory, and costs two many-to-many queries each.
@@ -34,9 +37,69 @@ VALUES = {
     "path": "path__name", "established_year": "established_year", "national_year": "national_year",
     "area_note": "area_note", "coord_note": "coord_note", "confidence": "confidence", "notes": "notes",
 }
+# Bilingual columns: the Chinese value fetched beside the English one, shown in a Chinese download
+# where entered (as the models' display_name / display_city).
+CHINESE = {"province": "province__name_zh", "city": "city_zh", "path": "path__name_zh"}
 FLOAT_FIELDS = ["area_km2", "latitude", "longitude"]
-# Many-to-many columns: (through-table field of the related row, the name shown), in the related model's order.
-LISTS = {"industries": ("industry", "name"), "sources": ("source", "citation")}
+# Many-to-many columns: (through-table field of the related row, its English and Chinese names), in
+# the related model's order.
+LISTS = {"industries": ("industry", ("name", "name_zh")), "sources": ("source", ("citation",))}
+
+# The columns' names in a Chinese download (msgctxt keeps them apart from the same words elsewhere).
+COLUMN_LABELS = {
+    "slug": pgettext_lazy("export column", "slug"),
+    "name_en": pgettext_lazy("export column", "name_en"),
+    "name_zh": pgettext_lazy("export column", "name_zh"),
+    "article_name": pgettext_lazy("export column", "article_name"),
+    "province": pgettext_lazy("export column", "province"),
+    "city": pgettext_lazy("export column", "city"),
+    "zone_type": pgettext_lazy("export column", "zone_type"),
+    "level": pgettext_lazy("export column", "level"),
+    "path": pgettext_lazy("export column", "path"),
+    "established_year": pgettext_lazy("export column", "established_year"),
+    "national_year": pgettext_lazy("export column", "national_year"),
+    "area_km2": pgettext_lazy("export column", "area_km2"),
+    "area_note": pgettext_lazy("export column", "area_note"),
+    "latitude": pgettext_lazy("export column", "latitude"),
+    "longitude": pgettext_lazy("export column", "longitude"),
+    "coord_note": pgettext_lazy("export column", "coord_note"),
+    "industries": pgettext_lazy("export column", "industries"),
+    "sources": pgettext_lazy("export column", "sources"),
+    "confidence": pgettext_lazy("export column", "confidence"),
+    "notes": pgettext_lazy("export column", "notes"),
+    "permalink": pgettext_lazy("export column", "permalink"),
+}
+
+
+def header():
+    """The CSV's first row: the column names in English (stable for scripts), their labels in Chinese."""
+    return [str(COLUMN_LABELS[name]) for name in COLUMNS] if is_chinese() else list(COLUMNS)
+
+
+def export_title():
+    return _("%(site)s: industrial parks of Northeast China") % {"site": _(settings.SITE_NAME)}
+
+
+def export_source():
+    return _(
+        "Parks named in Jia Xiaobing, 'Industrial Real Estate Park Revitalization in Major Rust Belts', "
+        "enriched from the documents cited per park (see each park's sources)."
+    )
+
+
+def described_in_every_language():
+    """The title, source and column labels in each language, whichever language the rows are in."""
+    translations = {}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            translations[code] = {
+                "title": export_title(),
+                "source": export_source(),
+                "columns": {name: str(COLUMN_LABELS[name]) for name in COLUMNS},
+            }
+    return translations
+
+
 PERMALINK_PLACEHOLDER = "park-slug-placeholder"
 
 
@@ -51,7 +114,7 @@ def park_rows(queryset, request):
     rows = (
         queryset.prefetch_related(None)
         .annotate(**{f"{field}_float": cast for field, cast in floats.items()})
-        .values("pk", *VALUES.values(), *(f"{field}_float" for field in FLOAT_FIELDS))
+        .values("pk", *VALUES.values(), *CHINESE.values(), *(f"{field}_float" for field in FLOAT_FIELDS))
         .iterator(chunk_size=CHUNK_SIZE)
     )
     labels = {
@@ -68,6 +131,8 @@ def park_rows(queryset, request):
         lists = {column: names_by_park(column, ids) for column in LISTS}
         for values in chunk:
             row = {column: values[field] for column, field in VALUES.items()}
+            for column, field in CHINESE.items():
+                row[column] = pick(row[column], values[field])
             for column, choices in labels.items():
                 # As get_FOO_display(): the label, or the stored value when it is not a choice.
                 row[column] = str(choices.get(row[column], row[column]))
@@ -81,18 +146,19 @@ def park_rows(queryset, request):
 
 
 def names_by_park(column, ids):
-    """{park id: [names]} of one many-to-many column for these parks, in the related model's order."""
-    related, name = LISTS[column]
+    """{park id: [names]} of one many-to-many column for these parks, in the related model's order,
+    each name in the download's language where it has one (as display_name)."""
+    related, fields = LISTS[column]
     field = Park._meta.get_field(column)
     ordering = [f"{related}__{order}" for order in field.related_model._meta.ordering]
     pairs = (
         field.remote_field.through.objects.filter(park_id__in=ids)
         .order_by(*ordering)
-        .values_list("park_id", f"{related}__{name}")
+        .values_list("park_id", *(f"{related}__{name}" for name in fields))
     )
     names = {}
-    for park_id, value in pairs:
-        names.setdefault(park_id, []).append(value)
+    for park_id, *value in pairs:
+        names.setdefault(park_id, []).append(pick(*value) if len(value) == 2 else value[0])
     return names
 
 
@@ -111,7 +177,7 @@ def csv_line(writer, cells):
 def csv_lines(queryset, request):
     """The CSV download in pieces of a few hundred lines (one socket write each, not one per park)."""
     writer = csv.writer(_Line())
-    yield BOM + csv_line(writer, COLUMNS)
+    yield BOM + csv_line(writer, header())
     lines = []
     for row in park_rows(queryset, request):
         row["industries"] = "; ".join(row["industries"])
@@ -127,17 +193,11 @@ def json_chunks(filterset, request):
     """A JSON object streamed in pieces: metadata first, then the parks a few hundred at a time."""
     queryset = filterset.qs
     metadata = {
-        **export_metadata(
-            request,
-            title=f"{settings.SITE_NAME}: industrial parks of Northeast China",
-            page_url=request.get_full_path(),
-            source=(
-                "Parks named in Jia Xiaobing, 'Industrial Real Estate Park Revitalization in Major Rust Belts', "
-                "enriched from the documents cited per park (see each park's sources)."
-            ),
-        ),
+        **export_metadata(request, title=export_title(), page_url=request.get_full_path(), source=export_source()),
         "filters": {name: request.GET.get(name) for name in filterset.active_values},
         "count": queryset.count(),
+        "language": get_language(),
+        "translations": described_in_every_language(),
     }
     yield '{"metadata": ' + json.dumps(metadata, ensure_ascii=False) + ', "parks": ['
     parks, separator = [], ""
@@ -160,7 +220,11 @@ def map_data(queryset):
         "columns": MAP_COLUMNS,
         # Each park's page is this address with its slug in place of {slug}.
         "url": reverse("parks:detail", args=[PERMALINK_PLACEHOLDER]).replace(PERMALINK_PLACEHOLDER, "{slug}"),
-        "parks": [[slug, name_en, name_zh, float(lat), float(lng)] for slug, name_en, name_zh, lat, lng in rows],
+        # As map_point: the name in the page's language, and the Chinese one beside it on English pages.
+        "parks": [
+            [slug, pick(name_en, name_zh), other(name_zh), float(lat), float(lng)]
+            for slug, name_en, name_zh, lat, lng in rows
+        ],
     }
 
 
@@ -174,9 +238,10 @@ def map_points_of(parks):
 
 
 def map_point(slug, name_en, name_zh, latitude, longitude):
+    # Chinese pages name the park in Chinese; English pages add the Chinese name beside the English one.
     return {
-        "name": name_en,
-        "name_zh": name_zh,
+        "name": pick(name_en, name_zh),
+        "name_zh": other(name_zh),
         "url": reverse("parks:detail", args=[slug]),
         "lat": float(latitude),
         "lng": float(longitude),
@@ -185,6 +250,6 @@ def map_point(slug, name_en, name_zh, latitude, longitude):
 
 def error_text(filterset):
     """The form's errors as plain text lines for a 400 response."""
-    lines = ["These filters were not understood, so nothing was exported:"]
+    lines = [_("These filters were not understood, so nothing was exported:")]
     lines.extend(f"- {label}: {message}" for label, message in filterset.error_messages)
     return "\n".join(lines) + "\n"

@@ -39,15 +39,15 @@ SYNTHETIC_PREFIX = "synthetic-"
 def endpoints():
     """(label, path) of every measured page; the park detail is a synthetic park's page."""
     return [
-        ("Home", "/"),
-        ("Article", f"/articles/{ARTICLE_SLUG}/"),
-        ("Park list", "/parks/"),
-        ("Park list, province + path", "/parks/?province=jilin&path=urbanization"),
-        ("Park list, search ?q=", "/parks/?q=Changchun"),
-        ("Park detail", f"/parks/{SYNTHETIC_PREFIX}00001/"),
-        ("Map data (map.json, one province)", "/parks/map.json?province=jilin"),
-        ("JSON export, one province", "/parks/export.json?province=jilin"),
-        ("CSV export, all parks", "/parks/export.csv"),
+        ("Home", "/en/"),
+        ("Article", f"/en/articles/{ARTICLE_SLUG}/"),
+        ("Park list", "/en/parks/"),
+        ("Park list, province + path", "/en/parks/?province=jilin&path=urbanization"),
+        ("Park list, search ?q=", "/en/parks/?q=Changchun"),
+        ("Park detail", f"/en/parks/{SYNTHETIC_PREFIX}00001/"),
+        ("Map data (map.json, one province)", "/en/parks/map.json?province=jilin"),
+        ("JSON export, one province", "/en/parks/export.json?province=jilin"),
+        ("CSV export, all parks", "/en/parks/export.csv"),
     ]
 
 
@@ -128,7 +128,7 @@ def measure_in_process(size):
             "bytes": body_bytes,
         }
     tracemalloc.start()
-    response = client.get("/parks/export.csv")
+    response = client.get("/en/parks/export.csv")
     body = response.streaming_content if response.streaming else [response.content]
     rows = sum(chunk.count(b"\n") for chunk in body)
     _, peak = tracemalloc.get_traced_memory()
@@ -156,8 +156,8 @@ def measure_memory(size):
     setup_test_environment()
     client = Client()
     results = {"parks": parks}
-    downloads = [("CSV", "/parks/export.csv"), ("JSON", "/parks/export.json")]
-    client.get("/parks/export.csv?q=warm-up-nothing-matches")  # Imports, URL resolver, templates.
+    downloads = [("CSV", "/en/parks/export.csv"), ("JSON", "/en/parks/export.json")]
+    client.get("/en/parks/export.csv?q=warm-up-nothing-matches")  # Imports, URL resolver, templates.
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for _, path in downloads:
         for _chunk in client.get(path).streaming_content:

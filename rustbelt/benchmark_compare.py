@@ -23,16 +23,16 @@ from rustbelt import servers
 
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 DATASETTE = Path(settings.BASE_DIR) / ".venv-bench" / "bin" / "datasette"
-ARTICLE = "/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/"
+ARTICLE = "/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/"
 # The site's pages (page cache off, aggregate cache on: what a visitor gets for a page not yet cached).
 SITE_PAGES = [
-    ("filtered list with facets", "/parks/?province=jilin&path=urbanization"),
-    ("JSON export, one province", "/parks/export.json?province=jilin"),
-    ("catalogue search ?q=", "/parks/?q=Changchun"),
-    ("map.json, one province", "/parks/map.json?province=jilin"),
+    ("filtered list with facets", "/en/parks/?province=jilin&path=urbanization"),
+    ("JSON export, one province", "/en/parks/export.json?province=jilin"),
+    ("catalogue search ?q=", "/en/parks/?q=Changchun"),
+    ("map.json, one province", "/en/parks/map.json?province=jilin"),
     ("article", ARTICLE),
-    ("home", "/"),
-    ("park page", "/parks/synthetic-00001/"),
+    ("home", "/en/"),
+    ("park page", "/en/parks/synthetic-00001/"),
 ]
 API_PARKS = ("API parks list (issue 15)", "/api/v1/parks/?province=jilin")
 # Datasette over a table made from the site's CSV export: the same filter, five facets, the JSON of
@@ -145,9 +145,9 @@ def compare(target_url, environment, workers, seconds, log, label):
                 servers.request(port, path)  # Warm the aggregate cache and the workers.
                 result["site"][name] = wrk(f"http://127.0.0.1:{port}{path}", seconds, host="127.0.0.1")
             log(f"[{label}] site: CSV of every park")
-            seconds_csv, csv_bytes = download_seconds(port, "/parks/export.csv")
+            seconds_csv, csv_bytes = download_seconds(port, "/en/parks/export.csv")
             result["site"]["CSV of every park, one download (s)"] = seconds_csv
-            body = servers.request(port, "/parks/export.csv")[3]
+            body = servers.request(port, "/en/parks/export.csv")[3]
         rows = csv_to_sqlite(body, folder / "parks.db")
         result["rows"], result["csv_bytes"] = rows, csv_bytes
         with Datasette(folder / "parks.db") as datasette:
@@ -199,7 +199,7 @@ def recycling(target_url, environment, workers, seconds, log, label, settings_to
     for max_requests in settings_to_try:
         env = {**environment(target_url, 600), "GUNICORN_MAX_REQUESTS": str(max_requests)}
         with servers.gunicorn(env, workers) as port:
-            path = "/"
+            path = "/en/"
             servers.request(port, path)
             log(f"[{label}] worker recycling: max_requests={max_requests}")
             started = time.monotonic()

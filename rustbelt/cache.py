@@ -11,6 +11,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
+from django.utils import translation
 from django.utils.http import http_date
 
 from rustbelt.publishing.generation import current_generation, invalidate
@@ -32,8 +33,11 @@ def is_cacheable_request(request):
     if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
         # A session, or messages waiting to be shown: this visitor's page is their own.
         return False
+    # LocaleMiddleware has not run yet: resolve the language-prefixed URL in the language it names.
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     try:
-        match = resolve(request.path_info)
+        with translation.override(language):
+            match = resolve(request.path_info)
     except Resolver404:
         return False
     return match.url_name in CACHED_URL_NAMES or bool(set(match.namespaces) & CACHED_NAMESPACES)

@@ -128,7 +128,7 @@ class NginxInFrontTests(SimpleTestCase):
         self.assert_upstream_hits("/media/figures/uploaded.png", 0)
 
     def test_an_anonymous_page_is_cached_with_its_headers_intact(self):
-        path = "/parks/?province=jilin"
+        path = "/en/parks/?province=jilin"
         status, first, first_body = self.get(path)
         self.assertEqual(status, 200)
         self.assertEqual(first.getheader("X-Cache-Status"), "MISS")
@@ -142,16 +142,16 @@ class NginxInFrontTests(SimpleTestCase):
         self.assert_upstream_hits(path, 1)
 
     def test_django_knows_the_request_came_over_https(self):
-        status, response, body = self.get("/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/")
+        status, response, body = self.get("/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/")
         self.assertEqual(status, 200)
         # X-Forwarded-Proto reached Django: HSTS is only sent on secure requests, and links are https.
         self.assertIn("max-age=", response.getheader("Strict-Transport-Security"))
-        self.assertIn(b'content="https://localhost/articles/', body)
+        self.assertIn(b'content="https://localhost/en/articles/', body)
 
     def test_plain_http_is_redirected_to_https(self):
-        status, _, response, _ = servers.request(self.http_port, "/parks/", headers={"Host": "localhost"})
+        status, _, response, _ = servers.request(self.http_port, "/en/parks/", headers={"Host": "localhost"})
         self.assertEqual(status, 301)
-        self.assertEqual(response.getheader("Location"), "https://localhost/parks/")
+        self.assertEqual(response.getheader("Location"), "https://localhost/en/parks/")
 
     def test_other_host_names_get_no_answer(self):
         connection = self.connect(self.https_port)
@@ -160,7 +160,7 @@ class NginxInFrontTests(SimpleTestCase):
             servers.request(self.https_port, "/", connection=connection)
 
     def test_a_signed_in_page_is_never_cached(self):
-        path = "/parks/?province=liaoning"
+        path = "/en/parks/?province=liaoning"
         for _ in range(2):
             status, response, body = self.get(path, signed_in=True)
             self.assertEqual(status, 200)

@@ -10,32 +10,33 @@ from django.test.utils import CaptureQueriesContext
 from parks.models import DevelopmentPath, Industry, Park, Province, Source
 from parks.tests.factories import bulk_parks
 
-ARTICLE = "/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/"
+ARTICLE = "/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/"
 # (page, queries). The test runner turns the page and aggregate caches off, so these are the counts
 # of a first visit; parks/tests/test_aggregate_cache.py and articles/tests/test_rendering.py cover repeats.
 PAGES = [
-    ("/", 1),
-    ("/search/?q=bulk", 2),
-    ("/sitemap.xml", 8),
+    ("/en/", 1),
+    ("/en/search/?q=bulk", 3),
+    ("/sitemap.xml", 4),
     (ARTICLE, 7),
     (ARTICLE + "figures/", 3),
     (ARTICLE + "figures/detroit-population.csv", 3),
     (ARTICLE + "figures/detroit-population.svg", 3),
     (ARTICLE + "cite.bib", 1),
-    ("/parks/", 12),
-    ("/parks/?province=jilin&path=urbanization&q=bulk&ordering=-area", 14),
-    ("/parks/bulk-park-0001/", 5),
-    ("/parks/bulk-park-0001/cite.ris", 1),
-    ("/parks/provinces/jilin/", 4),
-    ("/parks/paths/urbanization/", 4),
-    ("/parks/map.json", 1),
-    ("/parks/map.json?province=jilin&q=bulk", 2),
-    ("/parks/export.csv", 3),
-    ("/parks/export.csv?province=jilin&ordering=-area", 4),
-    ("/parks/export.json?province=jilin", 5),
-    ("/parks/matrix.csv", 1),
-    ("/parks/matrix.json", 1),
-    ("/parks/coverage/", 2),
+    ("/en/parks/", 12),
+    ("/en/parks/?province=jilin&path=urbanization&q=bulk&ordering=-area", 14),
+    ("/en/parks/bulk-park-0001/", 5),
+    ("/en/parks/bulk-park-0001/cite.ris", 1),
+    ("/en/parks/provinces/jilin/", 4),
+    ("/en/parks/paths/urbanization/", 4),
+    ("/en/parks/map.json", 1),
+    ("/en/parks/map.json?province=jilin&q=bulk", 2),
+    ("/en/parks/export.csv", 3),
+    ("/en/parks/export.csv?province=jilin&ordering=-area", 4),
+    ("/en/parks/export.json?province=jilin", 5),
+    ("/en/parks/matrix.csv", 1),
+    ("/en/parks/matrix.json", 1),
+    ("/en/parks/coverage/", 2),
+    ("/api/v1/parks/?province=jilin", 13),
 ]
 
 

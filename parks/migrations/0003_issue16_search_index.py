@@ -49,7 +49,7 @@ def run_for_vendor(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("parks", "0001_initial")]
+    dependencies = [("parks", "0002_issue14_chinese_values")]
 
     operations = [
         migrations.RunPython(
