@@ -6,7 +6,7 @@ import json
 from django.conf import settings
 from django.urls import reverse
 
-from rustbelt.exports import export_metadata
+from rustbelt.exports import export_metadata, safe_row
 
 # Prefetching happens once per chunk, so up to this many parks cost three queries in all.
 CHUNK_SIZE = 2000
@@ -66,7 +66,7 @@ def csv_lines(queryset, request):
         row = park_row(park, request)
         row["industries"] = "; ".join(row["industries"])
         row["sources"] = "; ".join(row["sources"])
-        yield writer.writerow(["" if row[name] is None else row[name] for name in COLUMNS])
+        yield writer.writerow(safe_row("" if row[name] is None else row[name] for name in COLUMNS))
 
 
 def json_chunks(filterset, request):

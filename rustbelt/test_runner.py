@@ -10,7 +10,7 @@ class FreshCacheResult(unittest.TextTestResult):
     def startTest(self, test):
         # Each test rolls its data back without signals, so a page cached by the previous test
         # would otherwise be served to this one.
-        cache.reset_for_test()
+        cache.reset_for_test(test)
         super().startTest(test)
 
 

@@ -29,7 +29,8 @@ class PublicPageCacheTests(TestCase):
 
     def test_second_anonymous_visit_is_served_from_the_cache(self):
         self.assertContains(self.client.get(self.url), "Major rust belts")
-        with self.assertNumQueries(0):
+        # Only the content generation is read (from the database, so every worker agrees on it).
+        with self.assertNumQueries(1):
             response = self.client.get(self.url)
         self.assertContains(response, "Major rust belts")
 
@@ -86,7 +87,7 @@ class PublicPageCacheTests(TestCase):
         before = page_cache.current_generation()
         cache.set("unrelated", 1)
         page_cache.reset_for_test()
-        self.assertNotEqual(page_cache.current_generation()["token"], before["token"])
+        self.assertNotEqual(page_cache.current_generation().token, before.token)
         if isinstance(caches["default"], LocMemCache):
             self.assertIsNone(cache.get("unrelated"))  # A shared Redis keeps other programs' keys.
 
@@ -116,10 +117,10 @@ class ConditionalGetTests(TestCase):
         self.assertGreater(parsedate_to_datetime(response["Last-Modified"]), parsedate_to_datetime(last_modified))
 
     def test_saves_within_one_second_still_move_last_modified(self):
-        first = page_cache.current_generation()["changed_at"]
+        first = page_cache.current_generation().changed_at
         page_cache.invalidate()
         page_cache.invalidate()
-        self.assertEqual(page_cache.current_generation()["changed_at"], first + 2)
+        self.assertEqual(page_cache.current_generation().changed_at, first + 2)
 
     def test_old_if_modified_since_gets_the_page(self):
         response = self.client.get(self.url, headers={"if-modified-since": http_date(0)})
@@ -145,7 +146,7 @@ class RedisPageCacheTests(TestCase):
         article = make_article()
         self.client.get(article.get_absolute_url())
         self.assertEqual(type(caches["default"]).__name__, "RedisCache")
-        with self.assertNumQueries(0):
+        with self.assertNumQueries(1):  # the content generation
             self.client.get(article.get_absolute_url())
         article.title = "Retitled in Redis"
         article.save()

@@ -13,11 +13,13 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import ModelChange, ModelDelta
 
+from rustbelt.workflow import imports
 from rustbelt.workflow.forms import HIDDEN_FROM_DIFFS, PublishControlForm, VersionedModelForm
 from rustbelt.workflow.resources import ParkResource
 
@@ -302,3 +304,26 @@ class ParkWorkflowAdminMixin(ImportExportMixin, WorkflowAdminMixin):
     publish_permission = "parks.publish_park"
 
     resource_classes = [ParkResource]
+    import_form_class = imports.LimitedImportForm
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            imports.remember_pending(request, initial["import_file_name"])
+        return initial
+
+    def process_import(self, request, **kwargs):
+        name = request.POST.get("import_file_name", "")
+        if request.method == "POST" and self.has_import_permission(request) and not imports.take_pending(request, name):
+            return self.pending_import_missing(request)
+        try:
+            return super().process_import(request, **kwargs)
+        except imports.PendingImportMissing:
+            return self.pending_import_missing(request)
+
+    def pending_import_missing(self, request):
+        self.message_user(
+            request, _("This import is no longer waiting for confirmation. Upload the file again."), messages.ERROR
+        )
+        info = self.opts.app_label, self.opts.model_name
+        return HttpResponseRedirect(reverse("admin:%s_%s_import" % info))

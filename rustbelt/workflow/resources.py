@@ -1,10 +1,12 @@
 """Park import/export (CSV and XLSX) for the admin, in the fact sheet's column layout."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
 
 from parks.models import DevelopmentPath, Industry, Park, Province, Source
+from rustbelt.exports import neutralize_formula
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -46,6 +48,27 @@ class NamesWidget(widgets.ManyToManyWidget):
         return self.separator.join(str(getattr(related, self.field)) for related in value.all()) if value else ""
 
 
+def file_problem(dataset):
+    """Why a whole import file is refused, or None. Rows are numbered as in the preview (first data row = 1)."""
+    if len(dataset) > settings.IMPORT_MAX_ROWS:
+        return (
+            f"This file has {len(dataset):,} rows; imports are limited to {settings.IMPORT_MAX_ROWS:,} "
+            "rows per file. Split it into smaller files."
+        )
+    if "slug" not in (dataset.headers or []):
+        return None
+    first_row = {}
+    for number, slug in enumerate(dataset["slug"], 1):
+        slug = str(slug or "").strip()
+        if not slug:
+            continue
+        if slug in first_row:
+            # Importing both would silently keep the second: the researcher must choose.
+            return f"The slug “{slug}” appears twice, in rows {first_row[slug]} and {number}. Keep one of them."
+        first_row[slug] = number
+    return None
+
+
 class ParkResource(resources.ModelResource):
     province = fields.Field("province", "province", SlugWidget(Province))
     path = fields.Field("path", "path", SlugWidget(DevelopmentPath))
@@ -76,6 +99,20 @@ class ParkResource(resources.ModelResource):
         if isinstance(f, models.TextField):
             return widgets.CharWidget
         return super().widget_from_django_field(f, default)
+
+    def import_data(self, dataset, **kwargs):
+        """Refuse the whole file, before any row is read, when it is too long or names a park twice."""
+        problem = file_problem(dataset)
+        if problem is None:
+            return super().import_data(dataset, **kwargs)
+        result = self.get_result_class()()
+        result.total_rows = len(dataset)
+        self.handle_import_error(result, ValueError(problem))
+        return result
+
+    def export_field(self, field, instance, **kwargs):
+        # No cell of the admin's CSV or XLSX may run as a formula in a spreadsheet.
+        return neutralize_formula(super().export_field(field, instance, **kwargs))
 
     def import_instance(self, instance, row, **kwargs):
         """Also check the many-to-many columns now, so unknown names count as invalid rows."""
