@@ -1,6 +1,7 @@
 """The Figures page, chart downloads and citation downloads for articles (issue 7)."""
 
-from django.http import HttpResponse
+from django.core.validators import slug_re
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from articles.charts import Chart, plain_number
@@ -49,5 +50,8 @@ def article_cite(request, slug, fmt):
     article = visible_article(request, slug)
     section = None
     if request.GET.get("section"):
+        # Not a slug (e.g. %00, which PostgreSQL refuses in a query): no such section.
+        if not slug_re.fullmatch(request.GET["section"]):
+            raise Http404("No such section.")
         section = get_object_or_404(article.sections.all(), slug=request.GET["section"])
     return download(cite_article(article, request, section), fmt)

@@ -9,7 +9,7 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import F
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -173,6 +173,11 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
         # simple-history lets anyone who may *view* history post a revert; reverting is for Editors.
         if request.method == "POST" and not self.has_change_history_permission(request):
             raise PermissionDenied
+        try:  # /history/abc/ is no version, not a server error
+            self.opts.pk.to_python(object_id)
+            int(version_id)
+        except (ValidationError, ValueError):
+            raise Http404("No such version.") from None
         # Atomic like the change view, so the version check can lock the row.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
