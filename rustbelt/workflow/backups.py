@@ -6,13 +6,18 @@ keys for accounts, so permissions and groups match whatever database it is resto
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -22,8 +27,12 @@ from django.utils import timezone
 FORMAT = "rustbelt-backup"
 FORMAT_VERSION = 1
 CONTENT_APPS = ["articles", "parks"]
-# Accounts come along so history keeps its "who"; permissions/content types are rebuilt by `migrate`.
-DUMPED = ["auth.user", "auth.group", *CONTENT_APPS]
+# Accounts come along so history keeps its "who", and the admin log its entries; permissions and
+# content types are rebuilt by `migrate`.
+DUMPED = ["auth.user", "auth.group", "admin.logentry", *CONTENT_APPS]
+# Django's JSON with full-precision datetimes (rustbelt/workflow/serializers.py).
+SERIALIZATION_FORMAT = "rustbelt-json"
+serializers.register_serializer(SERIALIZATION_FORMAT, "rustbelt.workflow.serializers")
 
 
 def content_models():
@@ -43,32 +52,86 @@ def media_files():
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
 
 
-def create_backup(destination):
-    """Write the zip; returns the manifest."""
+@contextmanager
+def one_snapshot():
+    """Every read inside sees the database as of one moment, whatever is saved meanwhile.
+
+    Without it, rows deleted between two models' dumps left references that could not be restored.
+    PostgreSQL: one read-only REPEATABLE READ transaction. SQLite: one transaction (it takes the write
+    lock at BEGIN, so saves wait for the backup, up to the 20-second busy timeout).
+    """
+    starts_transaction = not connection.in_atomic_block  # in tests the transaction already exists
+    with transaction.atomic():
+        if starts_transaction and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def create_backup(destination, verify=True):
+    """Write the zip (readable by its owner only); returns the manifest.
+
+    With `verify`, the zip is first restored into a scratch database, and only a backup that restores
+    is put under its real name.
+    """
     root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data.json"
-        call_command(
-            "dumpdata", *DUMPED, natural_foreign=True, natural_primary=True, use_base_manager=True,
-            output=str(data), verbosity=0,
-        )
+        with one_snapshot():
+            call_command(
+                "dumpdata", *DUMPED, format=SERIALIZATION_FORMAT, natural_foreign=True, natural_primary=True,
+                use_base_manager=True, output=str(data), verbosity=0,
+            )
+            counts = content_counts()
         files = media_files()
         manifest = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "created_at": timezone.now().isoformat(),
             "database": connection.vendor,
-            "counts": content_counts(),
+            "counts": counts,
             "media": {path.relative_to(root).as_posix(): sha256(path) for path in files},
         }
         partial = Path(f"{destination}.partial")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        # It holds password hashes: never readable by other users, not even for a moment.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "wb") as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
             archive.write(data, "data.json")
             for path in files:
                 archive.write(path, f"media/{path.relative_to(root).as_posix()}")
-        partial.replace(destination)  # never leave a half-written backup under the real name
+        if verify:
+            try:
+                verify_backup(partial)
+            except CommandError:
+                partial.unlink()
+                raise
+        partial.replace(destination)  # never leave a half-written or unverified backup under the real name
     return manifest
+
+
+def verify_backup(path):
+    """Restore the zip into a scratch SQLite database with the real commands; CommandError if it fails.
+
+    Backups are portable between engines, so a fresh SQLite file is a scratch database that needs no
+    server rights. A separate process keeps this one's database connection and settings untouched.
+    """
+    with tempfile.TemporaryDirectory(prefix="rustbelt-verify-") as folder:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{Path(folder) / 'scratch.sqlite3'}",
+            "DJANGO_MEDIA_ROOT": str(Path(folder) / "media"),
+            "REDIS_URL": "",
+        }
+        for args in (["migrate", "--noinput", "-v", "0"], ["restore", str(Path(path).resolve())]):
+            result = subprocess.run(
+                [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
+                env=env, capture_output=True, text=True, timeout=3600,
+            )
+            if result.returncode != 0:
+                reason = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
+                raise CommandError(f"The backup does not restore, so it was not kept: {reason}")
 
 
 def read_manifest(archive):
@@ -108,9 +171,12 @@ def unpack(archive, folder):
 
 def clear_content():
     # Parks first: they protect their provinces. Everything else cascades or sets NULL.
+    from django.contrib.admin.models import LogEntry
+
     from parks.models import Park
 
     Park._base_manager.all().delete()
+    LogEntry.objects.all().delete()
     # History last: deleting content writes "deleted" history rows.
     for model in sorted(content_models(), key=is_historical):
         model._base_manager.all().delete()
