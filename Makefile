@@ -33,7 +33,9 @@ browser:
 		fi; \
 	fi
 
+# Import rules first (.importlinter): a dependency in the wrong direction fails the suite.
 test: install browser
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py test --noinput $(TESTS)
 
 clean:

@@ -6,7 +6,7 @@ import json
 from django.conf import settings
 from django.urls import reverse
 
-from rustbelt.exports import export_metadata, safe_row
+from rustbelt.publishing.exports import export_metadata, safe_row
 
 # Prefetching happens once per chunk, so up to this many parks cost three queries in all.
 CHUNK_SIZE = 2000

@@ -8,7 +8,7 @@ from django.db.models import Count, F
 from django.http import QueryDict
 
 from parks.models import DevelopmentPath, Industry, Level, Park, Province, ZoneType
-from rustbelt.cache import cached_for_generation
+from rustbelt.publishing.generation import cached_for_generation
 
 SEARCH_MAX_LENGTH = 200
 NO_PATH = "none"

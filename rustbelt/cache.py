@@ -1,82 +1,26 @@
-"""Whole-page cache for anonymous visitors, and aggregates over the catalogue, emptied whenever a
-researcher saves content.
+"""Whole-page cache for anonymous visitors, emptied whenever a researcher saves content, and the
+conditional GET/HEAD handling every page gets.
 
-Every cached page's and aggregate's key contains the current content *generation*; saving, deleting
-or re-linking any article or catalogue record starts a new generation, so no stale entry is ever
-looked up again (old entries simply expire). The generation's start time is the pages' Last-Modified.
+Each cached page's key holds the content generation (rustbelt/publishing/generation.py), so a save
+makes every stored page unreachable at once; the generation's start time is the pages' Last-Modified.
 """
 
 import functools
 import hashlib
-import logging
-from contextvars import ContextVar
 
-from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from rustbelt.workflow.models import ContentGeneration
+from rustbelt.publishing.generation import invalidate, request_generation
+from rustbelt.publishing.models import ContentGeneration
 
-logger = logging.getLogger(__name__)
-
-# Apps whose records appear on public pages; their models (and history rows) invalidate.
-CONTENT_APPS = {"articles", "parks"}
 # URL names (or whole namespaces) served from the cache to anonymous visitors.
 CACHED_URL_NAMES = {"home", "search"}
 CACHED_NAMESPACES = {"articles", "parks"}
-# The generation read once by the page cache, reused by the aggregates of the same request.
-request_generation = ContextVar("request_generation", default=None)
-
-
-def current_generation():
-    return request_generation.get() or ContentGeneration.objects.current()
-
-
-def invalidate(**kwargs):
-    # One UPDATE in the saving transaction: the new generation becomes visible to every worker and
-    # server exactly when the content does, and no cache server is needed (or can fail) on a save.
-    ContentGeneration.objects.advance()
-
-
-def invalidate_on_content_change(sender, **kwargs):
-    # Migrations' historical models send signals too, possibly before the generation table exists.
-    if sender._meta.app_label in CONTENT_APPS and sender._meta.apps is apps:
-        invalidate()
-
-
-def connect_invalidation():
-    # Cache invalidation is what signals are for: any app's save must reach the cache.
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(invalidate_on_content_change, dispatch_uid=f"rustbelt-cache-{signal}")
-
-
-def cached_for_generation(name, compute):
-    """`compute()`, kept until content changes: for aggregates over the whole catalogue.
-
-    Its key holds the content generation, so a researcher's save makes the next call compute
-    afresh, like a cached page.
-    """
-    if settings.AGGREGATE_CACHE_SECONDS <= 0:
-        return compute()
-    key = f"aggregate:{current_generation().token}:{name}"
-    return cache.get_or_set(key, compute, settings.AGGREGATE_CACHE_SECONDS)
-
-
-def reset_for_test(test=None):
-    """Forget every cached page (called before each test)."""
-    for backend in caches.all(initialized_only=True):
-        if isinstance(backend, LocMemCache):
-            backend.clear()
-    # A shared Redis is not flushed (other programs use it): a new generation hides old pages. Each
-    # test's transaction rolls it back, so the new token is random rather than the next in a series.
-    if test is None or "default" in getattr(test, "databases", ()):
-        invalidate()
 
 
 @functools.cache

@@ -44,10 +44,18 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "csp",
+    # The shared publishing layer comes before simple_history so its admin template overrides win.
+    "rustbelt.publishing.apps.PublishingConfig",
+    "simple_history",
+    "import_export",
+    "axes",
     "articles",
     "parks",
     "rustbelt.apps.RustbeltConfig",
 ]
+# Apps whose records appear on public pages: their saves start a new content generation, `backup`
+# dumps them and `load_content` asks each for its shipped content, in this order.
+CONTENT_APPS = ["articles", "parks"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -65,6 +73,10 @@ MIDDLEWARE = [
     # ETag from the body (and 304s) for every page, the cached ones included, for GET and HEAD.
     "rustbelt.cache.ConditionalGetMiddleware",
     "rustbelt.cache.PublicPageCacheMiddleware",
+    # Records who made each change (history_user) for saves made during a request.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the "locked out" response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rustbelt.urls"
@@ -139,6 +151,8 @@ SITE_NAME = "Rust Belt Parks"
 # The public origin, e.g. https://parks.example.org: absolute links (og:url, citations, exports) are
 # built from it, never from the request's Host header. Empty: from the request (development).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+# Internal link schemes in Markdown (rustbelt/publishing/markdown.py): `[wording](park:<slug>)`.
+MARKDOWN_INTERNAL_LINKS = {"park": "parks:detail", "path": "parks:path"}
 # Licence stated on every page and in every export.
 CONTENT_LICENSE = "CC BY 4.0"
 CONTENT_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -253,14 +267,6 @@ LOGGING = {
 }
 
 # --- Researchers' workflow (issue 5): history, imports, sign-in lockout, uploads -------------------
-# The workflow app comes before simple_history so its admin template overrides win.
-INSTALLED_APPS += ["rustbelt.workflow", "simple_history", "import_export", "axes"]
-MIDDLEWARE += [
-    # Records who made each change (history_user) for saves made during a request.
-    "simple_history.middleware.HistoryRequestMiddleware",
-    # Last, as django-axes asks: it turns a lockout into the "locked out" response.
-    "axes.middleware.AxesMiddleware",
-]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -281,8 +287,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Formula cells: import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=" (not
 # + - @ tab CR) and turns numbers into text, so ParkResource.export_field neutralizes cells itself.
 # A pending import's file is kept in a private folder under a name the server chose and remembers in
-# the user's session; a posted file name is never trusted (rustbelt/workflow/imports.py).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "rustbelt.workflow.imports.PrivateImportStorage"
+# the user's session; a posted file name is never trusted (rustbelt/publishing/imports.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "rustbelt.publishing.imports.PrivateImportStorage"
 IMPORT_TMP_DIR = Path(os.environ.get("DJANGO_IMPORT_TMP_DIR", BASE_DIR / "var" / "imports"))
 # Larger files are refused with a message before they are read (the dry run must fit the request timeout).
 IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "5000"))

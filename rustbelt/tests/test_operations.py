@@ -17,8 +17,9 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from articles.tests.story_factories import make_article, make_section
-from rustbelt.workflow.tests.factories import make_park, make_staff
+from articles.tests.factories import make_article, make_section
+from parks.tests.factories import make_park
+from rustbelt.publishing.testing import make_staff
 
 PASSWORD = "a-long-test-password-9"
 

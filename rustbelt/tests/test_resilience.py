@@ -13,9 +13,8 @@ from django.urls import reverse
 
 from articles.models import Article, Section, Status
 from parks.tests.factories import make_park, make_province
-from rustbelt import cache as page_cache
 from rustbelt import health
-from rustbelt.workflow.models import ContentGeneration
+from rustbelt.publishing.models import ContentGeneration
 
 
 def redis_cache(location, timeout=1.0):

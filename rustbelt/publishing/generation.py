@@ -1,0 +1,69 @@
+"""The content generation: one token that changes whenever published content may have changed.
+
+Every cached page's and aggregate's key contains the current generation; saving, deleting or
+re-linking any record of the content apps (settings.CONTENT_APPS) starts a new generation, so no
+stale entry is ever looked up again (old entries simply expire). The generation's start time is
+the pages' Last-Modified.
+
+The generation is one row in the database, not a cache entry: a save made through any worker,
+server or command is seen by every other at its next request, every process sends the same
+Last-Modified for the same content, and a save never needs the cache server (which may be down).
+"""
+
+from contextvars import ContextVar
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from rustbelt.publishing.models import ContentGeneration
+
+# The generation read once by the page cache, reused by the aggregates of the same request.
+request_generation = ContextVar("request_generation", default=None)
+
+
+def current_generation():
+    return request_generation.get() or ContentGeneration.objects.current()
+
+
+def invalidate(**kwargs):
+    # One UPDATE in the saving transaction: the new generation becomes visible to everyone exactly
+    # when the content does (and is rolled back with it).
+    ContentGeneration.objects.advance()
+
+
+def invalidate_on_content_change(sender, **kwargs):
+    # Migrations' historical models send signals too, possibly before the generation table exists.
+    if sender._meta.app_label in settings.CONTENT_APPS and sender._meta.apps is apps:
+        invalidate()
+
+
+def connect_invalidation():
+    # Cache invalidation is what signals are for: any content app's save must reach the cache.
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(invalidate_on_content_change, dispatch_uid=f"rustbelt-cache-{signal}")
+
+
+def cached_for_generation(name, compute):
+    """`compute()`, kept until content changes: for aggregates over the whole catalogue.
+
+    Its key holds the content generation, so a researcher's save makes the next call compute
+    afresh, like a cached page.
+    """
+    if settings.AGGREGATE_CACHE_SECONDS <= 0:
+        return compute()
+    key = f"aggregate:{current_generation().token}:{name}"
+    return cache.get_or_set(key, compute, settings.AGGREGATE_CACHE_SECONDS)
+
+
+def reset_for_test(test=None):
+    """Forget every cached page and aggregate (called before each test)."""
+    for backend in caches.all(initialized_only=True):
+        if isinstance(backend, LocMemCache):
+            backend.clear()
+    # A shared Redis is not flushed (other programs use it): a new generation hides old pages. Each
+    # test's transaction rolls it back, so the new token is random rather than the next in a series.
+    if test is None or "default" in getattr(test, "databases", ()):
+        invalidate()
