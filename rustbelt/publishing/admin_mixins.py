@@ -7,6 +7,7 @@
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseModelFormSet
 from django.db import router, transaction
 from django.db.models import F
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -57,6 +58,23 @@ class VersionedInlineMixin:
         return add_to_fieldsets(super().get_fieldsets(request, obj), "base_version")
 
 
+class VersionedChangelistFormSet(BaseModelFormSet):
+    """A list edit refused row by row when someone saved that row since the list was opened.
+
+    The changelist shows no per-row form errors, so each refused row is named above the list.
+    """
+
+    def clean(self):
+        super().clean()
+        refused = [
+            f"“{form.instance}”: {error}"
+            for form in self.forms
+            for error in form.non_field_errors()
+        ]
+        if refused:
+            raise ValidationError(refused)
+
+
 class WorkflowAdminMixin(SimpleHistoryAdmin):
     """History with readable diffs and revert, restore of deleted objects, optimistic locking,
     and (when `publish_field` is set) publishing reserved to users with `publish_permission`."""
@@ -99,6 +117,17 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         return add_to_fieldsets(fieldsets, "base_version") if self.versioned else fieldsets
+
+    # --- list_editable: the same version check, row by row -------------------------------------------
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        # Versions come from the listed rows themselves (no query per row).
+        return with_base(form, VersionedModelForm, {"version_from_database": False, "refuse_unchanged": False}) if self.versioned else form
+
+    def get_changelist_formset(self, request, **kwargs):
+        if self.versioned:
+            kwargs.setdefault("formset", VersionedChangelistFormSet)
+        return super().get_changelist_formset(request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if self.publish_field and not self.can_publish(request):
