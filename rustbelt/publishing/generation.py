@@ -10,6 +10,7 @@ server or command is seen by every other at its next request, every process send
 Last-Modified for the same content, and a save never needs the cache server (which may be down).
 """
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.apps import apps
@@ -22,6 +23,8 @@ from rustbelt.publishing.models import ContentGeneration
 
 # The generation read once by the page cache, reused by the aggregates of the same request.
 request_generation = ContextVar("request_generation", default=None)
+# Set while a bulk write (an import) runs: one new generation at its end instead of one per signal.
+invalidation_suspended = ContextVar("invalidation_suspended", default=False)
 
 
 def current_generation():
@@ -36,7 +39,19 @@ def invalidate(**kwargs):
 
 def invalidate_on_content_change(sender, **kwargs):
     # Migrations' historical models send signals too, possibly before the generation table exists.
-    if sender._meta.app_label in settings.CONTENT_APPS and sender._meta.apps is apps:
+    if sender._meta.app_label in settings.CONTENT_APPS and sender._meta.apps is apps and not invalidation_suspended.get():
+        invalidate()
+
+
+@contextmanager
+def one_invalidation(changes_kept=True):
+    """Saves inside start a single new generation at the end (none if `changes_kept` is false: a dry run)."""
+    token = invalidation_suspended.set(True)
+    try:
+        yield
+    finally:
+        invalidation_suspended.reset(token)
+    if changes_kept:
         invalidate()
 
 

@@ -6,11 +6,14 @@ import os
 import tempfile
 
 import tablib
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.tests.factories import make_article, make_series
 from parks.models import Park
+from parks.resources import ParkResource
 from parks.tests.factories import make_park, make_province
 from rustbelt.publishing.testing import admin_form_data, make_staff
 from rustbelt.tests.workflow import test_import_export
@@ -135,3 +138,30 @@ class FormulaExportTests(TestCase):
         row = next(csv.DictReader(io.StringIO(self.client.get(url).content.decode())))
         self.assertEqual(row["note"], "'=1+1")
         self.assertEqual(row["value"], "-1.5")
+
+
+class DryRunCostTests(TestCase):
+    """The preview of a large file must fit in one request: its cost per row is bounded and small."""
+
+    @classmethod
+    def setUpTestData(cls):
+        test_import_export.ParkImportAdminTests.__dict__["setUpTestData"].__func__(cls)
+
+    def dry_run_queries(self, rows):
+        row = THREE_VALID_ROWS.splitlines()[1].split(",", 1)[1]
+        content = HEADER + "".join(f"park-{n}," + row.replace("Jilin Economic", f"Park {n} Economic") + "\n"
+                                   for n in range(rows))
+        dataset = tablib.Dataset().load(content, format="csv")
+        with CaptureQueriesContext(connection) as queries:
+            result = ParkResource().import_data(dataset, dry_run=True, use_transactions=True)
+        self.assertEqual(result.totals["new"], rows)
+        return [query["sql"] for query in queries.captured_queries]
+
+    def test_queries_per_row_are_few_and_nothing_is_recorded(self):
+        ten, twenty = self.dry_run_queries(10), self.dry_run_queries(20)
+        # Related rows are looked up once per file, parks in one query, and no history or cache generation
+        # is written for rows that are rolled back. What is left per row: a savepoint and its release,
+        # the slug's unique check, two foreign-key checks, the insert, four queries per many-to-many
+        # column, and reading the links back for the preview's diff (over 20 queries per row before).
+        self.assertLessEqual((len(twenty) - len(ten)) / 10, 14)
+        self.assertFalse([sql for sql in twenty if "historical" in sql.lower() or "contentgeneration" in sql.lower()])
