@@ -15,8 +15,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from rustbelt.publishing.generation import invalidate, request_generation
-from rustbelt.publishing.models import ContentGeneration
+from rustbelt.publishing.generation import current_generation, generation_per_request, invalidate
 
 # URL names (or whole namespaces) served from the cache to anonymous visitors.
 CACHED_URL_NAMES = {"home", "search"}
@@ -65,6 +64,10 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with generation_per_request():
+            return self.answer(request)
+
+    def answer(self, request):
         if not is_cacheable_request(request):
             response = self.get_response(request)
             if request.user.is_authenticated:
@@ -78,12 +81,7 @@ class PublicPageCacheMiddleware:
         if settings.PAGE_CACHE_SECONDS <= 0:
             return self.get_response(request)
         drop_unknown_parameters(request)
-        generation = ContentGeneration.objects.current()
-        token = request_generation.set(generation)
-        try:
-            return self.cached_response(request, generation)
-        finally:
-            request_generation.reset(token)
+        return self.cached_response(request, current_generation())
 
     def cached_response(self, request, generation):
         not_modified = get_conditional_response(request, last_modified=generation.changed_at)

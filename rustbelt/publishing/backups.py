@@ -26,6 +26,8 @@ from django.db.models import PROTECT
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from rustbelt.publishing.generation import one_invalidation
+
 FORMAT = "rustbelt-backup"
 FORMAT_VERSION = 1
 # Accounts come along so history keeps its "who", and the admin log its entries; permissions and
@@ -216,7 +218,7 @@ def restore_backup(source, force=False):
         # The backup carries its own history; loading it must not write more (simple-history reacts to
         # many-to-many saves even during loaddata). Only this command runs in the process, so a settings
         # override is safe here.
-        with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
+        with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False), one_invalidation():
             existing = {label: count for label, count in content_counts().items() if count}
             if existing and not force:
                 summary = ", ".join(

@@ -21,20 +21,42 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from rustbelt.publishing.models import ContentGeneration
 
-# The generation read once by the page cache, reused by the aggregates of the same request.
+# The generation of the request being answered, read from the database at most once per request.
 request_generation = ContextVar("request_generation", default=None)
+
+
+class RequestGeneration:
+    value = None
 # Set while a bulk write (an import) runs: one new generation at its end instead of one per signal.
 invalidation_suspended = ContextVar("invalidation_suspended", default=False)
 
 
 def current_generation():
-    return request_generation.get() or ContentGeneration.objects.current()
+    per_request = request_generation.get()
+    if per_request is None:
+        return ContentGeneration.objects.current()
+    if per_request.value is None:
+        per_request.value = ContentGeneration.objects.current()
+    return per_request.value
+
+
+@contextmanager
+def generation_per_request():
+    """Within, current_generation() reads the database once (the page cache and each aggregate share it)."""
+    token = request_generation.set(RequestGeneration())
+    try:
+        yield
+    finally:
+        request_generation.reset(token)
 
 
 def invalidate(**kwargs):
     # One UPDATE in the saving transaction: the new generation becomes visible to everyone exactly
     # when the content does (and is rolled back with it).
     ContentGeneration.objects.advance()
+    per_request = request_generation.get()
+    if per_request is not None:
+        per_request.value = None  # this request's later reads see the new generation
 
 
 def invalidate_on_content_change(sender, **kwargs):
