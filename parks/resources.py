@@ -1,5 +1,7 @@
 """Park import/export (CSV and XLSX) for the admin, in the fact sheet's column layout."""
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -130,21 +132,25 @@ class ParkResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         """Refuse the whole file, before any row is read, when it is too long or names a park twice."""
         problem = file_problem(dataset)
-        if problem is None:
-            preloaded = [field.widget for field in self.fields.values() if isinstance(field.widget, PreloadedWidgetMixin)]
-            for widget in preloaded:
-                widget.preload()
-            try:
-                # Thousands of rows would otherwise start thousands of cache generations.
-                with one_invalidation(changes_kept=not kwargs.get("dry_run")):
-                    return super().import_data(dataset, **kwargs)
-            finally:
-                for widget in preloaded:
-                    widget.forget()
-        result = self.get_result_class()()
-        result.total_rows = len(dataset)
-        self.handle_import_error(result, ValueError(problem))
-        return result
+        if problem is not None:
+            result = self.get_result_class()()
+            result.total_rows = len(dataset)
+            self.handle_import_error(result, ValueError(problem))
+            return result
+        # Thousands of rows would otherwise start thousands of cache generations.
+        with self.related_rows_preloaded(), one_invalidation(changes_kept=not kwargs.get("dry_run")):
+            return super().import_data(dataset, **kwargs)
+
+    @contextmanager
+    def related_rows_preloaded(self):
+        widgets = [field.widget for field in self.fields.values() if isinstance(field.widget, PreloadedWidgetMixin)]
+        for widget in widgets:
+            widget.preload()
+        try:
+            yield
+        finally:
+            for widget in widgets:
+                widget.forget()
 
     def export_field(self, field, instance, **kwargs):
         # No cell of the admin's CSV or XLSX may run as a formula in a spreadsheet.

@@ -28,7 +28,10 @@ def known_parameters():
     from parks.filters import ParkFilter
     from rustbelt.search import SearchForm
 
-    return frozenset(ParkFilter.base_filters) | frozenset(SearchForm.base_fields) | set(settings.PAGE_CACHE_EXTRA_PARAMETERS)
+    return (
+        frozenset(ParkFilter.base_filters) | frozenset(SearchForm.base_fields)
+        | frozenset(settings.PAGE_CACHE_EXTRA_PARAMETERS)
+    )
 
 
 def is_cacheable_request(request):
@@ -46,8 +49,7 @@ def drop_unknown_parameters(request):
     known = QueryDict(mutable=True)
     for name in sorted(set(request.GET) & known_parameters()):
         known.setlist(name, request.GET.getlist(name))
-    known._mutable = False
-    request.GET = known
+    request.GET = QueryDict(known.urlencode())  # immutable, as Django's own
 
 
 def page_key(request, generation):
@@ -117,7 +119,8 @@ class ConditionalGetMiddleware:
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD"):
             return response
-        if not response.streaming and not response.has_header("ETag") and "no-store" not in response.get("Cache-Control", ""):
+        no_store = "no-store" in response.get("Cache-Control", "")
+        if not response.streaming and not response.has_header("ETag") and not no_store:
             set_response_etag(response)
         etag = response.get("ETag")
         last_modified = parse_http_date_safe(response.get("Last-Modified", ""))

@@ -122,7 +122,9 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
     def get_changelist_form(self, request, **kwargs):
         form = super().get_changelist_form(request, **kwargs)
         # Versions come from the listed rows themselves (no query per row).
-        return with_base(form, VersionedModelForm, {"version_from_database": False, "refuse_unchanged": False}) if self.versioned else form
+        if not self.versioned:
+            return form
+        return with_base(form, VersionedModelForm, {"version_from_database": False, "refuse_unchanged": False})
 
     def get_changelist_formset(self, request, **kwargs):
         if self.versioned:

@@ -61,7 +61,9 @@ def invalidate(**kwargs):
 
 def invalidate_on_content_change(sender, **kwargs):
     # Migrations' historical models send signals too, possibly before the generation table exists.
-    if sender._meta.app_label in settings.CONTENT_APPS and sender._meta.apps is apps and not invalidation_suspended.get():
+    if invalidation_suspended.get() or sender._meta.apps is not apps:
+        return
+    if sender._meta.app_label in settings.CONTENT_APPS:
         invalidate()
 
 

@@ -37,8 +37,10 @@ class PrivateImportStorage(TempFolderStorage):
         folder = Path(settings.IMPORT_TMP_DIR)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.name = uuid.uuid4().hex
+        if isinstance(data, str):
+            data = data.encode(self.encoding or "utf-8")
         descriptor = os.open(self.get_full_path(), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb" if isinstance(data, bytes) else "w", encoding=None if isinstance(data, bytes) else self.encoding) as file:
+        with os.fdopen(descriptor, "wb") as file:
             file.write(data)
 
     def get_full_path(self):

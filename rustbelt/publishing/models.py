@@ -41,7 +41,9 @@ class ContentGenerationQuerySet(models.QuerySet):
     def advance(self):
         # Whole seconds, strictly increasing: Last-Modified has one-second resolution, so two saves
         # within a second must still give different dates.
-        updated = self.filter(pk=1).update(token=uuid.uuid4().hex, changed_at=Greatest(F("changed_at") + 1, Value(now())))
+        updated = self.filter(pk=1).update(
+            token=uuid.uuid4().hex, changed_at=Greatest(F("changed_at") + 1, Value(now()))
+        )
         if not updated:
             self.current()
 
