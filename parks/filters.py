@@ -7,11 +7,10 @@ import django_filters
 from django.db.models import Count, F
 from django.http import QueryDict
 
-from parks.models import DevelopmentPath, Industry, Level, Park, Province, ZoneType
+from parks.models import NO_PATH, DevelopmentPath, Industry, Level, Park, Province, ZoneType
 from rustbelt.publishing.generation import cached_for_generation
 
 SEARCH_MAX_LENGTH = 200
-NO_PATH = "none"
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
