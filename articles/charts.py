@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 640
@@ -79,9 +80,9 @@ class Chart:
     @property
     def description(self):
         values = "; ".join(f"{point.label}: {self.value_text(point)}" for point in self.points)
-        parts = [f"{self.series.get_kind_display()}.", f"Values: {values}."]
+        parts = [f"{self.series.get_kind_display()}.", _("Values: %(values)s.") % {"values": values}]
         if self.series.lower_is_better:
-            parts.append("Lower is better: 1st is the top rank.")
+            parts.append(_("Lower is better: 1st is the top rank."))
         if self.series.caption:
             parts.append(self.series.caption)
         return " ".join(parts)
@@ -103,9 +104,12 @@ class Chart:
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
     def credits(self, page_url):
-        lines = textwrap.wrap(f"Source: {self.series.source}.", width=110)
-        licence = f"Licence: {settings.CONTENT_LICENSE} {settings.CONTENT_LICENSE_URL}"
-        lines.append(f"{settings.SITE_NAME} {page_url} · {licence}")
+        lines = textwrap.wrap(_("Source: %(source)s.") % {"source": self.series.source}, width=110)
+        licence = _("Licence: %(licence)s %(url)s") % {
+            "licence": settings.CONTENT_LICENSE,
+            "url": settings.CONTENT_LICENSE_URL,
+        }
+        lines.append(f"{_(settings.SITE_NAME)} {page_url} · {licence}")
         return lines
 
     def build(self, standalone, page_url=""):
@@ -144,7 +148,7 @@ class Chart:
     def draw(self):
         if not self.points:
             g = self.group()
-            self.text(g, 10, 24, "No data points yet.")
+            self.text(g, 10, 24, _("No data points yet."))
             return g, 40
         # A line needs numeric years on its x axis; other labels fall back to bars.
         if self.series.kind == "line" and all(p.label.isdigit() for p in self.points):
@@ -184,7 +188,7 @@ class Chart:
     def axis_title(self):
         title = self.series.unit
         if self.series.lower_is_better:
-            title += " (lower is better)"
+            title += " " + _("(lower is better)")
         return title
 
     # Horizontal bars or dots: one row per point, labels on the left ---------

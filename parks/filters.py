@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import Count, F
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from parks.models import NO_PATH, DevelopmentPath, Industry, Level, Park, Province, ZoneType
 from rustbelt.publishing.generation import cached_for_generation
@@ -28,34 +29,35 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 class ParkFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search names and cities",
+        label=_("Search names and cities"),
         method="search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text="English or Chinese name, the article's wording, or city (e.g. Hunchun, 吉林).",
+        help_text=_("English or Chinese name, the article's wording, or city (e.g. Hunchun, 吉林)."),
     )
     province = django_filters.ModelChoiceFilter(
-        queryset=Province.objects.all(), to_field_name="slug", empty_label="All provinces"
+        label=_("Province"),
+        queryset=Province.objects.all(), to_field_name="slug", empty_label=_("All provinces")
     )
     path = django_filters.ModelChoiceFilter(
-        label="Development path",
+        label=_("Development path"),
         queryset=DevelopmentPath.objects.all(),
         to_field_name="slug",
-        empty_label="All paths",
-        null_label="No path (not grouped by the article)",
+        empty_label=_("All paths"),
+        null_label=_("No path (not grouped by the article)"),
         null_value=NO_PATH,
     )
-    zone_type = django_filters.ChoiceFilter(label="Zone type", choices=ZoneType.choices, empty_label="All types")
-    level = django_filters.ChoiceFilter(choices=Level.choices, empty_label="All levels")
+    zone_type = django_filters.ChoiceFilter(label=_("Zone type"), choices=ZoneType.choices, empty_label=_("All types"))
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("All levels"))
     industry = django_filters.ModelChoiceFilter(
         field_name="industries",
-        label="Industry",
+        label=_("Industry"),
         queryset=Industry.objects.all(),
         to_field_name="slug",
-        empty_label="All industries",
+        empty_label=_("All industries"),
     )
     ordering = NullsLastOrderingFilter(
-        label="Order by",
-        empty_label="Name (default)",
+        label=_("Order by"),
+        empty_label=_("Name (default)"),
         fields=(
             ("name_en", "name"),
             ("province__name_en", "province"),
@@ -64,11 +66,17 @@ class ParkFilter(django_filters.FilterSet):
             ("area_km2", "area"),
         ),
         field_labels={
-            "name_en": "Name",
-            "province__name_en": "Province",
-            "established_year": "Year established",
-            "national_year": "Year raised to national level",
-            "area_km2": "Area",
+            "name_en": _("Name"),
+            "province__name_en": _("Province"),
+            "established_year": _("Year established"),
+            "national_year": _("Year raised to national level"),
+            "area_km2": _("Area"),
+            # django-filter formats the descending labels once, at import: give them lazily instead.
+            "-name": _("Name (descending)"),
+            "-province": _("Province (descending)"),
+            "-established": _("Year established (descending)"),
+            "-national": _("Year raised to national level (descending)"),
+            "-area": _("Area (descending)"),
         },
     )
 
@@ -144,7 +152,7 @@ class ParkFilter(django_filters.FilterSet):
         # The None group is the parks the article does not put on a path.
         counts = self._counts("path", "path")
         return self._model_choices("path", counts) + [
-            (NO_PATH, self.filters["path"].extra["null_label"], counts.get(None, 0))
+            (NO_PATH, str(self.filters["path"].extra["null_label"]), counts.get(None, 0))
         ]
 
     def _model_choices(self, filter_name, counts):
@@ -153,7 +161,7 @@ class ParkFilter(django_filters.FilterSet):
 
     def _field_facet(self, field_name, choices):
         counts = self._counts(field_name, field_name)
-        return [(value, label, counts.get(value, 0)) for value, label in choices]
+        return [(value, str(label), counts.get(value, 0)) for value, label in choices]
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language
 
 from rustbelt.publishing.generation import current_generation, generation_per_request, invalidate
 
@@ -54,9 +55,9 @@ def drop_unknown_parameters(request):
 
 def page_key(request, generation):
     # Scheme and host too: absolute links on a page (og:url, citations) must never reach another host.
-    # HEAD shares GET's entry, so both send the same validators.
+    # HEAD shares GET's entry, so both send the same validators. The language too (LocaleMiddleware runs first).
     url = f"{request.scheme}://{request.get_host()}{request.path}?{request.GET.urlencode()}"
-    return f"page:{generation.token}:{hashlib.sha256(url.encode()).hexdigest()}"
+    return f"page:{generation.token}:{get_language()}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 class PublicPageCacheMiddleware:

@@ -74,6 +74,9 @@ MIDDLEWARE = [
     # Before CommonMiddleware, as django-cors-headers asks; it only touches /api/ and /data/.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's order): picks the language from the URL prefix,
+    # and sends unprefixed URLs to the visitor's language (cookie, then Accept-Language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rustbelt.context_processors.site",
+                "rustbelt.context_processors.languages",
                 "articles.context_processors.featured_article",
             ],
         },
@@ -145,7 +149,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Names in their own language: the switcher shows each language as its speakers write it.
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The visitor's choice from the switcher, kept a year; read before Accept-Language.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -257,7 +266,7 @@ AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_CACHE_SECONDS", "
 # Query parameters a cached page may read besides the catalogue filters and the search box (which
 # rustbelt/cache.py reads from their forms); any other parameter is dropped from anonymous requests,
 # so `?utm_campaign=N` cannot fill the cache with copies of one page.
-PAGE_CACHE_EXTRA_PARAMETERS = ["page", "section"]
+PAGE_CACHE_EXTRA_PARAMETERS = ["page", "section", "lang"]
 
 # Errors go to stderr (gunicorn's error log) with their traceback, one greppable line each to start.
 LOGGING = {

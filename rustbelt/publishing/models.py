@@ -8,6 +8,7 @@ import uuid
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext_lazy as _
 
 
 class Fingerprinted(models.Model):
@@ -23,7 +24,7 @@ class Versioned(models.Model):
     """A record researchers edit in the admin: saves check the version, so no edit is lost."""
 
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
+        default=1, editable=False, help_text=_("Raised on every admin save (no lost edits).")
     )
 
     class Meta:

@@ -6,17 +6,17 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('parks', '0001_initial'),
+        ('articles', '0002_issue14_chinese_titles_and_summaries'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalofficialcount',
+            model_name='dataseries',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised on every admin save (no lost edits).'),
         ),
         migrations.AddField(
-            model_name='officialcount',
+            model_name='historicaldataseries',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised on every admin save (no lost edits).'),
         ),

@@ -6,17 +6,17 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ('parks', '0002_issue14_chinese_values'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dataseries',
+            model_name='historicalofficialcount',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised on every admin save (no lost edits).'),
         ),
         migrations.AddField(
-            model_name='historicaldataseries',
+            model_name='officialcount',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised on every admin save (no lost edits).'),
         ),
