@@ -50,7 +50,8 @@ def drop_unknown_parameters(request):
     known = QueryDict(mutable=True)
     for name in sorted(set(request.GET) & known_parameters()):
         known.setlist(name, request.GET.getlist(name))
-    request.GET = QueryDict(known.urlencode())  # immutable, as Django's own
+    request.META["QUERY_STRING"] = known.urlencode()  # get_full_path() too (language links, switcher)
+    request.GET = QueryDict(request.META["QUERY_STRING"])  # immutable, as Django's own
 
 
 def page_key(request, generation):

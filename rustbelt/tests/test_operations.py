@@ -68,7 +68,7 @@ class ErrorLoggingTests(TestCase):
         self.assertEqual(response.status_code, 500)
         logged = stream.getvalue()
         self.assertIn("ERROR django.request", logged)
-        self.assertIn("Internal Server Error: /parks/", logged)
+        self.assertIn(f"Internal Server Error: {reverse('parks:list')}", logged)
         self.assertIn("Traceback", logged)
         self.assertIn("RuntimeError: catalogue exploded", logged)
         self.assertIs(original, sys.stderr)
