@@ -280,7 +280,7 @@ class DataSeriesQuerySet(models.QuerySet):
         return self.select_related("article", "section").prefetch_related("points")
 
 
-class DataSeries(Fingerprinted):
+class DataSeries(Fingerprinted, Versioned):
     """A set of numbers the article states, drawn as one chart."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="data_series", verbose_name=_("article"))

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, override, pgettext_lazy
 
 from parks.models import Confidence, Level, Park, ZoneType
 from rustbelt.publishing.bilingual import is_chinese, other, pick
-from rustbelt.publishing.exports import export_metadata
+from rustbelt.publishing.exports import export_metadata, safe_row
 
 # Parks fetched and written per chunk: bounds memory, and costs two many-to-many queries each.
 CHUNK_SIZE = 2000
@@ -170,8 +170,8 @@ class _Line:
 
 
 def csv_line(writer, cells):
-    """One CSV line: every cell of every CSV download of the catalogue is written here."""
-    return writer.writerow(["" if cell is None else cell for cell in cells])
+    """One CSV line: every cell of every CSV download of the catalogue is written here, formula-safe."""
+    return writer.writerow(safe_row("" if cell is None else cell for cell in cells))
 
 
 def csv_lines(queryset, request):

@@ -397,7 +397,7 @@ class Park(Fingerprinted, Versioned):
             raise ValidationError(errors)
 
 
-class OfficialCount(Fingerprinted):
+class OfficialCount(Fingerprinted, Versioned):
     """A count of zones the article states (section 3), to compare with the catalogue."""
 
     zone_type = models.CharField(_("zone type"), max_length=20, choices=ZoneType.choices)

@@ -21,7 +21,7 @@ SQLITE_FILENAME = "rust-belt-parks.sqlite"
 
 def with_last_modified(response, generation):
     # The content generation's start; Django's ConditionalGetMiddleware answers If-Modified-Since with 304.
-    response["Last-Modified"] = http_date(generation["changed_at"])
+    response["Last-Modified"] = http_date(generation.changed_at)
     return response
 
 
@@ -35,7 +35,7 @@ def data_page(request):
         url=request.build_absolute_uri(reverse("data:index")),
         key="rustbeltparks-dataset",
         issued=None,
-        modified=datetime.fromtimestamp(generation["changed_at"], UTC).date(),
+        modified=datetime.fromtimestamp(generation.changed_at, UTC).date(),
         accessed=timezone.localdate(),
     )
     context = {
@@ -83,5 +83,5 @@ def sqlite_file(request):
     response = FileResponse(path.open("rb"), as_attachment=True, filename=SQLITE_FILENAME,
                             content_type="application/vnd.sqlite3")
     # A stream gets no ETag from the middleware; the generation names this file's content.
-    response["ETag"] = f'"{generation["token"]}"'
+    response["ETag"] = f'"{generation.token}"'
     return with_last_modified(response, generation)
