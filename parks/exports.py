@@ -6,6 +6,7 @@ import json
 from django.conf import settings
 from django.urls import reverse
 
+from parks.models import coordinates_are_approximate
 from rustbelt.exports import export_metadata
 
 # Prefetching happens once per chunk, so up to this many parks cost three queries in all.
@@ -95,27 +96,31 @@ def json_chunks(filterset, request):
 
 def map_points(queryset):
     """The parks with coordinates, as the map script reads them (one query)."""
-    rows = queryset.with_coordinates().values_list("slug", "name_en", "name_zh", "latitude", "longitude")
+    rows = queryset.with_coordinates().values_list("slug", "name_en", "name_zh", "latitude", "longitude", "coord_note")
     return [map_point(*row) for row in rows]
 
 
 def map_points_of(parks):
     """Map points of parks already fetched (no query)."""
     return [
-        map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude)
+        map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude, park.coord_note)
         for park in parks
         if park.has_coordinates
     ]
 
 
-def map_point(slug, name_en, name_zh, latitude, longitude):
+def map_point(slug, name_en, name_zh, latitude, longitude, coord_note=""):
     return {
         "name": name_en,
         "name_zh": name_zh,
         "url": reverse("parks:detail", args=[slug]),
         "lat": float(latitude),
         "lng": float(longitude),
+        # The map draws these hollow and says so in the popup.
+        "approximate": coordinates_are_approximate(coord_note),
+        "coord_note": coord_note,
     }
+
 
 
 def error_text(filterset):

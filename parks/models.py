@@ -114,6 +114,11 @@ class Source(models.Model):
         return self.citation
 
 
+def coordinates_are_approximate(coord_note):
+    """The fact sheet marks stand-in positions in the note ("city centre approx.", "island approx.")."""
+    return "approx" in coord_note.lower()
+
+
 class ParkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -243,6 +248,10 @@ class Park(models.Model):
     @property
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def coordinates_are_approximate(self):
+        return coordinates_are_approximate(self.coord_note)
 
     @property
     def description_html(self):

@@ -1,4 +1,6 @@
 // Draws the parks map from the JSON the page embeds (json_script); the list beside it is the fallback.
+// Nothing here derives an image path: markers and cluster badges are CSS (divIcon), and the
+// province outlines come from a static file whose hashed URL the template hands over.
 (function () {
   "use strict";
 
@@ -28,49 +30,105 @@
     drawMap(container, status, dataElement ? JSON.parse(dataElement.textContent) : []);
   }
 
+  function addOutlines(map, url) {
+    // Province outlines drawn under the markers: the map shows where the parks are with no tiles.
+    if (!url) {
+      return;
+    }
+    fetch(url)
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.statusText);
+        }
+        return response.json();
+      })
+      .then(function (outlines) {
+        L.geoJSON(outlines, {
+          interactive: false,
+          style: { className: "province-outline", color: "#5a5a5a", weight: 1.5, fillColor: "#f3efe6", fillOpacity: 0.6 }
+        }).addTo(map);
+      })
+      .catch(function () { /* The tiles or a plain background remain; the markers do not depend on it. */ });
+  }
+
+  function markerIcon(point) {
+    return L.divIcon({
+      className: "park-marker" + (point.approximate ? " park-marker-approx" : ""),
+      iconSize: [18, 18]
+    });
+  }
+
+  function clusterIcon(cluster) {
+    var count = cluster.getChildCount();
+    var label = document.createElement("span");
+    label.textContent = String(count);
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " parks here; press Enter to show them";
+    var wrapper = document.createElement("div");
+    wrapper.appendChild(label);
+    wrapper.appendChild(hidden);
+    return L.divIcon({ html: wrapper.innerHTML, className: "park-cluster", iconSize: [32, 32] });
+  }
+
+  function popupContent(point) {
+    var popup = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = point.url;
+    link.textContent = point.name;
+    popup.appendChild(link);
+    if (point.name_zh) {
+      var chinese = document.createElement("span");
+      chinese.lang = "zh-Hans";
+      chinese.textContent = " " + point.name_zh;
+      popup.appendChild(chinese);
+    }
+    if (point.approximate) {
+      var note = document.createElement("p");
+      note.className = "park-map-approx";
+      note.textContent = "Approximate position (" + point.coord_note + "), not the park's own site.";
+      popup.appendChild(note);
+    }
+    return popup;
+  }
+
   function drawMap(container, status, points) {
     if (!points.length) {
       setStatus(status, "None of these parks has coordinates to show on a map.");
       return;
     }
     container.classList.add("park-map-active");
-    var map = L.map(container, { scrollWheelZoom: false, keyboard: true });
+    var map = L.map(container, { scrollWheelZoom: false, keyboard: true, maxZoom: 12 });
+    var failedTiles = 0;
     var tiles = L.tileLayer(container.dataset.tileUrl, {
       attribution: container.dataset.tileAttribution,
-      maxZoom: 18
+      maxZoom: 12
     });
-    var failedTiles = 0;
+    addOutlines(map, container.dataset.outlinesUrl);
+    var approximate = points.filter(function (point) { return point.approximate; }).length;
+    var summary = points.length + (points.length === 1 ? " park" : " parks") + " on the map" +
+      (approximate ? " (" + (approximate === points.length ? "all" : approximate) + " at approximate positions, drawn hollow)" : "") +
+      ". Select a marker or a numbered group (Tab, then Enter) to open it. The parks are also listed below.";
     tiles.on("tileerror", function () {
       failedTiles += 1;
       if (failedTiles === 1) {
-        setStatus(status, "Map tiles could not load; the markers still work, and the parks are listed below.");
+        setStatus(status, "Map tiles could not load, so the map shows province outlines only. " + summary);
       }
     });
     tiles.addTo(map);
 
-    var markers = points.map(function (point) {
-      var title = point.name + (point.name_zh ? " " + point.name_zh : "");
-      var marker = L.marker([point.lat, point.lng], { title: title, alt: title, keyboard: true });
-      var link = document.createElement("a");
-      link.href = point.url;
-      link.textContent = point.name;
-      var popup = document.createElement("div");
-      popup.appendChild(link);
-      if (point.name_zh) {
-        var chinese = document.createElement("span");
-        chinese.lang = "zh-Hans";
-        chinese.textContent = " " + point.name_zh;
-        popup.appendChild(chinese);
-      }
-      marker.bindPopup(popup);
-      return marker;
+    var group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 30, iconCreateFunction: clusterIcon });
+    points.forEach(function (point) {
+      var title = point.name + (point.name_zh ? " " + point.name_zh : "") + (point.approximate ? " (approximate position)" : "");
+      var marker = L.marker([point.lat, point.lng], { icon: markerIcon(point), title: title, keyboard: true });
+      marker.bindPopup(popupContent(point));
+      group.addLayer(marker);
     });
-    var group = L.featureGroup(markers).addTo(map);
-    map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 9 });
-    setStatus(
-      status,
-      "Select a marker (Tab, then Enter) to open a link to its park. The parks are also listed below."
-    );
+    group.addTo(map);
+    map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 6 });
+    if (!failedTiles) {
+      setStatus(status, summary);
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -79,7 +137,7 @@
     if (!container) {
       return;
     }
-    if (!window.L) {
+    if (!window.L || !L.markerClusterGroup) {
       setStatus(status, "The map could not be drawn; the parks are listed below.");
       return;
     }
