@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files are answered before sessions, auth or the page cache are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages only: nothing secret may be compressed beside visitor input (BREACH).
+    "rustbelt.compression.AnonymousGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
