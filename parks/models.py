@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -5,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 
 from articles.markdown import render_markdown
@@ -112,6 +115,13 @@ class Source(models.Model):
 
     def __str__(self):
         return self.citation
+
+
+# The fact sheet's notes address its researchers by column name; readers get a sentence instead
+# (shown beside the industries) and links where a note names another park by its slug.
+PATH_INDUSTRIES_NOTE = re.compile(r"\s*leading_industries is the article's group-level list for the [\w-]+ pat\w*(?:, not park-specific)?\.?")
+FACT_SHEET_README = re.compile(r"\s*\(see the fact sheet's README\)")
+PARK_SLUG_REFERENCE = re.compile(r"\bsee ([a-z0-9]+(?:-[a-z0-9]+)+)\b")
 
 
 def coordinates_are_approximate(coord_note):
@@ -250,6 +260,26 @@ class Park(models.Model):
         return self.latitude is not None and self.longitude is not None
 
     @property
+    def industries_are_the_paths(self):
+        """True when the industries are the article's list for the whole path, not for this park."""
+        return bool(PATH_INDUSTRIES_NOTE.search(self.notes)) or "article's generic list" in self.notes
+
+    def notes_for_readers(self):
+        """The notes as HTML, without words meant for researchers, other parks' slugs linked by name."""
+        text = PATH_INDUSTRIES_NOTE.sub("", self.notes).strip()
+        slugs = PARK_SLUG_REFERENCE.findall(text)
+        names = dict(Park.objects.published().filter(slug__in=slugs).values_list("slug", "name_en")) if slugs else {}
+        parts, position = [], 0
+        for match in PARK_SLUG_REFERENCE.finditer(text):
+            slug = match.group(1)
+            if slug in names:
+                parts.append(escape(text[position:match.start(1)]))
+                parts.append(format_html('<a href="{}">{}</a>', reverse("parks:detail", args=[slug]), names[slug]))
+                position = match.end(1)
+        parts.append(escape(text[position:]))
+        return mark_safe("".join(parts).replace("\n", "<br>"))
+
+    @property
     def coordinates_are_approximate(self):
         return coordinates_are_approximate(self.coord_note)
 
@@ -298,6 +328,11 @@ class OfficialCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["zone_type", "level"], name="unique_official_count"),
         ]
+
+    @property
+    def notes_for_readers(self):
+        # The fact sheet points its researchers to its README; the Methodology page is the readers' version.
+        return FACT_SHEET_README.sub("", self.notes)
 
     def __str__(self):
         return f"{self.get_level_display()} {self.get_zone_type_display()}: {self.count}"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("matrix.csv", views_stories.matrix_csv, name="matrix-csv"),
     path("matrix.json", views_stories.matrix_json, name="matrix-json"),
     path("coverage/", views_stories.coverage, name="coverage"),
+    path("methodology/", views.methodology, name="methodology"),
     path("<slug:slug>/cite.<slug:fmt>", views_stories.park_cite, name="cite"),
     path("<slug:slug>/", views.ParkDetailView.as_view(), name="detail"),
 ]

@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -164,3 +165,7 @@ def map_data(request):
     if error:
         return error
     return JsonResponse({"parks": exports.map_points(filterset.qs)})
+
+
+def methodology(request):
+    return render(request, "parks/methodology.html", {"coverage_url": reverse("parks:coverage")})

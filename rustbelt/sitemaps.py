@@ -9,7 +9,7 @@ from parks.models import DevelopmentPath, Park, Province
 
 class PagesSitemap(Sitemap):
     def items(self):
-        return ["home", "parks:list"]
+        return ["home", "parks:list", "parks:methodology"]
 
     def location(self, item):
         return reverse(item)

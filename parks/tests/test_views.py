@@ -92,6 +92,8 @@ class ParkListTests(TestCase):
             "url": "/parks/jilin-economic-and-technological-development-zone/",
             "lat": 43.84,
             "lng": 126.55,
+            "approximate": False,
+            "coord_note": "",
         }]})
         # The page's fallback list holds the parks it shows, and the map has an accessible label.
         self.assertContains(response, "Parks on this page, as a list (1)")
