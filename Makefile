@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate content clean browser
+.PHONY: run test install migrate content clean browser screenshots htmlcheck
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,38 @@ browser:
 		fi; \
 	fi
 
-test: install browser
+# The Nu Html Checker (vnu.jar) from the npm package vnu-jar, run by a Debian JRE; the test suite
+# checks every page type of the deployed build with it (rustbelt/tests/test_html_checker.py).
+VNU_VERSION := 26.9.27
+export VNU_JAR := $(abspath $(VENV))/vnu-$(VNU_VERSION)/package/build/dist/vnu.jar
+$(VNU_JAR):
+	@if ! command -v java >/dev/null || ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless npm; \
+		else \
+			echo "The HTML check needs Java and npm: sudo apt-get install default-jre-headless npm" >&2; exit 1; \
+		fi; \
+	fi
+	mkdir -p $(VENV)/vnu-$(VNU_VERSION)
+	cd $(VENV)/vnu-$(VNU_VERSION) && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar xzf vnu-jar-$(VNU_VERSION).tgz
+	test -f $@
+
+htmlcheck: $(VNU_JAR)
+
+test: install browser htmlcheck
 	$(PY) manage.py test --noinput $(TESTS)
 
+# Full-page PNGs of every page type at 390 and 1280 px from the deployed build, in screenshots/.
+# Noto CJK so that Chinese renders as it would on a reader's machine.
+screenshots: install browser
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; \
+		else \
+			echo "Screenshots need Chinese fonts: sudo apt-get install fonts-noto-cjk" >&2; exit 1; \
+		fi; \
+	fi
+	$(PY) manage.py screenshots
+
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles screenshots

@@ -1,10 +1,12 @@
 """The filtered catalogue as rows: streamed CSV and JSON downloads, and the points of the map."""
 
 import csv
+import io
 import json
 
 from django.conf import settings
 from django.urls import reverse
+from openpyxl import Workbook
 
 from parks.models import coordinates_are_approximate
 from rustbelt.exports import export_metadata
@@ -70,10 +72,8 @@ def csv_lines(queryset, request):
         yield writer.writerow(["" if row[name] is None else row[name] for name in COLUMNS])
 
 
-def json_chunks(filterset, request):
-    """A JSON object streamed in pieces: metadata first, then one park at a time."""
-    queryset = filterset.qs
-    metadata = {
+def catalogue_metadata(filterset, request):
+    return {
         **export_metadata(
             request,
             title=f"{settings.SITE_NAME}: industrial parks of Northeast China",
@@ -84,14 +84,41 @@ def json_chunks(filterset, request):
             ),
         ),
         "filters": {name: request.GET.get(name) for name in filterset.active_values},
-        "count": queryset.count(),
+        "count": filterset.qs.count(),
     }
+
+
+def json_chunks(filterset, request):
+    """A JSON object streamed in pieces: metadata first, then one park at a time."""
+    queryset = filterset.qs
+    metadata = catalogue_metadata(filterset, request)
     yield '{"metadata": ' + json.dumps(metadata, ensure_ascii=False) + ', "parks": ['
     separator = ""
     for park in queryset.iterator(chunk_size=CHUNK_SIZE):
         yield separator + json.dumps(park_row(park, request), ensure_ascii=False)
         separator = ", "
     yield "]}"
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_workbook(filterset, request):
+    """The filtered parks as an Excel workbook: a Parks sheet in the CSV's columns, an About sheet with source and licence."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Parks")
+    sheet.append(COLUMNS)
+    for park in filterset.qs.iterator(chunk_size=CHUNK_SIZE):
+        row = park_row(park, request)
+        row["industries"] = "; ".join(row["industries"])
+        row["sources"] = "; ".join(row["sources"])
+        sheet.append([row[name] for name in COLUMNS])
+    about = workbook.create_sheet("About")
+    for name, value in catalogue_metadata(filterset, request).items():
+        about.append([name, json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
 
 
 def map_points(queryset):

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import Count, F
 from django.http import QueryDict
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parks.models import DevelopmentPath, Industry, Level, Park, Province, ZoneType
 from rustbelt.cache import cached_for_generation
@@ -63,6 +66,12 @@ class ParkFilter(django_filters.FilterSet):
             ("established_year", "established"),
             ("national_year", "national"),
             ("area_km2", "area"),
+            # The table view's sortable columns.
+            ("name_zh", "name-zh"),
+            ("city", "city"),
+            ("zone_type", "type"),
+            ("level", "level"),
+            ("path__order", "path"),
         ),
         field_labels={
             "name_en": "Name",
@@ -70,6 +79,11 @@ class ParkFilter(django_filters.FilterSet):
             "established_year": "Year established",
             "national_year": "Year raised to national level",
             "area_km2": "Area",
+            "name_zh": "Chinese name",
+            "city": "City",
+            "zone_type": "Zone type",
+            "level": "Level",
+            "path__order": "Development path",
         },
     )
 
@@ -95,6 +109,46 @@ class ParkFilter(django_filters.FilterSet):
         if not self.is_bound or not hasattr(self.form, "cleaned_data"):
             return {}
         return {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "", [])}
+
+    def describe(self):
+        """The active filters in words ("Co-city parks in Heilongjiang"), or "" when none is active."""
+        values = {name: value for name, value in self.active_values.items() if name != "ordering"}
+        if not values:
+            return ""
+        zone_type = values.get("zone_type")
+        noun = _("parks") if zone_type in (None, ZoneType.OTHER) else str(ZoneType(zone_type).label).lower() + "s"
+        words = []
+        if "level" in values:
+            words.append(str(Level(values["level"]).label))
+        path = values.get("path")
+        if path is not None and path != NO_PATH:
+            words.append(path.name)
+        words.append(noun)
+        # Labels run lower case inside the phrase; names (province, industry, search) keep theirs.
+        phrase = " ".join(word.lower() for word in words)
+        if zone_type == ZoneType.OTHER:
+            phrase += " " + _("of other types")
+        if path == NO_PATH:
+            phrase += " " + _("not grouped by the article")
+        if "province" in values:
+            phrase += " " + _("in %(province)s") % {"province": values["province"].name_en}
+        if "industry" in values:
+            phrase += " " + _("with the industry “%(industry)s”") % {"industry": values["industry"].name}
+        if "q" in values:
+            phrase += " " + _("matching “%(query)s”") % {"query": values["q"]}
+        return phrase[:1].upper() + phrase[1:]
+
+    def export_filename(self, base="northeast-parks"):
+        """A download name that names the filters, e.g. northeast-parks-heilongjiang-co-city."""
+        values = self.active_values
+        parts = [base]
+        for name in ["province", "path", "zone_type", "level", "industry"]:
+            value = values.get(name)
+            if value is not None:
+                parts.append(getattr(value, "slug", value))
+        if "q" in values:
+            parts.append(slugify(values["q"]) or "search")
+        return "-".join(parts)
 
     def queryset_without(self, excluded):
         """The base queryset filtered by every valid filter except `excluded` (for facet counts)."""
@@ -157,6 +211,17 @@ class ParkFilter(django_filters.FilterSet):
         return [(value, label, counts.get(value, 0)) for value, label in choices]
 
 
+def catalogue_heading(filterset, count):
+    """The list page's <title> and <h1>: what is shown and how many, e.g. "Co-city parks in Heilongjiang — 2 parks"."""
+    description = filterset.describe() if filterset.is_bound and filterset.is_valid() else ""
+    if not description:
+        return _("Industrial parks of Northeast China")
+    return _("%(description)s — %(count)s") % {
+        "description": description,
+        "count": ngettext("%(count)d park", "%(count)d parks", count) % {"count": count},
+    }
+
+
 @dataclass
 class FacetChoice:
     value: str
@@ -189,6 +254,14 @@ def query_without(query, *names):
     return remaining.urlencode()
 
 
+def query_with(query, **values):
+    """The query string with these parameters set, on page 1."""
+    changed = query.copy()
+    for name, value in values.items():
+        changed[name] = value
+    return query_without(changed, "page")
+
+
 @dataclass
 class Chip:
     """An active filter shown above the results; its link drops that one filter and keeps the others."""
@@ -212,3 +285,43 @@ def filter_chips(filterset, query):
             shown = str(value)
         chips.append(Chip(str(field.label), shown, query_without(query, name, "page")))
     return chips
+
+
+# The table view's columns, by their ordering parameter; the year is the year established.
+TABLE_COLUMNS = [
+    ("name", "Name"),
+    ("name-zh", "Chinese name"),
+    ("province", "Province"),
+    ("city", "City"),
+    ("type", "Type"),
+    ("level", "Level"),
+    ("path", "Path"),
+    ("established", "Year"),
+]
+VIEWS = ("cards", "table")
+
+
+def view_of(query):
+    """Cards (default) or table: anything else shows cards rather than an error."""
+    return query.get("view") if query.get("view") in VIEWS else "cards"
+
+
+@dataclass
+class SortColumn:
+    """A table header: its link sorts by this column, or reverses the order when it is already sorted by it."""
+
+    label: str
+    href: str
+    sort: str  # aria-sort: "ascending", "descending" or "" (not sorted by this column)
+
+
+def table_columns(query):
+    current = query.get("ordering", "") or "name"
+    columns = []
+    for key, label in TABLE_COLUMNS:
+        sort = {key: "ascending", f"-{key}": "descending"}.get(current, "")
+        linked = query.copy()
+        linked["ordering"] = f"-{key}" if sort == "ascending" else key
+        linked["view"] = "table"
+        columns.append(SortColumn(_(label), "?" + query_without(linked, "page"), sort))
+    return columns

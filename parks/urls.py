@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.ParkListView.as_view(), name="list"),
     path("export.csv", views.export_csv, name="export-csv"),
     path("export.json", views.export_json, name="export-json"),
+    path("export.xlsx", views.export_xlsx, name="export-xlsx"),
     path("map.json", views.map_data, name="map-data"),
     path("provinces/<slug:slug>/", views.ProvinceDetailView.as_view(), name="province"),
     path("paths/<slug:slug>/", views.PathDetailView.as_view(), name="path"),

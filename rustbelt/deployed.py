@@ -18,6 +18,28 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import reverse
+
+ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
+
+
+def page_types():
+    """One URL of every kind of public page, by a short name (the shipped content is loaded)."""
+    return {
+        "home": reverse("home"),
+        "article": reverse("articles:detail", args=[ARTICLE_SLUG]),
+        "figures": reverse("articles:figures", args=[ARTICLE_SLUG]),
+        "catalogue": reverse("parks:list"),
+        "filtered-catalogue": reverse("parks:list") + "?province=heilongjiang&path=co-city",
+        "catalogue-table": reverse("parks:list") + "?province=jilin&view=table",
+        "park": reverse("parks:detail", args=["jilin-etdz"]),
+        "province": reverse("parks:province", args=["heilongjiang"]),
+        "path": reverse("parks:path", args=["urbanization"]),
+        "coverage": reverse("parks:coverage"),
+        "methodology": reverse("parks:methodology"),
+        "search": reverse("search") + "?q=jilin",
+        "not-found": "/parks/no-such-park/",
+    }
 
 
 def free_port():

@@ -7,27 +7,10 @@ from selenium.webdriver.support.ui import Select
 
 from django.urls import reverse
 
+from rustbelt.deployed import ARTICLE_SLUG, page_types
 from rustbelt.tests.browser import BrowserTestCase
 
-ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 PATHS_SECTION = "paths-for-updating-the-rust-belt"
-
-
-def page_types():
-    """One URL of every kind of public page (the shipped content is loaded on the deployed site)."""
-    return {
-        "home": reverse("home"),
-        "article": reverse("articles:detail", args=[ARTICLE_SLUG]),
-        "figures": reverse("articles:figures", args=[ARTICLE_SLUG]),
-        "catalogue": reverse("parks:list"),
-        "filtered catalogue": reverse("parks:list") + "?province=jilin&path=urbanization",
-        "park": reverse("parks:detail", args=["jilin-etdz"]),
-        "province": reverse("parks:province", args=["heilongjiang"]),
-        "path": reverse("parks:path", args=["urbanization"]),
-        "coverage": reverse("parks:coverage"),
-        "search": reverse("search") + "?q=jilin",
-        "not found": "/parks/no-such-park/",
-    }
 
 
 class ReadingTests(BrowserTestCase):

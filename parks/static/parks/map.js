@@ -105,14 +105,12 @@
       maxZoom: 12
     });
     addOutlines(map, container.dataset.outlinesUrl);
-    var approximate = points.filter(function (point) { return point.approximate; }).length;
-    var summary = points.length + (points.length === 1 ? " park" : " parks") + " on the map" +
-      (approximate ? " (" + (approximate === points.length ? "all" : approximate) + " at approximate positions, drawn hollow)" : "") +
-      ". Select a marker or a numbered group (Tab, then Enter) to open it. The parks are also listed below.";
+    var summary = points.length + (points.length === 1 ? " park" : " parks") + " on the map." +
+      " Select a marker or a numbered group (Tab, then Enter) to open it.";
     tiles.on("tileerror", function () {
       failedTiles += 1;
       if (failedTiles === 1) {
-        setStatus(status, "Map tiles could not load, so the map shows province outlines only. " + summary);
+        setStatus(status, summary + " Map tiles could not load, so only province outlines are drawn.");
       }
     });
     tiles.addTo(map);
