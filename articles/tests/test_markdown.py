@@ -69,3 +69,17 @@ class HostileMarkdownOnThePageTests(TestCase):
         response = self.client.get(article.get_absolute_url())
         self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
         self.assertNotContains(response, "<script>alert(1)")
+
+
+class ChineseRunsTests(SimpleTestCase):
+    def test_every_run_of_chinese_is_marked_as_chinese(self):
+        html = str(render_markdown("The rust belt (锈带 or 铁锈地带) and **东北** [吉林](park:jilin-etdz)."))
+        self.assertIn('(<span lang="zh-Hans">锈带</span> or <span lang="zh-Hans">铁锈地带</span>)', html)
+        self.assertIn('<strong><span lang="zh-Hans">东北</span></strong>', html)
+        self.assertIn('<a href="/parks/jilin-etdz/" rel="noopener noreferrer"><span lang="zh-Hans">吉林</span></a>', html)
+
+    def test_english_alone_gets_no_span_and_other_attributes_stay_out(self):
+        self.assertNotIn("<span", str(render_markdown("Plain English text.")))
+        html = str(render_markdown('<span lang="zh-Hans" onclick="x()" class="y">中文</span>'))
+        self.assertNotIn("onclick", html)
+        self.assertNotIn("class=", html)

@@ -149,6 +149,45 @@ class CatalogueTests(BrowserTestCase):
         self.assertEqual(self.browser.find_elements(By.CSS_SELECTOR, "h1") != [], True)
 
 
+class ChartTests(BrowserTestCase):
+    # Rendered size of each chart label: its font size in drawing units times the drawing's scale.
+    CHART_TEXT_SIZES = (
+        "return [...document.querySelectorAll('svg.chart-svg')].flatMap(svg => {"
+        "  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;"
+        "  return [...svg.querySelectorAll('text')].map(text => parseFloat(getComputedStyle(text).fontSize) * scale);"
+        "});"
+    )
+
+    def chart_text_sizes(self, page):
+        self.open(page)
+        sizes = self.browser.execute_script(self.CHART_TEXT_SIZES)
+        self.assertGreater(len(sizes), 20)
+        return sizes
+
+    def test_chart_text_is_readable_on_a_phone(self):
+        self.at_width(360)
+        for page in [reverse("articles:figures", args=[ARTICLE_SLUG]), reverse("articles:detail", args=[ARTICLE_SLUG])]:
+            with self.subTest(page=page):
+                self.assertGreaterEqual(min(self.chart_text_sizes(page)), 11)
+
+    def test_chart_text_is_never_larger_than_the_body_text_on_a_desktop(self):
+        for page in [reverse("articles:figures", args=[ARTICLE_SLUG]), reverse("articles:detail", args=[ARTICLE_SLUG])]:
+            with self.subTest(page=page):
+                sizes = self.chart_text_sizes(page)
+                body = self.browser.execute_script("return parseFloat(getComputedStyle(document.body).fontSize);")
+                self.assertLessEqual(max(sizes), body)
+
+    def test_each_chart_follows_the_paragraph_that_states_its_numbers(self):
+        self.open(reverse("articles:detail", args=[ARTICLE_SLUG]))
+        previous = self.browser.execute_script(
+            "return [...document.querySelectorAll('.article-body figure.chart')]"
+            ".map(figure => figure.previousElementSibling.tagName + ' ' + figure.previousElementSibling.textContent.slice(-40));"
+        )
+        self.assertEqual(len(previous), 9)
+        for text in previous:
+            self.assertTrue(text.startswith(("P ", "FIGURE ")), text)
+
+
 class DeployedBuildTests(BrowserTestCase):
     def test_every_same_site_resource_loads_on_every_page_type(self):
         # Hashed static names (collectstatic's manifest) break any URL a script derives by itself.
