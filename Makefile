@@ -51,7 +51,9 @@ $(VNU_JAR):
 
 htmlcheck: $(VNU_JAR)
 
+# Import rules first (.importlinter): a dependency in the wrong direction fails the suite.
 test: install browser htmlcheck
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py test --noinput $(TESTS)
 
 # Full-page PNGs of every page type at 390 and 1280 px from the deployed build, in screenshots/.

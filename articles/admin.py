@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from articles.models import Article, Figure, Section, Status
-from rustbelt.workflow.admin_mixins import VersionedInlineMixin, WorkflowAdminMixin
+from articles.models import Article, DataPoint, DataSeries, Figure, Section, Status
+from rustbelt.publishing.admin_mixins import VersionedInlineMixin, WorkflowAdminMixin
 
 
 def _article_from_request(request):
@@ -100,5 +100,24 @@ class FigureAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("section",)
 
 
-# Data series and their points (issue 7) live in their own module.
-from articles import admin_series  # noqa: E402, F401
+class DataPointInline(admin.TabularInline):
+    model = DataPoint
+    extra = 1
+    fields = ["order", "label", "value", "value_high", "note"]
+
+
+@admin.register(DataSeries)
+class DataSeriesAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "article", "section", "kind", "unit", "order"]
+    list_editable = ["order"]
+    list_filter = ["kind", "article"]
+    list_select_related = ["article", "section"]
+    search_fields = ["name", "source_sentence"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [DataPointInline]
+    fieldsets = [
+        (None, {"fields": ["article", "section", "name", "slug", "order"]}),
+        ("Chart", {"fields": ["kind", "unit", "label_title", "lower_is_better", "caption"]}),
+        ("Where the numbers come from", {"fields": ["source_sentence", "source"]}),
+    ]
+

@@ -3,16 +3,21 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.functional import cached_property
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from articles.charts import format_number
-from articles.markdown import render_markdown
-from rustbelt.workflow.images import ProcessedImageField, srcset
+from rustbelt.publishing.citations import split_author
+from rustbelt.publishing.images import ProcessedImageField, srcset
+from rustbelt.publishing.markdown import render_markdown
+from rustbelt.publishing.models import Fingerprinted, Versioned
+
+# The site's article, as articles/content/article.toml ships it: the main navigation links it.
+FEATURED_ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 
 
 class Status(models.TextChoices):
@@ -32,7 +37,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
 
-class Article(models.Model):
+class Article(Fingerprinted, Versioned):
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=120, unique=True)
     author = models.CharField(max_length=200)
@@ -46,10 +51,6 @@ class Article(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
-    )
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords()
@@ -68,6 +69,28 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    def get_citation_url(self, fmt):
+        return reverse("articles:cite", args=[self.slug, fmt])
+
+    def csl_item(self):
+        """This article for 'Cite this', in CSL-JSON terms (rendered by rustbelt/publishing/citations.py)."""
+        published = timezone.localdate(self.published_at) if self.published_at else None
+        author = split_author(self.author) if self.author else None
+        short_title = "-".join(self.slug.split("-")[:4])
+        family = author["family"].lower() if author else "anon"
+        return {
+            "id": f"{family}{(published or timezone.localdate()).year}-{short_title}",
+            "type": "webpage",
+            "title": self.title,
+            "author": [author] if author else [],
+            "collection-title": self.series,
+            "collection-number": self.episode,
+            "abstract": self.summary,
+            "issued": published,
+            "modified": timezone.localdate(self.updated_at),
+            "URL": self.get_absolute_url(),
+        }
 
     @property
     def is_published(self):
@@ -103,7 +126,7 @@ class SectionQuerySet(models.QuerySet):
         return self.order_by("order", "pk").prefetch_related("figures")
 
 
-class Section(models.Model):
+class Section(Fingerprinted, Versioned):
     """A numbered section of an article, or a subsection when it has a parent."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
@@ -117,10 +140,6 @@ class Section(models.Model):
     )
     body = models.TextField(blank=True, help_text="Markdown. HTML is sanitized before it reaches the page.")
     updated_at = models.DateTimeField(auto_now=True)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
-    )
 
     objects = SectionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -136,6 +155,21 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.slug}"
+
+    def get_citation_url(self, fmt):
+        return f"{self.article.get_citation_url(fmt)}?section={self.slug}"
+
+    def csl_item(self):
+        """This section: the article's description with the section as the part cited."""
+        article = self.article.csl_item()
+        return {
+            **article,
+            "id": f"{article['id']}-{self.slug}",
+            "title": self.title,
+            "container-title": self.article.title,
+            "modified": max(article["modified"], timezone.localdate(self.updated_at)),
+            "URL": f"{article['URL']}#{self.slug}",
+        }
 
     def clean(self):
         # The page shows sections and their subsections: two levels, within one article.
@@ -159,7 +193,7 @@ def figure_upload_to(instance, filename):
     return f"figures/{uuid.uuid4().hex}.jpg"
 
 
-class Figure(models.Model):
+class Figure(Versioned):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="figures")
     section = models.ForeignKey(
         Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures"
@@ -169,9 +203,6 @@ class Figure(models.Model):
     alt_text = models.CharField(max_length=300, help_text="What the image shows, for readers who cannot see it.")
     caption = models.TextField(blank=True)
     credit = models.CharField(max_length=255, blank=True)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
-    )
 
     history = HistoricalRecords()
 
@@ -198,7 +229,7 @@ class DataSeriesQuerySet(models.QuerySet):
         return self.select_related("article", "section").prefetch_related("points")
 
 
-class DataSeries(models.Model):
+class DataSeries(Fingerprinted):
     """A set of numbers the article states, drawn as one chart."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="data_series")
@@ -224,7 +255,6 @@ class DataSeries(models.Model):
     lower_is_better = models.BooleanField(
         default=False, help_text="Tick for ranks, where 1st is the top: the chart says so."
     )
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = DataSeriesQuerySet.as_manager()
@@ -247,7 +277,7 @@ class DataSeries(models.Model):
         return self.article.get_absolute_url() + anchor
 
 
-class DataPoint(models.Model):
+class DataPoint(Fingerprinted):
     series = models.ForeignKey(DataSeries, on_delete=models.CASCADE, related_name="points")
     order = models.PositiveIntegerField(default=0)
     label = models.CharField(max_length=120, help_text="A year ('1950') or a category ('US', 'national ETDZs').")
@@ -260,7 +290,6 @@ class DataPoint(models.Model):
         help_text="Only for a range the article states ('7% to 9%'): the upper end; value is the lower end.",
     )
     note = models.CharField(max_length=300, blank=True, help_text="Shown in the data table, e.g. 'a new high'.")
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords()
 

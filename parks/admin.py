@@ -1,12 +1,24 @@
 from django.contrib import admin, messages
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
-from rustbelt.workflow.admin_mixins import ParkWorkflowAdminMixin, WorkflowAdminMixin
+from parks.resources import ParkResource
+from rustbelt.publishing.admin_mixins import WorkflowAdminMixin
 
 
 @admin.register(Park)
-class ParkAdmin(ParkWorkflowAdminMixin, admin.ModelAdmin):
+class ParkAdmin(ImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
+    """The workflow plus CSV/XLSX import (with a dry-run preview) and export in the fact sheet's columns."""
+
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    resource_classes = [ParkResource]
+    publish_field = "is_published"
+    published_value = True
+    unpublished_value = False
+    publish_permission = "parks.publish_park"
     list_display = ("name_en", "name_zh", "province", "path", "zone_type", "level", "is_published")
     list_filter = ("province", "path", "zone_type", "level", "is_published", "confidence")
     list_select_related = ("province", "path")

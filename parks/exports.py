@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from parks.models import coordinates_are_approximate
-from rustbelt.exports import export_metadata
+from rustbelt.publishing.exports import export_metadata
 
 # Prefetching happens once per chunk, so up to this many parks cost three queries in all.
 CHUNK_SIZE = 2000

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parks.models import DevelopmentPath, Industry, Level, Park, Province, ZoneType
-from rustbelt.cache import cached_for_generation
+from rustbelt.publishing.generation import cached_for_generation
 
 SEARCH_MAX_LENGTH = 200
 NO_PATH = "none"

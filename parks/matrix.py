@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from parks.models import Park
-from rustbelt.cache import cached_for_generation
+from rustbelt.publishing.generation import cached_for_generation
 
 # The value the catalogue filter takes for parks the article does not group.
 NO_PATH = "none"

@@ -10,13 +10,15 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from simple_history.models import HistoricalRecords
 
-from articles.markdown import render_markdown
-from rustbelt.workflow.images import ProcessedImageField, srcset
+from rustbelt.publishing.images import ProcessedImageField, srcset
+from rustbelt.publishing.markdown import render_markdown
+from rustbelt.publishing.models import Fingerprinted, Versioned
 
 # Northeast China with Inner Mongolia's Hohhot and Manzhouli: anything outside is a typo.
 LATITUDE_RANGE = (37, 54)
 LONGITUDE_RANGE = (105, 136)
 EARLIEST_YEAR = 1980
+CATALOGUE_TITLE = "Catalogue of Northeast China's industrial parks"
 
 
 class ZoneType(models.TextChoices):
@@ -40,13 +42,12 @@ class Confidence(models.TextChoices):
     LOW = "low", "Low"
 
 
-class Province(models.Model):
+class Province(Fingerprinted):
     slug = models.SlugField(max_length=60, unique=True)
     name_en = models.CharField("English name", max_length=100)
     name_zh = models.CharField("Chinese name", max_length=100)
     capital = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -59,7 +60,7 @@ class Province(models.Model):
         return reverse("parks:province", args=[self.slug])
 
 
-class DevelopmentPath(models.Model):
+class DevelopmentPath(Fingerprinted):
     """One of the article's three paths for updating the Rust Belt (section 4)."""
 
     slug = models.SlugField(max_length=60, unique=True)
@@ -75,7 +76,6 @@ class DevelopmentPath(models.Model):
         related_name="development_paths",
         help_text="The article subsection that describes this path.",
     )
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -171,7 +171,7 @@ def park_photo_upload_to(instance, filename):
     return f"parks/{uuid.uuid4().hex}.jpg"
 
 
-class Park(models.Model):
+class Park(Fingerprinted, Versioned):
     name_en = models.CharField("English name", max_length=255)
     name_zh = models.CharField("Chinese name", max_length=255, blank=True)
     article_name = models.CharField(
@@ -225,10 +225,6 @@ class Park(models.Model):
     is_published = models.BooleanField("published", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
-    )
 
     objects = ParkQuerySet.as_manager()
     # Industries and sources are recorded too, so a restored park gets them back.
@@ -250,6 +246,23 @@ class Park(models.Model):
 
     def get_absolute_url(self):
         return reverse("parks:detail", args=[self.slug])
+
+    def get_citation_url(self, fmt):
+        return reverse("parks:cite", args=[self.slug, fmt])
+
+    def csl_item(self):
+        """This park as a catalogue record, in CSL-JSON terms (rendered by rustbelt/publishing/citations.py)."""
+        name = f"{self.name_en} ({self.name_zh})" if self.name_zh else self.name_en
+        return {
+            "id": f"rustbeltparks-{self.slug}",
+            "type": "dataset",
+            "title": name,
+            "container-title": CATALOGUE_TITLE,
+            "abstract": f"Catalogue entry for {name}, {self.province}.",
+            "issued": timezone.localdate(self.created_at),
+            "modified": timezone.localdate(self.updated_at),
+            "URL": self.get_absolute_url(),
+        }
 
     @property
     def photo_srcset(self):
@@ -311,7 +324,7 @@ class Park(models.Model):
             raise ValidationError(errors)
 
 
-class OfficialCount(models.Model):
+class OfficialCount(Fingerprinted):
     """A count of zones the article states (section 3), to compare with the catalogue."""
 
     zone_type = models.CharField(max_length=20, choices=ZoneType.choices)
@@ -320,7 +333,6 @@ class OfficialCount(models.Model):
     label = models.CharField(max_length=255, help_text="The article's wording, e.g. 'national-level high-tech industrial parks'.")
     source = models.CharField(max_length=500, blank=True)
     notes = models.TextField(blank=True, help_text="Known discrepancies with other sources.")
-    content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parks import views, views_stories
+from parks import views
 
 app_name = "parks"
 urlpatterns = [
@@ -11,10 +11,10 @@ urlpatterns = [
     path("map.json", views.map_data, name="map-data"),
     path("provinces/<slug:slug>/", views.ProvinceDetailView.as_view(), name="province"),
     path("paths/<slug:slug>/", views.PathDetailView.as_view(), name="path"),
-    path("matrix.csv", views_stories.matrix_csv, name="matrix-csv"),
-    path("matrix.json", views_stories.matrix_json, name="matrix-json"),
-    path("coverage/", views_stories.coverage, name="coverage"),
+    path("matrix.csv", views.matrix_csv, name="matrix-csv"),
+    path("matrix.json", views.matrix_json, name="matrix-json"),
+    path("coverage/", views.coverage, name="coverage"),
     path("methodology/", views.methodology, name="methodology"),
-    path("<slug:slug>/cite.<slug:fmt>", views_stories.park_cite, name="cite"),
+    path("<slug:slug>/cite.<slug:fmt>", views.park_cite, name="cite"),
     path("<slug:slug>/", views.ParkDetailView.as_view(), name="detail"),
 ]

@@ -1,13 +1,16 @@
+"""The catalogue's pages (list, park, province, path, coverage) and its downloads."""
+
 import re
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from parks import exports
+from parks.coverage import coverage_rows
 from parks.filters import (
     SEARCH_MAX_LENGTH,
     ParkFilter,
@@ -18,9 +21,14 @@ from parks.filters import (
     table_columns,
     view_of,
 )
+from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Park, Province
+from rustbelt.publishing.citations import citation_download
+from rustbelt.publishing.exports import csv_download, export_metadata, json_download
 
 PAGE_NUMBER = re.compile(r"^-?\d{1,9}$")
+MATRIX_TITLE = "Published parks by province and development path"
+MATRIX_SOURCE = "Rust Belt Parks catalogue of Northeast China's industrial parks"
 NEIGHBOURS_SHOWN = 12
 
 
@@ -193,6 +201,29 @@ def map_data(request):
     if error:
         return error
     return JsonResponse({"parks": exports.map_points(filterset.qs)})
+
+
+def matrix_metadata(request):
+    return export_metadata(request, MATRIX_TITLE, reverse("parks:list"), MATRIX_SOURCE)
+
+
+def matrix_csv(request):
+    matrix = published_matrix()
+    return csv_download("parks-by-province-and-path", matrix.header, matrix.table(), matrix_metadata(request))
+
+
+def matrix_json(request):
+    matrix = published_matrix()
+    return json_download("parks-by-province-and-path", matrix_metadata(request), matrix.as_dict())
+
+
+def coverage(request):
+    return render(request, "parks/coverage.html", {"rows": coverage_rows()})
+
+
+def park_cite(request, slug, fmt):
+    park = get_object_or_404(Park.objects.published().for_listing(), slug=slug)
+    return citation_download(request, park, fmt)
 
 
 def methodology(request):

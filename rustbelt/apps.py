@@ -2,12 +2,7 @@ from django.apps import AppConfig
 
 
 class RustbeltConfig(AppConfig):
-    """Project-wide pieces: page-cache invalidation, deploy checks, benchmark command."""
+    """The site itself: home, search, health, sitemaps, the page cache, load_content and benchmark commands."""
 
     name = "rustbelt"
     verbose_name = "Rust Belt Parks site"
-
-    def ready(self):
-        from rustbelt import cache
-
-        cache.connect_invalidation()

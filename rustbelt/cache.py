@@ -1,84 +1,22 @@
-"""Whole-page cache for anonymous visitors, and aggregates over the catalogue, emptied whenever a
-researcher saves content.
+"""Whole-page cache for anonymous visitors, emptied whenever a researcher saves content.
 
-Every cached page's and aggregate's key contains the current content *generation*; saving, deleting
-or re-linking any article or catalogue record starts a new generation, so no stale entry is ever
-looked up again (old entries simply expire). The generation's start time is the pages' Last-Modified.
+Each cached page's key holds the content generation (rustbelt/publishing/generation.py), so a save
+makes every stored page unreachable at once; the generation's start time is the pages' Last-Modified.
 """
 
 import hashlib
-import math
-import time
-import uuid
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.core.cache import cache
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-GENERATION_KEY = "content-generation"
-# Apps whose records appear on public pages; their models (and history rows) invalidate.
-CONTENT_APPS = {"articles", "parks"}
+from rustbelt.publishing.generation import current_generation, invalidate
+
 # URL names (or whole namespaces) served from the cache to anonymous visitors.
 CACHED_URL_NAMES = {"home", "search"}
 CACHED_NAMESPACES = {"articles", "parks"}
-
-
-def current_generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = new_generation()
-    return generation
-
-
-def new_generation(previous=None):
-    # Whole seconds, strictly increasing: Last-Modified has one-second resolution, so two saves
-    # within a second must still give different dates.
-    changed_at = math.ceil(time.time())
-    if previous is not None:
-        changed_at = max(changed_at, previous["changed_at"] + 1)
-    generation = {"token": uuid.uuid4().hex, "changed_at": changed_at}
-    cache.set(GENERATION_KEY, generation, timeout=None)
-    return generation
-
-
-def invalidate(**kwargs):
-    new_generation(cache.get(GENERATION_KEY))
-
-
-def invalidate_on_content_change(sender, **kwargs):
-    if sender._meta.app_label in CONTENT_APPS:
-        invalidate()
-
-
-def connect_invalidation():
-    # Cache invalidation is what signals are for: any app's save must reach the cache.
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(invalidate_on_content_change, dispatch_uid=f"rustbelt-cache-{signal}")
-
-
-def cached_for_generation(name, compute):
-    """`compute()`, kept until content changes: for aggregates over the whole catalogue.
-
-    Its key holds the content generation, so a researcher's save makes the next call compute
-    afresh, like a cached page.
-    """
-    if settings.AGGREGATE_CACHE_SECONDS <= 0:
-        return compute()
-    key = f"aggregate:{current_generation()['token']}:{name}"
-    return cache.get_or_set(key, compute, settings.AGGREGATE_CACHE_SECONDS)
-
-
-def reset_for_test():
-    """Forget every cached page (called before each test)."""
-    for backend in caches.all(initialized_only=True):
-        if isinstance(backend, LocMemCache):
-            backend.clear()
-    # A shared Redis is not flushed (other programs use it); a new generation hides old pages.
-    invalidate()
 
 
 def is_cacheable_request(request):

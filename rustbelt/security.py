@@ -1,7 +1,8 @@
 from csp.middleware import CSPMiddleware
 from django.urls import reverse
 
-# django-import-export and simple-history ship admin templates with inline styles and handlers.
+# django-import-export and simple-history ship admin templates with inline styles and handlers; we extend
+# their templates rather than fork them (a fork drifts on upgrade), so the admin allows inline.
 ADMIN_RELAXATION = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
 
 

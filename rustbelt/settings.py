@@ -44,10 +44,18 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "csp",
+    # The shared publishing layer comes before simple_history so its admin template overrides win.
+    "rustbelt.publishing.apps.PublishingConfig",
+    "simple_history",
+    "import_export",
+    "axes",
     "articles",
     "parks",
     "rustbelt.apps.RustbeltConfig",
 ]
+# Apps whose records appear on public pages: their saves start a new content generation, `backup`
+# dumps them and `load_content` asks each for its shipped content, in this order.
+CONTENT_APPS = ["articles", "parks"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -65,6 +73,10 @@ MIDDLEWARE = [
     # ETag from the body (and 304s) for every page, the cached ones included.
     "django.middleware.http.ConditionalGetMiddleware",
     "rustbelt.cache.PublicPageCacheMiddleware",
+    # Records who made each change (history_user) for saves made during a request.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the "locked out" response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rustbelt.urls"
@@ -129,6 +141,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 SITE_NAME = "Rust Belt Parks"
+# Internal link schemes in Markdown (rustbelt/publishing/markdown.py): `[wording](park:<slug>)`.
+MARKDOWN_INTERNAL_LINKS = {"park": "parks:detail", "path": "parks:path"}
 # Licence stated on every page and in every export.
 CONTENT_LICENSE = "CC BY 4.0"
 CONTENT_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -218,14 +232,6 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if RE
 AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
 
 # --- Researchers' workflow (issue 5): history, imports, sign-in lockout, uploads -------------------
-# The workflow app comes before simple_history so its admin template overrides win.
-INSTALLED_APPS += ["rustbelt.workflow", "simple_history", "import_export", "axes"]
-MIDDLEWARE += [
-    # Records who made each change (history_user) for saves made during a request.
-    "simple_history.middleware.HistoryRequestMiddleware",
-    # Last, as django-axes asks: it turns a lockout into the "locked out" response.
-    "axes.middleware.AxesMiddleware",
-]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

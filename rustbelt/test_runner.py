@@ -3,19 +3,20 @@ import unittest
 from django.test.runner import DiscoverRunner
 from django.test.utils import override_settings
 
-from rustbelt import cache
+from rustbelt.publishing import generation
 
 
 class FreshCacheResult(unittest.TextTestResult):
     def startTest(self, test):
         # Each test rolls its data back without signals, so a page cached by the previous test
         # would otherwise be served to this one.
-        cache.reset_for_test()
+        generation.reset_for_test()
         super().startTest(test)
 
 
 class RustbeltTestRunner(DiscoverRunner):
-    """The default runner, with the page and aggregate caches emptied before every test and off by default.
+    """The default runner, with the page and aggregate caches emptied before every test and off by default,
+    and a fast password hasher.
 
     Tests bulk-create or update() rows between two requests, which sends no signals, so a stored
     page or matrix would hide the change; rustbelt/tests/test_cache.py and parks/tests/test_matrix.py
@@ -24,7 +25,12 @@ class RustbeltTestRunner(DiscoverRunner):
 
     def setup_test_environment(self, **kwargs):
         super().setup_test_environment(**kwargs)
-        self.caches_off = override_settings(PAGE_CACHE_SECONDS=0, AGGREGATE_CACHE_SECONDS=0)
+        self.caches_off = override_settings(
+            PAGE_CACHE_SECONDS=0,
+            AGGREGATE_CACHE_SECONDS=0,
+            # Test accounts need no strong hashing; PBKDF2's deliberate slowness would dominate the suite.
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        )
         self.caches_off.enable()
 
     def teardown_test_environment(self, **kwargs):

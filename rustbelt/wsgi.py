@@ -1,21 +1,8 @@
-"""
-WSGI config for rustbelt project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
-
-import os
+"""The WSGI application gunicorn and runserver serve (https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/)."""
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'rustbelt.settings')
+from rustbelt.startup import configure_server
 
+configure_server()
 application = get_wsgi_application()
-
-# runserver and gunicorn both load this module: neither starts without a secret key in production.
-from rustbelt.startup import require_secret_key  # noqa: E402  (needs the settings configured above)
-
-require_secret_key()

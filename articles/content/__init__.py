@@ -12,7 +12,7 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from articles.models import Article, Section
-from rustbelt.loading import sync_record
+from rustbelt.publishing.loading import sync_record
 
 CONTENT_DIR = Path(__file__).resolve().parent
 MANIFEST = CONTENT_DIR / "article.toml"

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from articles.context_processors import FEATURED_ARTICLE_SLUG
+from articles.models import FEATURED_ARTICLE_SLUG
 from articles.models import Article, Figure, Section, Status
-from articles.tests.factories import make_article, make_section, make_staff
+from articles.tests.factories import make_article, make_section
+from rustbelt.publishing.testing import make_staff
 
 SECTION_TITLES = [
     "Major Rust Belts in the World",

@@ -7,7 +7,8 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from articles.models import Article, DataSeries
-from articles.tests.story_factories import ARTICLE_SLUG, make_series
+from articles.models import FEATURED_ARTICLE_SLUG as ARTICLE_SLUG
+from articles.tests.factories import make_series
 
 URL = reverse("articles:detail", args=[ARTICLE_SLUG])
 

@@ -9,10 +9,10 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.content import CONTENT_DIR, load_article, parse_section_file, read_manifest
-from articles.context_processors import FEATURED_ARTICLE_SLUG
+from articles.models import FEATURED_ARTICLE_SLUG
 from articles.models import Article, Section
-from articles.tests.factories import make_superuser
-from rustbelt.loading import LoadReport
+from rustbelt.publishing.loading import LoadReport
+from rustbelt.publishing.testing import make_superuser
 
 # Every figure the article states, exactly as the source writes it.
 KEY_FIGURES = [

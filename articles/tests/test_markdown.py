@@ -1,7 +1,7 @@
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 
-from articles.markdown import render_markdown
+from rustbelt.publishing.markdown import render_markdown
 from articles.tests.factories import make_article, make_section
 
 HOSTILE = """Hello <script>alert("x")</script> world.

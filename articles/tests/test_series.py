@@ -7,8 +7,9 @@ from django.test import TestCase
 
 from articles.content.series import load_series, normalize_text, section_stating
 from articles.models import DataPoint, DataSeries
-from articles.tests.story_factories import ARTICLE_SLUG, make_article, make_section
-from rustbelt.loading import LoadReport
+from rustbelt.publishing.loading import LoadReport
+from articles.models import FEATURED_ARTICLE_SLUG as ARTICLE_SLUG
+from articles.tests.factories import make_article, make_section
 
 # Where the brief says each series' numbers are stated (the top-level section).
 EXPECTED_SECTIONS = {

@@ -6,7 +6,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import DataPoint
-from articles.tests.story_factories import make_article, make_section, make_series
+from articles.tests.factories import make_article, make_section, make_series
 
 
 class DataSeriesAdminTests(TestCase):

@@ -2,7 +2,8 @@
 
 Files in this folder:
 - `northeast-parks.csv`, `northeast-provinces.csv`: the fact sheet, verbatim (see README.md).
-- `paths.csv`: the article's three development paths with a short summary in the article's words.
+- `paths.csv`: the article's three development paths with a short summary in the article's words, and
+  the article subsection that describes each (`article_section`: `<article slug>#<section anchor>`).
 - `article-names.csv`: how the article words the name of each park it groups into a path.
 - `official-counts.csv`: the article's section 3 counts of the Northeast's zones.
 """
@@ -13,12 +14,10 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from articles.models import Section
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
-from rustbelt.loading import sync_record
+from rustbelt.publishing.loading import sync_record
 
 CONTENT_DIR = Path(__file__).resolve().parent
-ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 ARTICLE_CITATION = (
     "Jia Xiaobing, 'Industrial Real Estate Park Revitalization in Major Rust Belts' "
     "(Introduction to Park Industrial Real Estate, ep. 89)"
@@ -75,12 +74,16 @@ def load_provinces(report, force):
     return provinces
 
 
+def article_section_id(reference):
+    """The id of the section `<article slug>#<anchor>` names, or None while that article is not loaded."""
+    article_slug, _, anchor = reference.partition("#")
+    # The one link between the apps is this foreign key; its model is reached through it, not imported.
+    section_model = DevelopmentPath._meta.get_field("article_section").related_model
+    return section_model.objects.filter(article__slug=article_slug, slug=anchor).values_list("pk", flat=True).first()
+
+
 def load_paths(report, force):
-    # The article is loaded first by the same command; without it the paths simply have no link yet.
-    sections = {
-        section.slug: section.pk
-        for section in Section.objects.filter(article__slug=ARTICLE_SLUG, parent__isnull=False)
-    }
+    # load_content loads the article first; without it the paths simply have no link yet.
     paths = {}
     for row in read_rows("paths.csv"):
         values = {
@@ -88,7 +91,7 @@ def load_paths(report, force):
             "name_zh": row["name_zh"],
             "order": int(row["order"]),
             "summary": row["summary"],
-            "article_section_id": sections.get(row["slug"]),
+            "article_section_id": article_section_id(row["article_section"]),
         }
         paths[row["slug"]] = sync_record(
             DevelopmentPath, {"slug": row["slug"]}, values, report=report, force=force

@@ -1,26 +1,33 @@
+"""Small factories for the catalogue's tests (accounts: rustbelt/publishing/testing.py)."""
+
 import re
 
-from django.contrib.auth import get_user_model
-
-from parks.models import DevelopmentPath, Industry, Park, Province, ZoneType
+from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source, ZoneType
 
 PARK_CARD_LINK = re.compile(r'<h3><a href="/parks/([a-z0-9-]+)/">')
+PROVINCE_NAMES_ZH = {"jilin": "吉林省", "liaoning": "辽宁省", "heilongjiang": "黑龙江省"}
 
 
-def make_province(slug="jilin", **fields):
-    fields.setdefault("name_en", slug.replace("-", " ").title())
-    fields.setdefault("name_zh", "吉林省")
-    return Province.objects.get_or_create(slug=slug, defaults=fields)[0]
+def make_province(slug="jilin", name_en=None, name_zh=None):
+    defaults = {
+        "name_en": name_en or slug.replace("-", " ").title(),
+        "name_zh": name_zh or PROVINCE_NAMES_ZH.get(slug, ""),
+    }
+    return Province.objects.get_or_create(slug=slug, defaults=defaults)[0]
 
 
-def make_path(slug="urbanization", **fields):
-    fields.setdefault("name", slug.replace("-", " ").capitalize())
+def make_path(slug="urbanization", name=None, order=1, **fields):
     fields.setdefault("summary", f"What {slug} means.")
-    return DevelopmentPath.objects.get_or_create(slug=slug, defaults=fields)[0]
+    defaults = {"name": name or slug.replace("-", " ").capitalize(), "order": order, **fields}
+    return DevelopmentPath.objects.get_or_create(slug=slug, defaults=defaults)[0]
 
 
 def make_industry(name="fine chemicals"):
-    return Industry.objects.get_or_create(slug=name.replace(" ", "-"), defaults={"name": name})[0]
+    return Industry.objects.get_or_create(slug=name.lower().replace(" ", "-"), defaults={"name": name})[0]
+
+
+def make_source(citation):
+    return Source.objects.create(citation=citation)
 
 
 def make_park(name_en="Jilin Economic and Technological Development Zone", **fields):
@@ -30,6 +37,11 @@ def make_park(name_en="Jilin Economic and Technological Development Zone", **fie
     fields.setdefault("level", "national")
     fields.setdefault("is_published", True)
     return Park.objects.create(name_en=name_en, **fields)
+
+
+def make_official_count(zone_type="etdz", level="national", count=8, **fields):
+    fields.setdefault("label", "national-level economic and technological industrial parks")
+    return OfficialCount.objects.create(zone_type=zone_type, level=level, count=count, **fields)
 
 
 def bulk_parks(count, province, path=None, industry=None, source=None):
@@ -63,13 +75,3 @@ def bulk_parks(count, province, path=None, industry=None, source=None):
 def card_slugs(response):
     """The slugs of the park cards a list page shows, in order."""
     return PARK_CARD_LINK.findall(response.content.decode())
-
-
-def make_staff(**fields):
-    fields.setdefault("username", "researcher")
-    fields.setdefault("is_staff", True)
-    return get_user_model().objects.create_user(**fields)
-
-
-def make_superuser():
-    return get_user_model().objects.create_superuser("admin", "admin@example.com", "pw-not-used")

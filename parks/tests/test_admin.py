@@ -5,7 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parks.models import Park
-from parks.tests.factories import make_industry, make_park, make_path, make_province, make_staff, make_superuser
+from parks.tests.factories import make_industry, make_park, make_path, make_province
+from rustbelt.publishing.testing import make_staff, make_superuser
 
 
 class ParkAdminTests(TestCase):

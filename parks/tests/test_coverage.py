@@ -5,7 +5,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from parks.models import OfficialCount, Park
-from parks.tests.story_factories import make_official_count, make_park
+from parks.tests.factories import make_official_count, make_park
 
 
 # Query counts and repeat visits need real renders: the anonymous page cache would answer them.

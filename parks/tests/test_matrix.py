@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from parks.matrix import NO_PATH, province_path_matrix
 from parks.models import DevelopmentPath, Park
-from parks.tests.story_factories import make_park, make_path, make_province
+from parks.tests.factories import make_park, make_path, make_province
 
 
 def cell(matrix, province, path):
@@ -24,14 +24,14 @@ def catalogue_count(province, path):
 class MatrixTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.liaoning = make_province()
+        cls.liaoning = make_province("liaoning", name_zh="辽宁")
         cls.jilin = make_province("jilin", "Jilin", "吉林")
         cls.urbanization = make_path()
         cls.co_city = make_path("co-city", "Co-city development", 3)
-        make_park("Anshan HTZ", path=cls.urbanization)
-        make_park("Panjin ETDZ", path=cls.urbanization)
-        make_park("Benxi HTZ", path=cls.co_city)
-        make_park("Dalian ETDZ")
+        make_park("Anshan HTZ", province=cls.liaoning, path=cls.urbanization)
+        make_park("Panjin ETDZ", province=cls.liaoning, path=cls.urbanization)
+        make_park("Benxi HTZ", province=cls.liaoning, path=cls.co_city)
+        make_park("Dalian ETDZ", province=cls.liaoning)
         make_park("Jilin ETDZ", province=cls.jilin, path=cls.urbanization)
         make_park("Draft zone", province=cls.jilin, path=cls.co_city, is_published=False)
 
@@ -59,7 +59,7 @@ class MatrixTests(TestCase):
         park = Park.objects.get(slug="panjin-etdz")
         park.path = self.co_city
         park.save()
-        make_park("Fuxin HTZ", path=self.co_city)
+        make_park("Fuxin HTZ", province=self.liaoning, path=self.co_city)
         matrix = province_path_matrix()
         self.assert_cells_match_catalogue(matrix)
         self.assertEqual(cell(matrix, "liaoning", "urbanization").count, 1)
@@ -82,8 +82,9 @@ class MatrixTests(TestCase):
 class MatrixDownloadTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        make_park("Anshan HTZ", path=make_path())
-        make_park("Dalian ETDZ")
+        liaoning = make_province("liaoning", name_zh="辽宁")
+        make_park("Anshan HTZ", province=liaoning, path=make_path())
+        make_park("Dalian ETDZ", province=liaoning)
 
     def test_csv_rows_with_totals_source_and_licence(self):
         response = self.client.get(reverse("parks:matrix-csv"))

@@ -3,8 +3,7 @@
 from django.test import TestCase
 from django.urls import reverse
 
-from parks.tests.factories import make_park
-from parks.tests.story_factories import make_official_count
+from parks.tests.factories import make_official_count, make_park
 
 
 class MethodologyPageTests(TestCase):

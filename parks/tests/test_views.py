@@ -5,15 +5,8 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from parks.models import Park, Province
-from parks.tests.factories import (
-    bulk_parks,
-    card_slugs,
-    make_industry,
-    make_park,
-    make_path,
-    make_province,
-    make_staff,
-)
+from parks.tests.factories import bulk_parks, card_slugs, make_industry, make_park, make_path, make_province
+from rustbelt.publishing.testing import make_staff
 
 
 class ParkListTests(TestCase):

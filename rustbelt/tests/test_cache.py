@@ -9,22 +9,21 @@ from django.urls import reverse
 from django.utils.http import http_date
 
 from articles.models import Article, Section, Status
-from rustbelt import cache as page_cache
+from articles.tests.factories import make_article, make_section
+from rustbelt.cache import is_cacheable_request
+from rustbelt.publishing import generation
 
 
-def make_article(**fields):
-    article = Article.objects.create(
-        title=fields.pop("title", "Revitalization"), slug="revitalization", author="Jia Xiaobing",
-        status=fields.pop("status", Status.PUBLISHED),
-    )
-    Section.objects.create(article=article, order=1, title="Major rust belts", slug="major", body="The Ruhr.")
+def article_with_a_section(**fields):
+    article = make_article(title=fields.pop("title", "Revitalization"), slug="revitalization", **fields)
+    make_section(article, "major", title="Major rust belts", body="The Ruhr.", order=1)
     return article
 
 
 @override_settings(PAGE_CACHE_SECONDS=600)
 class PublicPageCacheTests(TestCase):
     def setUp(self):
-        self.article = make_article()
+        self.article = article_with_a_section()
         self.url = self.article.get_absolute_url()
 
     def test_second_anonymous_visit_is_served_from_the_cache(self):
@@ -79,14 +78,14 @@ class PublicPageCacheTests(TestCase):
 
     def test_posts_are_never_cached(self):
         self.client.get(reverse("home"))
-        self.assertFalse(page_cache.is_cacheable_request(self.client.post(reverse("home")).wsgi_request))
+        self.assertFalse(is_cacheable_request(self.client.post(reverse("home")).wsgi_request))
 
     def test_reset_between_tests_empties_the_cache(self):
         self.client.get(self.url)
-        before = page_cache.current_generation()
+        before = generation.current_generation()
         cache.set("unrelated", 1)
-        page_cache.reset_for_test()
-        self.assertNotEqual(page_cache.current_generation()["token"], before["token"])
+        generation.reset_for_test()
+        self.assertNotEqual(generation.current_generation()["token"], before["token"])
         if isinstance(caches["default"], LocMemCache):
             self.assertIsNone(cache.get("unrelated"))  # A shared Redis keeps other programs' keys.
 
@@ -94,7 +93,7 @@ class PublicPageCacheTests(TestCase):
 @override_settings(PAGE_CACHE_SECONDS=600)
 class ConditionalGetTests(TestCase):
     def setUp(self):
-        self.article = make_article()
+        self.article = article_with_a_section()
         self.url = self.article.get_absolute_url()
 
     def test_etag_gives_304(self):
@@ -116,10 +115,10 @@ class ConditionalGetTests(TestCase):
         self.assertGreater(parsedate_to_datetime(response["Last-Modified"]), parsedate_to_datetime(last_modified))
 
     def test_saves_within_one_second_still_move_last_modified(self):
-        first = page_cache.current_generation()["changed_at"]
-        page_cache.invalidate()
-        page_cache.invalidate()
-        self.assertEqual(page_cache.current_generation()["changed_at"], first + 2)
+        first = generation.current_generation()["changed_at"]
+        generation.invalidate()
+        generation.invalidate()
+        self.assertEqual(generation.current_generation()["changed_at"], first + 2)
 
     def test_old_if_modified_since_gets_the_page(self):
         response = self.client.get(self.url, headers={"if-modified-since": http_date(0)})
@@ -141,8 +140,8 @@ class RedisPageCacheTests(TestCase):
         super().setUpClass()
 
     def test_cached_in_redis_and_invalidated_by_a_save(self):
-        page_cache.reset_for_test()
-        article = make_article()
+        generation.reset_for_test()
+        article = article_with_a_section()
         self.client.get(article.get_absolute_url())
         self.assertEqual(type(caches["default"]).__name__, "RedisCache")
         with self.assertNumQueries(0):

@@ -3,14 +3,9 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Section, Status
-from articles.tests.factories import make_article
 from parks.models import DevelopmentPath, Park, Province
-
-
-def make_park(**fields):
-    fields.setdefault("province", Province.objects.get_or_create(slug="jilin", defaults={"name_en": "Jilin", "name_zh": "吉林"})[0])
-    fields.setdefault("slug", fields["name_en"].lower().replace(" ", "-"))
-    return Park.objects.create(**fields)
+from articles.tests.factories import make_article
+from parks.tests.factories import make_park
 
 
 class SiteSearchTests(TestCase):

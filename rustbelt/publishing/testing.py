@@ -1,0 +1,143 @@
+"""Test helpers shared by every app's tests: accounts and groups, the admin form a browser would
+submit, and image files (real and hostile) for the upload tests. Imports no app."""
+
+import io
+import struct
+import zlib
+from html.parser import HTMLParser
+
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image
+
+TEST_PASSWORD = "a-long-test-password-9"
+
+
+def make_staff(username="editor", group=None, **fields):
+    """A staff account, in the Researchers or Editors group when `group` names one."""
+    fields.setdefault("is_staff", True)
+    fields.setdefault("password", TEST_PASSWORD)
+    user = User.objects.create_user(username, **fields)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_superuser():
+    return User.objects.create_superuser("admin", "admin@example.com", TEST_PASSWORD)
+
+
+class _FormReader(HTMLParser):
+    """What a browser would send for the admin's main form: inputs, checked boxes, selected options, textareas."""
+
+    def __init__(self, form_id, action):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.action, self.in_form = form_id, action, False
+        self.data, self.select, self.textarea, self.options = {}, None, None, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (
+            (self.form_id and attrs.get("id") == self.form_id)
+            or (self.action is not None and attrs.get("action") == self.action)
+        ):
+            self.in_form = True
+        if not self.in_form or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            default = "on" if kind in ("checkbox", "radio") else ""
+            self.data.setdefault(name, []).append(attrs.get("value", default))
+        elif tag == "select" and name:
+            self.select, self.options, self.multiple = name, [], "multiple" in attrs
+        elif tag == "option" and self.select:
+            self.options.append((attrs.get("value", ""), "selected" in attrs))
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.data[name] = [""]
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.in_form:
+            self.in_form = False
+        elif tag == "textarea":
+            if self.textarea:
+                self.data[self.textarea][0] = self.data[self.textarea][0].removeprefix("\n")
+            self.textarea = None
+        elif tag == "select" and self.select:
+            chosen = [value for value, selected in self.options if selected]
+            if not chosen and not self.multiple:
+                chosen = [value for value, _ in self.options[:1]]
+            if chosen:
+                self.data[self.select] = chosen
+            self.select = None
+
+
+def admin_form_data(response, form_id=None, action=None):
+    """The POST data a form on the admin page would submit unchanged (found by id, e.g. "park_form", or action)."""
+    reader = _FormReader(form_id, action)
+    reader.feed(response.content.decode())
+    return {name: values if len(values) > 1 else values[0] for name, values in reader.data.items()}
+
+
+
+def photo_bytes(width=1200, height=800, image_format="JPEG", exif=None, noise=False):
+    image = Image.effect_noise((width, height), 64).convert("RGB") if noise else Image.new("RGB", (width, height))
+    if not noise:
+        # Left half red, right half blue: lets a test see which way the image was turned.
+        image.paste((200, 30, 30), (0, 0, width // 2, height))
+        image.paste((30, 30, 200), (width // 2, 0, width, height))
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **({"exif": exif} if exif is not None else {}))
+    return buffer.getvalue()
+
+
+def upload(content, name="photo.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def jpeg_with_gps_and_rotation():
+    """A 1200x800 JPEG whose EXIF says "rotate 90° clockwise to view" and carries a GPS position."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "Test camera"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (43.0, 50.0, 24.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (126.0, 33.0, 0.0)
+    return photo_bytes(exif=exif)
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_header_only(width, height):
+    """A valid PNG header announcing width x height pixels, with (almost) no pixel data behind it."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", ihdr)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + png_chunk(b"IEND", b"")
+    )
+
+
+def truncated_png():
+    whole = photo_bytes(300, 300, "PNG", noise=True)
+    return whole[: len(whole) // 2]
+
+
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b"<script>alert(document.cookie)</script><rect width='10' height='10'/></svg>"
+)

@@ -1,0 +1,134 @@
+from decimal import Decimal
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from articles.content import load_article
+from parks.content import load_catalogue, split_list
+from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
+from rustbelt.publishing.loading import LoadReport
+
+
+def load_content(*args):
+    output = StringIO()
+    call_command("load_content", *args, stdout=output)
+    return output.getvalue()
+
+
+class CatalogueLoaderTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_content()
+
+    def test_loads_every_row_of_the_fact_sheet(self):
+        self.assertEqual(Province.objects.count(), 4)
+        self.assertEqual(Park.objects.count(), 45)
+        self.assertEqual(Park.objects.exclude(path=None).count(), 21)
+        self.assertEqual(
+            list(DevelopmentPath.objects.values_list("slug", "name")),
+            [
+                ("urbanization", "Urbanization"),
+                ("re-urbanization", "Re-urbanization"),
+                ("co-city", "Co-city development"),
+            ],
+        )
+
+    def test_paths_link_to_the_article_subsections(self):
+        for development_path in DevelopmentPath.objects.all():
+            self.assertEqual(development_path.article_section.slug, development_path.slug)
+            self.assertEqual(development_path.article_section.parent.slug, "paths-for-updating-the-rust-belt")
+
+    def test_every_park_on_a_path_has_the_articles_wording(self):
+        self.assertFalse(Park.objects.exclude(path=None).filter(article_name="").exists())
+        self.assertFalse(Park.objects.filter(path=None).exclude(article_name="").exists())
+        tonghua = Park.objects.get(slug="tonghua-medical-htz")
+        self.assertEqual(tonghua.article_name, "Tonghua Pharmaceutical High-tech Industrial Park")
+
+    def test_row_facts_are_copied_and_empty_cells_stay_empty(self):
+        jilin = Park.objects.get(slug="jilin-etdz")
+        self.assertEqual(jilin.name_zh, "吉林经济技术开发区")
+        self.assertEqual((jilin.established_year, jilin.national_year), (1998, 2010))
+        self.assertEqual(jilin.area_km2, Decimal("20.4"))
+        self.assertEqual(jilin.path.slug, "urbanization")
+        self.assertEqual(jilin.confidence, "high")
+        anshan = Park.objects.get(slug="anshan-htz")
+        self.assertIsNone(anshan.established_year)
+        self.assertIsNone(anshan.area_km2)
+        hegang = Park.objects.get(slug="hegang-zone")
+        self.assertEqual((hegang.level, hegang.zone_type), ("", "other"))
+        self.assertEqual(hegang.industries.count(), 0)
+        # Four decimal places survive the database.
+        self.assertEqual(Park.objects.get(slug="tonghua-medical-htz").area_km2, Decimal("12.7082"))
+
+    def test_industries_are_slugified_and_shared(self):
+        fine_chemicals = Industry.objects.get(slug="fine-chemicals")
+        self.assertEqual(fine_chemicals.name, "fine chemicals")
+        self.assertIn("jilin-etdz", fine_chemicals.parks.values_list("slug", flat=True))
+        self.assertEqual(Park.objects.get(slug="jilin-etdz").industries.count(), 3)
+
+    def test_sources_are_split_into_whole_citations(self):
+        citations = list(Park.objects.get(slug="jilin-etdz").sources.values_list("citation", flat=True))
+        self.assertEqual(len(citations), 3)
+        # The article's citation contains commas and quotes: it stays one source.
+        self.assertIn(
+            "Jia Xiaobing, 'Industrial Real Estate Park Revitalization in Major Rust Belts' "
+            "(Introduction to Park Industrial Real Estate, ep. 89)",
+            citations,
+        )
+        self.assertEqual(Source.objects.filter(citation__startswith="Jia Xiaobing").count(), 1)
+
+    def test_split_list_keeps_semicolons_inside_parentheses(self):
+        self.assertEqual(split_list("A (x; y); B ;; "), ["A (x; y)", "B"])
+
+    def test_official_counts_are_the_articles_section_3(self):
+        counts = {(count.level, count.zone_type): count.count for count in OfficialCount.objects.all()}
+        self.assertEqual(
+            counts,
+            {
+                ("national", "etdz"): 8,
+                ("national", "becz"): 4,
+                ("national", "htz"): 7,
+                ("national", "mutual-trade"): 2,
+                ("national", "bonded"): 1,
+                ("national", "epz"): 1,
+                ("provincial", "etdz"): 114,
+            },
+        )
+        label = OfficialCount.objects.get(level="national", zone_type="htz").label
+        self.assertEqual(label, "national-level high-tech industrial parks")
+
+    def test_second_run_changes_nothing(self):
+        output = load_content()
+        self.assertIn("0 created, 0 updated", output)
+        self.assertEqual(Park.objects.count(), 45)
+
+    def test_admin_edits_survive_a_rerun_unless_forced(self):
+        park = Park.objects.get(slug="daqing-htz")
+        park.city = "Daqing (edited)"
+        park.save()
+        park.industries.clear()
+        load_content()
+        park.refresh_from_db()
+        self.assertEqual(park.city, "Daqing (edited)")
+        self.assertEqual(park.industries.count(), 0)
+        load_content("--force")
+        park.refresh_from_db()
+        self.assertEqual(park.city, "Daqing")
+        self.assertEqual(park.industries.count(), 2)
+
+    def test_unpublishing_is_not_undone_by_a_rerun(self):
+        Park.objects.filter(slug="hegang-zone").update(is_published=False)
+        load_content()
+        self.assertIs(Park.objects.get(slug="hegang-zone").is_published, False)
+
+
+class CatalogueWithoutArticleTests(TestCase):
+    def test_paths_load_without_the_article_and_link_once_it_exists(self):
+        load_catalogue(LoadReport())
+        self.assertEqual(DevelopmentPath.objects.filter(article_section__isnull=True).count(), 3)
+        self.assertEqual(Park.objects.count(), 45)
+        # The article arrives later: the next run links the (unedited) paths to its subsections.
+        load_article(LoadReport())
+        load_catalogue(LoadReport())
+        self.assertEqual(DevelopmentPath.objects.filter(article_section__isnull=True).count(), 0)
