@@ -38,6 +38,7 @@ def page_types():
         "coverage": reverse("parks:coverage"),
         "methodology": reverse("parks:methodology"),
         "search": reverse("search") + "?q=jilin",
+        "catalogue-search-in-chinese": reverse("parks:list") + "?q=吉林",
         "not-found": "/parks/no-such-park/",
     }
 

@@ -83,3 +83,13 @@ class ChineseRunsTests(SimpleTestCase):
         html = str(render_markdown('<span lang="zh-Hans" onclick="x()" class="y">中文</span>'))
         self.assertNotIn("onclick", html)
         self.assertNotIn("class=", html)
+
+
+class MarkChineseTests(SimpleTestCase):
+    def test_plain_text_is_escaped_and_its_chinese_marked(self):
+        from rustbelt.publishing.markdown import mark_chinese
+
+        self.assertEqual(
+            mark_chinese("<b>Jilin</b> 吉林省 ETDZ"),
+            '&lt;b&gt;Jilin&lt;/b&gt; <span lang="zh-Hans">吉林省</span> ETDZ',
+        )

@@ -12,6 +12,7 @@ import markdown as markdown_lib
 import nh3
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -96,4 +97,11 @@ def render_markdown(text):
             url_schemes=ALLOWED_URL_SCHEMES,
             link_rel="noopener noreferrer",
         )
+    )
+
+
+def mark_chinese(text):
+    """Plain text as safe HTML with every run of Chinese in <span lang="zh-Hans"> (for mixed strings)."""
+    return mark_safe(
+        CHINESE_RUN.sub(lambda match: f'<span lang="zh-Hans">{match.group(0)}</span>', str(escape(text)))
     )

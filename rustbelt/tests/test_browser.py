@@ -243,6 +243,38 @@ class AccessibilityTests(BrowserTestCase):
                 self.assertEqual(self.axe_violations(), [])
 
 
+class LandmarkAndLanguageTests(BrowserTestCase):
+    def test_search_landmarks_have_distinct_names(self):
+        for kind in ["search", "catalogue"]:
+            with self.subTest(page=kind):
+                self.open(page_types()[kind])
+                names = self.browser.execute_script(
+                    "return [...document.querySelectorAll('[role=search], search')]"
+                    ".map(landmark => landmark.getAttribute('aria-label'));"
+                )
+                self.assertEqual(len(names), 2)
+                self.assertNotIn(None, names)
+                self.assertEqual(len(set(names)), 2)
+
+    def test_every_run_of_chinese_is_marked_as_chinese(self):
+        # Screen readers switch voice and browsers pick Chinese fonts only inside lang="zh…".
+        for kind, page in page_types().items():
+            with self.subTest(page=kind):
+                self.open(page)
+                unmarked = self.browser.execute_script(
+                    "const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);"
+                    "const found = [];"
+                    "while (walker.nextNode()) {"
+                    "  const node = walker.currentNode;"
+                    "  if (!/[\\u3400-\\u9fff]/.test(node.textContent)) continue;"
+                    "  const marked = node.parentElement.closest('[lang]');"
+                    "  if (!marked || !marked.lang.startsWith('zh')) found.push(node.textContent.trim().slice(0, 40));"
+                    "}"
+                    "return found;"
+                )
+                self.assertEqual(unmarked, [])
+
+
 class PhoneTests(BrowserTestCase):
     def test_no_page_scrolls_sideways_on_a_phone(self):
         for width in [360, 390]:
