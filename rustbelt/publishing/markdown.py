@@ -13,7 +13,7 @@ import nh3
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -100,8 +100,17 @@ def render_markdown(text):
     )
 
 
+TAG = re.compile(r"(<[^>]*>)")
+
+
 def mark_chinese(text):
-    """Plain text as safe HTML with every run of Chinese in <span lang="zh-Hans"> (for mixed strings)."""
-    return mark_safe(
-        CHINESE_RUN.sub(lambda match: f'<span lang="zh-Hans">{match.group(0)}</span>', str(escape(text)))
-    )
+    """Text as safe HTML with every run of Chinese in <span lang="zh-Hans"> (for mixed strings).
+
+    Plain text is escaped first; HTML already marked safe (a highlighted snippet) keeps its tags and
+    only the text between them is marked.
+    """
+    html = str(text) if isinstance(text, SafeData) else str(escape(text))
+    pieces = TAG.split(html)
+    for index in range(0, len(pieces), 2):  # even pieces are text, odd ones are tags
+        pieces[index] = CHINESE_RUN.sub(lambda match: f'<span lang="zh-Hans">{match.group(0)}</span>', pieces[index])
+    return mark_safe("".join(pieces))
