@@ -253,12 +253,11 @@ class Chart:
             rows.append((point, y + BAR_HEIGHT / 2 + 2))
             y += BAR_HEIGHT + 12
         bottom = y
-        for tick in ticks if dots else [ticks[0]]:
+        # Every tick labelled under the rows: a range bar or a dot is read against the scale.
+        for tick in ticks:
             self.line(g, x(tick), 8, x(tick), bottom, GRID)
-        if dots:
-            for tick in (ticks[0], ticks[-1]):
-                anchor = "start" if tick == ticks[0] else "end"
-                self.text(g, x(tick), bottom + LINE, self.tick_label(tick), **{"text-anchor": anchor, "fill": MUTED})
+            anchor = "start" if tick == ticks[0] else "end" if tick == ticks[-1] else "middle"
+            self.text(g, x(tick), bottom + LINE, self.tick_label(tick), **{"text-anchor": anchor, "fill": MUTED})
         for point, middle in rows:
             if dots:
                 ET.SubElement(g, "circle", {"cx": f"{x(point.value):.1f}", "cy": f"{middle:.1f}", "r": "6", "fill": BAR})
@@ -278,7 +277,7 @@ class Chart:
                     },
                 )
             self.text(g, end + 6, middle + 4.5, self.value_label(point), **{"font-weight": "bold"})
-        bottom += LINE + (LINE if dots else 0)
+        bottom += 2 * LINE
         self.text(g, left, bottom, self.axis_title(), **{"fill": MUTED})
         return g, bottom + 8
 

@@ -30,7 +30,11 @@
     drawMap(container, status, dataElement ? JSON.parse(dataElement.textContent) : []);
   }
 
-  function addOutlines(map, url) {
+  // Over tiles the outlines are lines with a faint fill; without tiles their fill is the land.
+  var OVER_TILES = { fillOpacity: 0.1 };
+  var WITHOUT_TILES = { fillOpacity: 1 };
+
+  function addOutlines(map, url, state) {
     // Province outlines drawn under the markers: the map shows where the parks are with no tiles.
     if (!url) {
       return;
@@ -43,9 +47,12 @@
         return response.json();
       })
       .then(function (outlines) {
-        L.geoJSON(outlines, {
+        state.outlines = L.geoJSON(outlines, {
           interactive: false,
-          style: { className: "province-outline", color: "#5a5a5a", weight: 1.5, fillColor: "#f3efe6", fillOpacity: 0.6 }
+          style: L.extend(
+            { className: "province-outline", color: "#5a5a5a", weight: 1.5, fillColor: "#fdfcf9" },
+            state.tilesFailed ? WITHOUT_TILES : OVER_TILES
+          )
         }).addTo(map);
       })
       .catch(function () { /* The tiles or a plain background remain; the markers do not depend on it. */ });
@@ -104,12 +111,17 @@
       attribution: container.dataset.tileAttribution,
       maxZoom: 12
     });
-    addOutlines(map, container.dataset.outlinesUrl);
+    var state = { tilesFailed: false, outlines: null };
+    addOutlines(map, container.dataset.outlinesUrl, state);
     var summary = points.length + (points.length === 1 ? " park" : " parks") + " on the map." +
       " Select a marker or a numbered group (Tab, then Enter) to open it.";
     tiles.on("tileerror", function () {
       failedTiles += 1;
       if (failedTiles === 1) {
+        state.tilesFailed = true;
+        if (state.outlines) {
+          state.outlines.setStyle(WITHOUT_TILES);
+        }
         setStatus(status, summary + " Map tiles could not load, so only province outlines are drawn.");
       }
     });
