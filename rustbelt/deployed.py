@@ -15,6 +15,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import urlencode
 from pathlib import Path
 
 from django.conf import settings
@@ -38,7 +39,7 @@ def page_types():
         "coverage": reverse("parks:coverage"),
         "methodology": reverse("parks:methodology"),
         "search": reverse("search") + "?q=jilin",
-        "catalogue-search-in-chinese": reverse("parks:list") + "?q=吉林",
+        "catalogue-search-in-chinese": reverse("parks:list") + "?" + urlencode({"q": "吉林"}),
         "not-found": "/parks/no-such-park/",
     }
 
