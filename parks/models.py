@@ -31,6 +31,18 @@ class ZoneType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The table view's narrow Type column: the abbreviations the zones' own names use.
+ZONE_TYPE_SHORT = {
+    ZoneType.ETDZ: "ETDZ",
+    ZoneType.HTZ: "HTZ",
+    ZoneType.BECZ: "BECZ",
+    ZoneType.MUTUAL_TRADE: "Mutual trade",
+    ZoneType.BONDED: "Bonded",
+    ZoneType.EPZ: "EPZ",
+    ZoneType.OTHER: "Other",
+}
+
+
 class Level(models.TextChoices):
     NATIONAL = "national", "National"
     PROVINCIAL = "provincial", "Provincial"
@@ -271,6 +283,10 @@ class Park(Fingerprinted, Versioned):
     @property
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def zone_type_short(self):
+        return ZONE_TYPE_SHORT.get(self.zone_type, self.get_zone_type_display())
 
     @property
     def industries_are_the_paths(self):

@@ -110,6 +110,7 @@ class TableViewTests(TestCase):
         self.assertContains(response, '<table class="park-table">')
         self.assertContains(response, '<a href="?view=table" aria-current="page">table</a>', html=True)
         self.assertNotContains(response, 'class="park-card"')
+        self.assertContains(response, '<abbr title="Economic &amp; technological development zone">ETDZ</abbr>', html=True)
         cards = self.client.get(reverse("parks:list") + "?view=nonsense")
         self.assertContains(cards, 'class="park-card"')
 

@@ -276,6 +276,16 @@ class LandmarkAndLanguageTests(BrowserTestCase):
 
 
 class PhoneTests(BrowserTestCase):
+    def test_the_catalogue_shows_parks_first_on_a_phone(self):
+        # The filters fold away and the matrix moved below, so the first park is on the first screen.
+        self.at_width(390)
+        self.open(reverse("parks:list"))
+        first_card = self.browser.execute_script(
+            "return document.querySelector('.park-card').getBoundingClientRect().top + window.scrollY;"
+        )
+        self.assertLess(first_card, 900)
+        self.assertIs(self.browser.execute_script("return document.getElementById('park-filters').open;"), False)
+
     def test_no_page_scrolls_sideways_on_a_phone(self):
         for width in [360, 390]:
             self.at_width(width)
