@@ -28,6 +28,7 @@ BAR = "#8a3a12"
 CHAR_WIDTH = 7.4  # rough width of one 13-unit character, to wrap labels and leave room for values
 LINE = 17  # one line of 13-unit text
 BAR_HEIGHT = 18
+HALO = {"stroke": "#fdfcf9", "stroke-width": "4", "paint-order": "stroke", "stroke-linejoin": "round"}
 
 
 def plain_number(value):
@@ -204,11 +205,12 @@ class Chart:
 
     @staticmethod
     def line(parent, x1, y1, x2, y2, colour=MUTED):
-        ET.SubElement(
-            parent,
-            "line",
-            {"x1": f"{x1:.1f}", "y1": f"{y1:.1f}", "x2": f"{x2:.1f}", "y2": f"{y2:.1f}", "stroke": colour},
-        )
+        """A line element, added to parent when one is given."""
+        attributes = {"x1": f"{x1:.1f}", "y1": f"{y1:.1f}", "x2": f"{x2:.1f}", "y2": f"{y2:.1f}", "stroke": colour}
+        element = ET.Element("line", attributes)
+        if parent is not None:
+            parent.append(element)
+        return element
 
     def value_ticks(self, include_zero, count=5):
         values = [p.value for p in self.points] + [p.value_high for p in self.points if p.is_range]
@@ -249,13 +251,15 @@ class Chart:
             lines = textwrap.wrap(point.label, width=int(WIDTH / CHAR_WIDTH)) or [""]
             for line in lines:
                 y += LINE
-                self.text(g, left, y - 4, line)
+                # A halo in the page colour keeps the label readable where a grid line crosses it.
+                self.text(g, left, y - 4, line, **HALO)
             rows.append((point, y + BAR_HEIGHT / 2 + 2))
             y += BAR_HEIGHT + 12
         bottom = y
         # Every tick labelled under the rows: a range bar or a dot is read against the scale.
         for tick in ticks:
-            self.line(g, x(tick), 8, x(tick), bottom, GRID)
+            # Under the labels already drawn: first in the group, so painted first.
+            g.insert(0, self.line(None, x(tick), 8, x(tick), bottom, GRID))
             anchor = "start" if tick == ticks[0] else "end" if tick == ticks[-1] else "middle"
             self.text(g, x(tick), bottom + LINE, self.tick_label(tick), **{"text-anchor": anchor, "fill": MUTED})
         for point, middle in rows:
