@@ -223,6 +223,16 @@ class KeyboardTests(BrowserTestCase):
         skip.send_keys(Keys.ENTER)
         self.wait_until(lambda browser: self.active_element().get_attribute("id") == "main", message="focus not on main")
 
+    def test_open_a_park_from_the_map_with_the_keyboard(self):
+        self.open(reverse("parks:detail", args=["jilin-etdz"]))
+        self.wait_until(EC.presence_of_element_located((By.CSS_SELECTOR, ".park-marker")))
+        self.browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        marker = self.tab_until(".park-marker")
+        self.assertIn("Jilin Economic and Technological Development Zone", marker.get_attribute("title"))
+        self.press(Keys.ENTER)
+        link = self.wait_until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content a")))
+        self.assertEqual(link.get_attribute("href"), self.live_server_url + "/parks/jilin-etdz/")
+
     def test_filter_form_with_the_keyboard_only(self):
         self.open(reverse("parks:list"))
         self.browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
