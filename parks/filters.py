@@ -10,11 +10,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from parks.models import DevelopmentPath, Industry, Level, Park, Province, ZoneType
+from parks.models import NO_PATH, DevelopmentPath, Industry, Level, Park, Province, ZoneType
 from rustbelt.publishing.generation import cached_for_generation
 
 SEARCH_MAX_LENGTH = 200
-NO_PATH = "none"
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):

@@ -6,11 +6,10 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import reverse
 
-from parks.models import Park
+from parks.models import NO_PATH, Park
 from rustbelt.publishing.generation import cached_for_generation
 
 # The value the catalogue filter takes for parks the article does not group.
-NO_PATH = "none"
 NO_PATH_LABEL = "No path"
 
 

@@ -19,6 +19,8 @@ LATITUDE_RANGE = (37, 54)
 LONGITUDE_RANGE = (105, 136)
 EARLIEST_YEAR = 1980
 CATALOGUE_TITLE = "Catalogue of Northeast China's industrial parks"
+# The filter value, and the matrix column, for parks the article groups into no development path.
+NO_PATH = "none"
 
 
 class ZoneType(models.TextChoices):

@@ -39,6 +39,7 @@ def page_types():
         "coverage": reverse("parks:coverage"),
         "methodology": reverse("parks:methodology"),
         "search": reverse("search") + "?q=jilin",
+        "data": reverse("data:index"),
         "catalogue-search-in-chinese": reverse("parks:list") + "?" + urlencode({"q": "吉林"}),
         "not-found": "/parks/no-such-park/",
     }
@@ -67,6 +68,7 @@ class DeployedSite:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_STATIC_ROOT": str(self.folder / "staticfiles"),
             "DJANGO_MEDIA_ROOT": str(self.folder / "media"),
+            "DJANGO_DATA_FILES_ROOT": str(self.folder / "data"),
             # Plain HTTP on loopback: no TLS proxy in front, so no redirect, secure cookies or HSTS.
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_SECURE_COOKIES": "0",

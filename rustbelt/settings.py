@@ -1,10 +1,12 @@
 """Settings for the Rust Belt Parks site: one module, everything that varies comes from the environment."""
 
 import os
+import re
 import warnings
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "csp",
+    # The read API under /api/v1/ and its OpenAPI document (issue 15, rustbelt/api/).
+    "rest_framework",
+    "drf_spectacular",
+    # Swagger UI's files, served as our own static files (no CDN, strict CSP).
+    "drf_spectacular_sidecar",
+    "corsheaders",
     # The shared publishing layer comes before simple_history so its admin template overrides win.
     "rustbelt.publishing.apps.PublishingConfig",
     "simple_history",
@@ -63,6 +71,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous pages only: nothing secret may be compressed beside visitor input (BREACH).
     "rustbelt.compression.AnonymousGZipMiddleware",
+    # Before CommonMiddleware, as django-cors-headers asks; it only touches /api/ and /data/.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -252,6 +262,48 @@ IMAGE_WIDTHS = (480, 960)
 # Importing needs the "add" permission, exporting the "view" one (default: any staff member).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# --- Open data (issue 15): read API, OpenAPI, data package, SQLite file --------------------------
+# Anonymous, read-only; every client address may make this many API requests (README "Open data").
+API_THROTTLE_RATE = os.environ.get("DJANGO_API_THROTTLE_RATE", "120/minute")
+if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):
+    # A typo would otherwise switch the limit off at the first request: refuse to start instead.
+    raise ImproperlyConfigured(f"DJANGO_API_THROTTLE_RATE must look like 120/minute, not {API_THROTTLE_RATE!r}")
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 500
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # JSON only: the browsable API's templates use inline scripts, which our CSP refuses.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["rustbelt.api.throttling.ClientAddressThrottle"],
+    "EXCEPTION_HANDLER": "rustbelt.api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Behind the TLS proxy REMOTE_ADDR is the proxy: count the address it forwards; otherwise REMOTE_ADDR
+    # only, so a made-up X-Forwarded-For header cannot escape the limit.
+    "NUM_PROXIES": 1 if env_flag("DJANGO_BEHIND_PROXY") else 0,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rust Belt Parks API",
+    "DESCRIPTION": (
+        "Read-only API over the published catalogue of Northeast China's industrial parks and the article "
+        "'Industrial Real Estate Park Revitalization in Major Rust Belts' (Jia Xiaobing). Anonymous; "
+        "throttled per client address (429 with Retry-After); errors are application/problem+json."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Cross-origin reads for everyone, on the API and the data files only.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api|data)/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Link"]
+# The SQLite dataset is built once per content generation and kept here (not public: served by a view).
+DATA_FILES_ROOT = Path(os.environ.get("DJANGO_DATA_FILES_ROOT", BASE_DIR / "var" / "data"))
 
 # Parks map (issue 4): any XYZ tile server; OpenStreetMap's by default.
 PARKS_MAP_TILE_URL = os.environ.get("PARKS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

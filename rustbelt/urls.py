@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", include("articles.urls")),
     path("parks/", include("parks.urls")),
+    path("api/v1/", include("rustbelt.api.urls")),
+    path("data/", include("rustbelt.api.data_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("search/", views.search, name="search"),
     path("healthz", health.healthz, name="healthz"),

@@ -5,8 +5,8 @@ import json
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from parks.matrix import NO_PATH, province_path_matrix
-from parks.models import DevelopmentPath, Park
+from parks.matrix import province_path_matrix
+from parks.models import NO_PATH, DevelopmentPath, Park
 from parks.tests.factories import make_park, make_path, make_province
 
 

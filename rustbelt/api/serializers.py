@@ -1,0 +1,327 @@
+"""What each API record looks like. The declared fields are the OpenAPI document; the park list builds
+its rows from `.values()` dicts directly (`park_row`), and a test checks both name the same keys."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.models import Article, DataPoint, DataSeries, Section
+from parks.models import Confidence, DevelopmentPath, Industry, Level, OfficialCount, Province, ZoneType
+
+
+def link_maker(request, url_name, placeholder="__slug__"):
+    """slug -> absolute URL, reversing once per request instead of once per row."""
+    template = request.build_absolute_uri(reverse(url_name, args=[placeholder]))
+    return lambda slug: template.replace(placeholder, slug, 1)
+
+
+def number(value):
+    # Decimal -> float, as the JSON export writes it (no padding zeros).
+    return float(value) if value is not None else None
+
+
+class ProblemErrorSerializer(serializers.Serializer):
+    parameter = serializers.CharField()
+    label = serializers.CharField(help_text="The parameter's name on the catalogue page's form.")
+    message = serializers.CharField(help_text="The catalogue page's message for it.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    """An error, as RFC 9457 problem details (served as application/problem+json)."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    instance = serializers.CharField(required=False, help_text="The request's path and query.")
+    errors = ProblemErrorSerializer(many=True, required=False, help_text="One entry per parameter not understood.")
+
+
+class SourceSerializer(serializers.Serializer):
+    citation = serializers.CharField()
+    url = serializers.CharField(help_text="Link to the document, when known; empty otherwise.")
+
+
+class ParkSerializer(serializers.Serializer):
+    """A published park; every fact as the catalogue page shows it."""
+
+    slug = serializers.SlugField()
+    name_en = serializers.CharField()
+    name_zh = serializers.CharField(help_text="Chinese name; empty when unknown.")
+    article_name = serializers.CharField(help_text="The name as the article writes it, where it differs.")
+    province = serializers.SlugField(help_text="Province slug (see /api/v1/provinces/).")
+    province_name_en = serializers.CharField()
+    province_name_zh = serializers.CharField()
+    city = serializers.CharField()
+    zone_type = serializers.ChoiceField(choices=ZoneType.choices)
+    zone_type_label = serializers.CharField()
+    level = serializers.ChoiceField(choices=[*Level.choices, ("", "Not identified")])
+    level_label = serializers.CharField()
+    path = serializers.SlugField(
+        allow_null=True, help_text="Development path slug; null when the article groups it on none."
+    )
+    path_name = serializers.CharField(allow_null=True)
+    established_year = serializers.IntegerField(allow_null=True)
+    national_year = serializers.IntegerField(allow_null=True, help_text="Year raised to national level.")
+    area_km2 = serializers.FloatField(allow_null=True, help_text="Planned area in km²; see area_note.")
+    area_note = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    coord_note = serializers.CharField()
+    confidence = serializers.ChoiceField(choices=[*Confidence.choices, ("", "Not stated")])
+    industries = serializers.ListField(child=serializers.CharField(), help_text="Leading industries (names).")
+    sources = SourceSerializer(many=True, help_text="The documents this park's facts come from.")
+    url = serializers.URLField(help_text="This record in the API.")
+    html_url = serializers.URLField(help_text="This park's page on the site.")
+
+
+class ParkDetailSerializer(ParkSerializer):
+    description = serializers.CharField(help_text="Markdown.")
+    description_html = serializers.CharField(help_text="The description as sanitized HTML.")
+    notes = serializers.CharField(help_text="Research notes.")
+    photo_url = serializers.URLField(allow_null=True)
+    photo_alt = serializers.CharField()
+
+
+PARK_VALUES = [
+    "pk", "slug", "name_en", "name_zh", "article_name", "province__slug", "province__name_en", "province__name_zh",
+    "city", "zone_type", "level", "path__slug", "path__name", "established_year", "national_year", "area_km2",
+    "area_note", "latitude", "longitude", "coord_note", "confidence",
+]
+ZONE_TYPE_LABELS = dict(ZoneType.choices)
+LEVEL_LABELS = dict(Level.choices)
+
+
+def park_row(values, industries, sources, api_url, html_url):
+    """One park from its `.values(*PARK_VALUES)` dict, without a model instance (the list is values-based)."""
+    slug = values["slug"]
+    return {
+        "slug": slug,
+        "name_en": values["name_en"],
+        "name_zh": values["name_zh"],
+        "article_name": values["article_name"],
+        "province": values["province__slug"],
+        "province_name_en": values["province__name_en"],
+        "province_name_zh": values["province__name_zh"],
+        "city": values["city"],
+        "zone_type": values["zone_type"],
+        "zone_type_label": str(ZONE_TYPE_LABELS.get(values["zone_type"], "")),
+        "level": values["level"],
+        "level_label": str(LEVEL_LABELS.get(values["level"], "")),
+        "path": values["path__slug"],
+        "path_name": values["path__name"],
+        "established_year": values["established_year"],
+        "national_year": values["national_year"],
+        "area_km2": number(values["area_km2"]),
+        "area_note": values["area_note"],
+        "latitude": number(values["latitude"]),
+        "longitude": number(values["longitude"]),
+        "coord_note": values["coord_note"],
+        "confidence": values["confidence"],
+        "industries": industries,
+        "sources": sources,
+        "url": api_url(slug),
+        "html_url": html_url(slug),
+    }
+
+
+class FacetChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="The value to pass as the filter parameter.")
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text="Parks this value gives, combined with the other filters.")
+
+
+class FacetSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The filter parameter.")
+    label = serializers.CharField()
+    choices = FacetChoiceSerializer(many=True)
+
+
+class ParkPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Parks matching the filters (all pages).")
+    next = serializers.URLField(allow_null=True, help_text="The next page (cursor), or null on the last one.")
+    previous = serializers.URLField(allow_null=True)
+    facets = FacetSerializer(many=True)
+    results = ParkSerializer(many=True)
+
+
+class LinkedModelSerializer(serializers.ModelSerializer):
+    """`url` (API) and `html_url` (page) from the view's URL names."""
+
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+    api_url_name = ""
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(reverse(self.api_url_name, args=[obj.slug]))
+
+    def get_html_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class ProvinceSerializer(LinkedModelSerializer):
+    api_url_name = "api:province-detail"
+    parks_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Province
+        fields = ["slug", "name_en", "name_zh", "capital", "notes", "url", "html_url", "parks_url"]
+
+    def get_parks_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:park-list") + f"?province={obj.slug}")
+
+
+class SectionLinkSerializer(serializers.ModelSerializer):
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Section
+        fields = ["slug", "title", "html_url"]
+
+    def get_html_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class PathSerializer(LinkedModelSerializer):
+    api_url_name = "api:path-detail"
+    article_section = SectionLinkSerializer(allow_null=True, help_text="The article subsection this path comes from.")
+    parks_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DevelopmentPath
+        fields = ["slug", "name", "name_zh", "order", "summary", "article_section", "url", "html_url", "parks_url"]
+
+    def get_parks_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:park-list") + f"?path={obj.slug}")
+
+
+class IndustrySerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField(help_text="The catalogue filtered by this industry.")
+
+    class Meta:
+        model = Industry
+        fields = ["slug", "name", "url", "html_url"]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:park-list") + f"?industry={obj.slug}")
+
+    def get_html_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(reverse("parks:list") + f"?industry={obj.slug}")
+
+
+class OfficialCountSerializer(serializers.ModelSerializer):
+    zone_type_label = serializers.CharField(source="get_zone_type_display")
+    level_label = serializers.CharField(source="get_level_display")
+
+    class Meta:
+        model = OfficialCount
+        fields = ["zone_type", "zone_type_label", "level", "level_label", "count", "label", "source", "notes"]
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    zone_type = serializers.CharField()
+    zone_type_label = serializers.CharField()
+    level = serializers.CharField()
+    level_label = serializers.CharField()
+    official_count = serializers.IntegerField(source="official.count", allow_null=True, default=None)
+    official_source = serializers.CharField(source="official.source", allow_null=True, default=None)
+    catalogued = serializers.IntegerField(help_text="Published parks of this type and level in the catalogue.")
+    difference = serializers.IntegerField(allow_null=True, help_text="Catalogued minus official.")
+    parks = serializers.SerializerMethodField()
+
+    def get_parks(self, row) -> list[str]:
+        return [park.slug for park in row.parks]
+
+
+class MatrixRowSerializer(serializers.Serializer):
+    province = serializers.SlugField()
+    name = serializers.CharField()
+    name_zh = serializers.CharField()
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Parks per path slug.")
+    total = serializers.IntegerField()
+
+
+class MatrixColumnSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class MatrixSerializer(serializers.Serializer):
+    columns = MatrixColumnSerializer(many=True)
+    rows = MatrixRowSerializer(many=True)
+    column_totals = serializers.DictField(child=serializers.IntegerField())
+    total = serializers.IntegerField()
+    html_url = serializers.URLField()
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    body_html = serializers.CharField(help_text="The body as sanitized HTML.")
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Section
+        fields = ["slug", "title", "order", "parent", "body", "body_html", "html_url"]
+        extra_kwargs = {"body": {"help_text": "Markdown."}}
+
+    def get_html_url(self, obj) -> str:
+        # The article is the one being serialized: avoid a query per section for section.article.
+        return self.context["request"].build_absolute_uri(self.context["article_url"] + f"#{obj.slug}")
+
+
+class ArticleSerializer(LinkedModelSerializer):
+    api_url_name = "api:article-detail"
+
+    class Meta:
+        model = Article
+        fields = ["slug", "title", "author", "series", "episode", "publication", "summary", "published_at", "url",
+                  "html_url"]
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    sections = serializers.SerializerMethodField()
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "sections"]
+
+    @extend_schema_field(SectionSerializer(many=True))
+    def get_sections(self, article):
+        context = {**self.context, "article_url": article.get_absolute_url()}
+        # Parents are already fetched with the sections (select_related in the view).
+        return SectionSerializer(article.sections.order_by("order", "pk").select_related("parent"), many=True,
+                                 context=context).data
+
+
+class DataPointSerializer(serializers.ModelSerializer):
+    value = serializers.FloatField()
+    value_high = serializers.FloatField(allow_null=True, help_text="Upper end of a range; null for a single value.")
+
+    class Meta:
+        model = DataPoint
+        fields = ["label", "value", "value_high", "note"]
+
+
+class DataSeriesSerializer(serializers.ModelSerializer):
+    article = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    section = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    points = DataPointSerializer(many=True)
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+    csv_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DataSeries
+        fields = ["slug", "name", "unit", "label_title", "kind", "source_sentence", "source", "caption",
+                  "lower_is_better", "article", "section", "points", "url", "html_url", "csv_url"]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:series-detail", args=[obj.slug]))
+
+    def get_html_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    def get_csv_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("articles:series-csv", args=[obj.article.slug, obj.slug])
+        )

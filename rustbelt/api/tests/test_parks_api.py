@@ -1,0 +1,172 @@
+from io import StringIO
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from parks.models import Park, Source
+from parks.tests.factories import bulk_parks, card_slugs, make_industry, make_park, make_path, make_province
+from rustbelt.api.tests import ApiTestCase
+
+PARKS_API = reverse("api:park-list")
+
+
+def api_slugs(response):
+    return [park["slug"] for park in response.json()["results"]]
+
+
+class SameParksAsThePageTests(ApiTestCase):
+    """The API filters with the catalogue's FilterSet, so it lists exactly the page's parks."""
+
+    def test_shipped_catalogue_jilin_urbanization_gives_the_pages_three_parks(self):
+        call_command("load_content", stdout=StringIO())
+        query = "?province=jilin&path=urbanization"
+        page = self.client.get(reverse("parks:list") + query)
+        api = self.client.get(PARKS_API + query)
+        self.assertEqual(api.status_code, 200)
+        self.assertEqual(api_slugs(api), card_slugs(page))
+        self.assertEqual(sorted(api_slugs(api)), ["jilin-etdz", "jilin-htz", "yanji-htz"])
+        self.assertEqual(api.json()["count"], 3)
+
+    def test_every_filter_and_ordering_agrees_with_the_page(self):
+        jilin, liaoning = make_province("jilin"), make_province("liaoning", name_zh="辽宁省")
+        urbanization, co_city = make_path("urbanization"), make_path("co-city")
+        chemicals = make_industry("fine chemicals")
+        first = make_park("Alpha Zone", province=jilin, path=urbanization, established_year=2001, area_km2=5)
+        first.industries.add(chemicals)
+        make_park("Beta Zone", province=jilin, path=co_city, established_year=1992, zone_type="htz")
+        make_park("Gamma Zone", province=liaoning, path=urbanization, city="Shenyang", level="provincial")
+        make_park("Delta Zone", province=jilin, path=None, area_km2=40)
+        make_park("Hidden draft", province=jilin, path=urbanization, is_published=False)
+        queries = [
+            "", "?province=jilin&path=urbanization", "?path=none", "?zone_type=htz", "?level=provincial",
+            "?industry=fine-chemicals", "?q=shenyang", "?q=ZONE", "?ordering=-established", "?ordering=area",
+            "?ordering=-area", "?ordering=province", "?province=jilin&ordering=-national",
+        ]
+        for query in queries:
+            with self.subTest(query=query):
+                page_slugs = card_slugs(self.client.get(reverse("parks:list") + query))
+                self.assertEqual(api_slugs(self.client.get(PARKS_API + query)), page_slugs)
+
+    def test_unpublished_parks_are_not_served(self):
+        make_park("Hidden draft", is_published=False)
+        self.assertEqual(api_slugs(self.client.get(PARKS_API)), [])
+        response = self.client.get(reverse("api:park-detail", args=["hidden-draft"]))
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response["Content-Type"], "application/problem+json")
+
+
+class ParkRecordTests(ApiTestCase):
+    def test_a_record_carries_names_facts_sources_and_both_links(self):
+        park = make_park("Jilin ETDZ", name_zh="吉林经济技术开发区", path=make_path("urbanization"),
+                         area_km2="20.4000", latitude="43.84000", longitude="126.55000")
+        park.industries.add(make_industry("fine chemicals"))
+        park.sources.add(Source.objects.create(citation="Xinhua report (2010)", url="https://example.org/x"))
+        record = self.client.get(PARKS_API).json()["results"][0]
+        self.assertEqual(record["name_zh"], "吉林经济技术开发区")
+        self.assertEqual(record["province"], "jilin")
+        self.assertEqual(record["path"], "urbanization")
+        self.assertEqual(record["area_km2"], 20.4)
+        self.assertEqual(record["latitude"], 43.84)
+        self.assertEqual(record["industries"], ["fine chemicals"])
+        self.assertEqual(record["sources"], [{"citation": "Xinhua report (2010)", "url": "https://example.org/x"}])
+        self.assertEqual(record["url"], "http://testserver/api/v1/parks/jilin-etdz/")
+        self.assertEqual(record["html_url"], "http://testserver/parks/jilin-etdz/")
+        detail = self.client.get(record["url"]).json()
+        self.assertEqual({key: detail[key] for key in record}, record)
+        self.assertEqual(self.client.get(record["html_url"]).status_code, 200)
+
+    def test_detail_gives_description_as_markdown_and_sanitized_html(self):
+        make_park("Jilin ETDZ", description="**Bold** <script>alert(1)</script>", notes="Checked.")
+        detail = self.client.get(reverse("api:park-detail", args=["jilin-etdz"])).json()
+        self.assertEqual(detail["description"], "**Bold** <script>alert(1)</script>")
+        self.assertIn("<strong>Bold</strong>", detail["description_html"])
+        self.assertNotIn("<script>", detail["description_html"])
+        self.assertEqual(detail["notes"], "Checked.")
+        self.assertIsNone(detail["photo_url"])
+
+    def test_facets_count_the_filtered_set_like_the_page(self):
+        jilin = make_province("jilin")
+        make_park("Alpha Zone", province=jilin, path=make_path("urbanization"))
+        make_park("Beta Zone", province=make_province("liaoning"), path=make_path("urbanization"))
+        facets = {facet["name"]: facet for facet in self.client.get(PARKS_API + "?path=urbanization").json()["facets"]}
+        provinces = {choice["value"]: choice["count"] for choice in facets["province"]["choices"]}
+        self.assertEqual(provinces, {"jilin": 1, "liaoning": 1})
+        paths = {choice["value"]: choice["count"] for choice in facets["path"]["choices"]}
+        self.assertEqual(paths["urbanization"], 2)
+
+
+class CursorPaginationTests(ApiTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        bulk_parks(7, make_province("jilin"))
+
+    def test_following_next_links_walks_every_park_once_in_page_order(self):
+        url, seen = PARKS_API + "?page_size=3&ordering=-name", []
+        while url:
+            body = self.client.get(url).json()
+            seen += [park["slug"] for park in body["results"]]
+            url = body["next"]
+        self.assertEqual(seen, [f"bulk-park-{n:04d}" for n in range(6, -1, -1)])
+
+    def test_page_size_is_capped(self):
+        with self.settings(API_MAX_PAGE_SIZE=5):
+            body = self.client.get(PARKS_API + "?page_size=100000").json()
+        self.assertEqual(len(body["results"]), 5)
+        self.assertEqual(body["count"], 7)
+        self.assertIn("page_size=100000", body["next"])
+
+    def test_hostile_parameters_give_400_problems_never_500(self):
+        hostile = [
+            "?cursor=%00%ff", "?cursor=cD1hYmM%3D&ordering=-established", "?ordering=password",
+            "?province=%27%3B%20DROP%20TABLE", "?q=" + "x" * 5000, "?level[]=x", "?path=none&path=",
+            "?page_size=-5&cursor=cj0x",
+        ]
+        for query in hostile:
+            with self.subTest(query=query):
+                response = self.client.get(PARKS_API + query)
+                self.assertIn(response.status_code, (200, 400))
+                if response.status_code == 400:
+                    self.assertEqual(response["Content-Type"], "application/problem+json")
+                    self.assertEqual(response.json()["status"], 400)
+
+    def test_bad_filters_give_the_pages_messages(self):
+        response = self.client.get(PARKS_API + "?province=atlantis&level=galactic")
+        self.assertEqual(response.status_code, 400)
+        problem = response.json()
+        page = self.client.get(reverse("parks:list") + "?province=atlantis&level=galactic").content.decode()
+        self.assertIn("Some filters were not understood, so no parks are shown.", problem["detail"])
+        self.assertIn("Some filters were not understood, so no parks are shown.", page)
+        self.assertEqual({error["parameter"] for error in problem["errors"]}, {"province", "level"})
+        for error in problem["errors"]:
+            self.assertIn(f"{error['label']}: {error['message']}".replace("'", "&#x27;"), page)
+
+
+class ParkQueryCountTests(ApiTestCase):
+    """The parks endpoint costs the same number of queries for 20 and for 500 parks."""
+
+    def assert_same_queries(self, url, expected, warm=False):
+        province, path = make_province("jilin"), make_path("urbanization")
+        industry, source = make_industry("fine chemicals"), Source.objects.create(citation="A source")
+        for count in (20, 500):
+            with self.subTest(parks=count):
+                bulk_parks(count, province, path=path, industry=industry, source=source)
+                if warm:
+                    self.client.get(url)
+                with self.assertNumQueries(expected):
+                    response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.json()["count"], count)
+                self.assertEqual(response.json()["results"][0]["industries"], ["fine chemicals"])
+                Park.objects.all().delete()
+
+    # Province, path and industry validation (3), count, the five facets' GROUP BYs and the choices of
+    # the province, path and industry facets (8), the page, its industries, its sources.
+    def test_filtered_list(self):
+        self.assert_same_queries(PARKS_API + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 15)
+
+    def test_whole_list_with_the_largest_page(self):
+        self.assert_same_queries(PARKS_API + "?page_size=500", 12)
+
+    def test_second_visit_reads_the_facets_from_the_aggregate_cache(self):
+        with self.settings(AGGREGATE_CACHE_SECONDS=60):
+            self.assert_same_queries(PARKS_API, 4, warm=True)

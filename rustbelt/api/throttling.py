@@ -1,0 +1,26 @@
+"""One request budget per client address for the whole API (README "Open data")."""
+
+import logging
+
+from django.conf import settings
+from rest_framework.throttling import AnonRateThrottle
+
+logger = logging.getLogger(__name__)
+
+
+class ClientAddressThrottle(AnonRateThrottle):
+    """`settings.API_THROTTLE_RATE` requests per client address; 429 with Retry-After beyond it."""
+
+    scope = "api"
+
+    def get_rate(self):
+        # Read at request time (not at import, as DRF's THROTTLE_RATES is), so the setting can change.
+        return settings.API_THROTTLE_RATE
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # Redis client errors don't share a base class with Django's.
+            # A cache outage must not take the API down: serve unthrottled, and say so in the log.
+            logger.exception("API throttle: cache unavailable, request not counted")
+            return True

@@ -1,0 +1,323 @@
+"""The read-only API: published content only, the catalogue's own filters, problem+json errors."""
+
+from collections import defaultdict
+from decimal import Decimal
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DataError
+from django.db.models import DecimalField, F, IntegerField, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.http import http_date
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from articles.models import Article, DataSeries
+from parks.coverage import coverage_rows
+from parks.filters import ParkFilter
+from parks.matrix import published_matrix
+from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province
+from rustbelt.api import serializers
+from rustbelt.api.problems import BadParameter, InvalidFilters
+from rustbelt.publishing.generation import current_generation
+
+PROBLEM_DESCRIPTION = "Problem details (application/problem+json, RFC 9457)."
+PROBLEM = OpenApiResponse(serializers.ProblemSerializer, description=PROBLEM_DESCRIPTION)
+ERRORS = {400: PROBLEM, 404: PROBLEM, 429: PROBLEM}
+
+
+def problem_example(name, request_path, status, detail, **extra):
+    """A documented error; its description is the request that gives it (the tests send it)."""
+    value = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail,
+             "instance": request_path, **extra}
+    return OpenApiResponse(serializers.ProblemSerializer, description=PROBLEM_DESCRIPTION, examples=[
+        OpenApiExample(name, value=value, description=f"GET {request_path}", response_only=True,
+                       status_codes=[str(status)])
+    ])
+
+
+UNKNOWN_PROVINCE = problem_example(
+    "A province that is not in the catalogue", "/api/v1/parks/?province=atlantis", 400,
+    "Some filters were not understood, so no parks are shown. Correct or remove them.",
+    errors=[{"parameter": "province", "label": "Province",
+             "message": "Select a valid choice. That choice is not one of the available choices."}],
+)
+UNKNOWN_PARK = problem_example(
+    "No published park has this slug", "/api/v1/parks/atlantis/", 404, "No published park has this slug."
+)
+
+
+class OpenDataMixin:
+    """Last-Modified is the content generation's start, so clients revalidate with If-Modified-Since; the
+    ETag (from the body) and the 304s come from Django's ConditionalGetMiddleware."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response["Last-Modified"] = http_date(current_generation()["changed_at"])
+        return response
+
+
+# Pages list parks with an unknown year or area last either way (parks/filters.py); a cursor needs a value
+# to compare, so unknowns sort as a value beyond every real one.
+UNKNOWN_LAST = {
+    "established_year": (Value(9999), Value(-1), IntegerField()),
+    "national_year": (Value(9999), Value(-1), IntegerField()),
+    "area_km2": (Value(Decimal("1e9")), Value(Decimal("-1")), DecimalField(max_digits=14, decimal_places=4)),
+}
+
+
+def sort_key(field_name, descending):
+    if field_name not in UNKNOWN_LAST:
+        return F(field_name)
+    high, low, output_field = UNKNOWN_LAST[field_name]
+    return Coalesce(field_name, low if descending else high, output_field=output_field)
+
+
+class ParkCursorPagination(CursorPagination):
+    page_size_query_param = "page_size"
+
+    def __init__(self):
+        # Larger requests get the largest page, silently (DRF's behaviour), never an error.
+        self.page_size = settings.API_PAGE_SIZE
+        self.max_page_size = settings.API_MAX_PAGE_SIZE
+
+    def get_ordering(self, request, queryset, view):
+        return view.cursor_ordering
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            raise BadParameter("The cursor parameter was not understood: use the next and previous links as given.")
+        except (ValueError, TypeError, ValidationError, DataError):
+            # A cursor forged with a position of the wrong type for the ordering.
+            raise BadParameter("The cursor parameter does not fit this ordering: start again without it.")
+
+
+ORDERING_PARAMETER = OpenApiParameter(
+    "ordering", str, description="name, province, established, national, area; prefix - to reverse. "
+    "Parks with an unknown value come last either way, as on the page."
+)
+
+
+PARK_LIST_SCHEMA = extend_schema(
+    parameters=[
+        OpenApiParameter("q", str, description="Search names (English, Chinese, the article's) and cities."),
+        OpenApiParameter("province", str, description="Province slug, e.g. jilin."),
+        OpenApiParameter("path", str, description="Development path slug, or none for parks on no path."),
+        OpenApiParameter("zone_type", str, description="etdz, htz, becz, mutual-trade, bonded, epz, other."),
+        OpenApiParameter("level", str, description="national or provincial."),
+        OpenApiParameter("industry", str, description="Industry slug."),
+        ORDERING_PARAMETER,
+        OpenApiParameter("page_size", int, description=f"Parks per page, at most {settings.API_MAX_PAGE_SIZE} "
+                         f"(default {settings.API_PAGE_SIZE})."),
+        OpenApiParameter("cursor", str, description="Opaque; follow the next and previous links."),
+    ],
+    responses={200: serializers.ParkPageSerializer, **ERRORS, 400: UNKNOWN_PROVINCE},
+    operation_id="parks_list",
+)
+
+
+class ParkList(OpenDataMixin, APIView):
+    """Published parks with the catalogue page's filters (the same FilterSet), facet counts and cursor pages.
+
+    The rows are read with `.values()`, and industries and sources with one query each per page, so the
+    number of queries does not grow with the catalogue.
+    """
+
+    pagination_class = ParkCursorPagination
+
+    @PARK_LIST_SCHEMA
+    def get(self, request):
+        filterset = ParkFilter(request.GET, queryset=Park.objects.published(), request=request)
+        if not filterset.is_valid():
+            raise InvalidFilters(filterset)
+        # The first ordering the page would use; name and pk break ties, as on the page.
+        param = (filterset.form.cleaned_data.get("ordering") or ["name"])[0]
+        descending = param.startswith("-")
+        field_name = filterset.filters["ordering"].param_map[param.lstrip("-")]
+        self.cursor_ordering = ("-sort_key" if descending else "sort_key", "name_en", "pk")
+        parks = filterset.qs.annotate(sort_key=sort_key(field_name, descending)).values(
+            *serializers.PARK_VALUES, "sort_key"
+        )
+        count = filterset.qs.count()
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(parks, request, view=self)
+        return Response(
+            {
+                "count": count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "facets": [
+                    {"name": facet.name, "label": str(facet.label),
+                     "choices": [{"value": c.value, "label": str(c.label), "count": c.count} for c in facet.choices]}
+                    for facet in filterset.facets()
+                ],
+                "results": park_rows(page, request),
+            }
+        )
+
+
+def park_rows(page, request):
+    """The page's parks with their industries and sources: two queries, whatever the page size."""
+    ids = [values["pk"] for values in page]
+    industries, sources = defaultdict(list), defaultdict(list)
+    links = Park.industries.through.objects.filter(park_id__in=ids).order_by("industry__name")
+    for park_id, name in links.values_list("park_id", "industry__name"):
+        industries[park_id].append(name)
+    links = Park.sources.through.objects.filter(park_id__in=ids).order_by("source__citation")
+    for park_id, citation, url in links.values_list("park_id", "source__citation", "source__url"):
+        sources[park_id].append({"citation": citation, "url": url})
+    api_url = serializers.link_maker(request, "api:park-detail")
+    html_url = serializers.link_maker(request, "parks:detail")
+    return [
+        serializers.park_row(values, industries[values["pk"]], sources[values["pk"]], api_url, html_url)
+        for values in page
+    ]
+
+
+@extend_schema(responses={200: serializers.ParkDetailSerializer, **ERRORS, 404: UNKNOWN_PARK})
+class ParkDetail(OpenDataMixin, APIView):
+    """One published park, with its description (Markdown and HTML) and research notes."""
+
+    def get(self, request, slug):
+        parks = Park.objects.published().filter(slug=slug)
+        values = parks.values(*serializers.PARK_VALUES, "description", "notes", "photo", "photo_alt").first()
+        if values is None:
+            raise NotFound("No published park has this slug.")
+        row = park_rows([values], request)[0]
+        # An unsaved Park renders the description and the photo URL exactly as the page does, with no query.
+        park = Park(description=values["description"], photo=values["photo"])
+        row.update(
+            description=values["description"],
+            description_html=str(park.description_html),
+            notes=values["notes"],
+            photo_url=request.build_absolute_uri(park.photo.url) if park.photo else None,
+            photo_alt=values["photo_alt"],
+        )
+        return Response(row)
+
+
+class SlugDetail(OpenDataMixin, RetrieveAPIView):
+    lookup_field = "slug"
+
+
+@extend_schema(responses={200: serializers.ProvinceSerializer(many=True), **ERRORS})
+class ProvinceList(OpenDataMixin, ListAPIView):
+    """Every province of the catalogue."""
+
+    queryset = Province.objects.all()
+    serializer_class = serializers.ProvinceSerializer
+
+
+@extend_schema(responses={200: serializers.ProvinceSerializer, **ERRORS})
+class ProvinceDetail(SlugDetail):
+    queryset = Province.objects.all()
+    serializer_class = serializers.ProvinceSerializer
+
+
+def paths():
+    return DevelopmentPath.objects.select_related("article_section__article")
+
+
+@extend_schema(responses={200: serializers.PathSerializer(many=True), **ERRORS})
+class PathList(OpenDataMixin, ListAPIView):
+    """The article's development paths, each with the article subsection it comes from."""
+
+    queryset = paths()
+    serializer_class = serializers.PathSerializer
+
+
+@extend_schema(responses={200: serializers.PathSerializer, **ERRORS})
+class PathDetail(SlugDetail):
+    queryset = paths()
+    serializer_class = serializers.PathSerializer
+
+
+@extend_schema(responses={200: serializers.IndustrySerializer(many=True), **ERRORS})
+class IndustryList(OpenDataMixin, ListAPIView):
+    """Every industry a park lists; `url` is the parks API filtered by it."""
+
+    queryset = Industry.objects.all()
+    serializer_class = serializers.IndustrySerializer
+
+
+@extend_schema(responses={200: serializers.OfficialCountSerializer(many=True), **ERRORS})
+class OfficialCountList(OpenDataMixin, ListAPIView):
+    """The zone counts the article states (section 3)."""
+
+    queryset = OfficialCount.objects.all()
+    serializer_class = serializers.OfficialCountSerializer
+
+
+@extend_schema(responses={200: serializers.CoverageRowSerializer(many=True), **ERRORS})
+class Coverage(OpenDataMixin, APIView):
+    """The article's counts beside the catalogue's published parks of each type and level."""
+
+    def get(self, request):
+        return Response(serializers.CoverageRowSerializer(coverage_rows(), many=True).data)
+
+
+@extend_schema(responses={200: serializers.MatrixSerializer, **ERRORS})
+class Matrix(OpenDataMixin, APIView):
+    """Published parks counted per province and development path ("none": on no path)."""
+
+    def get(self, request):
+        return Response(
+            {**published_matrix().as_dict(), "html_url": request.build_absolute_uri(reverse("parks:list"))}
+        )
+
+
+def published_articles():
+    return Article.objects.published()
+
+
+@extend_schema(responses={200: serializers.ArticleSerializer(many=True), **ERRORS})
+class ArticleList(OpenDataMixin, ListAPIView):
+    """Published articles."""
+
+    queryset = published_articles()
+    serializer_class = serializers.ArticleSerializer
+
+
+@extend_schema(responses={200: serializers.ArticleDetailSerializer, **ERRORS})
+class ArticleDetail(SlugDetail):
+    """A published article with its sections in reading order, as Markdown and sanitized HTML."""
+
+    queryset = published_articles()
+    serializer_class = serializers.ArticleDetailSerializer
+
+
+def published_series():
+    return DataSeries.objects.for_charts().filter(article__in=published_articles())
+
+
+@extend_schema(responses={200: serializers.DataSeriesSerializer(many=True), **ERRORS})
+class SeriesList(OpenDataMixin, ListAPIView):
+    """The numbers the article states, one series per chart, with their points."""
+
+    queryset = published_series()
+    serializer_class = serializers.DataSeriesSerializer
+
+
+@extend_schema(responses={200: serializers.DataSeriesSerializer, **ERRORS})
+class SeriesDetail(SlugDetail):
+    queryset = published_series()
+    serializer_class = serializers.DataSeriesSerializer
+
+
+class ApiRoot(OpenDataMixin, APIView):
+    """Where everything is."""
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        names = ["park-list", "province-list", "path-list", "industry-list", "official-count-list", "coverage",
+                 "matrix", "article-list", "series-list", "schema", "docs"]
+        return Response({name: request.build_absolute_uri(reverse(f"api:{name}")) for name in names})
