@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate content clean browser screenshots htmlcheck
+.PHONY: run test install migrate content clean browser screenshots htmlcheck gettext messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,19 +17,20 @@ install: $(VENV)/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-content: migrate
+content: migrate messages
 	$(PY) manage.py load_content
 
 run: content
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The browser tests drive Debian's chromium; CI runs as root on a fresh machine, so install it there.
+# Noto CJK: the Chinese pages are checked with real Chinese glyphs (widths at 360 px).
 browser:
-	@if [ ! -x /usr/bin/chromedriver ]; then \
+	@if [ ! -x /usr/bin/chromedriver ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk; \
 		else \
-			echo "Browser tests need chromium and chromium-driver: sudo apt-get install chromium chromium-driver" >&2; exit 1; \
+			echo "Browser tests need chromium, chromium-driver and fonts-noto-cjk: sudo apt-get install chromium chromium-driver fonts-noto-cjk" >&2; exit 1; \
 		fi; \
 	fi
 
@@ -51,14 +52,27 @@ $(VNU_JAR):
 
 htmlcheck: $(VNU_JAR)
 
+# The Chinese interface: locale/*.po are in git, the compiled .mo files are built here with GNU gettext.
+gettext:
+	@if ! command -v msgfmt >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+		else \
+			echo "Translations need GNU gettext: sudo apt-get install gettext" >&2; exit 1; \
+		fi; \
+	fi
+
+messages: install gettext
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
 # Import rules first (.importlinter): a dependency in the wrong direction fails the suite.
-test: install browser htmlcheck
+test: install browser htmlcheck messages
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py test --noinput $(TESTS)
 
 # Full-page PNGs of every page type at 390 and 1280 px from the deployed build, in screenshots/.
 # Noto CJK so that Chinese renders as it would on a reader's machine.
-screenshots: install browser
+screenshots: install browser messages
 	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; \
@@ -69,4 +83,4 @@ screenshots: install browser
 	$(PY) manage.py screenshots
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles screenshots
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles screenshots locale/*/LC_MESSAGES/*.mo

@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, DataPoint, DataSeries, Figure, Section, Status
+from articles.models import Article, DataPoint, DataSeries, Figure, Section, Status, TranslationStatus
 from rustbelt.publishing.admin_mixins import VersionedInlineMixin, WorkflowAdminMixin
 
 
@@ -29,9 +31,20 @@ class SectionsOfThisArticleMixin:
         return formfield
 
 
+class SectionForm(forms.ModelForm):
+    """A changed Chinese summary needs a new review: it goes back to draft unless its status is set too."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "summary_zh" in self.changed_data and "summary_zh_status" not in self.changed_data:
+            cleaned_data["summary_zh_status"] = TranslationStatus.DRAFT
+        return cleaned_data
+
+
 class SectionInline(VersionedInlineMixin, SectionsOfThisArticleMixin, admin.StackedInline):
     model = Section
-    fields = ("parent", "order", "title", "slug", "body")
+    form = SectionForm
+    fields = ("parent", "order", "title", "title_zh", "slug", "body", "summary_zh", "summary_zh_status")
     prepopulated_fields = {"slug": ("title",)}
     section_fields = ("parent",)
     top_level_only = True  # the article page shows sections and subsections, no deeper
@@ -63,29 +76,30 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("title", "slug", "status", "published_at", "summary")}),
-        ("Attribution", {"fields": ("author", "series", "episode", "publication")}),
-        ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        (_("Attribution"), {"fields": ("author", "series", "episode", "publication")}),
+        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
     inlines = [SectionInline, FigureInline]
 
     @admin.display(description="On the site")
     def view_link(self, article):
         # Staff can open drafts too: the public page shows them with a "Draft preview" banner.
-        label = "View" if article.is_published else "Preview draft"
+        label = _("View") if article.is_published else _("Preview draft")
         return format_html('<a href="{}">{}</a>', article.get_absolute_url(), label)
 
 
 @admin.register(Section)
 class SectionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
-    list_display = ("article", "parent", "order", "title", "slug")
+    form = SectionForm
+    list_display = ("article", "parent", "order", "title", "title_zh", "summary_zh_status", "slug")
     list_display_links = ("title",)
     list_editable = ("order",)
-    list_filter = ("article",)
+    list_filter = ("article", "summary_zh_status")
     list_select_related = ("article", "parent")
     search_fields = ("title", "slug", "body")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("parent",)
-    fields = ("article", "parent", "order", "title", "slug", "body")
+    fields = ("article", "parent", "order", "title", "title_zh", "slug", "body", "summary_zh", "summary_zh_status")
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("article").in_reading_order()
@@ -117,7 +131,7 @@ class DataSeriesAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     inlines = [DataPointInline]
     fieldsets = [
         (None, {"fields": ["article", "section", "name", "slug", "order"]}),
-        ("Chart", {"fields": ["kind", "unit", "label_title", "lower_is_better", "caption"]}),
-        ("Where the numbers come from", {"fields": ["source_sentence", "source"]}),
+        (_("Chart"), {"fields": ["kind", "unit", "label_title", "lower_is_better", "caption"]}),
+        (_("Where the numbers come from"), {"fields": ["source_sentence", "source"]}),
     ]
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 SVG_NS = "http://www.w3.org/2000/svg"
 # Drawn narrow, for phones: at 360 px the column is about 328 px wide, so 13-unit text renders at
@@ -45,7 +46,7 @@ def format_number(value, grouped=True):
     """
     text = plain_number(Decimal(value))
     if grouped:
-        whole, _, fraction = text.partition(".")
+        whole, _point, fraction = text.partition(".")
         text = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
     return text
 
@@ -118,9 +119,9 @@ class Chart:
     @property
     def description(self):
         values = "; ".join(f"{point.label}: {self.value_text(point)}" for point in self.points)
-        parts = [f"{self.series.get_kind_display()}.", f"Values: {values}."]
+        parts = [f"{self.series.get_kind_display()}.", _("Values: %(values)s.") % {"values": values}]
         if self.series.lower_is_better:
-            parts.append("Lower is better: 1st is the top rank.")
+            parts.append(_("Lower is better: 1st is the top rank."))
         if self.series.caption:
             parts.append(self.series.caption)
         return " ".join(parts)
@@ -142,9 +143,11 @@ class Chart:
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
     def credits(self, page_url):
-        lines = textwrap.wrap(f"Source: {self.series.source}.", width=60)
-        lines.append(f"{settings.SITE_NAME} {page_url}")
-        lines.append(f"Licence: {settings.CONTENT_LICENSE} {settings.CONTENT_LICENSE_URL}")
+        lines = textwrap.wrap(_("Source: %(source)s.") % {"source": self.series.source}, width=60)
+        lines.append(f"{_(settings.SITE_NAME)} {page_url}")
+        lines.append(
+            _("Licence: %(licence)s %(url)s") % {"licence": settings.CONTENT_LICENSE, "url": settings.CONTENT_LICENSE_URL}
+        )
         return lines
 
     def build(self, standalone, page_url=""):
@@ -183,7 +186,7 @@ class Chart:
     def draw(self):
         if not self.points:
             g = self.group()
-            self.text(g, 10, 24, "No data points yet.")
+            self.text(g, 10, 24, _("No data points yet."))
             return g, 40
         if self.is_rank:
             return self.draw_ranks()
@@ -226,7 +229,7 @@ class Chart:
     def axis_title(self):
         title = self.series.unit
         if self.series.lower_is_better:
-            title += " (lower is better)"
+            title += " " + _("(lower is better)")
         return title
 
     def tick_label(self, tick):
@@ -339,6 +342,7 @@ class Chart:
                 **{"text-anchor": "middle", "font-weight": "bold"},
             )
             self.text(g, x(year), bottom + LINE, point.label, **{"text-anchor": "middle", "fill": MUTED})
-        self.text(g, 4, bottom + 2 * LINE + 6, f"{self.axis_title()}, by {self.series.label_title.lower() or 'year'}",
+        label = self.series.label_title.lower() or _("year")
+        self.text(g, 4, bottom + 2 * LINE + 6, _("%(axis)s, by %(label)s") % {"axis": self.axis_title(), "label": label},
                   **{"fill": MUTED})
         return g, bottom + 2 * LINE + 14

@@ -8,12 +8,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.charts import format_number
 from rustbelt.publishing.citations import split_author
 from rustbelt.publishing.images import ProcessedImageField, srcset
 from rustbelt.publishing.markdown import render_markdown
+from rustbelt.publishing.bilingual import is_chinese
 from rustbelt.publishing.models import Fingerprinted, Versioned
 
 # The site's article, as articles/content/article.toml ships it: the main navigation links it.
@@ -21,9 +23,14 @@ FEATURED_ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rus
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "review", "In review"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class TranslationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft: not shown")
+    REVIEWED = "reviewed", _("Reviewed: shown on Chinese pages")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -38,25 +45,28 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(Fingerprinted, Versioned):
-    title = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=120, unique=True)
-    author = models.CharField(max_length=200)
-    series = models.CharField(max_length=255, blank=True)
-    episode = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    author = models.CharField(_("author"), max_length=200)
+    series = models.CharField(_("series"), max_length=255, blank=True)
+    episode = models.PositiveIntegerField(_("episode"), null=True, blank=True)
     publication = models.CharField(
-        max_length=255, blank=True, help_text="Where the article first appeared (the source line)."
+        _("publication"),
+        max_length=255, blank=True, help_text=_("Where the article first appeared (the source line).")
     )
-    summary = models.TextField(blank=True, help_text="One or two sentences for the home page and search results.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences for the home page and search results."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_at", "title"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         permissions = [("publish_article", "Can publish or unpublish articles")]
 
     def __str__(self):
@@ -129,23 +139,47 @@ class SectionQuerySet(models.QuerySet):
 class Section(Fingerprinted, Versioned):
     """A numbered section of an article, or a subsection when it has a parent."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections", verbose_name=_("article"))
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="subsections"
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="subsections",
+        verbose_name=_("parent"),
     )
-    order = models.PositiveIntegerField(default=0, help_text="Position among its siblings (smallest first).")
-    title = models.CharField(max_length=255)
+    order = models.PositiveIntegerField(_("order"), default=0, help_text=_("Position among its siblings (smallest first)."))
+    title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(
-        max_length=120, help_text="Anchor on the article page (#slug). Changing it breaks shared links."
+        _("slug"),
+        max_length=120, help_text=_("Anchor on the article page (#slug). Changing it breaks shared links.")
     )
-    body = models.TextField(blank=True, help_text="Markdown. HTML is sanitized before it reaches the page.")
-    updated_at = models.DateTimeField(auto_now=True)
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown. HTML is sanitized before it reaches the page."))
+    # The article is published in English only: Chinese pages add the editors' translation of the
+    # title and a researcher's Chinese summary, shown only once reviewed (never machine-translated).
+    title_zh = models.CharField(
+        _("Chinese title"),
+        max_length=255,
+        blank=True,
+        help_text=_("The editors' translation of the title; Chinese pages show it beside the English title."),
+    )
+    summary_zh = models.TextField(
+        _("Chinese summary"),
+        blank=True,
+        help_text=_("A short summary of this section in Chinese, written by a researcher (never machine-translated)."),
+    )
+    summary_zh_status = models.CharField(
+        _("Chinese summary status"),
+        max_length=10,
+        choices=TranslationStatus.choices,
+        default=TranslationStatus.DRAFT,
+        help_text=_("Only a reviewed summary is shown on Chinese pages."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SectionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "order", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
         constraints = [
             models.UniqueConstraint(fields=["article", "slug"], name="unique_section_anchor_per_article"),
         ]
@@ -155,6 +189,22 @@ class Section(Fingerprinted, Versioned):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.slug}"
+
+    @property
+    def title_zh_shown(self):
+        """The editors' Chinese title, on Chinese pages only."""
+        return self.title_zh if is_chinese() else ""
+
+    @property
+    def display_title(self):
+        return self.title_zh_shown or self.title
+
+    @property
+    def reviewed_summary_zh(self):
+        """The Chinese summary, on Chinese pages, once a researcher has reviewed it."""
+        if is_chinese() and self.summary_zh_status == TranslationStatus.REVIEWED:
+            return self.summary_zh
+        return ""
 
     def get_citation_url(self, fmt):
         return f"{self.article.get_citation_url(fmt)}?section={self.slug}"
@@ -176,11 +226,11 @@ class Section(Fingerprinted, Versioned):
         if self.parent_id is None:
             return
         if self.parent_id == self.pk or self.parent.article_id != self.article_id:
-            raise ValidationError({"parent": "Choose a section of the same article."})
+            raise ValidationError({"parent": _("Choose a section of the same article.")})
         if self.parent.parent_id is not None:
-            raise ValidationError({"parent": "Choose a top-level section: subsections cannot have subsections."})
+            raise ValidationError({"parent": _("Choose a top-level section: subsections cannot have subsections.")})
         if self.pk and self.subsections.exists():
-            raise ValidationError({"parent": "This section has subsections, so it must stay top-level."})
+            raise ValidationError({"parent": _("This section has subsections, so it must stay top-level.")})
 
     @cached_property
     def body_html(self):
@@ -194,20 +244,23 @@ def figure_upload_to(instance, filename):
 
 
 class Figure(Versioned):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="figures")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="figures", verbose_name=_("article"))
     section = models.ForeignKey(
-        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures"
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures",
+        verbose_name=_("section"),
     )
-    order = models.PositiveIntegerField(default=0)
-    image = ProcessedImageField(upload_to=figure_upload_to)
-    alt_text = models.CharField(max_length=300, help_text="What the image shows, for readers who cannot see it.")
-    caption = models.TextField(blank=True)
-    credit = models.CharField(max_length=255, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    image = ProcessedImageField(_("image"), upload_to=figure_upload_to)
+    alt_text = models.CharField(_("alt text"), max_length=300, help_text=_("What the image shows, for readers who cannot see it."))
+    caption = models.TextField(_("caption"), blank=True)
+    credit = models.CharField(_("credit"), max_length=255, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "order", "pk"]
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
 
     def __str__(self):
         return self.caption or self.alt_text
@@ -218,9 +271,9 @@ class Figure(Versioned):
 
 
 class ChartKind(models.TextChoices):
-    BAR = "bar", "Bar chart (categories, ranks, ranges)"
-    LINE = "line", "Line chart (values over years)"
-    DOT = "dot", "Dot plot (years on a time axis)"
+    BAR = "bar", _("Bar chart (categories, ranks, ranges)")
+    LINE = "line", _("Line chart (values over years)")
+    DOT = "dot", _("Dot plot (years on a time axis)")
 
 
 class DataSeriesQuerySet(models.QuerySet):
@@ -232,28 +285,31 @@ class DataSeriesQuerySet(models.QuerySet):
 class DataSeries(Fingerprinted):
     """A set of numbers the article states, drawn as one chart."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="data_series")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="data_series", verbose_name=_("article"))
     section = models.ForeignKey(
         Section,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="data_series",
-        help_text="The section whose text states these numbers; the chart is shown after it.",
+        help_text=_("The section whose text states these numbers; the chart is shown after it."),
+        verbose_name=_("section"),
     )
-    name = models.CharField(max_length=255, help_text="The chart's title.")
-    slug = models.SlugField(max_length=120, unique=True, help_text="Used in download file names.")
-    unit = models.CharField(max_length=60, help_text="What the values measure, e.g. 'people', '%', 'billion yuan'.")
+    name = models.CharField(_("name"), max_length=255, help_text=_("The chart's title."))
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_("Used in download file names."))
+    unit = models.CharField(_("unit"), max_length=60, help_text=_("What the values measure, e.g. 'people', '%', 'billion yuan'."))
     label_title = models.CharField(
-        max_length=60, blank=True, help_text="What the point labels are, for the axis: 'Year', 'Country'…"
+        _("label title"),
+        max_length=60, blank=True, help_text=_("What the point labels are, for the axis: 'Year', 'Country'…")
     )
-    kind = models.CharField(max_length=10, choices=ChartKind.choices, default=ChartKind.BAR)
-    order = models.PositiveIntegerField(default=0, help_text="Position on the Figures page (smallest first).")
-    source_sentence = models.TextField(help_text="The article's sentence that states the numbers, word for word.")
-    source = models.CharField(max_length=500, help_text="Where the numbers come from (the article's citation).")
-    caption = models.TextField(blank=True, help_text="What the chart shows and how to read it.")
+    kind = models.CharField(_("kind"), max_length=10, choices=ChartKind.choices, default=ChartKind.BAR)
+    order = models.PositiveIntegerField(_("order"), default=0, help_text=_("Position on the Figures page (smallest first)."))
+    source_sentence = models.TextField(_("source sentence"), help_text=_("The article's sentence that states the numbers, word for word."))
+    source = models.CharField(_("source"), max_length=500, help_text=_("Where the numbers come from (the article's citation)."))
+    caption = models.TextField(_("caption"), blank=True, help_text=_("What the chart shows and how to read it."))
     lower_is_better = models.BooleanField(
-        default=False, help_text="Tick for ranks, where 1st is the top: the chart says so."
+        _("lower is better"),
+        default=False, help_text=_("Tick for ranks, where 1st is the top: the chart says so.")
     )
 
     history = HistoricalRecords()
@@ -261,7 +317,8 @@ class DataSeries(Fingerprinted):
 
     class Meta:
         ordering = ["order", "pk"]
-        verbose_name_plural = "data series"
+        verbose_name = _("data series")
+        verbose_name_plural = _("data series")
 
     def __str__(self):
         return self.name
@@ -278,23 +335,26 @@ class DataSeries(Fingerprinted):
 
 
 class DataPoint(Fingerprinted):
-    series = models.ForeignKey(DataSeries, on_delete=models.CASCADE, related_name="points")
-    order = models.PositiveIntegerField(default=0)
-    label = models.CharField(max_length=120, help_text="A year ('1950') or a category ('US', 'national ETDZs').")
-    value = models.DecimalField(max_digits=14, decimal_places=4)
+    series = models.ForeignKey(DataSeries, on_delete=models.CASCADE, related_name="points", verbose_name=_("series"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    label = models.CharField(_("label"), max_length=120, help_text=_("A year ('1950') or a category ('US', 'national ETDZs')."))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
     value_high = models.DecimalField(
+        _("value high"),
         max_digits=14,
         decimal_places=4,
         null=True,
         blank=True,
-        help_text="Only for a range the article states ('7% to 9%'): the upper end; value is the lower end.",
+        help_text=_("Only for a range the article states ('7% to 9%'): the upper end; value is the lower end."),
     )
-    note = models.CharField(max_length=300, blank=True, help_text="Shown in the data table, e.g. 'a new high'.")
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Shown in the data table, e.g. 'a new high'."))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
+        verbose_name = _("data point")
+        verbose_name_plural = _("data points")
         constraints = [
             models.UniqueConstraint(fields=["series", "label"], name="unique_point_label_per_series"),
         ]
@@ -304,7 +364,7 @@ class DataPoint(Fingerprinted):
 
     def clean(self):
         if self.value_high is not None and self.value is not None and self.value_high < self.value:
-            raise ValidationError({"value_high": "The upper end of a range cannot be below its lower end."})
+            raise ValidationError({"value_high": _("The upper end of a range cannot be below its lower end.")})
 
     @property
     def is_range(self):

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -28,20 +29,20 @@ class ParkAdmin(ImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     actions = ("publish", "unpublish")
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
-        ("Names", {"fields": ("name_en", "name_zh", "article_name", "slug")}),
-        ("Classification", {"fields": ("province", "city", "zone_type", "level", "path")}),
-        ("Facts", {"fields": ("established_year", "national_year", "area_km2", "area_note", "industries")}),
-        ("Location", {"fields": ("latitude", "longitude", "coord_note")}),
-        ("Description and photo", {"fields": ("description", "photo", "photo_alt")}),
-        ("Sources and research", {"fields": ("sources", "confidence", "notes")}),
-        ("Publishing", {"fields": ("is_published", "created_at", "updated_at")}),
+        (_("Names"), {"fields": ("name_en", "name_zh", "article_name", "slug")}),
+        (_("Classification"), {"fields": ("province", "city", "city_zh", "zone_type", "level", "path")}),
+        (_("Facts"), {"fields": ("established_year", "national_year", "area_km2", "area_note", "industries")}),
+        (_("Location"), {"fields": ("latitude", "longitude", "coord_note")}),
+        (_("Description and photo"), {"fields": ("description", "photo", "photo_alt")}),
+        (_("Sources and research"), {"fields": ("sources", "confidence", "notes")}),
+        (_("Publishing"), {"fields": ("is_published", "created_at", "updated_at")}),
     )
 
-    @admin.action(description="Publish the selected parks", permissions=["publish"])
+    @admin.action(description=_("Publish the selected parks"), permissions=["publish"])
     def publish(self, request, queryset):
         self._set_published(request, queryset, True)
 
-    @admin.action(description="Unpublish the selected parks", permissions=["publish"])
+    @admin.action(description=_("Unpublish the selected parks"), permissions=["publish"])
     def unpublish(self, request, queryset):
         self._set_published(request, queryset, False)
 
@@ -56,12 +57,11 @@ class ParkAdmin(ImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
             park.version += 1  # open change forms of this park become stale
             park.save()
             updated += 1
-        state = "published" if published else "unpublished"
-        self.message_user(
-            request,
-            ngettext(f"{updated} park {state}.", f"{updated} parks {state}.", updated),
-            messages.SUCCESS,
-        )
+        if published:
+            message = ngettext("%(count)d park published.", "%(count)d parks published.", updated)
+        else:
+            message = ngettext("%(count)d park unpublished.", "%(count)d parks unpublished.", updated)
+        self.message_user(request, message % {"count": updated}, messages.SUCCESS)
 
 
 @admin.register(Province)
@@ -81,8 +81,8 @@ class DevelopmentPathAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 @admin.register(Industry)
 class IndustryAdmin(WorkflowAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name",)
+    list_display = ("name", "name_zh", "slug")
+    search_fields = ("name", "name_zh")
     prepopulated_fields = {"slug": ("name",)}
 
 
@@ -94,6 +94,6 @@ class SourceAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 @admin.register(OfficialCount)
 class OfficialCountAdmin(WorkflowAdminMixin, admin.ModelAdmin):
-    list_display = ("label", "zone_type", "level", "count", "source")
+    list_display = ("label", "label_zh", "zone_type", "level", "count", "source")
     list_editable = ("count",)  # researchers correct a count from the list (issue 7)
     list_filter = ("level", "zone_type")

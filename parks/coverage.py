@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from parks.models import Level, OfficialCount, Park, ZoneType
 
 LEVEL_ORDER = {Level.NATIONAL: 0, Level.PROVINCIAL: 1, "": 2}
@@ -21,7 +23,7 @@ class CoverageRow:
 
     @property
     def level_label(self):
-        return Level(self.level).label if self.level else "Level not identified"
+        return Level(self.level).label if self.level else _("Level not identified")
 
     @property
     def catalogued(self):
@@ -35,7 +37,7 @@ class CoverageRow:
     @property
     def difference_text(self):
         if self.difference is None:
-            return "no official count"
+            return _("no official count")
         return f"{self.difference:+d}" if self.difference else "0"
 
 

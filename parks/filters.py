@@ -7,10 +7,11 @@ import django_filters
 from django.db.models import Count, F
 from django.http import QueryDict
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from parks.models import NO_PATH, DevelopmentPath, Industry, Level, Park, Province, ZoneType
+from rustbelt.publishing.bilingual import is_chinese
 from rustbelt.publishing.generation import cached_for_generation
 
 SEARCH_MAX_LENGTH = 200
@@ -31,34 +32,35 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 class ParkFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search names and cities",
+        label=_("Search names and cities"),
         method="search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text="English or Chinese name, the article's wording, or city (e.g. Hunchun, 吉林).",
+        help_text=_("English or Chinese name, the article's wording, or city (e.g. Hunchun, 吉林)."),
     )
     province = django_filters.ModelChoiceFilter(
-        queryset=Province.objects.all(), to_field_name="slug", empty_label="All provinces"
+        label=_("Province"),
+        queryset=Province.objects.all(), to_field_name="slug", empty_label=_("All provinces")
     )
     path = django_filters.ModelChoiceFilter(
-        label="Development path",
+        label=_("Development path"),
         queryset=DevelopmentPath.objects.all(),
         to_field_name="slug",
-        empty_label="All paths",
-        null_label="No path (not grouped by the article)",
+        empty_label=_("All paths"),
+        null_label=_("No path (not grouped by the article)"),
         null_value=NO_PATH,
     )
-    zone_type = django_filters.ChoiceFilter(label="Zone type", choices=ZoneType.choices, empty_label="All types")
-    level = django_filters.ChoiceFilter(choices=Level.choices, empty_label="All levels")
+    zone_type = django_filters.ChoiceFilter(label=_("Zone type"), choices=ZoneType.choices, empty_label=_("All types"))
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("All levels"))
     industry = django_filters.ModelChoiceFilter(
         field_name="industries",
-        label="Industry",
+        label=_("Industry"),
         queryset=Industry.objects.all(),
         to_field_name="slug",
-        empty_label="All industries",
+        empty_label=_("All industries"),
     )
     ordering = NullsLastOrderingFilter(
-        label="Order by",
-        empty_label="Name (default)",
+        label=_("Order by"),
+        empty_label=_("Name (default)"),
         fields=(
             ("name_en", "name"),
             ("province__name_en", "province"),
@@ -73,16 +75,27 @@ class ParkFilter(django_filters.FilterSet):
             ("path__order", "path"),
         ),
         field_labels={
-            "name_en": "Name",
-            "province__name_en": "Province",
-            "established_year": "Year established",
-            "national_year": "Year raised to national level",
-            "area_km2": "Area",
-            "name_zh": "Chinese name",
-            "city": "City",
-            "zone_type": "Zone type",
-            "level": "Level",
-            "path__order": "Development path",
+            "name_en": _("Name"),
+            "province__name_en": _("Province"),
+            "established_year": _("Year established"),
+            "national_year": _("Year raised to national level"),
+            "area_km2": _("Area"),
+            "name_zh": _("Chinese name"),
+            "city": _("City"),
+            "zone_type": _("Zone type"),
+            "level": _("Level"),
+            "path__order": _("Development path"),
+            # django-filter formats the descending labels once, at import: give them lazily instead.
+            "-name": _("Name (descending)"),
+            "-province": _("Province (descending)"),
+            "-established": _("Year established (descending)"),
+            "-national": _("Year raised to national level (descending)"),
+            "-area": _("Area (descending)"),
+            "-name-zh": _("Chinese name (descending)"),
+            "-city": _("City (descending)"),
+            "-type": _("Zone type (descending)"),
+            "-level": _("Level (descending)"),
+            "-path": _("Development path (descending)"),
         },
     )
 
@@ -114,27 +127,36 @@ class ParkFilter(django_filters.FilterSet):
         values = {name: value for name, value in self.active_values.items() if name != "ordering"}
         if not values:
             return ""
+        chinese = is_chinese()
         zone_type = values.get("zone_type")
-        noun = _("parks") if zone_type in (None, ZoneType.OTHER) else str(ZoneType(zone_type).label).lower() + "s"
+        if zone_type in (None, ZoneType.OTHER):
+            noun = gettext("parks")
+        else:
+            label = str(ZoneType(zone_type).label)
+            noun = label if chinese else label.lower() + "s"
         words = []
         if "level" in values:
             words.append(str(Level(values["level"]).label))
         path = values.get("path")
         if path is not None and path != NO_PATH:
-            words.append(path.name)
+            words.append(path.display_name)
         words.append(noun)
         # Labels run lower case inside the phrase; names (province, industry, search) keep theirs.
-        phrase = " ".join(word.lower() for word in words)
+        phrase = "".join(words) if chinese else " ".join(word.lower() for word in words)
+        # Each qualifier is a whole phrase to translate: Chinese puts it before the noun.
         if zone_type == ZoneType.OTHER:
-            phrase += " " + _("of other types")
+            phrase = gettext("%(phrase)s of other types") % {"phrase": phrase}
         if path == NO_PATH:
-            phrase += " " + _("not grouped by the article")
+            phrase = gettext("%(phrase)s not grouped by the article") % {"phrase": phrase}
         if "province" in values:
-            phrase += " " + _("in %(province)s") % {"province": values["province"].name_en}
+            phrase = gettext("%(phrase)s in %(province)s") % {"phrase": phrase, "province": values["province"].display_name}
         if "industry" in values:
-            phrase += " " + _("with the industry “%(industry)s”") % {"industry": values["industry"].name}
+            phrase = gettext("%(phrase)s with the industry “%(industry)s”") % {
+                "phrase": phrase,
+                "industry": values["industry"].display_name,
+            }
         if "q" in values:
-            phrase += " " + _("matching “%(query)s”") % {"query": values["q"]}
+            phrase = gettext("%(phrase)s matching “%(query)s”") % {"phrase": phrase, "query": values["q"]}
         return phrase[:1].upper() + phrase[1:]
 
     def export_filename(self, base="northeast-parks"):
@@ -198,7 +220,7 @@ class ParkFilter(django_filters.FilterSet):
         # The None group is the parks the article does not put on a path.
         counts = self._counts("path", "path")
         return self._model_choices("path", counts) + [
-            (NO_PATH, self.filters["path"].extra["null_label"], counts.get(None, 0))
+            (NO_PATH, str(self.filters["path"].extra["null_label"]), counts.get(None, 0))
         ]
 
     def _model_choices(self, filter_name, counts):
@@ -207,15 +229,15 @@ class ParkFilter(django_filters.FilterSet):
 
     def _field_facet(self, field_name, choices):
         counts = self._counts(field_name, field_name)
-        return [(value, label, counts.get(value, 0)) for value, label in choices]
+        return [(value, str(label), counts.get(value, 0)) for value, label in choices]
 
 
 def catalogue_heading(filterset, count):
     """The list page's <title> and <h1>: what is shown and how many, e.g. "Co-city parks in Heilongjiang — 2 parks"."""
     description = filterset.describe() if filterset.is_bound and filterset.is_valid() else ""
     if not description:
-        return _("Industrial parks of Northeast China")
-    return _("%(description)s — %(count)s") % {
+        return gettext("Industrial parks of Northeast China")
+    return gettext("%(description)s — %(count)s") % {
         "description": description,
         "count": ngettext("%(count)d park", "%(count)d parks", count) % {"count": count},
     }
@@ -288,14 +310,14 @@ def filter_chips(filterset, query):
 
 # The table view's columns, by their ordering parameter; the year is the year established.
 TABLE_COLUMNS = [
-    ("name", "Name"),
-    ("name-zh", "Chinese name"),
-    ("province", "Province"),
-    ("city", "City"),
-    ("type", "Type"),
-    ("level", "Level"),
-    ("path", "Path"),
-    ("established", "Year"),
+    ("name", _("Name")),
+    ("name-zh", _("Chinese name")),
+    ("province", _("Province")),
+    ("city", _("City")),
+    ("type", _("Type")),
+    ("level", _("Level")),
+    ("path", _("Path")),
+    ("established", _("Year")),
 ]
 VIEWS = ("cards", "table")
 
@@ -322,5 +344,5 @@ def table_columns(query):
         linked = query.copy()
         linked["ordering"] = f"-{key}" if sort == "ascending" else key
         linked["view"] = "table"
-        columns.append(SortColumn(_(label), "?" + query_without(linked, "page"), sort))
+        columns.append(SortColumn(str(label), "?" + query_without(linked, "page"), sort))
     return columns

@@ -5,12 +5,14 @@ from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parks.models import NO_PATH, Park
+from rustbelt.publishing.bilingual import other, pick
 from rustbelt.publishing.generation import cached_for_generation
 
-# The value the catalogue filter takes for parks the article does not group.
-NO_PATH_LABEL = "No path"
+NO_PATH_LABEL = gettext_lazy("No path")
 
 
 def list_url(**filters):
@@ -37,6 +39,7 @@ class Row:
     slug: str
     name: str
     name_zh: str
+    other_name: str = ""  # the Chinese name beside the English one, on English pages
     cells: list = field(default_factory=list)
     total: Cell | None = None
 
@@ -50,14 +53,14 @@ class ProvincePathMatrix:
 
     @property
     def header(self):
-        return ["Province", "Province (Chinese)"] + [column.name for column in self.columns] + ["Total"]
+        return [_("Province"), _("Province (Chinese)")] + [column.name for column in self.columns] + [_("Total")]
 
     def table(self):
         """Rows of plain values, totals last: the CSV body."""
         rows = [
             [row.name, row.name_zh] + [cell.count for cell in row.cells] + [row.total.count] for row in self.rows
         ]
-        rows.append(["All provinces", ""] + [cell.count for cell in self.column_totals] + [self.total.count])
+        rows.append([_("All provinces"), ""] + [cell.count for cell in self.column_totals] + [self.total.count])
         return rows
 
     def as_dict(self):
@@ -88,32 +91,48 @@ def province_path_matrix(parks=None):
     groups = list(
         parks.order_by()
         .values(
-            "province__slug", "province__name_en", "province__name_zh", "path__slug", "path__name", "path__order"
+            "province__slug",
+            "province__name_en",
+            "province__name_zh",
+            "path__slug",
+            "path__name",
+            "path__name_zh",
+            "path__order",
         )
         .annotate(parks=Count("pk"))
     )
-    paths = {(g["path__order"], g["path__name"], g["path__slug"]) for g in groups if g["path__slug"]}
-    columns = [Column(slug, name) for _, name, slug in sorted(paths)] + [Column(NO_PATH, NO_PATH_LABEL)]
+    paths = {
+        (g["path__order"], g["path__name"], g["path__slug"], pick(g["path__name"], g["path__name_zh"]))
+        for g in groups
+        if g["path__slug"]
+    }
+    columns = [Column(slug, shown) for _order, _name, slug, shown in sorted(paths)]
+    columns.append(Column(NO_PATH, str(NO_PATH_LABEL)))
     provinces = sorted({(g["province__name_en"], g["province__slug"], g["province__name_zh"]) for g in groups})
     counts = {(g["province__slug"], g["path__slug"] or NO_PATH): g["parks"] for g in groups}
 
     rows = []
-    for name, slug, name_zh in provinces:
+    for name_en, slug, name_zh in provinces:
+        name = pick(name_en, name_zh)
         cells = [
             Cell(counts.get((slug, c.slug), 0), list_url(province=slug, path=c.slug), f"{name}, {c.name}")
             for c in columns
         ]
-        total = Cell(sum(cell.count for cell in cells), list_url(province=slug), f"{name}, all paths")
-        rows.append(Row(slug, name, name_zh, cells, total))
+        total = Cell(sum(cell.count for cell in cells), list_url(province=slug), _("%(province)s, all paths") % {"province": name})
+        rows.append(Row(slug, name, name_zh, other(name_zh), cells, total))
     column_totals = [
-        Cell(sum(row.cells[index].count for row in rows), list_url(path=column.slug), f"all provinces, {column.name}")
+        Cell(
+            sum(row.cells[index].count for row in rows),
+            list_url(path=column.slug),
+            _("all provinces, %(path)s") % {"path": column.name},
+        )
         for index, column in enumerate(columns)
     ]
     return ProvincePathMatrix(
         columns=columns,
         rows=rows,
         column_totals=column_totals,
-        total=Cell(sum(cell.count for cell in column_totals), list_url(), "all provinces, all paths"),
+        total=Cell(sum(cell.count for cell in column_totals), list_url(), _("all provinces, all paths")),
     )
 
 

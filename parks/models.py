@@ -8,8 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from rustbelt.publishing.bilingual import other, pick
 from rustbelt.publishing.images import ProcessedImageField, srcset
 from rustbelt.publishing.markdown import render_markdown
 from rustbelt.publishing.models import Fingerprinted, Versioned
@@ -24,51 +27,77 @@ NO_PATH = "none"
 
 
 class ZoneType(models.TextChoices):
-    ETDZ = "etdz", "Economic & technological development zone"
-    HTZ = "htz", "High-tech industrial development zone"
-    BECZ = "becz", "Border economic cooperation zone"
-    MUTUAL_TRADE = "mutual-trade", "Mutual market trade zone"
-    BONDED = "bonded", "Comprehensive bonded zone"
-    EPZ = "epz", "Export processing zone"
-    OTHER = "other", "Other"
+    ETDZ = "etdz", _("Economic & technological development zone")
+    HTZ = "htz", _("High-tech industrial development zone")
+    BECZ = "becz", _("Border economic cooperation zone")
+    MUTUAL_TRADE = "mutual-trade", _("Mutual market trade zone")
+    BONDED = "bonded", _("Comprehensive bonded zone")
+    EPZ = "epz", _("Export processing zone")
+    OTHER = "other", _("Other")
 
 
 # The table view's narrow Type column: the abbreviations the zones' own names use.
 ZONE_TYPE_SHORT = {
-    ZoneType.ETDZ: "ETDZ",
-    ZoneType.HTZ: "HTZ",
-    ZoneType.BECZ: "BECZ",
-    ZoneType.MUTUAL_TRADE: "Mutual trade",
-    ZoneType.BONDED: "Bonded",
-    ZoneType.EPZ: "EPZ",
-    ZoneType.OTHER: "Other",
+    ZoneType.ETDZ: pgettext_lazy("zone type, short", "ETDZ"),
+    ZoneType.HTZ: pgettext_lazy("zone type, short", "HTZ"),
+    ZoneType.BECZ: pgettext_lazy("zone type, short", "BECZ"),
+    ZoneType.MUTUAL_TRADE: pgettext_lazy("zone type, short", "Mutual trade"),
+    ZoneType.BONDED: pgettext_lazy("zone type, short", "Bonded"),
+    ZoneType.EPZ: pgettext_lazy("zone type, short", "EPZ"),
+    ZoneType.OTHER: pgettext_lazy("zone type, short", "Other"),
 }
 
 
 class Level(models.TextChoices):
-    NATIONAL = "national", "National"
-    PROVINCIAL = "provincial", "Provincial"
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
 
 
 class Confidence(models.TextChoices):
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
 
 
 class Province(Fingerprinted):
-    slug = models.SlugField(max_length=60, unique=True)
-    name_en = models.CharField("English name", max_length=100)
-    name_zh = models.CharField("Chinese name", max_length=100)
-    capital = models.CharField(max_length=100, blank=True)
-    notes = models.TextField(blank=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    capital = models.CharField(_("capital"), max_length=100, blank=True)
+    capital_zh = models.CharField(
+        _("capital (Chinese)"), max_length=100, blank=True, help_text=_("The city's standard Chinese name.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    notes_zh = models.TextField(
+        _("notes (Chinese)"),
+        blank=True,
+        help_text=_("A translation reviewed by a researcher; empty shows the English notes on Chinese pages."),
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name_en"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
 
     def __str__(self):
-        return self.name_en
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return pick(self.name_en, self.name_zh)
+
+    @property
+    def other_name(self):
+        return other(self.name_zh)
+
+    @property
+    def display_capital(self):
+        return pick(self.capital, self.capital_zh)
+
+    @property
+    def display_notes(self):
+        return pick(self.notes, self.notes_zh)
 
     def get_absolute_url(self):
         return reverse("parks:province", args=[self.slug])
@@ -77,55 +106,86 @@ class Province(Fingerprinted):
 class DevelopmentPath(Fingerprinted):
     """One of the article's three paths for updating the Rust Belt (section 4)."""
 
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=100)
-    name_zh = models.CharField("Chinese name", max_length=100, blank=True)
-    order = models.PositiveIntegerField(default=0)
-    summary = models.TextField(help_text="A short explanation in the article's words.")
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_zh = models.CharField(
+        _("Chinese name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The editors' translation: the article is only available in English."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    summary = models.TextField(_("summary"), help_text=_("A short explanation in the article's words."))
     article_section = models.ForeignKey(
         "articles.Section",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="development_paths",
-        help_text="The article subsection that describes this path.",
+        verbose_name=_("article section"),
+        help_text=_("The article subsection that describes this path."),
     )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
+        verbose_name = _("development path")
+        verbose_name_plural = _("development paths")
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return pick(self.name, self.name_zh)
+
+    @property
+    def other_name(self):
+        return other(self.name_zh)
+
+    @property
+    def name_is_translation(self):
+        """Chinese pages mark the path's name as the editors' translation."""
+        return self.display_name == self.name_zh and self.name_zh != self.name
 
     def get_absolute_url(self):
         return reverse("parks:path", args=[self.slug])
 
 
 class Industry(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    name_zh = models.CharField(
+        _("Chinese name"), max_length=120, blank=True, help_text=_("The editors' translation of the English name.")
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "industries"
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return pick(self.name, self.name_zh)
 
 
 class Source(models.Model):
     """A document a park's facts come from."""
 
-    citation = models.CharField(max_length=500, unique=True)
-    url = models.URLField(blank=True)
+    citation = models.CharField(_("citation"), max_length=500, unique=True)
+    url = models.URLField(_("URL"), blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["citation"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     def __str__(self):
         return self.citation
@@ -186,17 +246,29 @@ def park_photo_upload_to(instance, filename):
 
 
 class Park(Fingerprinted, Versioned):
-    name_en = models.CharField("English name", max_length=255)
-    name_zh = models.CharField("Chinese name", max_length=255, blank=True)
+    name_en = models.CharField(_("English name"), max_length=255)
+    name_zh = models.CharField(_("Chinese name"), max_length=255, blank=True)
     article_name = models.CharField(
-        max_length=255, blank=True, help_text="The name as the article writes it, where it differs."
+        _("name in the article"),
+        max_length=255,
+        blank=True,
+        help_text=_("The name as the article writes it, where it differs."),
     )
-    slug = models.SlugField(max_length=120, unique=True)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="parks")
-    city = models.CharField(max_length=100, blank=True)
-    zone_type = models.CharField(max_length=20, choices=ZoneType.choices, default=ZoneType.OTHER)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="parks", verbose_name=_("province")
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    city_zh = models.CharField(
+        _("city (Chinese)"), max_length=100, blank=True, help_text=_("The city's standard Chinese name.")
+    )
+    zone_type = models.CharField(_("zone type"), max_length=20, choices=ZoneType.choices, default=ZoneType.OTHER)
     level = models.CharField(
-        max_length=20, choices=Level.choices, blank=True, help_text="Leave empty when the zone is unidentified."
+        _("level"),
+        max_length=20,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("Leave empty when the zone is unidentified."),
     )
     path = models.ForeignKey(
         DevelopmentPath,
@@ -204,17 +276,21 @@ class Park(Fingerprinted, Versioned):
         null=True,
         blank=True,
         related_name="parks",
-        help_text="The article's grouping in section 4; empty for zones it does not group.",
+        verbose_name=_("development path"),
+        help_text=_("The article's grouping in section 4; empty for zones it does not group."),
     )
-    established_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    established_year = models.PositiveSmallIntegerField(_("established year"), null=True, blank=True)
     national_year = models.PositiveSmallIntegerField(
-        "year raised to national level", null=True, blank=True
+        _("year raised to national level"), null=True, blank=True
     )
     area_km2 = models.DecimalField(
-        "planned area (km²)", max_digits=10, decimal_places=4, null=True, blank=True
+        _("planned area (km²)"), max_digits=10, decimal_places=4, null=True, blank=True
     )
-    area_note = models.CharField(max_length=500, blank=True, help_text="What the area measures; sources often differ.")
+    area_note = models.CharField(
+        _("area note"), max_length=500, blank=True, help_text=_("What the area measures; sources often differ.")
+    )
     latitude = models.DecimalField(
+        _("latitude"),
         max_digits=8,
         decimal_places=5,
         null=True,
@@ -222,23 +298,26 @@ class Park(Fingerprinted, Versioned):
         validators=[MinValueValidator(LATITUDE_RANGE[0]), MaxValueValidator(LATITUDE_RANGE[1])],
     )
     longitude = models.DecimalField(
+        _("longitude"),
         max_digits=8,
         decimal_places=5,
         null=True,
         blank=True,
         validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
     )
-    coord_note = models.CharField("coordinates note", max_length=255, blank=True)
-    industries = models.ManyToManyField(Industry, blank=True, related_name="parks")
-    description = models.TextField(blank=True, help_text="Markdown. HTML is sanitized before it reaches the page.")
-    photo = ProcessedImageField(upload_to=park_photo_upload_to, blank=True)
-    photo_alt = models.CharField("photo alt text", max_length=300, blank=True)
-    sources = models.ManyToManyField(Source, blank=True, related_name="parks")
-    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
-    notes = models.TextField(blank=True, help_text="Research notes shown on the park page.")
-    is_published = models.BooleanField("published", default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    coord_note = models.CharField(_("coordinates note"), max_length=255, blank=True)
+    industries = models.ManyToManyField(Industry, blank=True, related_name="parks", verbose_name=_("industries"))
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown. HTML is sanitized before it reaches the page.")
+    )
+    photo = ProcessedImageField(_("photo"), upload_to=park_photo_upload_to, blank=True)
+    photo_alt = models.CharField(_("photo alt text"), max_length=300, blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="parks", verbose_name=_("sources"))
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Research notes shown on the park page."))
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ParkQuerySet.as_manager()
     # Industries and sources are recorded too, so a restored park gets them back.
@@ -247,6 +326,8 @@ class Park(Fingerprinted, Versioned):
     class Meta:
         ordering = ["name_en"]
         permissions = [("publish_park", "Can publish or unpublish parks")]
+        verbose_name = _("park")
+        verbose_name_plural = _("parks")
         indexes = [
             models.Index(fields=["is_published", "name_en"], name="park_published_name"),
             models.Index(fields=["zone_type", "level"], name="park_type_level"),
@@ -279,6 +360,19 @@ class Park(Fingerprinted, Versioned):
         }
 
     @property
+    def display_name(self):
+        return pick(self.name_en, self.name_zh)
+
+    @property
+    def other_name(self):
+        """The Chinese name beside the English one on English pages; on Chinese pages, the English one."""
+        return other(self.name_zh) or (self.name_en if self.name_zh and self.display_name == self.name_zh else "")
+
+    @property
+    def display_city(self):
+        return pick(self.city, self.city_zh)
+
+    @property
     def photo_srcset(self):
         return srcset(self.photo)
 
@@ -299,7 +393,8 @@ class Park(Fingerprinted, Versioned):
         """The notes as HTML, without words meant for researchers, other parks' slugs linked by name."""
         text = PATH_INDUSTRIES_NOTE.sub("", self.notes).strip()
         slugs = PARK_SLUG_REFERENCE.findall(text)
-        names = dict(Park.objects.published().filter(slug__in=slugs).values_list("slug", "name_en")) if slugs else {}
+        rows = Park.objects.published().filter(slug__in=slugs).values_list("slug", "name_en", "name_zh") if slugs else []
+        names = {slug: pick(name_en, name_zh) for slug, name_en, name_zh in rows}
         parts, position = [], 0
         for match in PARK_SLUG_REFERENCE.finditer(text):
             slug = match.group(1)
@@ -324,20 +419,23 @@ class Park(Fingerprinted, Versioned):
         for field in ("established_year", "national_year"):
             year = getattr(self, field)
             if year is not None and not EARLIEST_YEAR <= year <= this_year:
-                errors[field] = f"Enter a year between {EARLIEST_YEAR} and {this_year}."
+                errors[field] = _("Enter a year between %(earliest)s and %(latest)s.") % {
+                    "earliest": EARLIEST_YEAR,
+                    "latest": this_year,
+                }
         if (
             self.established_year
             and self.national_year
             and "national_year" not in errors
             and self.national_year < self.established_year
         ):
-            errors["national_year"] = "A zone cannot be raised to national level before it was established."
+            errors["national_year"] = _("A zone cannot be raised to national level before it was established.")
         if self.area_km2 is not None and self.area_km2 <= 0:
-            errors["area_km2"] = "The area must be a positive number of km²."
+            errors["area_km2"] = _("The area must be a positive number of km².")
         if (self.latitude is None) != (self.longitude is None):
-            errors["longitude"] = "Give both latitude and longitude, or neither."
+            errors["longitude"] = _("Give both latitude and longitude, or neither.")
         if self.photo and not self.photo_alt:
-            errors["photo_alt"] = "Describe the photo for readers who cannot see it."
+            errors["photo_alt"] = _("Describe the photo for readers who cannot see it.")
         if errors:
             raise ValidationError(errors)
 
@@ -345,12 +443,27 @@ class Park(Fingerprinted, Versioned):
 class OfficialCount(Fingerprinted):
     """A count of zones the article states (section 3), to compare with the catalogue."""
 
-    zone_type = models.CharField(max_length=20, choices=ZoneType.choices)
-    level = models.CharField(max_length=20, choices=Level.choices)
-    count = models.PositiveIntegerField()
-    label = models.CharField(max_length=255, help_text="The article's wording, e.g. 'national-level high-tech industrial parks'.")
-    source = models.CharField(max_length=500, blank=True)
-    notes = models.TextField(blank=True, help_text="Known discrepancies with other sources.")
+    zone_type = models.CharField(_("zone type"), max_length=20, choices=ZoneType.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    count = models.PositiveIntegerField(_("count"))
+    label = models.CharField(
+        _("label"),
+        max_length=255,
+        help_text=_("The article's wording, e.g. 'national-level high-tech industrial parks'."),
+    )
+    label_zh = models.CharField(
+        _("label (Chinese)"),
+        max_length=255,
+        blank=True,
+        help_text=_("The editors' translation of the article's wording (the article is in English)."),
+    )
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Known discrepancies with other sources."))
+    notes_zh = models.TextField(
+        _("notes (Chinese)"),
+        blank=True,
+        help_text=_("A translation reviewed by a researcher; empty shows the English notes on Chinese pages."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -358,11 +471,25 @@ class OfficialCount(Fingerprinted):
         constraints = [
             models.UniqueConstraint(fields=["zone_type", "level"], name="unique_official_count"),
         ]
+        verbose_name = _("official count")
+        verbose_name_plural = _("official counts")
 
     @property
     def notes_for_readers(self):
         # The fact sheet points its researchers to its README; the Methodology page is the readers' version.
-        return FACT_SHEET_README.sub("", self.notes)
+        return pick(FACT_SHEET_README.sub("", self.notes), self.notes_zh)
 
     def __str__(self):
         return f"{self.get_level_display()} {self.get_zone_type_display()}: {self.count}"
+
+    @property
+    def display_label(self):
+        return pick(self.label, self.label_zh)
+
+    @property
+    def label_is_translation(self):
+        return self.display_label == self.label_zh and self.label_zh != self.label
+
+    @property
+    def display_notes(self):
+        return pick(self.notes, self.notes_zh)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -23,12 +25,13 @@ from parks.filters import (
 )
 from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Park, Province
+from rustbelt.publishing.bilingual import download_language
 from rustbelt.publishing.citations import citation_download
 from rustbelt.publishing.exports import csv_download, export_metadata, json_download
 
 PAGE_NUMBER = re.compile(r"^-?\d{1,9}$")
-MATRIX_TITLE = "Published parks by province and development path"
-MATRIX_SOURCE = "Rust Belt Parks catalogue of Northeast China's industrial parks"
+MATRIX_TITLE = gettext_lazy("Published parks by province and development path")
+MATRIX_SOURCE = gettext_lazy("Rust Belt Parks catalogue of Northeast China's industrial parks")
 NEIGHBOURS_SHOWN = 12
 
 
@@ -54,15 +57,18 @@ class ParkListView(FilterView):
         self.page_notice = ""
         number = int(requested) if PAGE_NUMBER.match(requested) else None
         if requested and number is None:
-            self.page_notice = "That page number was not understood, so this is page 1."
+            self.page_notice = _("That page number was not understood, so this is page 1.")
             number = 1
         elif number is None:
             number = 1
         elif number < 1:
-            self.page_notice = "Page numbers start at 1, so this is page 1."
+            self.page_notice = _("Page numbers start at 1, so this is page 1.")
             number = 1
         elif number > paginator.num_pages:
-            self.page_notice = f"There is no page {number}; this is the last page, {paginator.num_pages}."
+            self.page_notice = _("There is no page %(number)s; this is the last page, %(last)s.") % {
+                "number": number,
+                "last": paginator.num_pages,
+            }
             number = paginator.num_pages
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
@@ -166,6 +172,7 @@ def filtered_parks_or_error(request):
     return filterset, None
 
 
+@download_language
 def export_csv(request):
     filterset, error = filtered_parks_or_error(request)
     if error:
@@ -175,6 +182,7 @@ def export_csv(request):
     return response
 
 
+@download_language
 def export_json(request):
     filterset, error = filtered_parks_or_error(request)
     if error:
@@ -186,6 +194,7 @@ def export_json(request):
     return response
 
 
+@download_language
 def export_xlsx(request):
     filterset, error = filtered_parks_or_error(request)
     if error:
@@ -204,14 +213,16 @@ def map_data(request):
 
 
 def matrix_metadata(request):
-    return export_metadata(request, MATRIX_TITLE, reverse("parks:list"), MATRIX_SOURCE)
+    return export_metadata(request, str(MATRIX_TITLE), reverse("parks:list"), str(MATRIX_SOURCE))
 
 
+@download_language
 def matrix_csv(request):
     matrix = published_matrix()
     return csv_download("parks-by-province-and-path", matrix.header, matrix.table(), matrix_metadata(request))
 
 
+@download_language
 def matrix_json(request):
     matrix = published_matrix()
     return json_download("parks-by-province-and-path", matrix_metadata(request), matrix.as_dict())

@@ -37,15 +37,15 @@ SYNTHETIC_PREFIX = "synthetic-"
 def endpoints():
     """(label, path) of every measured page; the park detail is a synthetic park's page."""
     return [
-        ("Home", "/"),
-        ("Article", f"/articles/{ARTICLE_SLUG}/"),
-        ("Park list", "/parks/"),
-        ("Park list, province + path", "/parks/?province=jilin&path=urbanization"),
-        ("Park list, search ?q=", "/parks/?q=Changchun"),
-        ("Park detail", f"/parks/{SYNTHETIC_PREFIX}00001/"),
-        ("Map data (map.json, one province)", "/parks/map.json?province=jilin"),
-        ("JSON export, one province", "/parks/export.json?province=jilin"),
-        ("CSV export, all parks", "/parks/export.csv"),
+        ("Home", "/en/"),
+        ("Article", f"/en/articles/{ARTICLE_SLUG}/"),
+        ("Park list", "/en/parks/"),
+        ("Park list, province + path", "/en/parks/?province=jilin&path=urbanization"),
+        ("Park list, search ?q=", "/en/parks/?q=Changchun"),
+        ("Park detail", f"/en/parks/{SYNTHETIC_PREFIX}00001/"),
+        ("Map data (map.json, one province)", "/en/parks/map.json?province=jilin"),
+        ("JSON export, one province", "/en/parks/export.json?province=jilin"),
+        ("CSV export, all parks", "/en/parks/export.csv"),
     ]
 
 
@@ -126,7 +126,7 @@ def measure_in_process(size):
             "bytes": body_bytes,
         }
     tracemalloc.start()
-    response = client.get("/parks/export.csv")
+    response = client.get("/en/parks/export.csv")
     body = response.streaming_content if response.streaming else [response.content]
     rows = sum(chunk.count(b"\n") for chunk in body)
     _, peak = tracemalloc.get_traced_memory()
@@ -161,7 +161,7 @@ class Target:
         if backend == "sqlite":
             self.url = f"sqlite:///{workdir / f'bench-{size}.sqlite3'}"
         else:
-            self.admin_url = postgres_url.rstrip("/")
+            self.admin_url = postgres_url.rstrip("/en/")
             self.name = f"rb_bench_{size}_{os.getpid()}"
             self.url = f"{self.admin_url.rsplit('/', 1)[0]}/{self.name}"
 

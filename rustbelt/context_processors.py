@@ -1,10 +1,63 @@
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.urls import Resolver404, resolve, translate_url
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+# settings.SITE_NAME is translated where it is shown; this line puts it in the message catalogue.
+gettext_noop("Rust Belt Parks")
+# BCP 47 spelling for <html lang> and hreflang (Django's language codes are lower case).
+LANGUAGE_TAGS = {"en": "en", "zh-hans": "zh-Hans"}
 
 
 def site(request):
     """Site name and licence for the page frame."""
     return {
-        "site_name": settings.SITE_NAME,
+        "site_name": _(settings.SITE_NAME),
         "content_license": settings.CONTENT_LICENSE,
         "content_license_url": settings.CONTENT_LICENSE_URL,
     }
+
+
+@dataclass
+class LanguageVersion:
+    code: str
+    tag: str
+    name: str
+    url: str
+    is_current: bool
+
+
+def language_tag(code):
+    return LANGUAGE_TAGS.get(code, code)
+
+
+def languages(request):
+    """The page's language and the same page (query string kept) in every language.
+
+    Feeds <html lang>, the hreflang alternates and the switcher. Pages that do not resolve (404s)
+    get no alternates: there is no equivalent page to point at.
+    """
+    current = translation.get_language()
+    context = {
+        "html_lang": language_tag(current),
+        "language_versions": [],
+        # The article and researchers' notes are written in English: pages in another language say so
+        # and mark those passages lang="en".
+        "article_in_english": current != settings.LANGUAGE_CODE,
+    }
+    full_path = request.get_full_path()
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        return context
+    versions = [
+        LanguageVersion(code, language_tag(code), name, translate_url(full_path, code), code == current)
+        for code, name in settings.LANGUAGES
+    ]
+    # Unprefixed pages (the Data page) have one address for every language: nothing to switch to.
+    if len({version.url for version in versions}) == len(versions):
+        context["language_versions"] = versions
+    return context

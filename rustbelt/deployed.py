@@ -20,29 +20,48 @@ from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 
 
 def page_types():
-    """One URL of every kind of public page, by a short name (the shipped content is loaded)."""
-    return {
-        "home": reverse("home"),
-        "article": reverse("articles:detail", args=[ARTICLE_SLUG]),
-        "figures": reverse("articles:figures", args=[ARTICLE_SLUG]),
-        "catalogue": reverse("parks:list"),
-        "filtered-catalogue": reverse("parks:list") + "?province=heilongjiang&path=co-city",
-        "catalogue-table": reverse("parks:list") + "?province=jilin&view=table",
-        "park": reverse("parks:detail", args=["jilin-etdz"]),
-        "province": reverse("parks:province", args=["heilongjiang"]),
-        "path": reverse("parks:path", args=["urbanization"]),
-        "coverage": reverse("parks:coverage"),
-        "methodology": reverse("parks:methodology"),
-        "search": reverse("search") + "?q=jilin",
-        "data": reverse("data:index"),
-        "catalogue-search-in-chinese": reverse("parks:list") + "?" + urlencode({"q": "吉林"}),
-        "not-found": "/parks/no-such-park/",
-    }
+    """One URL of every kind of public page, by a short name (the shipped content is loaded).
+
+    Public pages sit under a language prefix (/en/, /zh-hans/): the English one of every kind, and
+    the Chinese pages whose layout differs most (longer labels, Chinese values, the switcher).
+    """
+    with translation.override("en"):
+        pages = {
+            "home": reverse("home"),
+            "article": reverse("articles:detail", args=[ARTICLE_SLUG]),
+            "figures": reverse("articles:figures", args=[ARTICLE_SLUG]),
+            "catalogue": reverse("parks:list"),
+            "filtered-catalogue": reverse("parks:list") + "?province=heilongjiang&path=co-city",
+            "catalogue-table": reverse("parks:list") + "?province=jilin&view=table",
+            "park": reverse("parks:detail", args=["jilin-etdz"]),
+            "province": reverse("parks:province", args=["heilongjiang"]),
+            "path": reverse("parks:path", args=["urbanization"]),
+            "coverage": reverse("parks:coverage"),
+            "methodology": reverse("parks:methodology"),
+            "search": reverse("search") + "?q=jilin",
+            # The Data page has one unprefixed address for both languages.
+            "data": reverse("data:index"),
+            "catalogue-search-in-chinese": reverse("parks:list") + "?" + urlencode({"q": "吉林"}),
+            "not-found": reverse("parks:list") + "no-such-park/",
+        }
+    with translation.override("zh-hans"):
+        pages.update(
+            {
+                "zh-home": reverse("home"),
+                "zh-article": reverse("articles:detail", args=[ARTICLE_SLUG]),
+                "zh-filtered-catalogue": reverse("parks:list") + "?province=heilongjiang&path=co-city",
+                "zh-catalogue-table": reverse("parks:list") + "?province=jilin&view=table",
+                "zh-park": reverse("parks:detail", args=["jilin-etdz"]),
+                "zh-methodology": reverse("parks:methodology"),
+            }
+        )
+    return pages
 
 
 def free_port():

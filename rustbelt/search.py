@@ -4,6 +4,9 @@ PostgreSQL: full-text search ('simple' configuration, so no English stemming man
 ranked with SearchRank and highlighted with SearchHeadline. Chinese has no spaces between words,
 so a whole phrase like 吉林 is one token there; substring matching (icontains) finds it on every
 database and is the whole search on SQLite, ranked by where the words matched.
+
+Each word is first expanded with the bilingual gazetteer (rustbelt/gazetteer.py): a record matches
+when, for every word, it contains the word or another name of the same place or zone type.
 """
 
 import re
@@ -15,9 +18,13 @@ from django.db import connection
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.models import Section, Status
 from parks.models import Park
+from rustbelt.gazetteer import gazetteer
+from rustbelt.publishing.bilingual import is_chinese, pick
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -32,19 +39,23 @@ TERM_RE = re.compile(r"\w+", re.UNICODE)
 MARKDOWN_LINK_TARGET_RE = re.compile(r"\]\([^)]*\)")
 MARKDOWN_SYMBOLS_RE = re.compile(r"[*_#`>\[\]]+|\{#[^}]*\}")
 
-SECTION_TITLE_FIELDS = ["title"]
+SECTION_TITLE_FIELDS = ["title", "title_zh"]
 SECTION_TEXT_FIELDS = ["body"]
 PARK_TITLE_FIELDS = ["name_en", "name_zh", "article_name"]
-PARK_TEXT_FIELDS = ["city", "description", "province__name_en", "province__name_zh"]
+PARK_TEXT_FIELDS = ["city", "city_zh", "description", "province__name_en", "province__name_zh"]
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search the article and the parks", max_length=MAX_QUERY_LENGTH, required=False)
+    q = forms.CharField(
+        label=gettext_lazy("Search the article and the parks"), max_length=MAX_QUERY_LENGTH, required=False
+    )
 
     def clean_q(self):
         query = self.cleaned_data["q"].replace("\x00", "").strip()
         if query and not search_terms(query):
-            raise forms.ValidationError("Type at least one word or name to search for (letters, digits or Chinese).")
+            raise forms.ValidationError(
+                _("Type at least one word or name to search for (letters, digits or Chinese).")
+            )
         return query
 
 
@@ -55,6 +66,7 @@ class SearchResult:
     context: str
     url: str
     snippet: str
+    lang: str = ""  # set when the snippet's language differs from the page's
 
 
 def search_terms(query):
@@ -69,38 +81,58 @@ def is_postgresql():
     return connection.vendor == "postgresql"
 
 
-def substring_match(terms, fields):
-    # Every word must appear somewhere in the record (a narrower result for longer queries).
+def contains_any(names, field):
+    found = Q()
+    for name in names:
+        found |= Q(**{f"{field}__icontains": name})
+    return found
+
+
+def substring_match(groups, fields):
+    # Every word (in one of its names) must appear somewhere in the record: longer queries narrow.
     match = Q()
-    for term in terms:
+    for names in groups:
         any_field = Q()
         for field in fields:
-            any_field |= Q(**{f"{field}__icontains": term})
+            any_field |= contains_any(names, field)
         match &= any_field
     return match
 
 
-def substring_score(terms, title_fields, text_fields):
+def substring_score(groups, title_fields, text_fields):
     # A word in the title counts three times a word in the text.
     score = Value(0.0, output_field=FloatField())
-    for term in terms:
+    for names in groups:
         for field, weight in [(f, 3.0) for f in title_fields] + [(f, 1.0) for f in text_fields]:
             score = score + Case(
-                When(**{f"{field}__icontains": term}, then=Value(weight)), default=Value(0.0), output_field=FloatField()
+                When(contains_any(names, field), then=Value(weight)), default=Value(0.0), output_field=FloatField()
             )
     return score
 
 
-def ranked(queryset, terms, title_fields, text_fields, text_field_for_headline):
+def full_text_query(groups):
+    """Every word, each in any of its names (phrases for the multi-word ones)."""
+    query = None
+    for names in groups:
+        either = None
+        for name in names:
+            one = SearchQuery(name, search_type="phrase", config="simple")
+            either = one if either is None else either | one
+        query = either if query is None else query & either
+    return query
+
+
+def ranked(queryset, groups, title_fields, text_fields, text_field_for_headline):
     """Matching records with a `score`, best first; on PostgreSQL also a `headline`."""
-    match = substring_match(terms, title_fields + text_fields)
-    score = substring_score(terms, title_fields, text_fields)
+    match = substring_match(groups, title_fields + text_fields)
+    score = substring_score(groups, title_fields, text_fields)
     if is_postgresql():
         vector = SearchVector(*title_fields, weight="A", config="simple") + SearchVector(
             *text_fields, weight="B", config="simple"
         )
-        query = SearchQuery(" ".join(terms), search_type="plain", config="simple")
+        query = full_text_query(groups)
         queryset = queryset.annotate(
+            search_document=vector,
             rank=SearchRank(vector, query),
             headline=SearchHeadline(
                 text_field_for_headline,
@@ -112,7 +144,8 @@ def ranked(queryset, terms, title_fields, text_fields, text_field_for_headline):
                 min_words=15,
             ),
         )
-        match |= Q(rank__gt=0)
+        # A full-text match (@@) of every word in one of its names; ts_rank alone is above 0 for a partial one.
+        match |= Q(search_document=query)
         # Full-text rank is under 1; substring scores break ties and rank Chinese matches.
         score = score + F("rank") * 10
     return queryset.annotate(score=score).filter(match).order_by("-score", "pk")[:RESULTS_PER_KIND]
@@ -150,37 +183,57 @@ def snippet(record, text, terms):
     return highlight(text, terms)
 
 
-def search(query):
-    """Sections then parks matching `query`, each list best first (two queries)."""
-    terms = search_terms(query)
-    if not terms:
+def expanded_terms(query):
+    """The query's words, each with its other names from the gazetteer (a list of lists)."""
+    return gazetteer().expand(search_terms(query))
+
+
+def search(query, groups=None):
+    """Sections then parks matching `query`, each list best first (three queries: gazetteer, sections, parks).
+
+    `groups` are the query's expanded words when the caller already has them.
+    """
+    groups = expanded_terms(query) if groups is None else groups
+    if not groups:
         return []
+    terms = [name for names in groups for name in names]
     sections = ranked(
         Section.objects.filter(article__status=Status.PUBLISHED).select_related("article"),
-        terms,
+        groups,
         SECTION_TITLE_FIELDS,
         SECTION_TEXT_FIELDS,
         "body",
     )
     parks = ranked(
         Park.objects.published().select_related("province"),
-        terms,
+        groups,
         PARK_TITLE_FIELDS,
         PARK_TEXT_FIELDS,
         "description",
     )
+    # The article and park descriptions are in English: on Chinese pages their snippets say so.
+    english_text = "en" if is_chinese() else ""
     results = [
-        SearchResult("Article section", mark_terms(section.title, terms), section.article.title, section.get_absolute_url(),
-                     snippet(section, section.body, terms))
+        SearchResult(_("Article section"), mark_terms(section_title(section), terms), section.article.title,
+                     section.get_absolute_url(), snippet(section, section.body, terms), english_text)
         for section in sections
     ]
     results += [
-        SearchResult("Park", mark_terms(park_title(park), terms), park.province.name_en, park.get_absolute_url(),
-                     snippet(park, " · ".join(filter(None, [park.city, park.article_name, park.description])), terms))
+        SearchResult(_("Park"), mark_terms(park_title(park), terms), park.province.display_name, park.get_absolute_url(),
+                     snippet(park, " · ".join(filter(None, [park.display_city, park.article_name, park.description])),
+                             terms))
         for park in parks
     ]
     return results
 
 
+def section_title(section):
+    # Chinese pages: the editors' Chinese title first, the English one beside it.
+    return f"{section.title_zh} ({section.title})" if is_chinese() and section.title_zh else section.title
+
+
 def park_title(park):
-    return f"{park.name_en} ({park.name_zh})" if park.name_zh else park.name_en
+    """Both names, the page's language first."""
+    first = pick(park.name_en, park.name_zh)
+    second = park.name_en if first != park.name_en else park.name_zh
+    return f"{first} ({second})" if second else first

@@ -74,6 +74,9 @@ MIDDLEWARE = [
     # Before CommonMiddleware, as django-cors-headers asks; it only touches /api/ and /data/.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's order): picks the language from the URL prefix,
+    # and sends unprefixed URLs to the visitor's language (cookie, then Accept-Language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rustbelt.context_processors.site",
+                "rustbelt.context_processors.languages",
                 "articles.context_processors.featured_article",
             ],
         },
@@ -138,7 +142,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# Names in their own language: the switcher shows each language as its speakers write it.
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The visitor's choice from the switcher, kept a year; read before Accept-Language.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

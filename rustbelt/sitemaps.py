@@ -1,4 +1,7 @@
-"""sitemap.xml: the article, the catalogue and its province and path pages."""
+"""sitemap.xml: the article, the catalogue and its province and path pages, in every language.
+
+Each page is listed once per language with its hreflang alternates (Django's i18n sitemaps).
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -7,7 +10,13 @@ from articles.models import Article
 from parks.models import DevelopmentPath, Park, Province
 
 
-class PagesSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PagesSitemap(BilingualSitemap):
     def items(self):
         return ["home", "parks:list", "parks:methodology"]
 
@@ -15,7 +24,7 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(BilingualSitemap):
     def items(self):
         return Article.objects.published().order_by("pk")
 
@@ -23,7 +32,7 @@ class ArticleSitemap(Sitemap):
         return article.updated_at
 
 
-class ParkSitemap(Sitemap):
+class ParkSitemap(BilingualSitemap):
     def items(self):
         return Park.objects.published().order_by("slug")
 
@@ -31,12 +40,12 @@ class ParkSitemap(Sitemap):
         return park.updated_at
 
 
-class ProvinceSitemap(Sitemap):
+class ProvinceSitemap(BilingualSitemap):
     def items(self):
         return Province.objects.order_by("slug")
 
 
-class DevelopmentPathSitemap(Sitemap):
+class DevelopmentPathSitemap(BilingualSitemap):
     def items(self):
         return DevelopmentPath.objects.order_by("order", "slug")
 

@@ -4,6 +4,8 @@
 Markdown file beside it, where "## Title {#slug}" lines start subsections (see article.toml).
 """
 
+import csv
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -66,12 +68,20 @@ def load_article(report, force=False, manifest=MANIFEST):
     return article
 
 
+@functools.cache
+def chinese_titles():
+    """The editors' Chinese translations of the section titles (titles-zh.csv): the article is in English."""
+    with open(CONTENT_DIR / "titles-zh.csv", encoding="utf-8", newline="") as titles:
+        return {row["slug"]: row["title_zh"] for row in csv.DictReader(titles)}
+
+
 def _sync_section(article, section, parent, order, report, force):
     # parent_id rather than parent: the fingerprint then records which section, not its (editable) title.
     values = {
         "parent_id": parent.pk if parent else None,
         "order": order,
         "title": section.title,
+        "title_zh": chinese_titles().get(section.slug, ""),
         "body": section.body,
     }
     # article_id, not article: the fingerprint must not change when someone retitles the article.

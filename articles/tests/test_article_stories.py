@@ -54,8 +54,8 @@ class ArticleStoriesTests(TestCase):
     def test_matrix_follows_section_4_before_its_paths(self):
         section_4 = self.html.split('id="paths-for-updating-the-rust-belt"', 1)[1].split('id="urbanization"', 1)[0]
         self.assertIn("Parks by province and path", section_4)
-        self.assertIn('href="/parks/matrix.csv"', section_4)
-        self.assertIn('href="/parks/?province=liaoning&amp;path=co-city"', section_4)
+        self.assertIn('href="/en/parks/matrix.csv"', section_4)
+        self.assertIn('href="/en/parks/?province=liaoning&amp;path=co-city"', section_4)
 
     def test_every_section_can_be_cited(self):
         article = Article.objects.get(slug=ARTICLE_SLUG)

@@ -149,7 +149,7 @@ class FiguresPageTests(TestCase):
         self.assertContains(response, "<td>83.5</td>", html=True)
         # The source sentence, linked to its section anchor.
         self.assertContains(response, self.series.source_sentence)
-        self.assertContains(response, f'href="/articles/{self.article.slug}/#paths-for-updating-the-rust-belt"')
+        self.assertContains(response, f'href="/en/articles/{self.article.slug}/#paths-for-updating-the-rust-belt"')
         self.assertContains(response, reverse("articles:series-csv", args=[self.article.slug, "debt"]))
         self.assertContains(response, reverse("articles:series-svg", args=[self.article.slug, "heavy"]))
         self.assertNotContains(response, "style=")
@@ -227,7 +227,7 @@ class StandaloneCreditsTests(TestCase):
         response = self.client.get(reverse("articles:series-svg", args=[article.slug, series.slug]))
         texts = " ".join(t.text for t in parse(response.content.decode()).iter(f"{SVG}text"))
         self.assertIn("Source: Jia Xiaobing, ep. 89.", texts)
-        self.assertIn(f"http://testserver/articles/{article.slug}/figures/#chart-debt", texts)
+        self.assertIn(f"http://testserver/en/articles/{article.slug}/figures/#chart-debt", texts)
         self.assertIn("Licence: CC BY 4.0", texts)
 
 

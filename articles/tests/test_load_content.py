@@ -102,6 +102,7 @@ class LoadContentTests(TestCase):
                 "article": section.article_id, "parent": section.parent_id, "order": section.order,
                 "title": section.title, "slug": section.slug, "body": "A researcher's corrected text.",
                 "base_version": section.version,  # the admin refuses saves from stale forms (issue 5)
+                "summary_zh_status": "draft",
             },
         )
         self.assertEqual(response.status_code, 302)

@@ -1,5 +1,6 @@
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from rustbelt.publishing.markdown import render_markdown
 from articles.tests.factories import make_article, make_section
@@ -73,10 +74,11 @@ class HostileMarkdownOnThePageTests(TestCase):
 
 class ChineseRunsTests(SimpleTestCase):
     def test_every_run_of_chinese_is_marked_as_chinese(self):
-        html = str(render_markdown("The rust belt (锈带 or 铁锈地带) and **东北** [吉林](park:jilin-etdz)."))
+        with translation.override("en"):
+            html = str(render_markdown("The rust belt (锈带 or 铁锈地带) and **东北** [吉林](park:jilin-etdz)."))
         self.assertIn('(<span lang="zh-Hans">锈带</span> or <span lang="zh-Hans">铁锈地带</span>)', html)
         self.assertIn('<strong><span lang="zh-Hans">东北</span></strong>', html)
-        self.assertIn('<a href="/parks/jilin-etdz/" rel="noopener noreferrer"><span lang="zh-Hans">吉林</span></a>', html)
+        self.assertIn('<a href="/en/parks/jilin-etdz/" rel="noopener noreferrer"><span lang="zh-Hans">吉林</span></a>', html)
 
     def test_english_alone_gets_no_span_and_other_attributes_stay_out(self):
         self.assertNotIn("<span", str(render_markdown("Plain English text.")))

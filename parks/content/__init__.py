@@ -5,7 +5,10 @@ Files in this folder:
 - `paths.csv`: the article's three development paths with a short summary in the article's words, and
   the article subsection that describes each (`article_section`: `<article slug>#<section anchor>`).
 - `article-names.csv`: how the article words the name of each park it groups into a path.
-- `official-counts.csv`: the article's section 3 counts of the Northeast's zones.
+- `official-counts.csv`: the article's section 3 counts of the Northeast's zones (`label_zh`: the
+  editors' translation of the article's wording).
+- `places-zh.csv`: the standard Chinese names of the cities the fact sheet names (cities, capitals).
+- `industries-zh.csv`: the editors' Chinese translations of the fact sheet's industry names.
 """
 
 import csv
@@ -58,6 +61,10 @@ def int_or_none(cell):
     return int(cell) if cell.strip() else None
 
 
+def chinese_names(name, key):
+    return {row[key]: row["name_zh"] for row in read_rows(name)}
+
+
 def load_catalogue(report, force=False):
     """Create or update provinces, paths, industries, sources, parks and official counts."""
     provinces = load_provinces(report, force)
@@ -67,9 +74,11 @@ def load_catalogue(report, force=False):
 
 
 def load_provinces(report, force):
+    places = chinese_names("places-zh.csv", "name_en")
     provinces = {}
     for row in read_rows("northeast-provinces.csv"):
         values = {name: row[name] for name in ("name_en", "name_zh", "capital", "notes")}
+        values["capital_zh"] = places.get(row["capital"], "")
         provinces[row["slug"]] = sync_record(Province, {"slug": row["slug"]}, values, report=report, force=force)
     return provinces
 
@@ -107,11 +116,26 @@ def get_or_create_named(model, lookup, defaults, report):
     return obj
 
 
+def with_chinese_name(industry, name_zh, report):
+    # Fills an empty Chinese name only: a researcher's own translation is never replaced.
+    if name_zh and not industry.name_zh:
+        industry.name_zh = name_zh
+        industry.save(update_fields=["name_zh"])
+        report.updated.append(f"{industry._meta.verbose_name} {industry.name}")
+    return industry
+
+
 def load_parks(provinces, paths, report, force):
     article_names = {row["slug"]: row["article_name"] for row in read_rows("article-names.csv")}
+    places = chinese_names("places-zh.csv", "name_en")
+    industries_zh = chinese_names("industries-zh.csv", "name")
     for row in read_rows("northeast-parks.csv"):
         industries = [
-            get_or_create_named(Industry, {"slug": slugify(name)}, {"name": name}, report)
+            with_chinese_name(
+                get_or_create_named(Industry, {"slug": slugify(name)}, {"name": name}, report),
+                industries_zh.get(name, ""),
+                report,
+            )
             for name in split_list(row["leading_industries"])
         ]
         sources = [
@@ -125,6 +149,7 @@ def load_parks(provinces, paths, report, force):
             "article_name": article_names.get(row["slug"], ""),
             "province_id": provinces[row["province"]].pk,
             "city": row["city"],
+            "city_zh": places.get(row["city"], ""),
             "zone_type": row["zone_type"],
             "level": row["level"],
             "path_id": path.pk if path else None,
@@ -153,6 +178,7 @@ def load_official_counts(report, force):
         values = {
             "count": int(row["count"]),
             "label": row["label"],
+            "label_zh": row["label_zh"],
             "source": ARTICLE_CITATION + ", section 3",
             "notes": row["notes"],
         }

@@ -4,7 +4,7 @@ import re
 
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source, ZoneType
 
-PARK_CARD_LINK = re.compile(r'<h3><a href="/parks/([a-z0-9-]+)/">')
+PARK_CARD_LINK = re.compile(r'<h3><a href="/en/parks/([a-z0-9-]+)/">')
 PROVINCE_NAMES_ZH = {"jilin": "吉林省", "liaoning": "辽宁省", "heilongjiang": "黑龙江省"}
 
 

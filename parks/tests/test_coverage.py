@@ -39,7 +39,7 @@ class CoveragePageTests(TestCase):
 
     def test_lists_catalogued_parks_and_types_without_an_official_count(self):
         response = self.client.get(self.url)
-        self.assertContains(response, '<a href="/parks/jilin-etdz/">Jilin ETDZ</a>', html=True)
+        self.assertContains(response, '<a href="/en/parks/jilin-etdz/">Jilin ETDZ</a>', html=True)
         self.assertNotContains(response, "Hidden ETDZ")
         other = self.row(response, "unknown-other")
         self.assertIn("no official count", other)

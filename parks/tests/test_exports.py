@@ -39,7 +39,7 @@ class ExportTests(TestCase):
         self.assertEqual(jilin["name_zh"], "吉林经济技术开发区")
         self.assertEqual(jilin["path"], "Urbanization")
         self.assertEqual(jilin["area_km2"], "20.4")
-        self.assertEqual(jilin["permalink"], "http://testserver/parks/jilin-etdz/")
+        self.assertEqual(jilin["permalink"], "http://testserver/en/parks/jilin-etdz/")
         self.assertEqual(
             jilin["industries"], "branded food; fine chemicals; special fibres and chemical-fibre textiles"
         )

@@ -96,14 +96,14 @@ class MatrixDownloadTests(TestCase):
         self.assertEqual(rows[1][:5], ["Liaoning", "辽宁", "1", "1", "2"])
         self.assertEqual(rows[2][:5], ["All provinces", "", "1", "1", "2"])
         for row in rows[1:]:
-            self.assertIn("http://testserver/parks/", row[5])
+            self.assertIn("http://testserver/en/parks/", row[5])
             self.assertIn("CC BY 4.0", row[6])
 
     def test_json_has_metadata_and_counts(self):
         response = self.client.get(reverse("parks:matrix-json"))
         data = json.loads(response.content)
         self.assertEqual(data["metadata"]["licence"], "CC BY 4.0")
-        self.assertEqual(data["metadata"]["url"], "http://testserver/parks/")
+        self.assertEqual(data["metadata"]["url"], "http://testserver/en/parks/")
         self.assertEqual(data["rows"][0]["counts"], {"urbanization": 1, NO_PATH: 1})
         self.assertEqual(data["column_totals"], {"urbanization": 1, NO_PATH: 1})
         self.assertEqual(data["total"], 2)
@@ -157,8 +157,8 @@ class MatrixAgainstTheListPageTests(TestCase):
     def test_catalogue_page_shows_the_matrix_with_links(self):
         response = self.client.get(reverse("parks:list"))
         self.assertContains(response, "Parks by province and development path")
-        self.assertContains(response, 'href="/parks/?province=jilin&amp;path=co-city"')
-        self.assertContains(response, 'href="/parks/?province=liaoning&amp;path=none"')
+        self.assertContains(response, 'href="/en/parks/?province=jilin&amp;path=co-city"')
+        self.assertContains(response, 'href="/en/parks/?province=liaoning&amp;path=none"')
         # Screen readers hear what each number counts, not a bare "3".
         self.assertContains(response, ' in Jilin, Co-city development</span>')
         self.assertContains(response, reverse("parks:matrix-csv"))

@@ -35,8 +35,8 @@ class ParkListTests(TestCase):
     def test_export_links_carry_the_current_filters(self):
         make_park()
         response = self.client.get(reverse("parks:list") + "?province=jilin&page=1")
-        self.assertContains(response, 'href="/parks/export.csv?province=jilin"')
-        self.assertContains(response, 'href="/parks/export.json?province=jilin"')
+        self.assertContains(response, 'href="/en/parks/export.csv?province=jilin"')
+        self.assertContains(response, 'href="/en/parks/export.json?province=jilin"')
         self.assertContains(response, "Download these 1 park")
 
     def test_pagination_edges_show_a_real_page_and_a_notice(self):
@@ -76,13 +76,13 @@ class ParkListTests(TestCase):
         make_park(latitude=43.84, longitude=126.55)
         make_park("No coordinates park")
         response = self.client.get(reverse("parks:list"), {"q": "Jilin"})
-        self.assertContains(response, 'data-points-url="/parks/map.json?q=Jilin"')
+        self.assertContains(response, 'data-points-url="/en/parks/map.json?q=Jilin"')
         data = self.client.get(reverse("parks:map-data"), {"q": "Jilin"})
         self.assertEqual(data.status_code, 200)
         self.assertEqual(data.json(), {"parks": [{
             "name": "Jilin Economic and Technological Development Zone",
             "name_zh": "",
-            "url": "/parks/jilin-economic-and-technological-development-zone/",
+            "url": "/en/parks/jilin-economic-and-technological-development-zone/",
             "lat": 43.84,
             "lng": 126.55,
             "approximate": False,
@@ -164,10 +164,10 @@ class ParkDetailTests(TestCase):
             "“Tonghua Pharmaceutical High-tech Industrial Park”",
             "Tonghua", "High-tech industrial development zone", "National", "2005", "2013",
             "12.7082 km²", "planned area", "41.73° N, 125.94° E", "city centre approx.",
-            '<a href="/parks/?industry=pharmaceuticals">pharmaceuticals</a>',
+            '<a href="/en/parks/?industry=pharmaceuticals">pharmaceuticals</a>',
             "Chinese Wikipedia", "High", "China&#x27;s only pharmaceutical-themed HTZ.",
             "Open and independent administrative units.",
-            '<a href="/parks/paths/co-city/">Co-city development</a>',
+            '<a href="/en/parks/paths/co-city/">Co-city development</a>',
         ]:
             with self.subTest(text=text):
                 self.assertContains(response, text)
@@ -180,8 +180,8 @@ class ParkDetailTests(TestCase):
     def test_links_to_neighbours_of_the_same_province_and_path(self):
         response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
         self.assertContains(response, "Other parks on the Co-city development path")
-        self.assertContains(response, 'href="/parks/benxi-htz/"', count=2)  # same province and same path
-        self.assertContains(response, 'href="/parks/changchun-htz/"', count=1)  # same province only
+        self.assertContains(response, 'href="/en/parks/benxi-htz/"', count=2)  # same province and same path
+        self.assertContains(response, 'href="/en/parks/changchun-htz/"', count=1)  # same province only
 
     def test_shows_a_dozen_neighbours_and_links_to_all_of_them(self):
         bulk_parks(30, self.park.province, path=self.path)
@@ -189,8 +189,8 @@ class ParkDetailTests(TestCase):
         neighbours = re.search(r'<nav class="park-neighbours".*?</nav>', response.content.decode(), re.S).group()
         lists = re.findall(r"<ul>(.*?)</ul>", neighbours, re.S)
         self.assertEqual([item.count("<li>") for item in lists], [12, 12])  # province, then path
-        self.assertContains(response, f'<a href="/parks/provinces/{self.park.province.slug}/">All parks in')
-        self.assertContains(response, '<a href="/parks/paths/co-city/">All parks on the Co-city development path</a>')
+        self.assertContains(response, f'<a href="/en/parks/provinces/{self.park.province.slug}/">All parks in')
+        self.assertContains(response, '<a href="/en/parks/paths/co-city/">All parks on the Co-city development path</a>')
 
     def test_query_count_is_fixed(self):
         # Park with province and path (and its article section), industries, sources, two neighbour lists.
@@ -218,15 +218,15 @@ class ProvinceAndPathPageTests(TestCase):
     def test_province_page_lists_its_published_parks_and_links_to_paths(self):
         response = self.client.get(reverse("parks:province", args=["jilin"]))
         self.assertEqual(card_slugs(response), ["jilin-etdz"])
-        self.assertContains(response, 'href="/parks/paths/urbanization/"')
-        self.assertContains(response, 'href="/parks/provinces/heilongjiang/"')
-        self.assertContains(response, 'href="/parks/?province=jilin"')
+        self.assertContains(response, 'href="/en/parks/paths/urbanization/"')
+        self.assertContains(response, 'href="/en/parks/provinces/heilongjiang/"')
+        self.assertContains(response, 'href="/en/parks/?province=jilin"')
 
     def test_path_page_shows_summary_and_its_parks(self):
         response = self.client.get(reverse("parks:path", args=["urbanization"]))
         self.assertContains(response, "Urban sub-centers around parks.")
         self.assertEqual(card_slugs(response), ["jilin-etdz"])
-        self.assertContains(response, 'href="/parks/provinces/jilin/"')
+        self.assertContains(response, 'href="/en/parks/provinces/jilin/"')
 
     def test_query_counts_do_not_grow_with_parks(self):
         # The province or path, its parks with province and path, the province and path indexes.

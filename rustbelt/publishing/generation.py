@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
 
 GENERATION_KEY = "content-generation"
 
@@ -59,7 +60,8 @@ def cached_for_generation(name, compute):
     """
     if settings.AGGREGATE_CACHE_SECONDS <= 0:
         return compute()
-    key = f"aggregate:{current_generation()['token']}:{name}"
+    # Aggregates hold labels and links in the page's language, so each language has its own copy.
+    key = f"aggregate:{current_generation()['token']}:{get_language()}:{name}"
     return cache.get_or_set(key, compute, settings.AGGREGATE_CACHE_SECONDS)
 
 

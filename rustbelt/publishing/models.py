@@ -1,6 +1,7 @@
 """Fields every edited content model shares, declared once (abstract: no tables of their own)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Fingerprinted(models.Model):
@@ -16,7 +17,7 @@ class Versioned(models.Model):
     """A record researchers edit in the admin: saves check the version, so no edit is lost."""
 
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every admin save (no lost edits)."
+        default=1, editable=False, help_text=_("Raised on every admin save (no lost edits).")
     )
 
     class Meta:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.test import SimpleTestCase
+from django.utils import translation
 from selenium.webdriver.support.ui import WebDriverWait
 
 from rustbelt.deployed import DeployedSite, headless_chromium, set_viewport
@@ -47,6 +48,12 @@ class BrowserTestCase(SimpleTestCase):
         cls.browser.quit()
         shutil.rmtree(cls.profile, ignore_errors=True)
         super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        # reverse() gives the /en/ addresses: a test client request elsewhere may have left another language active.
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
 
     def tearDown(self):
         if self.has_failed():

@@ -79,15 +79,15 @@ class ArticlePathTests(TestCase):
     def test_path_and_park_pages_link_back_to_the_article_subsection(self):
         for slug in ("urbanization", "re-urbanization", "co-city"):
             response = self.client.get(reverse("parks:path", args=[slug]))
-            self.assertContains(response, f'href="/articles/{ARTICLE_SLUG}/#{slug}"')
+            self.assertContains(response, f'href="/en/articles/{ARTICLE_SLUG}/#{slug}"')
         response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
-        self.assertContains(response, f'href="/articles/{ARTICLE_SLUG}/#co-city"')
+        self.assertContains(response, f'href="/en/articles/{ARTICLE_SLUG}/#co-city"')
 
     def test_article_section_4_links_each_named_park_to_its_page(self):
         response = self.client.get(reverse("articles:detail", args=[ARTICLE_SLUG]))
         for _, slug in self.named_parks("co-city", CO_CITY_SENTENCE):
             with self.subTest(slug=slug):
-                self.assertContains(response, f'href="/parks/{slug}/"')
+                self.assertContains(response, f'href="/en/parks/{slug}/"')
 
     def test_every_park_the_article_links_has_a_page(self):
         for section in Section.objects.filter(article__slug=ARTICLE_SLUG):

@@ -6,6 +6,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
 from django.urls import reverse
+from django.utils import translation
 
 from rustbelt.deployed import ARTICLE_SLUG, page_types
 from rustbelt.tests.browser import BrowserTestCase
@@ -34,7 +35,8 @@ class ReadingTests(BrowserTestCase):
         box = self.browser.find_element(By.ID, "site-search-q")
         box.send_keys("吉林", Keys.ENTER)
         self.wait_until(EC.url_contains("/search/"))
-        results = self.browser.find_elements(By.CSS_SELECTOR, ".search-results a")
+        # The gazetteer also finds the article's passages about Jilin; open the first park.
+        results = self.browser.find_elements(By.CSS_SELECTOR, '.search-results a[href*="/parks/"]')
         self.assertGreater(len(results), 0)
         results[0].click()
         self.wait_until(EC.url_contains("/parks/"))
@@ -231,7 +233,7 @@ class KeyboardTests(BrowserTestCase):
         self.assertIn("Jilin Economic and Technological Development Zone", marker.get_attribute("title"))
         self.press(Keys.ENTER)
         link = self.wait_until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content a")))
-        self.assertEqual(link.get_attribute("href"), self.live_server_url + "/parks/jilin-etdz/")
+        self.assertEqual(link.get_attribute("href"), self.live_server_url + reverse("parks:detail", args=["jilin-etdz"]))
 
     def test_filter_form_with_the_keyboard_only(self):
         self.open(reverse("parks:list"))
@@ -304,3 +306,41 @@ class PhoneTests(BrowserTestCase):
                     self.open(page)
                     self.assertEqual(self.viewport_width(), width)
                     self.assertLessEqual(self.document_width(), width)
+
+
+class ChinesePagesInTheBrowserTests(BrowserTestCase):
+    """The Chinese pages with Noto CJK installed: no sideways scroll at 360 px, no axe violations."""
+
+    def chinese(self, name, *args, query=""):
+        with translation.override("zh-hans"):
+            return reverse(name, args=args) + query
+
+    def test_chinese_pages_fit_a_phone_and_pass_axe(self):
+        pages = [
+            self.chinese("home"),
+            self.chinese("articles:detail", ARTICLE_SLUG),
+            self.chinese("parks:list", query="?province=jilin&path=urbanization"),
+            self.chinese("parks:detail", "harbin-htz"),
+            self.chinese("parks:coverage"),
+            self.chinese("search", query="?q=哈尔滨高新区"),
+        ]
+        self.browser.set_window_size(360, 800)
+        try:
+            for page in pages:
+                with self.subTest(page=page):
+                    self.open(page)
+                    self.assertEqual(self.browser.find_element(By.TAG_NAME, "html").get_attribute("lang"), "zh-Hans")
+                    overflow = self.browser.execute_script(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+                    )
+                    self.assertLessEqual(overflow, 0)
+                    self.assertEqual(self.axe_violations(), [])
+        finally:
+            self.browser.set_window_size(1280, 900)
+
+    def test_switching_language_keeps_the_section_anchor(self):
+        self.open(reverse("articles:detail", args=[ARTICLE_SLUG]) + "#detroit")
+        self.browser.find_element(By.CSS_SELECTOR, '.language-switcher button[value="zh-hans"]').click()
+        self.wait_until(EC.url_contains("/zh-hans/"))
+        self.assertTrue(self.browser.current_url.endswith(f"/zh-hans/articles/{ARTICLE_SLUG}/#detroit"))
+        self.assertIn("本文以英文发表", self.browser.find_element(By.TAG_NAME, "main").text)

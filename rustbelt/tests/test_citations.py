@@ -11,7 +11,7 @@ from articles.models import Status
 from articles.tests.factories import make_article, make_section
 from parks.tests.factories import make_park
 
-ARTICLE_URL = "http://testserver/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/"
+ARTICLE_URL = "http://testserver/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/"
 
 
 def assert_bibtex(test, text, permalink):
@@ -161,17 +161,17 @@ class CitationTagTests(TestCase):
         self.assertIn('Jilin ETDZ (<span lang="zh-Hans">吉林经济技术开发区</span>) [Catalogue entry]', html)
         self.assertIn("[DB/OL]", html)
         for fmt in ("bib", "ris", "json"):
-            self.assertIn(f'href="/parks/jilin-etdz/cite.{fmt}"', html)
-        permalink = "http://testserver/parks/jilin-etdz/"
-        assert_bibtex(self, self.client.get("/parks/jilin-etdz/cite.bib").content.decode(), permalink)
-        tags = assert_ris(self, self.client.get("/parks/jilin-etdz/cite.ris").content.decode(), permalink)
+            self.assertIn(f'href="/en/parks/jilin-etdz/cite.{fmt}"', html)
+        permalink = "http://testserver/en/parks/jilin-etdz/"
+        assert_bibtex(self, self.client.get("/en/parks/jilin-etdz/cite.bib").content.decode(), permalink)
+        tags = assert_ris(self, self.client.get("/en/parks/jilin-etdz/cite.ris").content.decode(), permalink)
         self.assertEqual(tags["TY"], ["DATA"])
-        item = assert_csl(self, self.client.get("/parks/jilin-etdz/cite.json").content.decode(), permalink)
+        item = assert_csl(self, self.client.get("/en/parks/jilin-etdz/cite.json").content.decode(), permalink)
         self.assertEqual(item["author"], [{"literal": "Rust Belt Parks"}])
 
     def test_unpublished_park_has_no_citation(self):
         make_park("Hidden zone", is_published=False)
-        self.assertEqual(self.client.get("/parks/hidden-zone/cite.bib").status_code, 404)
+        self.assertEqual(self.client.get("/en/parks/hidden-zone/cite.bib").status_code, 404)
 
 
 class ParkPageCitationTests(TestCase):
@@ -181,8 +181,8 @@ class ParkPageCitationTests(TestCase):
         html = response.content.decode()
         head = html.split("</head>", 1)[0]
         self.assertIn('<meta name="citation_title" content="Jilin ETDZ (吉林经济技术开发区)">', head)
-        self.assertIn('<meta name="citation_public_url" content="http://testserver/parks/jilin-etdz/">', head)
+        self.assertIn('<meta name="citation_public_url" content="http://testserver/en/parks/jilin-etdz/">', head)
         self.assertIn('<meta property="og:type" content="website">', head)
         self.assertContains(response, "<h2 id=\"cite-rustbeltparks-jilin-etdz\">Cite this park</h2>", html=True)
-        self.assertContains(response, 'href="/parks/jilin-etdz/cite.ris"')
+        self.assertContains(response, 'href="/en/parks/jilin-etdz/cite.ris"')
         self.assertNotContains(response, "style=")

@@ -33,8 +33,8 @@ class SiteSearchTests(TestCase):
 
     def test_finds_article_sections_and_links_to_their_anchor(self):
         response = self.search("co-city")
-        self.assertContains(response, f'href="/articles/revitalization/#paths"')
-        self.assertContains(response, 'href="/parks/changchun-etdz/"')
+        self.assertContains(response, f'href="/en/articles/revitalization/#paths"')
+        self.assertContains(response, 'href="/en/parks/changchun-etdz/"')
         self.assertNotContains(response, "Secret draft section")
         self.assertNotContains(response, "Hidden Park")
 
@@ -50,14 +50,15 @@ class SiteSearchTests(TestCase):
 
     def test_chinese_names_find_parks(self):
         response = self.search("吉林")
-        self.assertContains(response, 'href="/parks/jilin-htz/"')
-        # Chinese is marked as Chinese inside and outside the highlight (issue 12).
+        self.assertContains(response, 'href="/en/parks/jilin-htz/"')
+        # The gazetteer adds the English name, so both are highlighted; Chinese is marked as Chinese
+        # inside and outside the highlight (issue 12).
         self.assertContains(
             response,
-            'Jilin HTZ (<mark><span lang="zh-Hans">吉林</span></mark><span lang="zh-Hans">高新技术产业开发区</span>)',
+            '<mark>Jilin</mark> HTZ (<mark><span lang="zh-Hans">吉林</span></mark><span lang="zh-Hans">高新技术产业开发区</span>)',
         )
         # Changchun is in Jilin province (吉林省), so it matches too, below the park named 吉林.
-        self.assertEqual([r.url for r in response.context["results"]], ["/parks/jilin-htz/", "/parks/changchun-etdz/"])
+        self.assertEqual([r.url for r in response.context["results"]], ["/en/parks/jilin-htz/", "/en/parks/changchun-etdz/"])
         response = self.search("长春")
         self.assertContains(
             response,
@@ -66,9 +67,9 @@ class SiteSearchTests(TestCase):
 
     def test_title_matches_rank_first(self):
         response = self.search("changchun")
-        self.assertEqual(response.context["results"][0].url, "/parks/changchun-etdz/")
+        self.assertEqual(response.context["results"][0].url, "/en/parks/changchun-etdz/")
         response = self.search("rust belt")
-        self.assertEqual(response.context["results"][0].url, "/articles/revitalization/#paths")
+        self.assertEqual(response.context["results"][0].url, "/en/articles/revitalization/#paths")
 
     def test_no_results_says_so(self):
         self.assertContains(self.search("zzzqqq"), "Nothing matches")
@@ -94,14 +95,15 @@ class SiteSearchTests(TestCase):
         self.assertEqual(Park.objects.count(), 3)
 
     def test_query_count_does_not_grow_with_results(self):
-        with self.assertNumQueries(2):
+        # The gazetteer's place names (one query; cached between saves outside tests), sections, parks.
+        with self.assertNumQueries(3):
             self.search("co-city")
         for n in range(5):
             make_park(name_en=f"Co-city Park {n}", description="co-city")
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(3):
             response = self.search("co-city")
         urls = {result.url for result in response.context["results"]}
-        self.assertTrue({f"/parks/co-city-park-{n}/" for n in range(5)} <= urls)
+        self.assertTrue({f"/en/parks/co-city-park-{n}/" for n in range(5)} <= urls)
 
     def test_header_search_box_on_every_page(self):
         response = self.client.get(reverse("home"))

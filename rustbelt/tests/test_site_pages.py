@@ -28,11 +28,11 @@ class HomePageTests(TestCase):
 
 class NotFoundTests(TestCase):
     def test_unknown_pages_get_the_site_design(self):
-        for url in ("/articles/nope/", "/nope/", "/articles/", "/articles/<script>/", "/parks/nope/", "/parks/provinces/nope/"):
+        for url in ("/en/articles/nope/", "/nope/", "/en/nope/", "/en/articles/", "/en/articles/<script>/", "/en/parks/nope/", "/en/parks/provinces/nope/"):
             response = self.client.get(url)
             self.assertEqual(response.status_code, 404, url)
             self.assertContains(response, "Page not found", status_code=404)
-            self.assertContains(response, '<a class="site-name" href="/">Rust Belt Parks</a>', status_code=404, html=True)
+            self.assertContains(response, '<a class="site-name" href="/en/">Rust Belt Parks</a>', status_code=404, html=True)
             self.assertContains(response, 'aria-label="Main"', status_code=404)
             self.assertNotContains(response, "<script>", status_code=404)
 

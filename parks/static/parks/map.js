@@ -4,6 +4,17 @@
 (function () {
   "use strict";
 
+  // The interface text comes translated from the page (data-msg-* on the map element).
+  var messages = {};
+
+  function message(name, values) {
+    var text = messages[name] || "";
+    Object.keys(values || {}).forEach(function (key) {
+      text = text.replace("{" + key + "}", values[key]);
+    });
+    return text;
+  }
+
   function setStatus(element, text) {
     if (element) {
       element.textContent = text;
@@ -22,7 +33,7 @@
         })
         .then(function (data) { drawMap(container, status, data.parks); })
         .catch(function () {
-          setStatus(status, "The map data could not load; the parks are listed below.");
+          setStatus(status, message("msgDataFailed"));
         });
       return;
     }
@@ -71,7 +82,7 @@
     label.textContent = String(count);
     var hidden = document.createElement("span");
     hidden.className = "visually-hidden";
-    hidden.textContent = " parks here; press Enter to show them";
+    hidden.textContent = " " + message("msgCluster");
     var wrapper = document.createElement("div");
     wrapper.appendChild(label);
     wrapper.appendChild(hidden);
@@ -93,7 +104,7 @@
     if (point.approximate) {
       var note = document.createElement("p");
       note.className = "park-map-approx";
-      note.textContent = "Approximate position (" + point.coord_note + "), not the park's own site.";
+      note.textContent = message("msgApproximate", { note: point.coord_note });
       popup.appendChild(note);
     }
     return popup;
@@ -101,7 +112,7 @@
 
   function drawMap(container, status, points) {
     if (!points.length) {
-      setStatus(status, "None of these parks has coordinates to show on a map.");
+      setStatus(status, message("msgNoCoordinates"));
       return;
     }
     container.classList.add("park-map-active");
@@ -113,8 +124,8 @@
     });
     var state = { tilesFailed: false, outlines: null };
     addOutlines(map, container.dataset.outlinesUrl, state);
-    var summary = points.length + (points.length === 1 ? " park" : " parks") + " on the map." +
-      " Select a marker or a numbered group (Tab, then Enter) to open it.";
+    var summary = (points.length === 1 ? message("msgOnePark") : message("msgParks", { count: points.length })) +
+      " " + message("msgInstructions");
     tiles.on("tileerror", function () {
       failedTiles += 1;
       if (failedTiles === 1) {
@@ -122,14 +133,14 @@
         if (state.outlines) {
           state.outlines.setStyle(WITHOUT_TILES);
         }
-        setStatus(status, summary + " Map tiles could not load, so only province outlines are drawn.");
+        setStatus(status, summary + " " + message("msgTilesFailed"));
       }
     });
     tiles.addTo(map);
 
     var group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 30, iconCreateFunction: clusterIcon });
     points.forEach(function (point) {
-      var title = point.name + (point.name_zh ? " " + point.name_zh : "") + (point.approximate ? " (approximate position)" : "");
+      var title = point.name + (point.name_zh ? " " + point.name_zh : "") + (point.approximate ? " " + message("msgApproximateTitle") : "");
       var marker = L.marker([point.lat, point.lng], { icon: markerIcon(point), title: title, keyboard: true });
       marker.bindPopup(popupContent(point));
       group.addLayer(marker);
@@ -147,8 +158,9 @@
     if (!container) {
       return;
     }
+    messages = container.dataset;
     if (!window.L || !L.markerClusterGroup) {
-      setStatus(status, "The map could not be drawn; the parks are listed below.");
+      setStatus(status, message("msgDrawFailed"));
       return;
     }
     loadPoints(container, status);

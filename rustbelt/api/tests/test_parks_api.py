@@ -70,7 +70,7 @@ class ParkRecordTests(ApiTestCase):
         self.assertEqual(record["industries"], ["fine chemicals"])
         self.assertEqual(record["sources"], [{"citation": "Xinhua report (2010)", "url": "https://example.org/x"}])
         self.assertEqual(record["url"], "http://testserver/api/v1/parks/jilin-etdz/")
-        self.assertEqual(record["html_url"], "http://testserver/parks/jilin-etdz/")
+        self.assertEqual(record["html_url"], "http://testserver/en/parks/jilin-etdz/")
         detail = self.client.get(record["url"]).json()
         self.assertEqual({key: detail[key] for key in record}, record)
         self.assertEqual(self.client.get(record["html_url"]).status_code, 200)
