@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from rustbelt.publishing.bilingual import is_chinese
+
 SVG_NS = "http://www.w3.org/2000/svg"
 # Drawn narrow, for phones: at 360 px the column is about 328 px wide, so 13-unit text renders at
 # 11 px or more; the CSS caps the drawing's width (.chart-svg) so text never outgrows the body text.
@@ -86,6 +88,18 @@ class Chart:
         self.points = list(series.points.all() if points is None else points)
         self.title_id = f"chart-{series.slug}-title"
         self.desc_id = f"chart-{series.slug}-desc"
+
+    @property
+    def interface_lang(self):
+        """The page's language as an HTML lang value, where it differs from the article's English.
+
+        The drawing's data (labels, units) are the article's English; its description and the
+        translated words of axis titles are interface text in the page's language.
+        """
+        return "zh-Hans" if is_chinese() else ""
+
+    def interface(self):
+        return {"lang": self.interface_lang} if self.interface_lang else {}
 
     @property
     def is_single(self):
@@ -176,7 +190,7 @@ class Chart:
             root.set("width", "100%")
         title = ET.SubElement(root, "title", {"id": self.title_id})
         title.text = self.series.name
-        desc = ET.SubElement(root, "desc", {"id": self.desc_id})
+        desc = ET.SubElement(root, "desc", {"id": self.desc_id, **self.interface()})
         desc.text = self.description
         if standalone:
             ET.SubElement(root, "rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
@@ -186,7 +200,7 @@ class Chart:
     def draw(self):
         if not self.points:
             g = self.group()
-            self.text(g, 10, 24, _("No data points yet."))
+            self.text(g, 10, 24, _("No data points yet."), **self.interface())
             return g, 40
         if self.is_rank:
             return self.draw_ranks()
@@ -231,6 +245,10 @@ class Chart:
         if self.series.lower_is_better:
             title += " " + _("(lower is better)")
         return title
+
+    def axis_title_lang(self):
+        # The unit alone is the article's English; "(lower is better)" is interface text.
+        return self.interface() if self.series.lower_is_better else {}
 
     def tick_label(self, tick):
         return format_number(tick, grouped=self.series.unit != "year")
@@ -285,7 +303,7 @@ class Chart:
                 )
             self.text(g, end + 6, middle + 4.5, self.value_label(point), **{"font-weight": "bold"})
         bottom += 2 * LINE
-        self.text(g, left, bottom, self.axis_title(), **{"fill": MUTED})
+        self.text(g, left, bottom, self.axis_title(), **{"fill": MUTED, **self.axis_title_lang()})
         return g, bottom + 8
 
     # Ranks: a dot plot with rank 1 at the top -------------------------------
@@ -309,7 +327,7 @@ class Chart:
             ET.SubElement(g, "circle", {"cx": f"{middle:.1f}", "cy": f"{y(point.value):.1f}", "r": "7", "fill": BAR})
             self.text(g, middle + 12, y(point.value) + 4.5, self.value_label(point), **{"font-weight": "bold"})
             self.text(g, middle, bottom + LINE + 2, point.label, **{"text-anchor": "middle"})
-        self.text(g, 4, bottom + 2 * LINE + 10, self.axis_title(), **{"fill": MUTED})
+        self.text(g, 4, bottom + 2 * LINE + 10, self.axis_title(), **{"fill": MUTED, **self.axis_title_lang()})
         return g, bottom + 2 * LINE + 18
 
     # Line over years: x is proportional to the year ------------------------
@@ -344,5 +362,5 @@ class Chart:
             self.text(g, x(year), bottom + LINE, point.label, **{"text-anchor": "middle", "fill": MUTED})
         label = self.series.label_title.lower() or _("year")
         self.text(g, 4, bottom + 2 * LINE + 6, _("%(axis)s, by %(label)s") % {"axis": self.axis_title(), "label": label},
-                  **{"fill": MUTED})
+                  **{"fill": MUTED, **self.interface()})
         return g, bottom + 2 * LINE + 14

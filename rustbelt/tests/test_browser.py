@@ -270,6 +270,7 @@ class LandmarkAndLanguageTests(BrowserTestCase):
 
     def test_every_run_of_chinese_is_marked_as_chinese(self):
         # Screen readers switch voice and browsers pick Chinese fonts only inside lang="zh…".
+        # getAttribute, not .lang: SVG elements (a chart's <desc>) have no lang property.
         for kind, page in page_types().items():
             with self.subTest(page=kind):
                 self.open(page)
@@ -280,7 +281,7 @@ class LandmarkAndLanguageTests(BrowserTestCase):
                     "  const node = walker.currentNode;"
                     "  if (!/[\\u3400-\\u9fff]/.test(node.textContent)) continue;"
                     "  const marked = node.parentElement.closest('[lang]');"
-                    "  if (!marked || !marked.lang.startsWith('zh')) found.push(node.textContent.trim().slice(0, 40));"
+                    "  if (!marked || !marked.getAttribute('lang').startsWith('zh')) found.push(node.textContent.trim().slice(0, 40));"
                     "}"
                     "return found;"
                 )
