@@ -7,6 +7,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -231,8 +232,9 @@ class Section(Fingerprinted, Versioned):
         if self.pk and self.subsections.exists():
             raise ValidationError({"parent": _("This section has subsections, so it must stay top-level.")})
 
-    @property
+    @cached_property
     def body_html(self):
+        # Cached on the instance: the article page reads it twice (text, then charts left over).
         return render_markdown(self.body)
 
 
@@ -371,5 +373,10 @@ class DataPoint(Fingerprinted):
     @property
     def display_value(self):
         if self.is_range:
-            return f"{format_number(self.value)}–{format_number(self.value_high)}"
-        return format_number(self.value)
+            return f"{format_number(self.value, self.grouped)}–{format_number(self.value_high, self.grouped)}"
+        return format_number(self.value, self.grouped)
+
+    @property
+    def grouped(self):
+        # Years read as 1950, every other number with thousands separators (one format everywhere).
+        return self.series.unit != "year"

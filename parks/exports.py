@@ -6,6 +6,7 @@ with the rows, memory stays flat while streaming, and the bytes are those the pa
 """
 
 import csv
+import io
 import json
 from itertools import islice
 
@@ -15,8 +16,9 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import get_language, override, pgettext_lazy
+from openpyxl import Workbook
 
-from parks.models import Confidence, Level, Park, ZoneType
+from parks.models import Confidence, Level, Park, ZoneType, coordinates_are_approximate
 from rustbelt.publishing.bilingual import is_chinese, other, pick
 from rustbelt.publishing.exports import export_metadata, safe_row
 
@@ -189,16 +191,20 @@ def csv_lines(queryset, request):
     yield "".join(lines)
 
 
-def json_chunks(filterset, request):
-    """A JSON object streamed in pieces: metadata first, then the parks a few hundred at a time."""
-    queryset = filterset.qs
-    metadata = {
+def catalogue_metadata(filterset, request):
+    return {
         **export_metadata(request, title=export_title(), page_url=request.get_full_path(), source=export_source()),
         "filters": {name: request.GET.get(name) for name in filterset.active_values},
-        "count": queryset.count(),
+        "count": filterset.qs.count(),
         "language": get_language(),
         "translations": described_in_every_language(),
     }
+
+
+def json_chunks(filterset, request):
+    """A JSON object streamed in pieces: metadata first, then one park at a time."""
+    queryset = filterset.qs
+    metadata = catalogue_metadata(filterset, request)
     yield '{"metadata": ' + json.dumps(metadata, ensure_ascii=False) + ', "parks": ['
     parks, separator = [], ""
     for row in park_rows(queryset, request):
@@ -209,21 +215,45 @@ def json_chunks(filterset, request):
     yield (separator + ", ".join(parks) if parks else "") + "]}"
 
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_workbook(filterset, request):
+    """The filtered parks as an Excel workbook: a Parks sheet in the CSV's columns, an About sheet with source and licence."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Parks"))
+    sheet.append(header())
+    for row in park_rows(filterset.qs, request):
+        row["industries"] = "; ".join(row["industries"])
+        row["sources"] = "; ".join(row["sources"])
+        sheet.append(safe_row(row[name] for name in COLUMNS))
+    about = workbook.create_sheet(_("About"))
+    for name, value in catalogue_metadata(filterset, request).items():
+        about.append([name, json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
 # map.json: one array per park in this column order, not one object per park (a third of the bytes).
-MAP_COLUMNS = ["slug", "name", "name_zh", "lat", "lng"]
+MAP_COLUMNS = ["slug", "name", "name_zh", "lat", "lng", "approximate", "coord_note"]
 
 
 def map_data(queryset):
     """The parks with coordinates, as the map script reads them (one query)."""
-    rows = queryset.with_coordinates().values_list("slug", "name_en", "name_zh", "latitude", "longitude")
+    rows = queryset.with_coordinates().values_list(
+        "slug", "name_en", "name_zh", "latitude", "longitude", "coord_note"
+    )
     return {
         "columns": MAP_COLUMNS,
         # Each park's page is this address with its slug in place of {slug}.
         "url": reverse("parks:detail", args=[PERMALINK_PLACEHOLDER]).replace(PERMALINK_PLACEHOLDER, "{slug}"),
         # As map_point: the name in the page's language, and the Chinese one beside it on English pages.
         "parks": [
-            [slug, pick(name_en, name_zh), other(name_zh), float(lat), float(lng)]
-            for slug, name_en, name_zh, lat, lng in rows
+            # Approximate positions (city centres) are drawn hollow, and the popup says so.
+            [slug, pick(name_en, name_zh), other(name_zh), float(lat), float(lng),
+             coordinates_are_approximate(coord_note), coord_note]
+            for slug, name_en, name_zh, lat, lng, coord_note in rows
         ],
     }
 
@@ -231,13 +261,13 @@ def map_data(queryset):
 def map_points_of(parks):
     """Map points of parks already fetched (no query), embedded in the page."""
     return [
-        map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude)
+        map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude, park.coord_note)
         for park in parks
         if park.has_coordinates
     ]
 
 
-def map_point(slug, name_en, name_zh, latitude, longitude):
+def map_point(slug, name_en, name_zh, latitude, longitude, coord_note=""):
     # Chinese pages name the park in Chinese; English pages add the Chinese name beside the English one.
     return {
         "name": pick(name_en, name_zh),
@@ -245,6 +275,9 @@ def map_point(slug, name_en, name_zh, latitude, longitude):
         "url": reverse("parks:detail", args=[slug]),
         "lat": float(latitude),
         "lng": float(longitude),
+        # The map draws these hollow and says so in the popup.
+        "approximate": coordinates_are_approximate(coord_note),
+        "coord_note": coord_note,
     }
 
 

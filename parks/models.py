@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -6,7 +7,10 @@ from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from rustbelt.publishing.bilingual import other, pick
@@ -33,6 +37,18 @@ class ZoneType(models.TextChoices):
     BONDED = "bonded", _("Comprehensive bonded zone")
     EPZ = "epz", _("Export processing zone")
     OTHER = "other", _("Other")
+
+
+# The table view's narrow Type column: the abbreviations the zones' own names use.
+ZONE_TYPE_SHORT = {
+    ZoneType.ETDZ: pgettext_lazy("zone type, short", "ETDZ"),
+    ZoneType.HTZ: pgettext_lazy("zone type, short", "HTZ"),
+    ZoneType.BECZ: pgettext_lazy("zone type, short", "BECZ"),
+    ZoneType.MUTUAL_TRADE: pgettext_lazy("zone type, short", "Mutual trade"),
+    ZoneType.BONDED: pgettext_lazy("zone type, short", "Bonded"),
+    ZoneType.EPZ: pgettext_lazy("zone type, short", "EPZ"),
+    ZoneType.OTHER: pgettext_lazy("zone type, short", "Other"),
+}
 
 
 class Level(models.TextChoices):
@@ -176,6 +192,18 @@ class Source(models.Model):
 
     def __str__(self):
         return self.citation
+
+
+# The fact sheet's notes address its researchers by column name; readers get a sentence instead
+# (shown beside the industries) and links where a note names another park by its slug.
+PATH_INDUSTRIES_NOTE = re.compile(r"\s*leading_industries is the article's group-level list for the [\w-]+ pat\w*(?:, not park-specific)?\.?")
+FACT_SHEET_README = re.compile(r"\s*\(see the fact sheet's README\)")
+PARK_SLUG_REFERENCE = re.compile(r"\bsee ([a-z0-9]+(?:-[a-z0-9]+)+)\b")
+
+
+def coordinates_are_approximate(coord_note):
+    """The fact sheet marks stand-in positions in the note ("city centre approx.", "island approx.")."""
+    return "approx" in coord_note.lower()
 
 
 class ParkQuerySet(models.QuerySet):
@@ -367,6 +395,35 @@ class Park(Fingerprinted, Versioned):
         return self.latitude is not None and self.longitude is not None
 
     @property
+    def zone_type_short(self):
+        return ZONE_TYPE_SHORT.get(self.zone_type, self.get_zone_type_display())
+
+    @property
+    def industries_are_the_paths(self):
+        """True when the industries are the article's list for the whole path, not for this park."""
+        return bool(PATH_INDUSTRIES_NOTE.search(self.notes)) or "article's generic list" in self.notes
+
+    def notes_for_readers(self):
+        """The notes as HTML, without words meant for researchers, other parks' slugs linked by name."""
+        text = PATH_INDUSTRIES_NOTE.sub("", self.notes).strip()
+        slugs = PARK_SLUG_REFERENCE.findall(text)
+        rows = Park.objects.published().filter(slug__in=slugs).values_list("slug", "name_en", "name_zh") if slugs else []
+        names = {slug: pick(name_en, name_zh) for slug, name_en, name_zh in rows}
+        parts, position = [], 0
+        for match in PARK_SLUG_REFERENCE.finditer(text):
+            slug = match.group(1)
+            if slug in names:
+                parts.append(escape(text[position:match.start(1)]))
+                parts.append(format_html('<a href="{}">{}</a>', reverse("parks:detail", args=[slug]), names[slug]))
+                position = match.end(1)
+        parts.append(escape(text[position:]))
+        return mark_safe("".join(parts).replace("\n", "<br>"))
+
+    @property
+    def coordinates_are_approximate(self):
+        return coordinates_are_approximate(self.coord_note)
+
+    @property
     def description_html(self):
         return render_markdown(self.description)
 
@@ -430,6 +487,11 @@ class OfficialCount(Fingerprinted, Versioned):
         ]
         verbose_name = _("official count")
         verbose_name_plural = _("official counts")
+
+    @property
+    def notes_for_readers(self):
+        # The fact sheet points its researchers to its README; the Methodology page is the readers' version.
+        return pick(FACT_SHEET_README.sub("", self.notes), self.notes_zh)
 
     def __str__(self):
         return f"{self.get_level_display()} {self.get_zone_type_display()}: {self.count}"

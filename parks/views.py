@@ -15,7 +15,16 @@ from django_filters.views import FilterView
 
 from parks import exports
 from parks.coverage import coverage_rows
-from parks.filters import SEARCH_MAX_LENGTH, ParkFilter, filter_chips, query_without
+from parks.filters import (
+    SEARCH_MAX_LENGTH,
+    ParkFilter,
+    catalogue_heading,
+    filter_chips,
+    query_with,
+    query_without,
+    table_columns,
+    view_of,
+)
 from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Park, Province
 from rustbelt.publishing.bilingual import download_language
@@ -70,7 +79,10 @@ class ParkListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_query"] = query_without(self.request.GET, "page")
+        # Exports and the map take the filters only, not the page or the view.
+        context["export_query"] = query_without(self.request.GET, "page", "view")
         filterset = self.filterset
+        view = view_of(self.request.GET)
         facets = filterset.facets()
         context.update(
             {
@@ -82,7 +94,12 @@ class ParkListView(FilterView):
                 # The map fetches every filtered park from map.json; the page itself carries only the
                 # points of the parks it lists, so its size does not grow with the catalogue.
                 "map_points": exports.map_points_of(context["page_obj"]),
-                "map_points_url": f"{reverse('parks:map-data')}?{context['filter_query']}",
+                "map_points_url": f"{reverse('parks:map-data')}?{context['export_query']}",
+                "heading": catalogue_heading(filterset, context["paginator"].count),
+                "view": view,
+                "cards_query": query_without(self.request.GET, "page", "view"),
+                "table_query": query_with(self.request.GET, view="table"),
+                "table_columns": table_columns(self.request.GET) if view == "table" else [],
                 "map": map_settings(),
                 "paths": DevelopmentPath.objects.all(),
             }
@@ -165,7 +182,7 @@ def export_csv(request):
     if error:
         return error
     response = StreamingHttpResponse(exports.csv_lines(filterset.qs, request), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="northeast-parks.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.csv"'
     return response
 
 
@@ -174,9 +191,21 @@ def export_json(request):
     filterset, error = filtered_parks_or_error(request)
     if error:
         return error
-    return StreamingHttpResponse(
+    response = StreamingHttpResponse(
         exports.json_chunks(filterset, request), content_type="application/json; charset=utf-8"
     )
+    response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.json"'
+    return response
+
+
+@download_language
+def export_xlsx(request):
+    filterset, error = filtered_parks_or_error(request)
+    if error:
+        return error
+    response = HttpResponse(exports.xlsx_workbook(filterset, request), content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.xlsx"'
+    return response
 
 
 def map_data(request):
@@ -218,3 +247,7 @@ def coverage(request):
 def park_cite(request, slug, fmt):
     park = get_object_or_404(Park.objects.published().for_listing(), slug=slug)
     return citation_download(request, park, fmt)
+
+
+def methodology(request):
+    return render(request, "parks/methodology.html", {"coverage_url": reverse("parks:coverage")})

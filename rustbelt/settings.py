@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "rustbelt.security.CanonicalOriginMiddleware",
     # Static files are answered before sessions, auth or the page cache are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages only: nothing secret may be compressed beside visitor input (BREACH). Outside the
+    # page cache, so the stored page is the uncompressed one and each visitor gets the encoding they accept.
+    "rustbelt.compression.AnonymousGZipMiddleware",
     # Anonymous visitors' public pages are answered from the cache here, before sessions,
     # authentication, CSRF or messages do any work (rustbelt/cache.py). The pages it caches carry their
     # language in the URL prefix, so it needs no LocaleMiddleware either.

@@ -81,7 +81,7 @@ class ParkListTests(TestCase):
         self.assertEqual(data.status_code, 200)
         # Compact: one array per park, in the order `columns` names (map.js reads it so).
         self.assertEqual(data.json(), {
-            "columns": ["slug", "name", "name_zh", "lat", "lng"],
+            "columns": ["slug", "name", "name_zh", "lat", "lng", "approximate", "coord_note"],
             "url": "/en/parks/{slug}/",
             "parks": [[
                 "jilin-economic-and-technological-development-zone",
@@ -89,6 +89,8 @@ class ParkListTests(TestCase):
                 "",
                 43.84,
                 126.55,
+                False,
+                "",
             ]],
         })
         # The page's fallback list holds the parks it shows, and the map has an accessible label.

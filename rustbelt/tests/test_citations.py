@@ -158,7 +158,7 @@ class CitationTagTests(TestCase):
     def test_park_cite_block_and_downloads(self):
         html = self.render("{% cite_block obj %}", self.park)
         self.assertIn("Cite this park", html)
-        self.assertIn("Jilin ETDZ (吉林经济技术开发区) [Catalogue entry]", html)
+        self.assertIn('Jilin ETDZ (<span lang="zh-Hans">吉林经济技术开发区</span>) [Catalogue entry]', html)
         self.assertIn("[DB/OL]", html)
         for fmt in ("bib", "ris", "json"):
             self.assertIn(f'href="/en/parks/jilin-etdz/cite.{fmt}"', html)
