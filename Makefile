@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate content clean browser gettext messages
+.PHONY: run test install migrate content clean browser nginx bench screenshots htmlcheck gettext messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,48 @@ browser:
 		fi; \
 	fi
 
+# deploy/nginx.conf is tested in front of gunicorn (rustbelt/tests/test_nginx.py) with Debian's nginx.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+		else \
+			echo "The nginx tests need nginx: sudo apt-get install nginx" >&2; exit 1; \
+		fi; \
+	fi
+
+# The benchmark's comparison tools: Datasette in its own virtualenv, wrk and nginx from Debian.
+BENCH_VENV ?= .venv-bench
+$(BENCH_VENV)/.installed: requirements-bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: install nginx messages $(BENCH_VENV)/.installed
+	@if [ ! -x /usr/bin/wrk ]; then \
+		if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else echo "The benchmark needs wrk: sudo apt-get install wrk" >&2; exit 1; fi; \
+	fi
+	DJANGO_DEBUG=0 $(PY) manage.py benchmark $(BENCH_ARGS)
+
+# The Nu Html Checker (vnu.jar) from the npm package vnu-jar, run by a Debian JRE; the test suite
+# checks every page type of the deployed build with it (rustbelt/tests/test_html_checker.py).
+VNU_VERSION := 26.9.27
+export VNU_JAR := $(abspath $(VENV))/vnu-$(VNU_VERSION)/package/build/dist/vnu.jar
+$(VNU_JAR):
+	@if ! command -v java >/dev/null || ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless npm; \
+		else \
+			echo "The HTML check needs Java and npm: sudo apt-get install default-jre-headless npm" >&2; exit 1; \
+		fi; \
+	fi
+	mkdir -p $(VENV)/vnu-$(VNU_VERSION)
+	cd $(VENV)/vnu-$(VNU_VERSION) && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar xzf vnu-jar-$(VNU_VERSION).tgz
+	test -f $@
+
+htmlcheck: $(VNU_JAR)
+
 # The Chinese interface: locale/*.po are in git, the compiled .mo files are built here with GNU gettext.
 gettext:
 	@if ! command -v msgfmt >/dev/null; then \
@@ -45,12 +87,24 @@ gettext:
 	fi
 
 messages: install gettext
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-bench -v 0
 
 # Import rules first (.importlinter): a dependency in the wrong direction fails the suite.
-test: install browser messages
+test: install browser nginx htmlcheck messages
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py test --noinput $(TESTS)
 
+# Full-page PNGs of every page type at 390 and 1280 px from the deployed build, in screenshots/.
+# Noto CJK so that Chinese renders as it would on a reader's machine.
+screenshots: install browser messages
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; \
+		else \
+			echo "Screenshots need Chinese fonts: sudo apt-get install fonts-noto-cjk" >&2; exit 1; \
+		fi; \
+	fi
+	$(PY) manage.py screenshots
+
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles locale/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles screenshots locale/*/LC_MESSAGES/*.mo

@@ -14,15 +14,24 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from rustbelt.publishing.bilingual import is_chinese
+
 SVG_NS = "http://www.w3.org/2000/svg"
-WIDTH = 640
+# Drawn narrow, for phones: at 360 px the column is about 328 px wide, so 13-unit text renders at
+# 11 px or more; the CSS caps the drawing's width (.chart-svg) so text never outgrows the body text.
+WIDTH = 380
+# The download is the same drawing shown at this width.
+STANDALONE_WIDTH = 640
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+FONT_SIZE = 13  # the smallest text on a chart; nothing is drawn smaller
 INK = "#1d1d1f"
 MUTED = "#4a4a4f"
 GRID = "#d9d4cc"
 BAR = "#8a3a12"
-ROW = 34  # height of one bar or dot row
-CHAR_WIDTH = 7.6  # rough width of one 13px character, to size the label column
+CHAR_WIDTH = 7.4  # rough width of one 13-unit character, to wrap labels and leave room for values
+LINE = 17  # one line of 13-unit text
+BAR_HEIGHT = 18
+HALO = {"stroke": "#fdfcf9", "stroke-width": "4", "paint-order": "stroke", "stroke-linejoin": "round"}
 
 
 def plain_number(value):
@@ -31,14 +40,23 @@ def plain_number(value):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def format_number(value):
-    """1800000 -> '1,800,000'; 2.3000 -> '2.3'; 1950 -> '1950' (years are not grouped)."""
-    value = Decimal(value)
-    text = plain_number(value)
-    if abs(value) >= 10000:
-        whole, _, fraction = text.partition(".")
+def format_number(value, grouped=True):
+    """One format everywhere: 1800000 -> '1,800,000'; 7302.59 -> '7,302.59'; 2.3000 -> '2.3'.
+
+    The article's decimals are kept as stated. Years are not numbers to read as amounts, so callers
+    pass grouped=False for them (1950, not 1,950).
+    """
+    text = plain_number(Decimal(value))
+    if grouped:
+        whole, _point, fraction = text.partition(".")
         text = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
     return text
+
+
+def ordinal(value):
+    number = int(value)
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def nice_ticks(low, high, count=5):
@@ -60,7 +78,10 @@ def nice_ticks(low, high, count=5):
 
 
 class Chart:
-    """One series as an SVG element tree; `inline()` for pages, `standalone()` for the download."""
+    """One series as an SVG element tree; `inline()` for pages, `standalone()` for the download.
+
+    A single value is not drawn: the page states it as a figure (`is_single`).
+    """
 
     def __init__(self, series, points=None):
         self.series = series
@@ -68,10 +89,42 @@ class Chart:
         self.title_id = f"chart-{series.slug}-title"
         self.desc_id = f"chart-{series.slug}-desc"
 
+    @property
+    def interface_lang(self):
+        """The page's language as an HTML lang value, where it differs from the article's English.
+
+        The drawing's data (labels, units) are the article's English; its description and the
+        translated words of axis titles are interface text in the page's language.
+        """
+        return "zh-Hans" if is_chinese() else ""
+
+    def interface(self):
+        return {"lang": self.interface_lang} if self.interface_lang else {}
+
+    @property
+    def is_single(self):
+        return len(self.points) == 1
+
+    @property
+    def is_rank(self):
+        return self.series.lower_is_better
+
+    @property
+    def single_value(self):
+        return self.value_label(self.points[0]) if self.is_single else ""
+
+    @property
+    def single_unit(self):
+        # "58%" already says percent: "of its total population" follows it.
+        unit = self.series.unit
+        return unit[1:].strip() if unit.startswith("%") else unit
+
     # Text ------------------------------------------------------------------
 
     def value_label(self, point):
-        # "58%" reads better than "58" beside a bar; other units are on the axis.
+        # "58%" reads better than "58" beside a bar; other units are on the axis. Ranks read "12th".
+        if self.is_rank and not point.is_range:
+            return ordinal(point.value)
         return point.display_value + ("%" if self.series.unit.startswith("%") else "")
 
     def value_text(self, point):
@@ -95,7 +148,7 @@ class Chart:
         return mark_safe(self.inline())
 
     def inline(self):
-        """Markup for an HTML page: scales to the column width."""
+        """Markup for an HTML page: scales to the column width (capped in CSS)."""
         return ET.tostring(self.build(standalone=False), encoding="unicode")
 
     def standalone(self, page_url=""):
@@ -104,12 +157,11 @@ class Chart:
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
     def credits(self, page_url):
-        lines = textwrap.wrap(_("Source: %(source)s.") % {"source": self.series.source}, width=110)
-        licence = _("Licence: %(licence)s %(url)s") % {
-            "licence": settings.CONTENT_LICENSE,
-            "url": settings.CONTENT_LICENSE_URL,
-        }
-        lines.append(f"{_(settings.SITE_NAME)} {page_url} · {licence}")
+        lines = textwrap.wrap(_("Source: %(source)s.") % {"source": self.series.source}, width=60)
+        lines.append(f"{_(settings.SITE_NAME)} {page_url}")
+        lines.append(
+            _("Licence: %(licence)s %(url)s") % {"licence": settings.CONTENT_LICENSE, "url": settings.CONTENT_LICENSE_URL}
+        )
         return lines
 
     def build(self, standalone, page_url=""):
@@ -118,8 +170,8 @@ class Chart:
         if credits:
             footer = ET.SubElement(drawing, "g", {"font-size": "10", "fill": MUTED})
             for line in credits:
-                height += 14
-                self.text(footer, 4, height - 4, line)
+                height += 13
+                self.text(footer, 4, height - 3, line)
             height += 6
         root = ET.Element(
             "svg",
@@ -132,13 +184,13 @@ class Chart:
             },
         )
         if standalone:
-            root.set("width", str(WIDTH))
-            root.set("height", str(height))
+            root.set("width", str(STANDALONE_WIDTH))
+            root.set("height", f"{height * STANDALONE_WIDTH / WIDTH:.0f}")
         else:
             root.set("width", "100%")
         title = ET.SubElement(root, "title", {"id": self.title_id})
         title.text = self.series.name
-        desc = ET.SubElement(root, "desc", {"id": self.desc_id})
+        desc = ET.SubElement(root, "desc", {"id": self.desc_id, **self.interface()})
         desc.text = self.description
         if standalone:
             ET.SubElement(root, "rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
@@ -148,8 +200,10 @@ class Chart:
     def draw(self):
         if not self.points:
             g = self.group()
-            self.text(g, 10, 24, _("No data points yet."))
+            self.text(g, 10, 24, _("No data points yet."), **self.interface())
             return g, 40
+        if self.is_rank:
+            return self.draw_ranks()
         # A line needs numeric years on its x axis; other labels fall back to bars.
         if self.series.kind == "line" and all(p.label.isdigit() for p in self.points):
             return self.draw_line()
@@ -158,7 +212,7 @@ class Chart:
     # Drawing helpers -------------------------------------------------------
 
     def group(self):
-        return ET.Element("g", {"font-family": FONT, "font-size": "13", "fill": INK})
+        return ET.Element("g", {"font-family": FONT, "font-size": str(FONT_SIZE), "fill": INK})
 
     @staticmethod
     def text(parent, x, y, content, **attributes):
@@ -168,13 +222,14 @@ class Chart:
 
     @staticmethod
     def line(parent, x1, y1, x2, y2, colour=MUTED):
-        ET.SubElement(
-            parent,
-            "line",
-            {"x1": f"{x1:.1f}", "y1": f"{y1:.1f}", "x2": f"{x2:.1f}", "y2": f"{y2:.1f}", "stroke": colour},
-        )
+        """A line element, added to parent when one is given."""
+        attributes = {"x1": f"{x1:.1f}", "y1": f"{y1:.1f}", "x2": f"{x2:.1f}", "y2": f"{y2:.1f}", "stroke": colour}
+        element = ET.Element("line", attributes)
+        if parent is not None:
+            parent.append(element)
+        return element
 
-    def value_ticks(self, include_zero):
+    def value_ticks(self, include_zero, count=5):
         values = [p.value for p in self.points] + [p.value_high for p in self.points if p.is_range]
         low, high = min(values), max(values)
         if include_zero:
@@ -183,7 +238,7 @@ class Chart:
             # Years: pad so the first and last dots do not sit on the frame.
             padding = max((high - low) / 10, 5)
             low, high = low - padding, high + padding
-        return nice_ticks(low, high)
+        return nice_ticks(low, high, count)
 
     def axis_title(self):
         title = self.series.unit
@@ -191,35 +246,46 @@ class Chart:
             title += " " + _("(lower is better)")
         return title
 
-    # Horizontal bars or dots: one row per point, labels on the left ---------
+    def axis_title_lang(self):
+        # The unit alone is the article's English; "(lower is better)" is interface text.
+        return self.interface() if self.series.lower_is_better else {}
+
+    def tick_label(self, tick):
+        return format_number(tick, grouped=self.series.unit != "year")
+
+    # Horizontal bars or dots: each label on its own line above its bar --------
 
     def draw_rows(self, dots):
+        """Labels above the bars, so long labels wrap instead of squeezing the bars on a phone."""
         g = self.group()
-        label_width = max(len(p.label) for p in self.points) * CHAR_WIDTH if self.points else 40
-        left = min(max(label_width + 16, 80), 340)
-        right = WIDTH - 90  # room for the value labels
-        top = 24
-        bottom_of_rows = top + ROW * len(self.points)
-        ticks = self.value_ticks(include_zero=not dots)
+        longest_value = max(len(self.value_label(point)) for point in self.points)
+        left, right = 4, WIDTH - 10 - longest_value * CHAR_WIDTH
+        ticks = self.value_ticks(include_zero=not dots, count=3)
         low, high = float(ticks[0]), float(ticks[-1])
 
         def x(value):
             return left + (float(value) - low) / (high - low) * (right - left)
 
+        y = 4
+        rows = []
+        for point in self.points:
+            lines = textwrap.wrap(point.label, width=int(WIDTH / CHAR_WIDTH)) or [""]
+            for line in lines:
+                y += LINE
+                # A halo in the page colour keeps the label readable where a grid line crosses it.
+                self.text(g, left, y - 4, line, **HALO)
+            rows.append((point, y + BAR_HEIGHT / 2 + 2))
+            y += BAR_HEIGHT + 12
+        bottom = y
+        # Every tick labelled under the rows: a range bar or a dot is read against the scale.
         for tick in ticks:
-            self.line(g, x(tick), top, x(tick), bottom_of_rows, GRID)
-            self.text(g, x(tick), bottom_of_rows + 16, format_number(tick), **{"text-anchor": "middle", "fill": MUTED})
-        self.line(g, left, bottom_of_rows, right, bottom_of_rows)
-        self.text(g, (left + right) / 2, bottom_of_rows + 38, self.axis_title(), **{"text-anchor": "middle"})
-        if self.series.label_title:
-            self.text(g, 4, 14, self.series.label_title, **{"fill": MUTED, "font-size": "11"})
-
-        for index, point in enumerate(self.points):
-            middle = top + ROW * index + ROW / 2
-            self.text(g, left - 8, middle + 4, point.label, **{"text-anchor": "end"})
+            # Under the labels already drawn: first in the group, so painted first.
+            g.insert(0, self.line(None, x(tick), 8, x(tick), bottom, GRID))
+            anchor = "start" if tick == ticks[0] else "end" if tick == ticks[-1] else "middle"
+            self.text(g, x(tick), bottom + LINE, self.tick_label(tick), **{"text-anchor": anchor, "fill": MUTED})
+        for point, middle in rows:
             if dots:
-                dot = {"cx": f"{x(point.value):.1f}", "cy": f"{middle:.1f}", "r": "6", "fill": BAR}
-                ET.SubElement(g, "circle", dot)
+                ET.SubElement(g, "circle", {"cx": f"{x(point.value):.1f}", "cy": f"{middle:.1f}", "r": "6", "fill": BAR})
                 end = x(point.value) + 6
             else:
                 start = x(point.value if point.is_range else 0)
@@ -229,24 +295,50 @@ class Chart:
                     "rect",
                     {
                         "x": f"{min(start, end):.1f}",
-                        "y": f"{middle - ROW * 0.3:.1f}",
+                        "y": f"{middle - BAR_HEIGHT / 2:.1f}",
                         "width": f"{max(abs(end - start), 1):.1f}",
-                        "height": f"{ROW * 0.6:.1f}",
+                        "height": f"{BAR_HEIGHT:.1f}",
                         "fill": BAR,
                     },
                 )
-            self.text(g, end + 6, middle + 4, self.value_label(point), **{"font-weight": "bold"})
-        return g, bottom_of_rows + 52
+            self.text(g, end + 6, middle + 4.5, self.value_label(point), **{"font-weight": "bold"})
+        bottom += 2 * LINE
+        self.text(g, left, bottom, self.axis_title(), **{"fill": MUTED, **self.axis_title_lang()})
+        return g, bottom + 8
+
+    # Ranks: a dot plot with rank 1 at the top -------------------------------
+
+    def draw_ranks(self):
+        g = self.group()
+        left, right, top = 48, WIDTH - 16, 16
+        worst = max(int(p.value_high if p.is_range else p.value) for p in self.points)
+        lowest = 5 * math.ceil((worst + 1) / 5)  # a round bottom rank below the worst one
+        bottom = top + 180
+
+        def y(rank):
+            return top + (float(rank) - 1) / (lowest - 1) * (bottom - top)
+
+        for tick in [1, *range(5, lowest + 1, 5)]:
+            self.line(g, left, y(tick), right, y(tick), GRID)
+            self.text(g, left - 8, y(tick) + 4.5, ordinal(tick), **{"text-anchor": "end", "fill": MUTED})
+        step = (right - left) / len(self.points)
+        for index, point in enumerate(self.points):
+            middle = left + step * (index + 0.5)
+            ET.SubElement(g, "circle", {"cx": f"{middle:.1f}", "cy": f"{y(point.value):.1f}", "r": "7", "fill": BAR})
+            self.text(g, middle + 12, y(point.value) + 4.5, self.value_label(point), **{"font-weight": "bold"})
+            self.text(g, middle, bottom + LINE + 2, point.label, **{"text-anchor": "middle"})
+        self.text(g, 4, bottom + 2 * LINE + 10, self.axis_title(), **{"fill": MUTED, **self.axis_title_lang()})
+        return g, bottom + 2 * LINE + 18
 
     # Line over years: x is proportional to the year ------------------------
 
     def draw_line(self):
         g = self.group()
-        left, right, top, bottom = 80, WIDTH - 50, 24, 250
+        left, right, top, bottom = 44, WIDTH - 28, 28, 200
         years = [float(p.label) for p in self.points]
         first, last = min(years), max(years)
         span = (last - first) or 1
-        ticks = self.value_ticks(include_zero=True)
+        ticks = self.value_ticks(include_zero=True, count=4)
         low, high = float(ticks[0]), float(ticks[-1])
 
         def x(year):
@@ -257,13 +349,8 @@ class Chart:
 
         for tick in ticks:
             self.line(g, left, y(tick), right, y(tick), GRID)
-            self.text(g, left - 8, y(tick) + 4, format_number(tick), **{"text-anchor": "end", "fill": MUTED})
+            self.text(g, left - 6, y(tick) + 4.5, self.tick_label(tick), **{"text-anchor": "end", "fill": MUTED})
         self.line(g, left, bottom, right, bottom)
-        self.text(
-            g, 16, (top + bottom) / 2, self.axis_title(),
-            **{"text-anchor": "middle", "transform": f"rotate(-90 16 {(top + bottom) / 2:.1f})"},
-        )
-        self.text(g, (left + right) / 2, bottom + 40, self.series.label_title, **{"text-anchor": "middle"})
         coordinates = " ".join(f"{x(year):.1f},{y(p.value):.1f}" for year, p in zip(years, self.points))
         ET.SubElement(g, "polyline", {"points": coordinates, "fill": "none", "stroke": BAR, "stroke-width": "3"})
         for year, point in zip(years, self.points):
@@ -272,5 +359,8 @@ class Chart:
                 g, x(year), y(point.value) - 10, self.value_label(point),
                 **{"text-anchor": "middle", "font-weight": "bold"},
             )
-            self.text(g, x(year), bottom + 18, point.label, **{"text-anchor": "middle", "fill": MUTED})
-        return g, bottom + 52
+            self.text(g, x(year), bottom + LINE, point.label, **{"text-anchor": "middle", "fill": MUTED})
+        label = self.series.label_title.lower() or _("year")
+        self.text(g, 4, bottom + 2 * LINE + 6, _("%(axis)s, by %(label)s") % {"axis": self.axis_title(), "label": label},
+                  **{"fill": MUTED, **self.interface()})
+        return g, bottom + 2 * LINE + 14

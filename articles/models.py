@@ -9,6 +9,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from articles.charts import format_number
 from rustbelt.publishing.citations import partial_date_parts, split_author
 from rustbelt.publishing.images import ProcessedImageField, srcset
-from rustbelt.publishing.markdown import render_markdown
+from rustbelt.publishing.markdown import mark_chinese, render_markdown
 from rustbelt.publishing.bilingual import is_chinese
 from rustbelt.publishing.models import Fingerprinted, Versioned
 
@@ -299,8 +300,9 @@ class Section(Fingerprinted, Versioned):
         if self.pk and self.subsections.exists():
             raise ValidationError({"parent": _("This section has subsections, so it must stay top-level.")})
 
-    @property
+    @cached_property
     def body_html(self):
+        # Cached on the instance: the article page reads it twice (text, then charts left over).
         return render_markdown(self.body)
 
     def body_html_with_notes(self):
@@ -352,7 +354,7 @@ class DataSeriesQuerySet(models.QuerySet):
         return self.select_related("article", "section").prefetch_related("points", "editorial_notes")
 
 
-class DataSeries(Fingerprinted):
+class DataSeries(Fingerprinted, Versioned):
     """A set of numbers the article states, drawn as one chart."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="data_series", verbose_name=_("article"))
@@ -443,8 +445,13 @@ class DataPoint(Fingerprinted):
     @property
     def display_value(self):
         if self.is_range:
-            return f"{format_number(self.value)}–{format_number(self.value_high)}"
-        return format_number(self.value)
+            return f"{format_number(self.value, self.grouped)}–{format_number(self.value_high, self.grouped)}"
+        return format_number(self.value, self.grouped)
+
+    @property
+    def grouped(self):
+        # Years read as 1950, every other number with thousands separators (one format everywhere).
+        return self.series.unit != "year"
 
 
 class NoteKind(models.TextChoices):
@@ -510,9 +517,12 @@ def plain_text(markdown_text):
 def attach_note_markers(html, notes):
     """Put a numbered link to each note after the paragraph holding its passage."""
     for number, note in enumerate(notes, start=1):
-        position = html.find(note.passage)
-        if position == -1:
-            position = html.find(escape(note.passage))
+        # The passage as written, HTML-escaped, or with its Chinese marked lang="zh-Hans" as the body renders it.
+        position = next(
+            (found for found in (html.find(form) for form in (note.passage, escape(note.passage), mark_chinese(note.passage)))
+             if found != -1),
+            -1,
+        )
         if position == -1:
             continue
         end = min(

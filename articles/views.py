@@ -1,10 +1,12 @@
 """The article page, its Figures page, chart downloads and citation downloads."""
 
-from django.http import HttpResponse
+from django.core.validators import slug_re
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from articles.charts import Chart, plain_number
 from articles.models import Article, DataSeries
+from articles.rendering import article_body
 from rustbelt.publishing.citations import citation_download
 from rustbelt.publishing.exports import csv_download, export_metadata
 
@@ -16,11 +18,7 @@ def visible_article(request, slug):
 
 def article_detail(request, slug):
     article = visible_article(request, slug)
-    context = {
-        "article": article,
-        "sections": article.section_tree(),
-        "loose_figures": article.loose_figures(),
-    }
+    context = {"article": article, "body": article_body(request, article)}
     return render(request, "articles/article_detail.html", context)
 
 
@@ -60,5 +58,8 @@ def article_cite(request, slug, fmt):
     article = visible_article(request, slug)
     cited = article
     if request.GET.get("section"):
+        # Not a slug (e.g. %00, which PostgreSQL refuses in a query): no such section.
+        if not slug_re.fullmatch(request.GET["section"]):
+            raise Http404("No such section.")
         cited = get_object_or_404(article.sections.all(), slug=request.GET["section"])
     return citation_download(request, cited, fmt)

@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from parks.models import (
@@ -18,10 +17,11 @@ from parks.models import (
 )
 from parks.resources import ParkResource
 from rustbelt.publishing.admin_mixins import WorkflowAdminMixin
+from rustbelt.publishing.imports import SafeImportExportMixin
 
 
 @admin.register(Park)
-class ParkAdmin(ImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
+class ParkAdmin(SafeImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     """The workflow plus CSV/XLSX import (with a dry-run preview) and export in the fact sheet's columns."""
 
     import_formats = [CSV, XLSX]

@@ -1,19 +1,30 @@
-"""The filtered catalogue as rows: streamed CSV and JSON downloads, and the points of the map."""
+"""The filtered catalogue as rows: streamed CSV and JSON downloads, and the points of the map.
+
+Exports read plain values, never model instances: one query for the parks (foreign keys joined in),
+and per chunk of parks one query each for their industries, their sources and their per-fact sources
+(issue 13's provenance). The count does not grow with the rows, memory stays flat while streaming,
+and the bytes are those the page's facts show.
+"""
 
 import csv
+import io
 import json
+from itertools import islice
 
 from django.conf import settings
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import get_language, override, pgettext_lazy
+from openpyxl import Workbook
 
-from parks.models import Fact
-from parks.provenance import provenance_record
+from parks.models import Confidence, Fact, FactSource, Level, Park, ZoneType, coordinates_are_approximate
 from rustbelt.publishing.bilingual import is_chinese, other, pick
-from rustbelt.publishing.exports import export_metadata
+from rustbelt.publishing.exports import export_metadata, safe_row
 
-# Prefetching happens once per chunk, so up to this many parks cost three queries in all.
+# Parks fetched and written per chunk: bounds memory, and costs three queries each (industries,
+# sources, per-fact sources).
 CHUNK_SIZE = 2000
 # Excel and LibreOffice read a UTF-8 CSV as UTF-8 (Chinese names intact) only with a byte order mark.
 BOM = "\ufeff"
@@ -27,7 +38,20 @@ COLUMNS = [
 PROVENANCE_COLUMNS = [f"{fact.value}_sources" for fact in Fact]
 # The CSV download's whole header: the fact sheet's columns, provenance per fact, the licence.
 EXPORT_HEADER = [*COLUMNS, *PROVENANCE_COLUMNS, "licence"]
-
+# Export column -> the value fetched for it (foreign keys by their name, joined in the same query).
+VALUES = {
+    "slug": "slug", "name_en": "name_en", "name_zh": "name_zh", "article_name": "article_name",
+    "province": "province__name_en", "city": "city", "zone_type": "zone_type", "level": "level",
+    "path": "path__name", "established_year": "established_year", "national_year": "national_year",
+    "area_note": "area_note", "coord_note": "coord_note", "confidence": "confidence", "notes": "notes",
+}
+# Bilingual columns: the Chinese value fetched beside the English one, shown in a Chinese download
+# where entered (as the models' display_name / display_city).
+CHINESE = {"province": "province__name_zh", "city": "city_zh", "path": "path__name_zh"}
+FLOAT_FIELDS = ["area_km2", "latitude", "longitude"]
+# Many-to-many columns: (through-table field of the related row, its English and Chinese names), in
+# the related model's order.
+LISTS = {"industries": ("industry", ("name", "name_zh")), "sources": ("source", ("citation",))}
 
 # The columns' names in a Chinese download (msgctxt keeps them apart from the same words elsewhere).
 COLUMN_LABELS = {
@@ -101,32 +125,71 @@ def described_in_every_language():
     return translations
 
 
-def park_row(park, request):
-    """One park as plain values; lists are kept as lists (CSV joins them)."""
-    return {
-        "slug": park.slug,
-        "name_en": park.name_en,
-        "name_zh": park.name_zh,
-        "article_name": park.article_name,
-        "province": park.province.display_name,
-        "city": park.display_city,
-        "zone_type": park.get_zone_type_display(),
-        "level": park.get_level_display(),
-        "path": park.path.display_name if park.path else "",
-        "established_year": park.established_year,
-        "national_year": park.national_year,
-        "area_km2": _number(park.area_km2),
-        "area_note": park.area_note,
-        "latitude": _number(park.latitude),
-        "longitude": _number(park.longitude),
-        "coord_note": park.coord_note,
-        "industries": [industry.display_name for industry in park.industries.all()],
-        "sources": [source.citation for source in park.sources.all()],
-        "confidence": park.get_confidence_display(),
-        "notes": park.notes,
-        "permalink": request.build_absolute_uri(park.get_absolute_url()),
-        "provenance": provenance_record(park),
+PERMALINK_PLACEHOLDER = "park-slug-placeholder"
+
+
+def park_rows(queryset, request):
+    """Every park of the queryset, in its order, as a dict of plain values in COLUMNS order, then
+    "provenance": {fact: [{"source", "note"[, "url"]}]} (as provenance_record gives for one park).
+
+    Lists (industries, sources) stay lists; CSV joins them.
+    """
+    # Decimal columns read as floats by the database: the export writes floats anyway, and the
+    # Decimal Django would build first costs as much as the rest of the row.
+    floats = {field: Cast(field, FloatField()) for field in FLOAT_FIELDS}
+    rows = (
+        queryset.prefetch_related(None)
+        .annotate(**{f"{field}_float": cast for field, cast in floats.items()})
+        .values("pk", *VALUES.values(), *CHINESE.values(), *(f"{field}_float" for field in FLOAT_FIELDS))
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    labels = {
+        "zone_type": dict(ZoneType.choices),
+        "level": dict(Level.choices),
+        "confidence": dict(Confidence.choices),
     }
+    # One reverse() per export, not per park: every permalink differs only by its slug.
+    link_start, link_end = request.build_absolute_uri(
+        reverse("parks:detail", args=[PERMALINK_PLACEHOLDER])
+    ).split(PERMALINK_PLACEHOLDER)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        ids = [values["pk"] for values in chunk]
+        lists = {column: names_by_park(column, ids) for column in LISTS}
+        provenance = provenance_by_park(ids)
+        for values in chunk:
+            row = {column: values[field] for column, field in VALUES.items()}
+            for column, field in CHINESE.items():
+                row[column] = pick(row[column], values[field])
+            for column, choices in labels.items():
+                # As get_FOO_display(): the label, or the stored value when it is not a choice.
+                row[column] = str(choices.get(row[column], row[column]))
+            row["path"] = row["path"] or ""
+            for column in FLOAT_FIELDS:
+                row[column] = values[f"{column}_float"]
+            for column in LISTS:
+                row[column] = lists[column].get(values["pk"], [])
+            row["permalink"] = link_start + values["slug"] + link_end
+            yield {
+                **{column: row[column] for column in COLUMNS},
+                "provenance": provenance.get(values["pk"]) or {fact.value: [] for fact in Fact},
+            }
+
+
+def provenance_by_park(ids):
+    """{park id: {fact: [{"source", "note"[, "url"]}]}} for these parks, in one query (as provenance_record)."""
+    records = {}
+    rows = (
+        FactSource.objects.filter(park_id__in=ids)
+        .order_by("park_id", "fact", "pk")
+        .values_list("park_id", "fact", "source__citation", "source__url", "note")
+    )
+    for park_id, fact, citation, url, note in rows:
+        by_fact = records.setdefault(park_id, {fact.value: [] for fact in Fact})
+        entry = {"source": citation, "note": note}
+        if url:
+            entry["url"] = url
+        by_fact[fact].append(entry)
+    return records
 
 
 def provenance_cell(entries):
@@ -134,9 +197,29 @@ def provenance_cell(entries):
     return "; ".join(f"{entry['source']} ({entry['note']})" if entry["note"] else entry["source"] for entry in entries)
 
 
-def _number(value):
-    # Decimal -> float without the padding zeros of the column's decimal places.
-    return float(value) if value is not None else None
+def flat_row(row, licence):
+    """A row's cells in EXPORT_HEADER order, lists joined (the CSV's and the workbook's rows)."""
+    cells = [row[name] for name in COLUMNS]
+    cells[COLUMNS.index("industries")] = "; ".join(row["industries"])
+    cells[COLUMNS.index("sources")] = "; ".join(row["sources"])
+    return cells + [provenance_cell(entries) for entries in row["provenance"].values()] + [licence]
+
+
+def names_by_park(column, ids):
+    """{park id: [names]} of one many-to-many column for these parks, in the related model's order,
+    each name in the download's language where it has one (as display_name)."""
+    related, fields = LISTS[column]
+    field = Park._meta.get_field(column)
+    ordering = [f"{related}__{order}" for order in field.related_model._meta.ordering]
+    pairs = (
+        field.remote_field.through.objects.filter(park_id__in=ids)
+        .order_by(*ordering)
+        .values_list("park_id", *(f"{related}__{name}" for name in fields))
+    )
+    names = {}
+    for park_id, *value in pairs:
+        names.setdefault(park_id, []).append(pick(*value) if len(value) == 2 else value[0])
+    return names
 
 
 class _Line:
@@ -146,53 +229,102 @@ class _Line:
         return text
 
 
+def csv_line(writer, cells):
+    """One CSV line: every cell of every CSV download of the catalogue is written here, formula-safe."""
+    return writer.writerow(safe_row("" if cell is None else cell for cell in cells))
+
+
 def csv_lines(queryset, request):
+    """The CSV download in pieces of a few hundred lines (one socket write each, not one per park)."""
     writer = csv.writer(_Line())
     licence = licence_note()
-    yield BOM + writer.writerow(header())
-    for park in queryset.iterator(chunk_size=CHUNK_SIZE):
-        row = park_row(park, request)
-        row["industries"] = "; ".join(row["industries"])
-        row["sources"] = "; ".join(row["sources"])
-        provenance = [provenance_cell(entries) for entries in row["provenance"].values()]
-        yield writer.writerow(["" if row[name] is None else row[name] for name in COLUMNS] + provenance + [licence])
+    yield BOM + csv_line(writer, header())
+    lines = []
+    for row in park_rows(queryset, request):
+        lines.append(csv_line(writer, flat_row(row, licence)))
+        if len(lines) == 500:
+            yield "".join(lines)
+            lines = []
+    yield "".join(lines)
+
+
+def catalogue_metadata(filterset, request):
+    return {
+        **export_metadata(request, title=export_title(), page_url=request.get_full_path(), source=export_source()),
+        "filters": {name: request.GET.get(name) for name in filterset.active_values},
+        "count": filterset.qs.count(),
+        "licence_note": licence_note(),
+        "language": get_language(),
+        "translations": described_in_every_language(),
+    }
 
 
 def json_chunks(filterset, request):
     """A JSON object streamed in pieces: metadata first, then one park at a time."""
     queryset = filterset.qs
-    metadata = {
-        **export_metadata(request, title=export_title(), page_url=request.get_full_path(), source=export_source()),
-        "filters": {name: request.GET.get(name) for name in filterset.active_values},
-        "count": queryset.count(),
-        "licence_note": licence_note(),
-        "language": get_language(),
-        "translations": described_in_every_language(),
-    }
+    metadata = catalogue_metadata(filterset, request)
     yield '{"metadata": ' + json.dumps(metadata, ensure_ascii=False) + ', "parks": ['
-    separator = ""
-    for park in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield separator + json.dumps(park_row(park, request), ensure_ascii=False)
-        separator = ", "
-    yield "]}"
+    parks, separator = [], ""
+    for row in park_rows(queryset, request):
+        parks.append(json.dumps(row, ensure_ascii=False))
+        if len(parks) == 500:
+            yield separator + ", ".join(parks)
+            parks, separator = [], ", "
+    yield (separator + ", ".join(parks) if parks else "") + "]}"
 
 
-def map_points(queryset):
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_workbook(filterset, request):
+    """The filtered parks as an Excel workbook: a Parks sheet in the CSV's columns, an About sheet with source and licence."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Parks"))
+    sheet.append(header())
+    licence = licence_note()
+    for row in park_rows(filterset.qs, request):
+        sheet.append(safe_row(flat_row(row, licence)))
+    about = workbook.create_sheet(_("About"))
+    for name, value in catalogue_metadata(filterset, request).items():
+        about.append([name, json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+# map.json: one array per park in this column order, not one object per park (a third of the bytes).
+MAP_COLUMNS = ["slug", "name", "name_zh", "lat", "lng", "approximate", "coord_note"]
+
+
+def map_data(queryset):
     """The parks with coordinates, as the map script reads them (one query)."""
-    rows = queryset.with_coordinates().values_list("slug", "name_en", "name_zh", "latitude", "longitude")
-    return [map_point(*row) for row in rows]
+    rows = queryset.with_coordinates().values_list(
+        "slug", "name_en", "name_zh", "latitude", "longitude", "coord_note"
+    )
+    return {
+        "columns": MAP_COLUMNS,
+        # Each park's page is this address with its slug in place of {slug}.
+        "url": reverse("parks:detail", args=[PERMALINK_PLACEHOLDER]).replace(PERMALINK_PLACEHOLDER, "{slug}"),
+        # As map_point: the name in the page's language, and the Chinese one beside it on English pages.
+        "parks": [
+            # Approximate positions (city centres) are drawn hollow, and the popup says so.
+            [slug, pick(name_en, name_zh), other(name_zh), float(lat), float(lng),
+             coordinates_are_approximate(coord_note), coord_note]
+            for slug, name_en, name_zh, lat, lng, coord_note in rows
+        ],
+    }
 
 
 def map_points_of(parks):
-    """Map points of parks already fetched (no query)."""
+    """Map points of parks already fetched (no query), embedded in the page."""
     return [
-        map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude)
+        map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude, park.coord_note)
         for park in parks
         if park.has_coordinates
     ]
 
 
-def map_point(slug, name_en, name_zh, latitude, longitude):
+def map_point(slug, name_en, name_zh, latitude, longitude, coord_note=""):
     # Chinese pages name the park in Chinese; English pages add the Chinese name beside the English one.
     return {
         "name": pick(name_en, name_zh),
@@ -200,6 +332,9 @@ def map_point(slug, name_en, name_zh, latitude, longitude):
         "url": reverse("parks:detail", args=[slug]),
         "lat": float(latitude),
         "lng": float(longitude),
+        # The map draws these hollow and says so in the popup.
+        "approximate": coordinates_are_approximate(coord_note),
+        "coord_note": coord_note,
     }
 
 

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 import django_filters
 from django.db.models import Count, F
 from django.http import QueryDict
+from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import NO_PATH, DevelopmentPath, Industry, Level, Park, Province, ZoneType
+from rustbelt.publishing.bilingual import is_chinese
 from rustbelt.publishing.generation import cached_for_generation
 
 SEARCH_MAX_LENGTH = 200
@@ -64,6 +67,12 @@ class ParkFilter(django_filters.FilterSet):
             ("established_year", "established"),
             ("national_year", "national"),
             ("area_km2", "area"),
+            # The table view's sortable columns.
+            ("name_zh", "name-zh"),
+            ("city", "city"),
+            ("zone_type", "type"),
+            ("level", "level"),
+            ("path__order", "path"),
         ),
         field_labels={
             "name_en": _("Name"),
@@ -71,12 +80,22 @@ class ParkFilter(django_filters.FilterSet):
             "established_year": _("Year established"),
             "national_year": _("Year raised to national level"),
             "area_km2": _("Area"),
+            "name_zh": _("Chinese name"),
+            "city": _("City"),
+            "zone_type": _("Zone type"),
+            "level": _("Level"),
+            "path__order": _("Development path"),
             # django-filter formats the descending labels once, at import: give them lazily instead.
             "-name": _("Name (descending)"),
             "-province": _("Province (descending)"),
             "-established": _("Year established (descending)"),
             "-national": _("Year raised to national level (descending)"),
             "-area": _("Area (descending)"),
+            "-name-zh": _("Chinese name (descending)"),
+            "-city": _("City (descending)"),
+            "-type": _("Zone type (descending)"),
+            "-level": _("Level (descending)"),
+            "-path": _("Development path (descending)"),
         },
     )
 
@@ -103,6 +122,55 @@ class ParkFilter(django_filters.FilterSet):
             return {}
         return {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "", [])}
 
+    def describe(self):
+        """The active filters in words ("Co-city parks in Heilongjiang"), or "" when none is active."""
+        values = {name: value for name, value in self.active_values.items() if name != "ordering"}
+        if not values:
+            return ""
+        chinese = is_chinese()
+        zone_type = values.get("zone_type")
+        if zone_type in (None, ZoneType.OTHER):
+            noun = gettext("parks")
+        else:
+            label = str(ZoneType(zone_type).label)
+            noun = label if chinese else label.lower() + "s"
+        words = []
+        if "level" in values:
+            words.append(str(Level(values["level"]).label))
+        path = values.get("path")
+        if path is not None and path != NO_PATH:
+            words.append(path.display_name)
+        words.append(noun)
+        # Labels run lower case inside the phrase; names (province, industry, search) keep theirs.
+        phrase = "".join(words) if chinese else " ".join(word.lower() for word in words)
+        # Each qualifier is a whole phrase to translate: Chinese puts it before the noun.
+        if zone_type == ZoneType.OTHER:
+            phrase = gettext("%(phrase)s of other types") % {"phrase": phrase}
+        if path == NO_PATH:
+            phrase = gettext("%(phrase)s not grouped by the article") % {"phrase": phrase}
+        if "province" in values:
+            phrase = gettext("%(phrase)s in %(province)s") % {"phrase": phrase, "province": values["province"].display_name}
+        if "industry" in values:
+            phrase = gettext("%(phrase)s with the industry “%(industry)s”") % {
+                "phrase": phrase,
+                "industry": values["industry"].display_name,
+            }
+        if "q" in values:
+            phrase = gettext("%(phrase)s matching “%(query)s”") % {"phrase": phrase, "query": values["q"]}
+        return phrase[:1].upper() + phrase[1:]
+
+    def export_filename(self, base="northeast-parks"):
+        """A download name that names the filters, e.g. northeast-parks-heilongjiang-co-city."""
+        values = self.active_values
+        parts = [base]
+        for name in ["province", "path", "zone_type", "level", "industry"]:
+            value = values.get(name)
+            if value is not None:
+                parts.append(getattr(value, "slug", value))
+        if "q" in values:
+            parts.append(slugify(values["q"]) or "search")
+        return "-".join(parts)
+
     def queryset_without(self, excluded):
         """The base queryset filtered by every valid filter except `excluded` (for facet counts)."""
         queryset = self.queryset.all()
@@ -120,12 +188,16 @@ class ParkFilter(django_filters.FilterSet):
         ]
 
     def facet_cache_name(self):
-        # The counts depend on the base queryset and the valid filter values, nothing else.
+        # The counts depend on the base queryset and the valid filter values, not on their order.
+        return self.cache_name("park-facets", ignore=("ordering",))
+
+    def cache_name(self, kind, ignore=()):
+        """A cache key part naming the base queryset and the valid filter values (cached_for_generation)."""
         filters = sorted(
-            (name, str(getattr(value, "pk", value))) for name, value in self.active_values.items() if name != "ordering"
+            (name, str(getattr(value, "pk", value))) for name, value in self.active_values.items() if name not in ignore
         )
         identity = repr((str(self.queryset.query), filters))
-        return "park-facets:" + hashlib.sha256(identity.encode()).hexdigest()
+        return f"{kind}:" + hashlib.sha256(identity.encode()).hexdigest()
 
     def count_facets(self):
         """(filter name, [(value, label, count)]) per facet: one GROUP BY over the matching parks each,
@@ -164,6 +236,17 @@ class ParkFilter(django_filters.FilterSet):
         return [(value, str(label), counts.get(value, 0)) for value, label in choices]
 
 
+def catalogue_heading(filterset, count):
+    """The list page's <title> and <h1>: what is shown and how many, e.g. "Co-city parks in Heilongjiang — 2 parks"."""
+    description = filterset.describe() if filterset.is_bound and filterset.is_valid() else ""
+    if not description:
+        return gettext("Industrial parks of Northeast China")
+    return gettext("%(description)s — %(count)s") % {
+        "description": description,
+        "count": ngettext("%(count)d park", "%(count)d parks", count) % {"count": count},
+    }
+
+
 @dataclass
 class FacetChoice:
     value: str
@@ -196,6 +279,14 @@ def query_without(query, *names):
     return remaining.urlencode()
 
 
+def query_with(query, **values):
+    """The query string with these parameters set, on page 1."""
+    changed = query.copy()
+    for name, value in values.items():
+        changed[name] = value
+    return query_without(changed, "page")
+
+
 @dataclass
 class Chip:
     """An active filter shown above the results; its link drops that one filter and keeps the others."""
@@ -219,3 +310,43 @@ def filter_chips(filterset, query):
             shown = str(value)
         chips.append(Chip(str(field.label), shown, query_without(query, name, "page")))
     return chips
+
+
+# The table view's columns, by their ordering parameter; the year is the year established.
+TABLE_COLUMNS = [
+    ("name", _("Name")),
+    ("name-zh", _("Chinese name")),
+    ("province", _("Province")),
+    ("city", _("City")),
+    ("type", _("Type")),
+    ("level", _("Level")),
+    ("path", _("Path")),
+    ("established", _("Year")),
+]
+VIEWS = ("cards", "table")
+
+
+def view_of(query):
+    """Cards (default) or table: anything else shows cards rather than an error."""
+    return query.get("view") if query.get("view") in VIEWS else "cards"
+
+
+@dataclass
+class SortColumn:
+    """A table header: its link sorts by this column, or reverses the order when it is already sorted by it."""
+
+    label: str
+    href: str
+    sort: str  # aria-sort: "ascending", "descending" or "" (not sorted by this column)
+
+
+def table_columns(query):
+    current = query.get("ordering", "") or "name"
+    columns = []
+    for key, label in TABLE_COLUMNS:
+        sort = {key: "ascending", f"-{key}": "descending"}.get(current, "")
+        linked = query.copy()
+        linked["ordering"] = f"-{key}" if sort == "ascending" else key
+        linked["view"] = "table"
+        columns.append(SortColumn(str(label), "?" + query_without(linked, "page"), sort))
+    return columns

@@ -1,12 +1,17 @@
+import re
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from rustbelt.publishing.bilingual import other, pick
@@ -18,6 +23,8 @@ from rustbelt.publishing.models import Fingerprinted, Versioned
 LATITUDE_RANGE = (37, 54)
 LONGITUDE_RANGE = (105, 136)
 EARLIEST_YEAR = 1980
+# Trigram indexes can only look up texts of at least three characters.
+SEARCH_TRIGRAM = 3
 CATALOGUE_TITLE = "Catalogue of Northeast China's industrial parks"
 # The filter value, and the matrix column, for parks the article groups into no development path.
 NO_PATH = "none"
@@ -31,6 +38,18 @@ class ZoneType(models.TextChoices):
     BONDED = "bonded", _("Comprehensive bonded zone")
     EPZ = "epz", _("Export processing zone")
     OTHER = "other", _("Other")
+
+
+# The table view's narrow Type column: the abbreviations the zones' own names use.
+ZONE_TYPE_SHORT = {
+    ZoneType.ETDZ: pgettext_lazy("zone type, short", "ETDZ"),
+    ZoneType.HTZ: pgettext_lazy("zone type, short", "HTZ"),
+    ZoneType.BECZ: pgettext_lazy("zone type, short", "BECZ"),
+    ZoneType.MUTUAL_TRADE: pgettext_lazy("zone type, short", "Mutual trade"),
+    ZoneType.BONDED: pgettext_lazy("zone type, short", "Bonded"),
+    ZoneType.EPZ: pgettext_lazy("zone type, short", "EPZ"),
+    ZoneType.OTHER: pgettext_lazy("zone type, short", "Other"),
+}
 
 
 class Level(models.TextChoices):
@@ -228,6 +247,18 @@ class Kind(models.TextChoices):
     INFERRED = "inferred", _("Inferred: the editors' reading, not the article's words")
 
 
+# The fact sheet's notes address its researchers by column name; readers get a sentence instead
+# (shown beside the industries) and links where a note names another park by its slug.
+PATH_INDUSTRIES_NOTE = re.compile(r"\s*leading_industries is the article's group-level list for the [\w-]+ pat\w*(?:, not park-specific)?\.?")
+FACT_SHEET_README = re.compile(r"\s*\(see the fact sheet's README\)")
+PARK_SLUG_REFERENCE = re.compile(r"\bsee ([a-z0-9]+(?:-[a-z0-9]+)+)\b")
+
+
+def coordinates_are_approximate(coord_note):
+    """The fact sheet marks stand-in positions in the note ("city centre approx.", "island approx.")."""
+    return "approx" in coord_note.lower()
+
+
 class ParkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -248,19 +279,30 @@ class ParkQuerySet(models.QuerySet):
         # Cards show province and path; fetching them up front keeps the query count flat.
         return self.select_related("province", "path")
 
-    def for_export(self):
-        # Exports list industries and sources per row: prefetched per chunk of the iterator.
-        return self.for_listing().prefetch_related("industries", "sources", "fact_sources__source")
+    def with_facts(self):
+        # The park page lists industries and sources (the downloads read plain values: parks/exports.py).
+        return self.for_listing().prefetch_related("industries", "sources")
 
     def with_provenance(self):
         # The park page's facts, their sources, the path's evidence and the article's mentions.
-        return self.prefetch_related("industries", "fact_sources__source", "path_evidence", "mentions")
+        return self.with_facts().prefetch_related("fact_sources__source", "path_evidence", "mentions")
 
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
     def search(self, text):
-        """Parks whose English, Chinese or article name, or city, contains the text."""
+        """Parks whose English, Chinese or article name, or city, contains the text (case-insensitive).
+
+        Served by an index (parks/migrations/0003_issue16_search_index.py): PostgreSQL's trigram
+        indexes match these icontains lookups as they are; on SQLite a text of three characters or
+        more is looked up in the FTS5 trigram table (shorter ones have no trigram to look up).
+        """
+        if connections[self.db].vendor == "sqlite" and len(text) >= SEARCH_TRIGRAM:
+            # One FTS5 phrase: the text's trigrams in a row, i.e. the text as a substring.
+            phrase = '"' + text.replace('"', '""') + '"'
+            return self.filter(pk__in=RawSQL(
+                "SELECT rowid FROM parks_park_search WHERE parks_park_search MATCH %s", [phrase]
+            ))
         return self.filter(
             models.Q(name_en__icontains=text)
             | models.Q(name_zh__icontains=text)
@@ -416,6 +458,35 @@ class Park(Fingerprinted, Versioned):
         return self.latitude is not None and self.longitude is not None
 
     @property
+    def zone_type_short(self):
+        return ZONE_TYPE_SHORT.get(self.zone_type, self.get_zone_type_display())
+
+    @property
+    def industries_are_the_paths(self):
+        """True when the industries are the article's list for the whole path, not for this park."""
+        return bool(PATH_INDUSTRIES_NOTE.search(self.notes)) or "article's generic list" in self.notes
+
+    def notes_for_readers(self):
+        """The notes as HTML, without words meant for researchers, other parks' slugs linked by name."""
+        text = PATH_INDUSTRIES_NOTE.sub("", self.notes).strip()
+        slugs = PARK_SLUG_REFERENCE.findall(text)
+        rows = Park.objects.published().filter(slug__in=slugs).values_list("slug", "name_en", "name_zh") if slugs else []
+        names = {slug: pick(name_en, name_zh) for slug, name_en, name_zh in rows}
+        parts, position = [], 0
+        for match in PARK_SLUG_REFERENCE.finditer(text):
+            slug = match.group(1)
+            if slug in names:
+                parts.append(escape(text[position:match.start(1)]))
+                parts.append(format_html('<a href="{}">{}</a>', reverse("parks:detail", args=[slug]), names[slug]))
+                position = match.end(1)
+        parts.append(escape(text[position:]))
+        return mark_safe("".join(parts).replace("\n", "<br>"))
+
+    @property
+    def coordinates_are_approximate(self):
+        return coordinates_are_approximate(self.coord_note)
+
+    @property
     def description_html(self):
         return render_markdown(self.description)
 
@@ -446,7 +517,7 @@ class Park(Fingerprinted, Versioned):
             raise ValidationError(errors)
 
 
-class OfficialCount(Fingerprinted):
+class OfficialCount(Fingerprinted, Versioned):
     """A count of zones the article states (section 3), to compare with the catalogue."""
 
     zone_type = models.CharField(_("zone type"), max_length=20, choices=ZoneType.choices)
@@ -479,6 +550,11 @@ class OfficialCount(Fingerprinted):
         ]
         verbose_name = _("official count")
         verbose_name_plural = _("official counts")
+
+    @property
+    def notes_for_readers(self):
+        # The fact sheet points its researchers to its README; the Methodology page is the readers' version.
+        return pick(FACT_SHEET_README.sub("", self.notes), self.notes_zh)
 
     def __str__(self):
         return f"{self.get_level_display()} {self.get_zone_type_display()}: {self.count}"

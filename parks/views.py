@@ -1,11 +1,13 @@
 """The catalogue's pages (list, park, province, path, coverage) and its downloads."""
 
+import json
 import re
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
@@ -13,13 +15,23 @@ from django_filters.views import FilterView
 
 from parks import exports
 from parks.coverage import coverage_rows, missing_zones, unidentified_mentions
-from parks.filters import SEARCH_MAX_LENGTH, ParkFilter, filter_chips, query_without
+from parks.filters import (
+    SEARCH_MAX_LENGTH,
+    ParkFilter,
+    catalogue_heading,
+    filter_chips,
+    query_with,
+    query_without,
+    table_columns,
+    view_of,
+)
 from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Park, PathEvidence, Province
 from parks.provenance import park_provenance
 from rustbelt.publishing.bilingual import download_language
 from rustbelt.publishing.citations import citation_download
 from rustbelt.publishing.exports import csv_download, export_metadata, json_download
+from rustbelt.publishing.generation import cached_for_generation
 
 PAGE_NUMBER = re.compile(r"^-?\d{1,9}$")
 MATRIX_TITLE = gettext_lazy("Published parks by province and development path")
@@ -68,7 +80,10 @@ class ParkListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_query"] = query_without(self.request.GET, "page")
+        # Exports and the map take the filters only, not the page or the view.
+        context["export_query"] = query_without(self.request.GET, "page", "view")
         filterset = self.filterset
+        view = view_of(self.request.GET)
         facets = filterset.facets()
         context.update(
             {
@@ -80,7 +95,12 @@ class ParkListView(FilterView):
                 # The map fetches every filtered park from map.json; the page itself carries only the
                 # points of the parks it lists, so its size does not grow with the catalogue.
                 "map_points": exports.map_points_of(context["page_obj"]),
-                "map_points_url": f"{reverse('parks:map-data')}?{context['filter_query']}",
+                "map_points_url": f"{reverse('parks:map-data')}?{context['export_query']}",
+                "heading": catalogue_heading(filterset, context["paginator"].count),
+                "view": view,
+                "cards_query": query_without(self.request.GET, "page", "view"),
+                "table_query": query_with(self.request.GET, view="table"),
+                "table_columns": table_columns(self.request.GET) if view == "table" else [],
                 "map": map_settings(),
                 "paths": DevelopmentPath.objects.all(),
             }
@@ -96,7 +116,6 @@ class ParkDetailView(DetailView):
         # The path's article link needs its section and the section's article.
         return (
             Park.objects.visible_to(self.request.user)
-            .for_export()
             .with_provenance()
             .select_related("path__article_section__article")
         )
@@ -162,7 +181,8 @@ def group_by_park(evidence):
 
 def filtered_parks_or_error(request):
     """The parks the request's filters select, or a 400 response explaining what was not understood."""
-    filterset = ParkFilter(request.GET, queryset=Park.objects.published().for_export())
+    # Exports and the map read plain values (parks/exports.py): nothing to select or prefetch.
+    filterset = ParkFilter(request.GET, queryset=Park.objects.published())
     if not filterset.is_valid():
         message = exports.error_text(filterset)
         return filterset, HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
@@ -175,7 +195,7 @@ def export_csv(request):
     if error:
         return error
     response = StreamingHttpResponse(exports.csv_lines(filterset.qs, request), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="northeast-parks.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.csv"'
     return response
 
 
@@ -184,17 +204,37 @@ def export_json(request):
     filterset, error = filtered_parks_or_error(request)
     if error:
         return error
-    return StreamingHttpResponse(
+    response = StreamingHttpResponse(
         exports.json_chunks(filterset, request), content_type="application/json; charset=utf-8"
     )
+    response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.json"'
+    return response
 
 
-def map_data(request):
-    """Every park the filters select that has coordinates, for the list page's map."""
+@download_language
+def export_xlsx(request):
     filterset, error = filtered_parks_or_error(request)
     if error:
         return error
-    return JsonResponse({"parks": exports.map_points(filterset.qs)})
+    response = HttpResponse(exports.xlsx_workbook(filterset, request), content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.xlsx"'
+    return response
+
+
+def map_data(request):
+    """Every park the filters select that has coordinates, for the list page's map.
+
+    Built once per content generation and set of filters, for every visitor (signed in or not).
+    """
+    filterset, error = filtered_parks_or_error(request)
+    if error:
+        return error
+    # Names follow the page's language, so each language keeps its own copy.
+    body = cached_for_generation(
+        filterset.cache_name(f"park-map:{get_language()}"),
+        lambda: json.dumps(exports.map_data(filterset.qs), ensure_ascii=False),
+    )
+    return HttpResponse(body, content_type="application/json")
 
 
 def matrix_metadata(request):
@@ -221,3 +261,7 @@ def coverage(request):
 def park_cite(request, slug, fmt):
     park = get_object_or_404(Park.objects.published().for_listing(), slug=slug)
     return citation_download(request, park, fmt)
+
+
+def methodology(request):
+    return render(request, "parks/methodology.html", {"coverage_url": reverse("parks:coverage")})

@@ -6,3 +6,6 @@ class RustbeltConfig(AppConfig):
 
     name = "rustbelt"
     verbose_name = "Rust Belt Parks site"
+
+    def ready(self):
+        from rustbelt import checks  # noqa: F401 (registers the deploy checks)

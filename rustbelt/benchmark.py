@@ -26,6 +26,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from rustbelt import servers
+
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 PROVINCES = ["liaoning", "jilin", "heilongjiang", "inner-mongolia"]
 PATHS = ["urbanization", "re-urbanization", "co-city", None]
@@ -134,6 +136,47 @@ def measure_in_process(size):
     return {"parks": parks, "pages": results, "csv_rows": rows - 1, "csv_peak_bytes": peak}
 
 
+def measure_memory(size):
+    """Peak memory while streaming the CSV and the JSON of every park, on a catalogue of `size` parks.
+
+    tracemalloc's peak counts what Python allocated during the download; the resident set size
+    (ru_maxrss) is the whole process's peak, Django and the test client included.
+    """
+    import resource
+    import tracemalloc
+
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from parks.models import Park
+
+    # Size 0: the catalogue was filled by another process (--internal-populate), so this process's
+    # peak resident set is the downloads' alone.
+    parks = populate(size) if size else Park.objects.count()
+    setup_test_environment()
+    client = Client()
+    results = {"parks": parks}
+    downloads = [("CSV", "/en/parks/export.csv"), ("JSON", "/en/parks/export.json")]
+    client.get("/en/parks/export.csv?q=warm-up-nothing-matches")  # Imports, URL resolver, templates.
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _, path in downloads:
+        for _chunk in client.get(path).streaming_content:
+            pass
+    results["rss_growth_bytes"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024
+    results["rss_before_bytes"] = before * 1024
+    for label, path in downloads:
+        tracemalloc.start()
+        started = time.perf_counter()
+        response = client.get(path)
+        written = sum(len(chunk) for chunk in response.streaming_content)
+        seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        results[label] = {"bytes": written, "traced_peak_bytes": peak, "seconds_traced": seconds}
+    results["max_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return results
+
+
 def count_queries(client, path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -147,12 +190,6 @@ def count_queries(client, path):
 # --- In the parent: databases, gunicorn, load ---------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Target:
     """One benchmark database: created, used by subprocesses, dropped."""
 
@@ -161,7 +198,7 @@ class Target:
         if backend == "sqlite":
             self.url = f"sqlite:///{workdir / f'bench-{size}.sqlite3'}"
         else:
-            self.admin_url = postgres_url.rstrip("/en/")
+            self.admin_url = postgres_url.rstrip("/")
             self.name = f"rb_bench_{size}_{os.getpid()}"
             self.url = f"{self.admin_url.rsplit('/', 1)[0]}/{self.name}"
 
@@ -192,6 +229,8 @@ def environment(database_url, page_cache_seconds, aggregate_cache_seconds=None):
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",
         "DJANGO_PLAIN_STATIC": "1",
+        # Connections kept between requests, as the README advises for production.
+        "DJANGO_CONN_MAX_AGE": os.environ.get("DJANGO_CONN_MAX_AGE", "60"),
         "DJANGO_PAGE_CACHE_SECONDS": str(page_cache_seconds),
         # Each benchmark gets its own cache namespace (matters only with REDIS_URL).
         "DJANGO_CACHE_PREFIX": f"bench-{secrets.token_hex(4)}",
@@ -208,45 +247,6 @@ def manage(env, *args):
     return result.stdout
 
 
-@contextmanager
-def gunicorn(env, workers):
-    port = free_port()
-    gunicorn_bin = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn_bin), "rustbelt.wsgi", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--access-logfile", "/dev/null"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if request_once(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def request_once(port, path, connection=None):
-    own = connection is None
-    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    started = time.perf_counter()
-    connection.request("GET", path, headers={"Host": "127.0.0.1"})
-    response = connection.getresponse()
-    response.read()
-    elapsed = time.perf_counter() - started
-    if own:
-        connection.close()
-    return response.status, elapsed
-
-
 def load(port, path, requests, concurrency):
     """p50/p95 in milliseconds of `requests` GETs from `concurrency` keep-alive client threads."""
     timings, statuses, lock = [], set(), threading.Lock()
@@ -255,14 +255,14 @@ def load(port, path, requests, concurrency):
     def client():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         for _ in range(per_thread):
-            status, elapsed = request_once(port, path, connection)
+            status, elapsed = servers.request(port, path, connection)[:2]
             with lock:
                 timings.append(elapsed * 1000)
                 statuses.add(status)
         connection.close()
 
     for _ in range(2):
-        request_once(port, path)  # Warm-up: connections, imports, the database's caches.
+        servers.request(port, path)  # Warm-up: connections, imports, the database's caches.
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
@@ -279,7 +279,10 @@ def load(port, path, requests, concurrency):
 MODES = {"uncached": (0, None), "cold": (0, 0), "cached": (600, None)}
 
 
-def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, log, cold=False):
+def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, log, cold=False,
+        compare_seconds=0, recycling_seconds=0, memory_size=0):
+    from rustbelt import benchmark_compare
+
     results = []
     workdir = Path(tempfile.mkdtemp(prefix="rustbelt-bench-"))
     try:
@@ -297,13 +300,40 @@ def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, l
                     latency = {}
                     for mode in modes:
                         latency[mode] = {}
-                        with gunicorn(environment(target.url, *MODES[mode]), workers) as port:
+                        with servers.gunicorn(environment(target.url, *MODES[mode]), workers) as port:
                             for label, path in endpoints():
                                 log(f"[{backend} {size} {mode}] {label}")
                                 latency[mode][label] = load(port, path, requests, concurrency)
-                    results.append({"backend": backend, "size": size, "measured": measured, "latency": latency})
+                    result = {"backend": backend, "size": size, "measured": measured, "latency": latency}
+                    label = f"{backend} {size}"
+                    if compare_seconds:
+                        result["compare"] = benchmark_compare.compare(
+                            target.url, environment, workers, compare_seconds, log, label
+                        )
+                    if recycling_seconds and size == max(sizes):
+                        result["recycling"] = benchmark_compare.recycling(
+                            target.url, environment, workers, recycling_seconds, log, label
+                        )
+                    results.append(result)
                 finally:
                     target.drop()
+            if memory_size:
+                results.append(measure_memory_in_database(backend, memory_size, workdir, postgres_url, log))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return results
+
+
+def measure_memory_in_database(backend, size, workdir, postgres_url, log):
+    target = Target(backend, size, workdir, postgres_url)
+    target.create()
+    try:
+        env = environment(target.url, page_cache_seconds=0)
+        log(f"[{backend} {size}] memory while streaming every park")
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "load_content", "-v", "0")
+        manage(env, "benchmark", "--internal-populate", str(size))
+        memory = json.loads(manage(env, "benchmark", "--internal-memory", "0").splitlines()[-1])
+        return {"backend": backend, "size": size, "memory": memory}
+    finally:
+        target.drop()

@@ -44,6 +44,8 @@ def languages(request):
     context = {
         "html_lang": language_tag(current),
         "language_versions": [],
+        # DJANGO_SITE_URL when set, never a forged Host header (rustbelt/security.py).
+        "site_origin": request.build_absolute_uri("/").removesuffix("/"),
         # The article and researchers' notes are written in English: pages in another language say so
         # and mark those passages lang="en".
         "article_in_english": current != settings.LANGUAGE_CODE,

@@ -1,4 +1,7 @@
+import ipaddress
+
 from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.urls import reverse
 
 # django-import-export and simple-history ship admin templates with inline styles and handlers; we extend
@@ -14,3 +17,34 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if request.path_info.startswith(reverse("admin:index")) and parts.update is None:
             parts.update = ADMIN_RELAXATION
         return parts
+
+
+class CanonicalOriginMiddleware:
+    """Absolute URLs from settings.SITE_URL, whatever Host the request carried.
+
+    Django checks ALLOWED_HOSTS without the port, so `Host: parks.example.org:6666` passes and would
+    end up in og:url and citations. `build_absolute_uri()` reads the scheme and host from this cached
+    attribute, so setting it here covers every absolute URL the site builds.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SITE_URL:
+            request._current_scheme_host = settings.SITE_URL
+        return self.get_response(request)
+
+
+def client_ip(request):
+    """The visitor's address behind a proxy (AXES_CLIENT_IP_CALLABLE, with DJANGO_BEHIND_PROXY=1).
+
+    The proxy appends the address it saw to X-Forwarded-For, so only the last entry is trustworthy;
+    earlier ones come from the client. Anything unparsable falls back to the proxy's address.
+    """
+    meta_name = "HTTP_" + settings.CLIENT_IP_HEADER.upper().replace("-", "_")
+    candidate = request.META.get(meta_name, "").split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return request.META.get("REMOTE_ADDR", "")

@@ -67,8 +67,17 @@ CONTENT_APPS = ["articles", "parks"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Absolute URLs from DJANGO_SITE_URL, not from the Host header (cache poisoning, issue 17).
+    "rustbelt.security.CanonicalOriginMiddleware",
     # Static files are answered before sessions, auth or the page cache are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages only: nothing secret may be compressed beside visitor input (BREACH). Outside the
+    # page cache, so the stored page is the uncompressed one and each visitor gets the encoding they accept.
+    "rustbelt.compression.AnonymousGZipMiddleware",
+    # Anonymous visitors' public pages are answered from the cache here, before sessions,
+    # authentication, CSRF or messages do any work (rustbelt/cache.py). The pages it caches carry their
+    # language in the URL prefix, so it needs no LocaleMiddleware either.
+    "rustbelt.cache.PublicPageCacheMiddleware",
     # Before CommonMiddleware, as django-cors-headers asks; it only touches /api/ and /data/.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,9 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rustbelt.security.ContentSecurityPolicyMiddleware",
-    # ETag from the body (and 304s) for every page, the cached ones included.
-    "django.middleware.http.ConditionalGetMiddleware",
-    "rustbelt.cache.PublicPageCacheMiddleware",
+    # ETag from the body (and 304s) for every page, the cached ones included, for GET and HEAD.
+    "rustbelt.cache.ConditionalGetMiddleware",
     # Records who made each change (history_user) for saves made during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the "locked out" response.
@@ -129,6 +137,13 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts but never answers must not hang a worker until gunicorn kills it:
+    # give up connecting after a few seconds, and cancel any statement slower than the request timeout.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")),
+        "options": f"-c statement_timeout={int(os.environ.get('DJANGO_DB_STATEMENT_TIMEOUT_MS', '20000'))}",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -158,6 +173,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 SITE_NAME = "Rust Belt Parks"
+# The public origin, e.g. https://parks.example.org: absolute links (og:url, citations, exports) are
+# built from it, never from the request's Host header. Empty: from the request (development).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 # Internal link schemes in Markdown (rustbelt/publishing/markdown.py): `[wording](park:<slug>)`.
 MARKDOWN_INTERNAL_LINKS = {"park": "parks:detail", "path": "parks:path"}
 # Licence stated on every page and in every export.
@@ -224,12 +242,16 @@ warnings.filterwarnings("ignore", message="No directory at")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_PREFIX", "rustbelt")
+# Seconds to wait for Redis to connect or answer; then the site serves from the database.
+CACHE_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_CACHE_TIMEOUT_SECONDS", "1"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, with errors logged and treated as misses (rustbelt/cache_backends.py).
+            "BACKEND": "rustbelt.cache_backends.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS, "socket_timeout": CACHE_TIMEOUT_SECONDS},
         }
     }
 else:
@@ -247,6 +269,27 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if RE
 # Whole-catalogue aggregates (the province x path matrix) are computed once per content generation
 # and kept this long: every page that shows them, cached or not, then skips a scan of all parks.
 AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
+# Query parameters a cached page may read besides the catalogue filters and the search box (which
+# rustbelt/cache.py reads from their forms); any other parameter is dropped from anonymous requests,
+# so `?utm_campaign=N` cannot fill the cache with copies of one page.
+PAGE_CACHE_EXTRA_PARAMETERS = ["page", "section", "lang"]
+
+# Errors go to stderr (gunicorn's error log) with their traceback, one greppable line each to start.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "line"},
+    },
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "rustbelt": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"), "propagate": False},
+    },
+}
 
 # --- Researchers' workflow (issue 5): history, imports, sign-in lockout, uploads -------------------
 AUTHENTICATION_BACKENDS = [
@@ -258,9 +301,23 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+if env_flag("DJANGO_BEHIND_PROXY"):
+    # Behind a proxy every request comes from the proxy's address: take the visitor's from the
+    # header the proxy sets, or anyone could lock any account for everyone (rustbelt/security.py).
+    AXES_CLIENT_IP_CALLABLE = "rustbelt.security.client_ip"
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "X-Forwarded-For")
 # Researchers may read history; reverting needs the "change historical ..." permission (Editors).
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Formula cells: import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=" (not
+# + - @ tab CR) and turns numbers into text, so ParkResource.export_field neutralizes cells itself.
+# A pending import's file is kept in a private folder under a name the server chose and remembers in
+# the user's session; a posted file name is never trusted (rustbelt/publishing/imports.py).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "rustbelt.publishing.imports.PrivateImportStorage"
+IMPORT_TMP_DIR = Path(os.environ.get("DJANGO_IMPORT_TMP_DIR", BASE_DIR / "var" / "imports"))
+# Larger files are refused with a message before they are read (the dry run must fit the request timeout).
+IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "5000"))
+IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # Uploaded images: refused above these limits, before Pillow decodes a single pixel.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 40_000_000

@@ -18,7 +18,7 @@ class BilingualSitemap(Sitemap):
 
 class PagesSitemap(BilingualSitemap):
     def items(self):
-        return ["home", "parks:list"]
+        return ["home", "parks:list", "parks:methodology"]
 
     def location(self, item):
         return reverse(item)

@@ -1,3 +1,4 @@
+import tempfile
 import unittest
 
 from django.test.runner import DiscoverRunner
@@ -10,7 +11,7 @@ class FreshCacheResult(unittest.TextTestResult):
     def startTest(self, test):
         # Each test rolls its data back without signals, so a page cached by the previous test
         # would otherwise be served to this one.
-        generation.reset_for_test()
+        generation.reset_for_test(test)
         super().startTest(test)
 
 
@@ -25,7 +26,10 @@ class RustbeltTestRunner(DiscoverRunner):
 
     def setup_test_environment(self, **kwargs):
         super().setup_test_environment(**kwargs)
+        # Import previews the tests never confirm leave their files behind: keep them out of the project.
+        self.import_folder = tempfile.TemporaryDirectory(prefix="rustbelt-test-imports-")
         self.caches_off = override_settings(
+            IMPORT_TMP_DIR=self.import_folder.name,
             PAGE_CACHE_SECONDS=0,
             AGGREGATE_CACHE_SECONDS=0,
             # Test accounts need no strong hashing; PBKDF2's deliberate slowness would dominate the suite.
@@ -35,6 +39,7 @@ class RustbeltTestRunner(DiscoverRunner):
 
     def teardown_test_environment(self, **kwargs):
         self.caches_off.disable()
+        self.import_folder.cleanup()
         super().teardown_test_environment(**kwargs)
 
     def get_resultclass(self):

@@ -15,6 +15,8 @@ from rustbelt.sitemaps import SITEMAPS
 urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("healthz", health.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # The API and the open-data files are for programs (CORS, stable addresses); the Data page sits
     # with its files and follows the visitor's language (cookie / Accept-Language).

@@ -1,4 +1,7 @@
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 
 from articles.models import Article
 from rustbelt.search import SearchForm, expanded_terms
@@ -27,3 +30,17 @@ def search(request):
     else:
         status = 400
     return render(request, "search.html", {"form": form, "query": query, "results": results, "expansions": expansions}, status=status)
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    # Browsers and crawlers ask for /favicon.ico whatever the page says; send them to the hashed file.
+    return redirect(static("rustbelt/favicon.svg"), permanent=True)

@@ -22,8 +22,10 @@ class FormatTests(TestCase):
     def test_numbers_read_as_the_article_writes_them(self):
         self.assertEqual(format_number(Decimal("1800000.0000")), "1,800,000")
         self.assertEqual(format_number(Decimal("2.3000")), "2.3")
-        self.assertEqual(format_number(Decimal("7302.5900")), "7302.59")
-        self.assertEqual(format_number(Decimal("1950.0000")), "1950")
+        # One format everywhere (issue 12): thousands separators, the article's decimals; years ungrouped.
+        self.assertEqual(format_number(Decimal("7302.5900")), "7,302.59")
+        self.assertEqual(format_number(Decimal("565.7300")), "565.73")
+        self.assertEqual(format_number(Decimal("1950.0000"), grouped=False), "1950")
 
     def test_ticks_cover_the_values_with_round_steps(self):
         self.assertEqual(nice_ticks(0, 114), [Decimal(n) for n in ("0", "25", "50", "75", "100", "125")])
@@ -227,3 +229,52 @@ class StandaloneCreditsTests(TestCase):
         self.assertIn("Source: Jia Xiaobing, ep. 89.", texts)
         self.assertIn(f"http://testserver/en/articles/{article.slug}/figures/#chart-debt", texts)
         self.assertIn("Licence: CC BY 4.0", texts)
+
+
+class ReadableChartTests(TestCase):
+    """Issue 12: ranks as ranks, one value as a figure, nothing drawn in small print."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article()
+        cls.section = make_section(cls.article, "paths-for-updating-the-rust-belt", title="Paths for updating")
+
+    def test_rank_is_a_dot_plot_with_rank_1_at_the_top(self):
+        series = make_series(self.article, self.section, slug="rank", unit="rank", lower_is_better=True,
+                             points=(("1978", "2"), ("2017", "12")))
+        root = parse(Chart(series).inline())
+        self.assertEqual(root.findall(f".//{SVG}rect"), [])
+        dots = [float(circle.get("cy")) for circle in root.iter(f"{SVG}circle")]
+        self.assertEqual(len(dots), 2)
+        self.assertLess(dots[0], dots[1])  # 2nd is drawn above 12th
+        texts = [t.text for t in root.iter(f"{SVG}text")]
+        self.assertIn("2nd", texts)
+        self.assertIn("12th", texts)
+        first_tick = next(t for t in root.iter(f"{SVG}text") if t.text == "1st")
+        self.assertLess(float(first_tick.get("y")), dots[0])
+
+    def test_a_single_value_is_stated_not_drawn(self):
+        make_series(self.article, self.section, slug="fall", unit="% of its total population",
+                    points=(("1950–2008", "58"),))
+        response = self.client.get(reverse("articles:figures", args=[self.article.slug]))
+        figure = response.content.decode().split('id="chart-fall"', 1)[1].split("</figure>", 1)[0]
+        self.assertNotIn("<svg", figure)
+        self.assertIn('<span class="chart-figure-value">58%</span>', figure)
+        self.assertIn("of its total population · 1950–2008", figure)
+
+    def test_no_text_is_smaller_than_13_units_on_the_page(self):
+        series = make_series(self.article, self.section, slug="years", kind="dot", unit="year",
+                             points=(("United States", "1950"), ("Germany", "1980")))
+        root = parse(Chart(series).inline())
+        sizes = {float(group.get("font-size")) for group in root.iter() if group.get("font-size")}
+        self.assertEqual(min(sizes), 13)
+        self.assertEqual(root.get("viewBox").split()[2], "380")
+
+    def test_caption_is_short_and_the_source_sentence_is_folded(self):
+        make_series(self.article, self.section)
+        response = self.client.get(reverse("articles:figures", args=[self.article.slug]))
+        figure = response.content.decode().split('id="chart-debt"', 1)[1].split("</figure>", 1)[0]
+        caption, rest = figure.split("</figcaption>", 1)
+        self.assertNotIn("The ratio increased", caption)
+        details = rest.split('<details class="chart-details">', 1)[1]
+        self.assertIn("The ratio increased from 1.56 in 2000 to 2.3 in 2016.", details)

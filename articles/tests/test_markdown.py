@@ -1,5 +1,6 @@
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from rustbelt.publishing.markdown import render_markdown
 from articles.tests.factories import make_article, make_section
@@ -69,3 +70,28 @@ class HostileMarkdownOnThePageTests(TestCase):
         response = self.client.get(article.get_absolute_url())
         self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
         self.assertNotContains(response, "<script>alert(1)")
+
+
+class ChineseRunsTests(SimpleTestCase):
+    def test_every_run_of_chinese_is_marked_as_chinese(self):
+        with translation.override("en"):
+            html = str(render_markdown("The rust belt (锈带 or 铁锈地带) and **东北** [吉林](park:jilin-etdz)."))
+        self.assertIn('(<span lang="zh-Hans">锈带</span> or <span lang="zh-Hans">铁锈地带</span>)', html)
+        self.assertIn('<strong><span lang="zh-Hans">东北</span></strong>', html)
+        self.assertIn('<a href="/en/parks/jilin-etdz/" rel="noopener noreferrer"><span lang="zh-Hans">吉林</span></a>', html)
+
+    def test_english_alone_gets_no_span_and_other_attributes_stay_out(self):
+        self.assertNotIn("<span", str(render_markdown("Plain English text.")))
+        html = str(render_markdown('<span lang="zh-Hans" onclick="x()" class="y">中文</span>'))
+        self.assertNotIn("onclick", html)
+        self.assertNotIn("class=", html)
+
+
+class MarkChineseTests(SimpleTestCase):
+    def test_plain_text_is_escaped_and_its_chinese_marked(self):
+        from rustbelt.publishing.markdown import mark_chinese
+
+        self.assertEqual(
+            mark_chinese("<b>Jilin</b> 吉林省 ETDZ"),
+            '&lt;b&gt;Jilin&lt;/b&gt; <span lang="zh-Hans">吉林省</span> ETDZ',
+        )

@@ -38,8 +38,9 @@ class AggregateCacheTests(TestCase):
     def test_a_repeat_visit_counts_nothing_again(self):
         first = self.list_page("?province=jilin")
         self.assertContains(first, province_option("jilin", "Jilin", 3, selected=True), html=True)
-        # Province validation, the park count, the page of parks, the paths index: no facet or matrix query.
-        with self.assertNumQueries(4):
+        # Province validation, the park count, the page of parks, the paths index, the content generation
+        # (kept in the database so every worker agrees): no facet or matrix query.
+        with self.assertNumQueries(5):
             repeat = self.list_page("?province=jilin")
         self.assertContains(repeat, province_option("jilin", "Jilin", 3, selected=True), html=True)
         self.assertContains(repeat, province_option("liaoning", "Liaoning", 1), html=True)
@@ -60,3 +61,19 @@ class AggregateCacheTests(TestCase):
         Park.objects.get(slug="dalian-etdz").delete()
         self.assertContains(self.list_page(), province_option("liaoning", "Liaoning", 0), html=True)
         self.assertEqual(self.matrix_total(), 4)
+
+    def map_slugs(self, query=""):
+        response = self.client.get(reverse("parks:map-data") + query)
+        self.assertEqual(response.status_code, 200)
+        return {row[0] for row in response.json()["parks"]}
+
+    def test_map_data_is_built_once_per_generation_and_rebuilt_after_a_save(self):
+        Park.objects.update(latitude=43.8, longitude=126.5)
+        make_park("Yanji HTZ", province=self.jilin, latitude=42.9, longitude=129.5)
+        self.assertEqual(len(self.map_slugs("?province=jilin")), 4)
+        # Province validation and the content generation (kept in the database): the points come from the cache.
+        with self.assertNumQueries(2):
+            self.assertEqual(len(self.map_slugs("?province=jilin")), 4)
+        self.assertEqual(self.map_slugs("?province=liaoning"), {"dalian-etdz"})
+        Park.objects.get(slug="yanji-htz").delete()
+        self.assertNotIn("yanji-htz", self.map_slugs("?province=jilin"))

@@ -4,8 +4,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import TransactionTestCase
 
-BEFORE = [("parks", "0003_issue13_sources_evidence_mentions")]
-AFTER = [("parks", "0004_issue13_replace_stand_ins")]
+BEFORE = [("parks", "0005_issue13_sources_evidence_mentions")]
+AFTER = [("parks", "0006_issue13_replace_stand_ins")]
 
 
 class ReplaceStandInsMigrationTests(TransactionTestCase):

@@ -89,13 +89,20 @@ class ParkListTests(TestCase):
         self.assertContains(response, 'data-points-url="/en/parks/map.json?q=Jilin"')
         data = self.client.get(reverse("parks:map-data"), {"q": "Jilin"})
         self.assertEqual(data.status_code, 200)
-        self.assertEqual(data.json(), {"parks": [{
-            "name": "Jilin Economic and Technological Development Zone",
-            "name_zh": "",
-            "url": "/en/parks/jilin-economic-and-technological-development-zone/",
-            "lat": 43.84,
-            "lng": 126.55,
-        }]})
+        # Compact: one array per park, in the order `columns` names (map.js reads it so).
+        self.assertEqual(data.json(), {
+            "columns": ["slug", "name", "name_zh", "lat", "lng", "approximate", "coord_note"],
+            "url": "/en/parks/{slug}/",
+            "parks": [[
+                "jilin-economic-and-technological-development-zone",
+                "Jilin Economic and Technological Development Zone",
+                "",
+                43.84,
+                126.55,
+                False,
+                "",
+            ]],
+        })
         # The page's fallback list holds the parks it shows, and the map has an accessible label.
         self.assertContains(response, "Parks on this page, as a list (1)")
         self.assertContains(response, 'aria-label="Map of the parks that match the filters')

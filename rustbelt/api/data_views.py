@@ -21,7 +21,7 @@ SQLITE_FILENAME = "rust-belt-parks.sqlite"
 
 def with_last_modified(response, generation):
     # The content generation's start; Django's ConditionalGetMiddleware answers If-Modified-Since with 304.
-    response["Last-Modified"] = http_date(generation["changed_at"])
+    response["Last-Modified"] = http_date(generation.changed_at)
     return response
 
 
@@ -38,7 +38,7 @@ def data_page(request):
             "title": "Industrial parks of Northeast China (Rust Belt Parks dataset)",
             "author": [{"literal": settings.SITE_NAME}],
             "publisher": settings.SITE_NAME,
-            "version": f"{datetime.fromtimestamp(generation['changed_at'], UTC).date():%Y-%m-%d}",
+            "version": f"{datetime.fromtimestamp(generation.changed_at, UTC).date():%Y-%m-%d}",
             "language": "en",
             "license": f"{settings.CONTENT_LICENSE} {settings.CONTENT_LICENSE_URL}",
             "URL": request.build_absolute_uri(reverse("data:index")),
@@ -90,5 +90,5 @@ def sqlite_file(request):
     response = FileResponse(path.open("rb"), as_attachment=True, filename=SQLITE_FILENAME,
                             content_type="application/vnd.sqlite3")
     # A stream gets no ETag from the middleware; the generation names this file's content.
-    response["ETag"] = f'"{generation["token"]}"'
+    response["ETag"] = f'"{generation.token}"'
     return with_last_modified(response, generation)

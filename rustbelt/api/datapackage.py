@@ -121,7 +121,7 @@ def datapackage(request, generation):
             "file: /data/rust-belt-parks.sqlite."
         ),
         "homepage": request.build_absolute_uri(reverse("data:index")),
-        "created": utc_from_epoch(generation["changed_at"]),
+        "created": utc_from_epoch(generation.changed_at),
         "licenses": [compiled_licence()],
         "sources": sources,
         "contributors": [{"title": settings.SITE_NAME, "role": "publisher",

@@ -276,7 +276,7 @@ def current_sqlite():
     root = settings.DATA_FILES_ROOT
     root.mkdir(parents=True, exist_ok=True)
     generation = current_generation()
-    path = root / f"{FILE_PREFIX}{generation['token']}.sqlite"
+    path = root / f"{FILE_PREFIX}{generation.token}.sqlite"
     if not path.exists():
         build_sqlite(path)
         for old in root.glob(f"{FILE_PREFIX}*.sqlite"):

@@ -60,7 +60,7 @@ class OpenDataMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
-            response["Last-Modified"] = http_date(current_generation()["changed_at"])
+            response["Last-Modified"] = http_date(current_generation().changed_at)
         return response
 
 

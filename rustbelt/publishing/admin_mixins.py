@@ -7,9 +7,10 @@
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseModelFormSet
 from django.db import router, transaction
 from django.db.models import F
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -57,6 +58,23 @@ class VersionedInlineMixin:
         return add_to_fieldsets(super().get_fieldsets(request, obj), "base_version")
 
 
+class VersionedChangelistFormSet(BaseModelFormSet):
+    """A list edit refused row by row when someone saved that row since the list was opened.
+
+    The changelist shows no per-row form errors, so each refused row is named above the list.
+    """
+
+    def clean(self):
+        super().clean()
+        refused = [
+            f"“{form.instance}”: {error}"
+            for form in self.forms
+            for error in form.non_field_errors()
+        ]
+        if refused:
+            raise ValidationError(refused)
+
+
 class WorkflowAdminMixin(SimpleHistoryAdmin):
     """History with readable diffs and revert, restore of deleted objects, optimistic locking,
     and (when `publish_field` is set) publishing reserved to users with `publish_permission`."""
@@ -99,6 +117,19 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         return add_to_fieldsets(fieldsets, "base_version") if self.versioned else fieldsets
+
+    # --- list_editable: the same version check, row by row -------------------------------------------
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+        # Versions come from the listed rows themselves (no query per row).
+        if not self.versioned:
+            return form
+        return with_base(form, VersionedModelForm, {"version_from_database": False, "refuse_unchanged": False})
+
+    def get_changelist_formset(self, request, **kwargs):
+        if self.versioned:
+            kwargs.setdefault("formset", VersionedChangelistFormSet)
+        return super().get_changelist_formset(request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if self.publish_field and not self.can_publish(request):
@@ -168,6 +199,11 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
         # simple-history lets anyone who may *view* history post a revert; reverting is for Editors.
         if request.method == "POST" and not self.has_change_history_permission(request):
             raise PermissionDenied
+        try:  # /history/abc/ is no version, not a server error
+            self.opts.pk.to_python(object_id)
+            int(version_id)
+        except (ValidationError, ValueError):
+            raise Http404("No such version.") from None
         # Atomic like the change view, so the version check can lock the row.
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)

@@ -6,13 +6,19 @@ keys for accounts, so permissions and groups match whatever database it is resto
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -20,10 +26,16 @@ from django.db.models import PROTECT
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from rustbelt.publishing.generation import one_invalidation
+
 FORMAT = "rustbelt-backup"
 FORMAT_VERSION = 1
-# Accounts come along so history keeps its "who"; permissions/content types are rebuilt by `migrate`.
-ACCOUNT_MODELS = ["auth.user", "auth.group"]
+# Accounts come along so history keeps its "who", and the admin log its entries; permissions and
+# content types are rebuilt by `migrate`.
+ACCOUNT_MODELS = ["auth.user", "auth.group", "admin.logentry"]
+# Django's JSON with full-precision datetimes (rustbelt/publishing/serializers.py).
+SERIALIZATION_FORMAT = "rustbelt-json"
+serializers.register_serializer(SERIALIZATION_FORMAT, "rustbelt.publishing.serializers")
 
 
 def content_models():
@@ -44,33 +56,86 @@ def media_files():
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
 
 
-def create_backup(destination):
-    """Write the zip; returns the manifest."""
+@contextmanager
+def one_snapshot():
+    """Every read inside sees the database as of one moment, whatever is saved meanwhile.
+
+    Without it, rows deleted between two models' dumps left references that could not be restored.
+    PostgreSQL: one read-only REPEATABLE READ transaction. SQLite: one transaction (it takes the write
+    lock at BEGIN, so saves wait for the backup, up to the 20-second busy timeout).
+    """
+    starts_transaction = not connection.in_atomic_block  # in tests the transaction already exists
+    with transaction.atomic():
+        if starts_transaction and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def create_backup(destination, verify=True):
+    """Write the zip (readable by its owner only); returns the manifest.
+
+    With `verify`, the zip is first restored into a scratch database, and only a backup that restores
+    is put under its real name.
+    """
     root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data.json"
-        call_command(
-            "dumpdata", *ACCOUNT_MODELS, *settings.CONTENT_APPS, natural_foreign=True, natural_primary=True,
-            use_base_manager=True,
-            output=str(data), verbosity=0,
-        )
+        with one_snapshot():
+            call_command(
+                "dumpdata", *ACCOUNT_MODELS, *settings.CONTENT_APPS, format=SERIALIZATION_FORMAT,
+                natural_foreign=True, natural_primary=True, use_base_manager=True, output=str(data), verbosity=0,
+            )
+            counts = content_counts()
         files = media_files()
         manifest = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "created_at": timezone.now().isoformat(),
             "database": connection.vendor,
-            "counts": content_counts(),
+            "counts": counts,
             "media": {path.relative_to(root).as_posix(): sha256(path) for path in files},
         }
         partial = Path(f"{destination}.partial")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        # It holds password hashes: never readable by other users, not even for a moment.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "wb") as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
             archive.write(data, "data.json")
             for path in files:
                 archive.write(path, f"media/{path.relative_to(root).as_posix()}")
-        partial.replace(destination)  # never leave a half-written backup under the real name
+        if verify:
+            try:
+                verify_backup(partial)
+            except CommandError:
+                partial.unlink()
+                raise
+        partial.replace(destination)  # never leave a half-written or unverified backup under the real name
     return manifest
+
+
+def verify_backup(path):
+    """Restore the zip into a scratch SQLite database with the real commands; CommandError if it fails.
+
+    Backups are portable between engines, so a fresh SQLite file is a scratch database that needs no
+    server rights. A separate process keeps this one's database connection and settings untouched.
+    """
+    with tempfile.TemporaryDirectory(prefix="rustbelt-verify-") as folder:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{Path(folder) / 'scratch.sqlite3'}",
+            "DJANGO_MEDIA_ROOT": str(Path(folder) / "media"),
+            "REDIS_URL": "",
+        }
+        for args in (["migrate", "--noinput", "-v", "0"], ["restore", str(Path(path).resolve())]):
+            result = subprocess.run(
+                [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
+                env=env, capture_output=True, text=True, timeout=3600,
+            )
+            if result.returncode != 0:
+                reason = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
+                raise CommandError(f"The backup does not restore, so it was not kept: {reason}")
 
 
 def read_manifest(archive):
@@ -135,6 +200,7 @@ def clear_content():
     # Everything not protected cascades or sets NULL; protected rows go after the rows protecting them.
     for model in deletion_order(content_models()):
         model._base_manager.all().delete()
+    LogEntry.objects.all().delete()
 
 
 def is_historical(model):
@@ -152,7 +218,7 @@ def restore_backup(source, force=False):
         # The backup carries its own history; loading it must not write more (simple-history reacts to
         # many-to-many saves even during loaddata). Only this command runs in the process, so a settings
         # override is safe here.
-        with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
+        with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False), one_invalidation():
             existing = {label: count for label, count in content_counts().items() if count}
             if existing and not force:
                 summary = ", ".join(

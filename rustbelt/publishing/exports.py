@@ -7,6 +7,25 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection, issue 17).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(value):
+    """Text that a spreadsheet would run as a formula, prefixed with ' so it shows as the text it is."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        float(value)  # "-3.5" is a number, not a formula
+        return value
+    except ValueError:
+        return "'" + value
+
+
+def safe_row(row):
+    return [neutralize_formula(cell) for cell in row]
+
+
 def export_metadata(request, title, page_url, source):
     return {
         "title": title,
@@ -26,9 +45,9 @@ def csv_download(filename, header, rows, metadata):
     source = f"{metadata['source']}; {metadata['url']}"
     licence = f"{metadata['licence']} {metadata['licence_url']}"
     writer = csv.writer(response)
-    writer.writerow([*header, "source", "licence"])
+    writer.writerow(safe_row([*header, "source", "licence"]))
     for row in rows:
-        writer.writerow([*row, source, licence])
+        writer.writerow(safe_row([*row, source, licence]))
     return response
 
 

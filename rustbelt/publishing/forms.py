@@ -59,6 +59,9 @@ class VersionedModelForm(forms.ModelForm):
     # The main admin form may hold a historical version (revert), so it asks the database;
     # inline forms are built from fresh rows and read their own field.
     version_from_database = True
+    # A list edit (list_editable) posts every row, with the values shown when the list was opened:
+    # a row someone else saved since is refused only if this user changed it too.
+    refuse_unchanged = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +75,22 @@ class VersionedModelForm(forms.ModelForm):
             else:
                 version = self.instance.version
             self.initial["base_version"] = version
+
+    def has_changed(self):
+        # The version is bookkeeping: a form whose fields are as they were changes nothing.
+        return not getattr(self, "untouched", False) and bool(set(self.changed_data) - {"base_version"})
+
+    def as_shown(self, current, base_version):
+        """True if every posted field equals the row as it was at `base_version` (from its history)."""
+        history = getattr(current, "history", None)
+        shown = history.filter(version=base_version).order_by("-history_date").first() if history else None
+        if shown is None:
+            return False
+        return not any(
+            field.has_changed(current._meta.get_field(name).value_from_object(shown), self[name].data)
+            for name, field in self.fields.items()
+            if name != "base_version" and name in self.cleaned_data
+        )
 
     @property
     def is_existing(self):
@@ -96,6 +115,9 @@ class VersionedModelForm(forms.ModelForm):
             )
         base_version = cleaned_data.get("base_version")
         if base_version != current.version:
+            if not self.refuse_unchanged and self.as_shown(current, base_version):
+                self.untouched = True  # someone else's newer save of a row this user left alone: keep it
+                return cleaned_data
             raise ValidationError(stale_edit_message(current, base_version), code="stale")
         return cleaned_data
 

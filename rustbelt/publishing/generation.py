@@ -4,45 +4,81 @@ Every cached page's and aggregate's key contains the current generation; saving,
 re-linking any record of the content apps (settings.CONTENT_APPS) starts a new generation, so no
 stale entry is ever looked up again (old entries simply expire). The generation's start time is
 the pages' Last-Modified.
+
+The generation is one row in the database, not a cache entry: a save made through any worker,
+server or command is seen by every other at its next request, every process sends the same
+Last-Modified for the same content, and a save never needs the cache server (which may be down).
 """
 
-import math
-import time
-import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
-GENERATION_KEY = "content-generation"
+from rustbelt.publishing.models import ContentGeneration
+
+# The generation of the request being answered, read from the database at most once per request.
+request_generation = ContextVar("request_generation", default=None)
+
+
+class RequestGeneration:
+    value = None
+
+
+# Set while a bulk write (an import) runs: one new generation at its end instead of one per signal.
+invalidation_suspended = ContextVar("invalidation_suspended", default=False)
 
 
 def current_generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = new_generation()
-    return generation
+    per_request = request_generation.get()
+    if per_request is None:
+        return ContentGeneration.objects.current()
+    if per_request.value is None:
+        per_request.value = ContentGeneration.objects.current()
+    return per_request.value
 
 
-def new_generation(previous=None):
-    # Whole seconds, strictly increasing: Last-Modified has one-second resolution, so two saves
-    # within a second must still give different dates.
-    changed_at = math.ceil(time.time())
-    if previous is not None:
-        changed_at = max(changed_at, previous["changed_at"] + 1)
-    generation = {"token": uuid.uuid4().hex, "changed_at": changed_at}
-    cache.set(GENERATION_KEY, generation, timeout=None)
-    return generation
+@contextmanager
+def generation_per_request():
+    """Within, current_generation() reads the database once (the page cache and each aggregate share it)."""
+    token = request_generation.set(RequestGeneration())
+    try:
+        yield
+    finally:
+        request_generation.reset(token)
 
 
 def invalidate(**kwargs):
-    new_generation(cache.get(GENERATION_KEY))
+    # One UPDATE in the saving transaction: the new generation becomes visible to everyone exactly
+    # when the content does (and is rolled back with it).
+    ContentGeneration.objects.advance()
+    per_request = request_generation.get()
+    if per_request is not None:
+        per_request.value = None  # this request's later reads see the new generation
 
 
 def invalidate_on_content_change(sender, **kwargs):
+    # Migrations' historical models send signals too, possibly before the generation table exists.
+    if invalidation_suspended.get() or sender._meta.apps is not apps:
+        return
     if sender._meta.app_label in settings.CONTENT_APPS:
+        invalidate()
+
+
+@contextmanager
+def one_invalidation(changes_kept=True):
+    """Saves inside start a single new generation at the end (none if `changes_kept` is false: a dry run)."""
+    token = invalidation_suspended.set(True)
+    try:
+        yield
+    finally:
+        invalidation_suspended.reset(token)
+    if changes_kept:
         invalidate()
 
 
@@ -61,14 +97,16 @@ def cached_for_generation(name, compute):
     if settings.AGGREGATE_CACHE_SECONDS <= 0:
         return compute()
     # Aggregates hold labels and links in the page's language, so each language has its own copy.
-    key = f"aggregate:{current_generation()['token']}:{get_language()}:{name}"
+    key = f"aggregate:{current_generation().token}:{get_language()}:{name}"
     return cache.get_or_set(key, compute, settings.AGGREGATE_CACHE_SECONDS)
 
 
-def reset_for_test():
+def reset_for_test(test=None):
     """Forget every cached page and aggregate (called before each test)."""
     for backend in caches.all(initialized_only=True):
         if isinstance(backend, LocMemCache):
             backend.clear()
-    # A shared Redis is not flushed (other programs use it); a new generation hides old pages.
-    invalidate()
+    # A shared Redis is not flushed (other programs use it): a new generation hides old pages. Each
+    # test's transaction rolls it back, so the new token is random rather than the next in a series.
+    if test is None or "default" in getattr(test, "databases", ()):
+        invalidate()

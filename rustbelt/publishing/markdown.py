@@ -6,20 +6,27 @@ reverse("parks:detail", args=[slug]). They are reversed by slug only, so renderi
 """
 
 import re
+from xml.etree import ElementTree
 
 import markdown as markdown_lib
 import nh3
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeData, mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "li",
-    "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set(), "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set(), "ol": {"start"}, "span": {"lang"},
+}
+# A run of Chinese: Han characters, with CJK punctuation and full-width forms between them.
+HAN = "\u3400-\u9fff\uf900-\ufaff"
+CHINESE_RUN = re.compile(f"[{HAN}](?:[{HAN}\u3000-\u303f\uff00-\uffef]*[{HAN}])?[\u3001\u3002\uff09\u300b\u300d]?")
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 INTERNAL_LINK = re.compile(r"^(?P<scheme>[a-z]+):(?P<slug>[-a-zA-Z0-9_]+)$")
@@ -45,10 +52,36 @@ class InternalLinkTreeprocessor(Treeprocessor):
             # Anything else is left for nh3, which drops hrefs with unknown schemes (javascript:, park:bad).
 
 
+class ChineseLanguageTreeprocessor(Treeprocessor):
+    """Wrap every run of Chinese in <span lang="zh-Hans">, so it gets Chinese fonts and pronunciation."""
+
+    def run(self, root):
+        for element in list(root.iter()):
+            if element.tag == "span" and element.get("lang"):
+                continue
+            if element.text:
+                element.text = self.wrap(element, element.text, 0)
+            for index, child in reversed(list(enumerate(element))):
+                if child.tail:
+                    child.tail = self.wrap(element, child.tail, index + 1)
+
+    @staticmethod
+    def wrap(parent, text, position):
+        """Keep the text before the first run; insert spans (each carrying the text after it) at position."""
+        pieces = CHINESE_RUN.split(text)
+        runs = CHINESE_RUN.findall(text)
+        for offset, (run, after) in enumerate(zip(runs, pieces[1:])):
+            span = ElementTree.Element("span", {"lang": "zh-Hans"})
+            span.text, span.tail = run, after
+            parent.insert(position + offset, span)
+        return pieces[0]
+
+
 class InternalLinkExtension(Extension):
     def extendMarkdown(self, md):
         # Priority below "inline" (20) so the links exist; the value only orders treeprocessors.
         md.treeprocessors.register(InternalLinkTreeprocessor(md), "internal_links", 5)
+        md.treeprocessors.register(ChineseLanguageTreeprocessor(md), "chinese_language", 4)
 
 
 def render_markdown(text):
@@ -65,3 +98,19 @@ def render_markdown(text):
             link_rel="noopener noreferrer",
         )
     )
+
+
+TAG = re.compile(r"(<[^>]*>)")
+
+
+def mark_chinese(text):
+    """Text as safe HTML with every run of Chinese in <span lang="zh-Hans"> (for mixed strings).
+
+    Plain text is escaped first; HTML already marked safe (a highlighted snippet) keeps its tags and
+    only the text between them is marked.
+    """
+    html = str(text) if isinstance(text, SafeData) else str(escape(text))
+    pieces = TAG.split(html)
+    for index in range(0, len(pieces), 2):  # even pieces are text, odd ones are tags
+        pieces[index] = CHINESE_RUN.sub(lambda match: f'<span lang="zh-Hans">{match.group(0)}</span>', pieces[index])
+    return mark_safe("".join(pieces))

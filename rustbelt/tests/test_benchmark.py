@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import SimpleTestCase
 
-from rustbelt import benchmark
+from rustbelt import benchmark, benchmark_compare
 
 
 class BenchmarkCommandTests(SimpleTestCase):
@@ -17,13 +17,19 @@ class BenchmarkCommandTests(SimpleTestCase):
         with tempfile.TemporaryDirectory() as folder:
             raw = Path(folder) / "results.json"
             call_command("benchmark", sizes=[10], requests=4, concurrency=2, workers=1, json=str(raw), cold=True,
-                         stdout=output, stderr=io.StringIO())
+                         memory_size=20, stdout=output, stderr=io.StringIO())
             results = json.loads(raw.read_text())
         report = output.getvalue()
         self.assertIn("### sqlite: queries per page, aggregate cache off / on", report)
         self.assertIn("### sqlite: latency, page cache off, aggregate cache on", report)
         self.assertIn("### sqlite: latency, page and aggregate caches off", report)
         self.assertEqual(set(results[0]["latency"]), {"uncached", "cold"})
+        # The 44 shipped parks (issue 13 replaced the stand-ins with article mentions) and 20 synthetic ones.
+        self.assertIn("### sqlite: memory while streaming every one of 64 parks", report)
+        memory = results[1]["memory"]
+        self.assertEqual(memory["parks"], 64)
+        self.assertGreater(memory["CSV"]["bytes"], 0)
+        self.assertGreater(memory["JSON"]["traced_peak_bytes"], 0)
         measured = results[0]["measured"]
         self.assertGreaterEqual(measured["parks"], 10)
         self.assertEqual(measured["csv_rows"], measured["parks"])
@@ -34,3 +40,32 @@ class BenchmarkCommandTests(SimpleTestCase):
         # The facet counts and the matrix come from the aggregate cache on a repeat visit.
         filtered = measured["pages"]["Park list, province + path"]
         self.assertLess(filtered["queries_aggregates_cached"], filtered["queries"])
+
+
+WRK_OUTPUT = """Running 8s test @ http://127.0.0.1:40001/parks/
+  2 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    12.51ms    3.20ms  95.10ms   90.00%
+    Req/Sec   160.12     20.01   200.00     70.00%
+  Latency Distribution
+     50%   11.80ms
+     75%   13.02ms
+     90%   15.50ms
+     99%  820.00us
+  2561 requests in 8.00s, 10.00MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:    320.05
+Transfer/sec:      1.25MB
+"""
+
+
+class WrkOutputTests(SimpleTestCase):
+    def test_reads_rate_percentiles_and_errors(self):
+        measured = benchmark_compare.parse_wrk(WRK_OUTPUT)
+        self.assertEqual(measured["rps"], 320.05)
+        self.assertEqual(measured["p50"], 11.8)
+        self.assertAlmostEqual(measured["p99"], 0.82)
+        self.assertEqual(measured["max"], 95.1)
+        self.assertEqual(measured["requests"], 2561)
+        self.assertEqual(measured["errors"], 7)

@@ -1,16 +1,19 @@
 import os
 from email.utils import parsedate_to_datetime
+from unittest import mock
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.http import HttpResponse
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils.http import http_date
 
 from articles.models import Article, Section, Status
 from articles.tests.factories import make_article, make_section
-from rustbelt.cache import is_cacheable_request
+from rustbelt.cache import PublicPageCacheMiddleware, is_cacheable_request
 from rustbelt.publishing import generation
 
 
@@ -18,6 +21,10 @@ def article_with_a_section(**fields):
     article = make_article(title=fields.pop("title", "Revitalization"), slug="revitalization", **fields)
     make_section(article, "major", title="Major rust belts", body="The Ruhr.", order=1)
     return article
+
+
+def fail(*args, **kwargs):
+    raise AssertionError("a cached page ran this middleware")
 
 
 @override_settings(PAGE_CACHE_SECONDS=600)
@@ -28,7 +35,8 @@ class PublicPageCacheTests(TestCase):
 
     def test_second_anonymous_visit_is_served_from_the_cache(self):
         self.assertContains(self.client.get(self.url), "Major rust belts")
-        with self.assertNumQueries(0):
+        # Only the content generation is read (from the database, so every worker agrees on it).
+        with self.assertNumQueries(1):
             response = self.client.get(self.url)
         self.assertContains(response, "Major rust belts")
 
@@ -85,7 +93,7 @@ class PublicPageCacheTests(TestCase):
         before = generation.current_generation()
         cache.set("unrelated", 1)
         generation.reset_for_test()
-        self.assertNotEqual(generation.current_generation()["token"], before["token"])
+        self.assertNotEqual(generation.current_generation().token, before.token)
         if isinstance(caches["default"], LocMemCache):
             self.assertIsNone(cache.get("unrelated"))  # A shared Redis keeps other programs' keys.
 
@@ -115,10 +123,10 @@ class ConditionalGetTests(TestCase):
         self.assertGreater(parsedate_to_datetime(response["Last-Modified"]), parsedate_to_datetime(last_modified))
 
     def test_saves_within_one_second_still_move_last_modified(self):
-        first = generation.current_generation()["changed_at"]
+        first = generation.current_generation().changed_at
         generation.invalidate()
         generation.invalidate()
-        self.assertEqual(generation.current_generation()["changed_at"], first + 2)
+        self.assertEqual(generation.current_generation().changed_at, first + 2)
 
     def test_old_if_modified_since_gets_the_page(self):
         response = self.client.get(self.url, headers={"if-modified-since": http_date(0)})
@@ -144,8 +152,61 @@ class RedisPageCacheTests(TestCase):
         article = article_with_a_section()
         self.client.get(article.get_absolute_url())
         self.assertEqual(type(caches["default"]).__name__, "RedisCache")
-        with self.assertNumQueries(0):
+        with self.assertNumQueries(1):  # the content generation
             self.client.get(article.get_absolute_url())
         article.title = "Retitled in Redis"
         article.save()
         self.assertContains(self.client.get(article.get_absolute_url()), "Retitled in Redis")
+
+
+@override_settings(PAGE_CACHE_SECONDS=600)
+class EarlyAnswerTests(TestCase):
+    """A cached page is answered before the session, authentication, CSRF and message middleware."""
+
+    def setUp(self):
+        self.url = article_with_a_section().get_absolute_url()
+
+    def test_cache_stands_before_sessions_authentication_csrf_and_messages(self):
+        position = settings.MIDDLEWARE.index
+        cache_at = position("rustbelt.cache.PublicPageCacheMiddleware")
+        for later in (
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+        ):
+            self.assertLess(cache_at, position(later), later)
+
+    def test_a_cached_page_loads_no_session_and_keeps_every_header(self):
+        first = self.client.get(self.url)
+        with mock.patch("django.contrib.sessions.middleware.SessionMiddleware.process_request", fail), \
+                mock.patch("django.contrib.auth.middleware.AuthenticationMiddleware.process_request", fail), \
+                mock.patch("django.middleware.csrf.CsrfViewMiddleware.process_request", fail), \
+                mock.patch("django.contrib.messages.middleware.MessageMiddleware.process_request", fail):
+            cached = self.client.get(self.url)
+        self.assertEqual(cached.content, first.content)
+        for header in ("Content-Security-Policy", "X-Frame-Options", "ETag", "Last-Modified", "X-Content-Type-Options"):
+            self.assertEqual(cached[header], first[header], header)
+        # The stored page's ETag still answers a revalidation.
+        self.assertEqual(self.client.get(self.url, headers={"if-none-match": first["ETag"]}).status_code, 304)
+
+    def test_a_visitor_with_a_session_is_never_served_nor_stored(self):
+        self.client.get(self.url)
+        self.client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
+        self.assertFalse(is_cacheable_request(self.client.get(self.url).wsgi_request))
+        staff = get_user_model().objects.create_user("editor", is_staff=True)
+        self.client.force_login(staff)
+        Section.objects.update(title="Seen only by staff")
+        self.assertContains(self.client.get(self.url), "Seen only by staff")
+        self.client.logout()
+        self.client.cookies.clear()
+        # Nothing the signed-in user saw was stored: the anonymous page is the old one (no signal was sent).
+        self.assertContains(self.client.get(self.url), "Major rust belts")
+
+    def test_pages_that_vary_on_more_than_the_cookie_are_not_stored(self):
+        response = HttpResponse("x")
+        response["Vary"] = "Cookie, Accept-Language"
+        request = self.client.get(self.url).wsgi_request
+        self.assertIs(PublicPageCacheMiddleware.should_store(request, response), False)
+        response["Vary"] = "Cookie"
+        self.assertIs(PublicPageCacheMiddleware.should_store(request, response), True)

@@ -238,7 +238,7 @@ class ParkCitationTests(TestCase):
             Context({"obj": self.park, "request": RequestFactory().get("/")})
         )
         self.assertIn("Cite this park", html)
-        self.assertIn("Jilin ETDZ (吉林经济技术开发区) [Dataset]", html)
+        self.assertIn('Jilin ETDZ (<span lang="zh-Hans">吉林经济技术开发区</span>) [Dataset]', html)
         self.assertIn("[DS/OL]", html)
         self.assertIn('rel="license">CC BY 4.0</a>', html)
         for fmt in ("bib", "ris", "json"):

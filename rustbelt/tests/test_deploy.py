@@ -18,6 +18,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "example.org",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://example.org",
+    "DJANGO_SITE_URL": "https://example.org",
 }
 
 
@@ -43,6 +44,11 @@ class DeployCheckTests(SimpleTestCase):
         result = self.run_manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_DEBUG="1")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("security.W018", result.stdout + result.stderr)
+
+    def test_check_deploy_asks_for_the_site_url(self):
+        result = self.run_manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_SITE_URL="")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("rustbelt.W001", result.stdout + result.stderr)
 
     def test_proxy_and_redirect_toggles_come_from_the_environment(self):
         script = "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_PROXY_SSL_HEADER, s.SECURE_HSTS_SECONDS)"

@@ -152,6 +152,8 @@ class ChinesePagesTests(TestCase):
             zh("parks:list"),
             zh("parks:list", query="?province=jilin&zone_type=etdz&ordering=-area&page=1"),
             zh("parks:list", query="?page=99"),
+            zh("parks:list", query="?province=heilongjiang&path=co-city&view=table&ordering=-name-zh"),
+            zh("parks:methodology"),
             zh("parks:detail", park.slug),
             zh("parks:province", "heilongjiang"),
             zh("parks:path", "co-city"),

@@ -51,12 +51,19 @@ class SiteSearchTests(TestCase):
     def test_chinese_names_find_parks(self):
         response = self.search("吉林")
         self.assertContains(response, 'href="/en/parks/jilin-htz/"')
-        # The gazetteer adds the English name, so both are highlighted.
-        self.assertContains(response, "<mark>Jilin</mark> HTZ (<mark>吉林</mark>高新技术产业开发区)")
+        # The gazetteer adds the English name, so both are highlighted; Chinese is marked as Chinese
+        # inside and outside the highlight (issue 12).
+        self.assertContains(
+            response,
+            '<mark>Jilin</mark> HTZ (<mark><span lang="zh-Hans">吉林</span></mark><span lang="zh-Hans">高新技术产业开发区</span>)',
+        )
         # Changchun is in Jilin province (吉林省), so it matches too, below the park named 吉林.
         self.assertEqual([r.url for r in response.context["results"]], ["/en/parks/jilin-htz/", "/en/parks/changchun-etdz/"])
         response = self.search("长春")
-        self.assertContains(response, "Changchun ETDZ (<mark>长春</mark>经济技术开发区)")
+        self.assertContains(
+            response,
+            'Changchun ETDZ (<mark><span lang="zh-Hans">长春</span></mark><span lang="zh-Hans">经济技术开发区</span>)',
+        )
 
     def test_title_matches_rank_first(self):
         response = self.search("changchun")

@@ -101,7 +101,8 @@ class ShippedContentTests(TestCase):
         self.assertIn("7302.59 billion yuan", SOURCE_TEXT)  # the text keeps it
         figures = self.client.get(reverse("articles:figures", args=[ARTICLE_SLUG])).content.decode()
         chart = re.search(r'<figure class="chart" id="chart-liaoning-industrial-investment".*?</figure>', figures, re.S)
-        self.assertIn("亿元 (100 million yuan)", chart.group())
+        # The note's Chinese word is marked as Chinese (issue 12's |chinese filter).
+        self.assertIn('<span lang="zh-Hans">亿元</span> (100 million yuan)', chart.group())
 
     # Path evidence -------------------------------------------------------------------
 

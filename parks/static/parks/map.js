@@ -1,6 +1,19 @@
 // Draws the parks map from the JSON the page embeds (json_script); the list beside it is the fallback.
+// Nothing here derives an image path: markers and cluster badges are CSS (divIcon), and the
+// province outlines come from a static file whose hashed URL the template hands over.
 (function () {
   "use strict";
+
+  // The interface text comes translated from the page (data-msg-* on the map element).
+  var messages = {};
+
+  function message(name, values) {
+    var text = messages[name] || "";
+    Object.keys(values || {}).forEach(function (key) {
+      text = text.replace("{" + key + "}", values[key]);
+    });
+    return text;
+  }
 
   function setStatus(element, text) {
     if (element) {
@@ -18,9 +31,9 @@
           }
           return response.json();
         })
-        .then(function (data) { drawMap(container, status, data.parks); })
+        .then(function (data) { drawMap(container, status, pointsFromRows(data)); })
         .catch(function () {
-          setStatus(status, "The map data could not load; the parks are listed below.");
+          setStatus(status, message("msgDataFailed"));
         });
       return;
     }
@@ -28,49 +41,132 @@
     drawMap(container, status, dataElement ? JSON.parse(dataElement.textContent) : []);
   }
 
+  // map.json sends one array per park in the order of data.columns, and one URL with {slug} in it.
+  function pointsFromRows(data) {
+    var at = {};
+    data.columns.forEach(function (name, index) { at[name] = index; });
+    return data.parks.map(function (row) {
+      return {
+        name: row[at.name],
+        name_zh: row[at.name_zh],
+        url: data.url.replace("{slug}", encodeURIComponent(row[at.slug])),
+        lat: row[at.lat],
+        lng: row[at.lng],
+        approximate: row[at.approximate],
+        coord_note: row[at.coord_note]
+      };
+    });
+  }
+
+  // Over tiles the outlines are lines with a faint fill; without tiles their fill is the land.
+  var OVER_TILES = { fillOpacity: 0.1 };
+  var WITHOUT_TILES = { fillOpacity: 1 };
+
+  function addOutlines(map, url, state) {
+    // Province outlines drawn under the markers: the map shows where the parks are with no tiles.
+    if (!url) {
+      return;
+    }
+    fetch(url)
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.statusText);
+        }
+        return response.json();
+      })
+      .then(function (outlines) {
+        state.outlines = L.geoJSON(outlines, {
+          interactive: false,
+          style: L.extend(
+            { className: "province-outline", color: "#5a5a5a", weight: 1.5, fillColor: "#fdfcf9" },
+            state.tilesFailed ? WITHOUT_TILES : OVER_TILES
+          )
+        }).addTo(map);
+      })
+      .catch(function () { /* The tiles or a plain background remain; the markers do not depend on it. */ });
+  }
+
+  function markerIcon(point) {
+    return L.divIcon({
+      className: "park-marker" + (point.approximate ? " park-marker-approx" : ""),
+      iconSize: [18, 18]
+    });
+  }
+
+  function clusterIcon(cluster) {
+    var count = cluster.getChildCount();
+    var label = document.createElement("span");
+    label.textContent = String(count);
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = " " + message("msgCluster");
+    var wrapper = document.createElement("div");
+    wrapper.appendChild(label);
+    wrapper.appendChild(hidden);
+    return L.divIcon({ html: wrapper.innerHTML, className: "park-cluster", iconSize: [32, 32] });
+  }
+
+  function popupContent(point) {
+    var popup = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = point.url;
+    link.textContent = point.name;
+    popup.appendChild(link);
+    if (point.name_zh) {
+      var chinese = document.createElement("span");
+      chinese.lang = "zh-Hans";
+      chinese.textContent = " " + point.name_zh;
+      popup.appendChild(chinese);
+    }
+    if (point.approximate) {
+      var note = document.createElement("p");
+      note.className = "park-map-approx";
+      note.textContent = message("msgApproximate", { note: point.coord_note });
+      popup.appendChild(note);
+    }
+    return popup;
+  }
+
   function drawMap(container, status, points) {
     if (!points.length) {
-      setStatus(status, "None of these parks has coordinates to show on a map.");
+      setStatus(status, message("msgNoCoordinates"));
       return;
     }
     container.classList.add("park-map-active");
-    var map = L.map(container, { scrollWheelZoom: false, keyboard: true });
+    var map = L.map(container, { scrollWheelZoom: false, keyboard: true, maxZoom: 12 });
+    var failedTiles = 0;
     var tiles = L.tileLayer(container.dataset.tileUrl, {
       attribution: container.dataset.tileAttribution,
-      maxZoom: 18
+      maxZoom: 12
     });
-    var failedTiles = 0;
+    var state = { tilesFailed: false, outlines: null };
+    addOutlines(map, container.dataset.outlinesUrl, state);
+    var summary = (points.length === 1 ? message("msgOnePark") : message("msgParks", { count: points.length })) +
+      " " + message("msgInstructions");
     tiles.on("tileerror", function () {
       failedTiles += 1;
       if (failedTiles === 1) {
-        setStatus(status, "Map tiles could not load; the markers still work, and the parks are listed below.");
+        state.tilesFailed = true;
+        if (state.outlines) {
+          state.outlines.setStyle(WITHOUT_TILES);
+        }
+        setStatus(status, summary + " " + message("msgTilesFailed"));
       }
     });
     tiles.addTo(map);
 
-    var markers = points.map(function (point) {
-      var title = point.name + (point.name_zh ? " " + point.name_zh : "");
-      var marker = L.marker([point.lat, point.lng], { title: title, alt: title, keyboard: true });
-      var link = document.createElement("a");
-      link.href = point.url;
-      link.textContent = point.name;
-      var popup = document.createElement("div");
-      popup.appendChild(link);
-      if (point.name_zh) {
-        var chinese = document.createElement("span");
-        chinese.lang = "zh-Hans";
-        chinese.textContent = " " + point.name_zh;
-        popup.appendChild(chinese);
-      }
-      marker.bindPopup(popup);
-      return marker;
+    var group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 30, iconCreateFunction: clusterIcon });
+    points.forEach(function (point) {
+      var title = point.name + (point.name_zh ? " " + point.name_zh : "") + (point.approximate ? " " + message("msgApproximateTitle") : "");
+      var marker = L.marker([point.lat, point.lng], { icon: markerIcon(point), title: title, keyboard: true });
+      marker.bindPopup(popupContent(point));
+      group.addLayer(marker);
     });
-    var group = L.featureGroup(markers).addTo(map);
-    map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 9 });
-    setStatus(
-      status,
-      "Select a marker (Tab, then Enter) to open a link to its park. The parks are also listed below."
-    );
+    group.addTo(map);
+    map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 6 });
+    if (!failedTiles) {
+      setStatus(status, summary);
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -79,8 +175,9 @@
     if (!container) {
       return;
     }
-    if (!window.L) {
-      setStatus(status, "The map could not be drawn; the parks are listed below.");
+    messages = container.dataset;
+    if (!window.L || !L.markerClusterGroup) {
+      setStatus(status, message("msgDrawFailed"));
       return;
     }
     loadPoints(container, status);

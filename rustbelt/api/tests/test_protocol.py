@@ -83,7 +83,7 @@ class ConditionalRequestTests(ApiTestCase):
     def test_responses_carry_etag_and_the_content_generations_last_modified(self):
         response = self.client.get(PARKS_API)
         self.assertTrue(response["ETag"])
-        self.assertEqual(response["Last-Modified"], http_date(current_generation()["changed_at"]))
+        self.assertEqual(response["Last-Modified"], http_date(current_generation().changed_at))
 
     def test_if_none_match_gives_304_without_a_body(self):
         etag = self.client.get(PARKS_API)["ETag"]

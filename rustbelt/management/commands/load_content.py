@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from rustbelt.publishing.generation import one_invalidation
 from rustbelt.publishing.loading import LoadReport
 
 
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         report = LoadReport()
         # One transaction: a failing row leaves the database as it was. Each content app loads its own
         # files, in settings.CONTENT_APPS order (the catalogue's paths link to the article's sections).
-        with transaction.atomic():
+        # One new content generation at the end, not one per saved record.
+        with transaction.atomic(), one_invalidation():
             for label in settings.CONTENT_APPS:
                 apps.get_app_config(label).load_content(report, force=force)
         # Skipped records are always listed: a researcher may want to compare them or use --force.

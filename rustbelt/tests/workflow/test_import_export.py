@@ -2,12 +2,14 @@ import csv
 import io
 
 import tablib
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parks.models import DevelopmentPath, Park
 from parks.resources import ParkResource
-from parks.tests.factories import make_industry, make_park, make_province, make_source
+from parks.tests.factories import bulk_parks, make_industry, make_park, make_province, make_source
 from rustbelt.publishing.testing import admin_form_data, make_staff
 
 HEADER = (
@@ -184,3 +186,29 @@ class ParkExportRoundTripTests(TestCase):
         response = self.client.post(action, admin_form_data(preview, action=action), follow=True)
         self.assertContains(response, "Import finished: 0 new, 1 updated")
         self.assertEqual(Park.objects.get(slug="jilin-etdz").city, "Jilin City")
+
+
+class ParkAdminExportQueryCountTests(TestCase):
+    """The admin's CSV and XLSX exports cost the same queries for 20 and for 500 parks."""
+
+    def test_query_count_does_not_grow_with_parks(self):
+        editor = make_staff("eddie", "Editors")
+        self.client.force_login(editor)
+        url = reverse("admin:parks_park_export")
+        form = admin_form_data(self.client.get(url), action="")
+        province = make_province()
+        industry, source = make_industry("fine chemicals"), make_source("A source")
+        counts = {}
+        for count in (20, 500):
+            Park.objects.all().delete()
+            bulk_parks(count, province, industry=industry, source=source)
+            for file_format in ("0", "1"):
+                with CaptureQueriesContext(connection) as queries:
+                    response = self.client.post(url, {**form, "format": file_format})
+                self.assertEqual(response.status_code, 200)
+                counts[count, file_format] = len(queries)
+            rows = list(csv.DictReader(io.StringIO(self.client.post(url, {**form, "format": "0"}).content.decode())))
+            self.assertEqual(len(rows), count)
+            self.assertEqual(rows[0]["leading_industries"], "fine chemicals")
+        self.assertEqual(counts[20, "0"], counts[500, "0"])
+        self.assertEqual(counts[20, "1"], counts[500, "1"])

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('parks', '0002_issue14_chinese_values'),
+        ('parks', '0004_issue17_versioned_counts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

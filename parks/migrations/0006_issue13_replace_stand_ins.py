@@ -61,7 +61,7 @@ def replace_stand_ins(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("parks", "0003_issue13_sources_evidence_mentions")]
+    dependencies = [("parks", "0005_issue13_sources_evidence_mentions")]
 
     # Not reversible into stand-ins on purpose: the history rows above keep what they held.
     operations = [migrations.RunPython(replace_stand_ins, migrations.RunPython.noop)]

@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     """Issue 13: editorial notes, fact sources, path evidence, article mentions and missing zones join the roles."""
 
     dependencies = [
-        ("workflow", "0001_roles"),
-        ("articles", "0003_issue13_translation_editorial_notes"),
-        ("parks", "0004_issue13_replace_stand_ins"),
+        ("workflow", "0002_issue17_content_generation"),
+        ("articles", "0004_issue13_translation_editorial_notes"),
+        ("parks", "0006_issue13_replace_stand_ins"),
     ]
 
     operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]

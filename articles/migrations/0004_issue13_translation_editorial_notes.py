@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0002_issue14_chinese_titles_and_summaries'),
+        ('articles', '0003_issue17_versioned_series'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,61 @@
+from unittest import mock
+
+from django.test import TestCase, override_settings
+
+from articles.models import Section
+from articles.tests.factories import make_article, make_section, make_series
+
+
+def fail(*args, **kwargs):
+    raise AssertionError("rendered again although the content did not change")
+
+
+# The test runner turns the aggregate cache off; the article's body is kept in it (per generation).
+@override_settings(AGGREGATE_CACHE_SECONDS=60, PAGE_CACHE_SECONDS=0)
+class ArticleRenderedOnceTests(TestCase):
+    """An uncached article request parses no Markdown and draws no chart until content changes."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article()
+        cls.section = make_section(cls.article, "rust-belts", body="The **first** section.")
+        make_series(cls.article, section=cls.section)
+
+    def get_article(self):
+        response = self.client.get(self.article.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_second_request_neither_parses_markdown_nor_draws_charts(self):
+        first = self.get_article()
+        self.assertContains(first, "<strong>first</strong>", html=True)
+        self.assertContains(first, "<svg")
+        with mock.patch("rustbelt.publishing.markdown.markdown_lib.markdown", fail), mock.patch(
+            "articles.charts.Chart.build", fail
+        ):
+            second = self.get_article()
+        self.assertContains(second, "<strong>first</strong>", html=True)
+        self.assertContains(second, 'id="chart-debt"')
+        self.assertContains(second, "<svg")
+
+    def test_a_save_renders_the_new_text_at_once(self):
+        self.get_article()
+        section = Section.objects.get(pk=self.section.pk)
+        section.body = "The *revised* section."
+        section.save()
+        response = self.get_article()
+        self.assertContains(response, "<em>revised</em>", html=True)
+        self.assertNotContains(response, "<strong>first</strong>", html=True)
+
+    def test_citations_keep_the_host_they_were_asked_for(self):
+        self.get_article()
+        other = self.client.get(self.article.get_absolute_url(), HTTP_HOST="localhost")
+        self.assertContains(other, f"http://localhost{self.article.get_absolute_url()}#rust-belts")
+        self.assertNotContains(other, "http://testserver/")
+
+    def test_one_query_for_the_article_when_its_body_is_cached(self):
+        self.get_article()
+        # The article (its citation meta tags in the head need nothing more: no sections, figures or
+        # series), and the content generation the cached body is keyed by (kept in the database).
+        with self.assertNumQueries(2):
+            self.get_article()

@@ -1,0 +1,77 @@
+"""Every public page and download costs the same number of queries for 20 and for 500 extra parks."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from parks.models import DevelopmentPath, Industry, Park, Province, Source
+from parks.tests.factories import bulk_parks
+
+ARTICLE = "/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/"
+# (page, queries). The test runner turns the page and aggregate caches off, so these are the counts
+# of a first visit; parks/tests/test_aggregate_cache.py and articles/tests/test_rendering.py cover repeats.
+PAGES = [
+    ("/en/", 1),
+    ("/en/search/?q=bulk", 3),
+    ("/sitemap.xml", 4),
+    # Issue 13: +2, the sections' editorial notes and the charts' editorial notes (one prefetch each).
+    (ARTICLE, 9),
+    # Issue 13: +1 each, the charts' editorial notes (prefetched by DataSeries.objects.for_charts()).
+    (ARTICLE + "figures/", 4),
+    (ARTICLE + "figures/detroit-population.csv", 4),
+    (ARTICLE + "figures/detroit-population.svg", 4),
+    (ARTICLE + "cite.bib", 1),
+    ("/en/parks/", 12),
+    ("/en/parks/?province=jilin&path=urbanization&q=bulk&ordering=-area", 14),
+    # Issue 13: +3, the park's fact sources (sources joined), its path evidence and its article mentions.
+    ("/en/parks/bulk-park-0001/", 8),
+    ("/en/parks/bulk-park-0001/cite.ris", 1),
+    ("/en/parks/provinces/jilin/", 4),
+    # Issue 13: +2, the path's evidence for its named zones and for its inferred ones.
+    ("/en/parks/paths/urbanization/", 6),
+    ("/en/parks/map.json", 1),
+    ("/en/parks/map.json?province=jilin&q=bulk", 2),
+    # Issue 13: +1 each, the per-fact sources (one query per chunk of 2,000 parks, like industries).
+    ("/en/parks/export.csv", 4),
+    ("/en/parks/export.csv?province=jilin&ordering=-area", 5),
+    ("/en/parks/export.json?province=jilin", 6),
+    ("/en/parks/matrix.csv", 1),
+    ("/en/parks/matrix.json", 1),
+    # Issue 13: +2, the article's mentions that match no zone and the missing national-level zones.
+    ("/en/parks/coverage/", 4),
+    # The API's Last-Modified is the content generation's start: one more query than its rows need.
+    ("/api/v1/parks/?province=jilin", 14),
+]
+
+
+class EveryPageQueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_content", stdout=StringIO())
+
+    def add_parks(self, count):
+        Park.objects.filter(slug__startswith="bulk-park-").delete()
+        bulk_parks(
+            count,
+            Province.objects.get(slug="jilin"),
+            path=DevelopmentPath.objects.get(slug="urbanization"),
+            industry=Industry.objects.first(),
+            source=Source.objects.first(),
+        )
+
+    def test_query_counts_do_not_grow_with_the_catalogue(self):
+        for count in (20, 500):
+            self.add_parks(count)
+            for url, expected in PAGES:
+                with self.subTest(parks=count, url=url):
+                    with CaptureQueriesContext(connection) as queries:
+                        response = self.client.get(url)
+                        body = b"".join(response.streaming_content) if response.streaming else response.content
+                    self.assertEqual(response.status_code, 200)
+                    self.assertTrue(body)
+                    self.assertEqual(
+                        len(queries), expected, "\n".join(query["sql"][:200] for query in queries.captured_queries)
+                    )
