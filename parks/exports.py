@@ -12,6 +12,7 @@ import json
 from itertools import islice
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
@@ -24,6 +25,7 @@ from openpyxl import Workbook
 from parks.models import Confidence, Fact, FactSource, Level, Park, ZoneType, coordinates_are_approximate
 from rustbelt.publishing.bilingual import is_chinese, other, pick
 from rustbelt.publishing.exports import export_metadata, safe_row
+from rustbelt.publishing.generation import generation_key
 
 # Parks fetched and written per chunk: bounds memory, and costs three queries each (industries,
 # sources, per-fact sources).
@@ -288,30 +290,60 @@ def csv_lines(queryset, request):
     yield "".join(lines)
 
 
-def catalogue_metadata(filterset, request):
+def catalogue_metadata(filterset, request, count=None):
     return {
         **export_metadata(request, title=export_title(), page_url=request.get_full_path(), source=export_source()),
         "filters": {name: request.GET.get(name) for name in filterset.active_values},
-        "count": filterset.qs.count(),
+        "count": filterset.qs.count() if count is None else count,
         "licence_note": licence_note(),
         "language": get_language(),
         "translations": described_in_every_language(),
     }
 
 
-def json_chunks(filterset, request):
-    """A JSON object streamed in pieces: metadata first, then one park at a time."""
-    queryset = filterset.qs
+def json_export_key(filterset, request):
+    """The cache key of this JSON export's parks in the current content generation and language, or
+    None when aggregates are not cached. Read while the view runs (the rows are streamed after it,
+    outside the request's one generation read). Permalinks are absolute: scheme and host are part of it."""
+    if settings.AGGREGATE_CACHE_SECONDS <= 0:
+        return None
+    return generation_key(filterset.cache_name(f"park-export-json:{request.scheme}://{request.get_host()}"))
+
+
+def json_chunks(filterset, request, key=None):
+    """A JSON object streamed in pieces: metadata first, then the parks 500 at a time.
+
+    With a key (json_export_key), the parks' part of an export of at most EXPORT_CACHE_MAX_PARKS parks
+    is kept, encoded, in the "exports" cache, and later requests send it as it is: only the metadata
+    (its time and address) is made per request. The bytes are the same either way.
+    """
+    exports_cache = caches["exports"]
+    stored = exports_cache.get(key) if key else None
+    if stored is not None:
+        count, parks_bytes = stored
+        yield '{"metadata": ' + json.dumps(catalogue_metadata(filterset, request, count), ensure_ascii=False) + ', "parks": ['
+        yield parks_bytes
+        return
     metadata = catalogue_metadata(filterset, request)
+    keep = key is not None and metadata["count"] <= settings.EXPORT_CACHE_MAX_PARKS
     yield '{"metadata": ' + json.dumps(metadata, ensure_ascii=False) + ', "parks": ['
+    kept, count = [], 0
     parks, separator = [], ""
-    for row in park_rows(queryset, request):
+    for row in park_rows(filterset.qs, request):
         parks.append(row)
         if len(parks) == 500:
             # One encoder call per 500 parks; without its brackets a list is its items joined by ", ".
-            yield separator + json.dumps(parks, ensure_ascii=False)[1:-1]
-            parks, separator = [], ", "
-    yield (separator + json.dumps(parks, ensure_ascii=False)[1:-1] if parks else "") + "]}"
+            piece = separator + json.dumps(parks, ensure_ascii=False)[1:-1]
+            count, parks, separator = count + len(parks), [], ", "
+            if keep:
+                kept.append(piece)
+            yield piece
+    piece = (separator + json.dumps(parks, ensure_ascii=False)[1:-1] if parks else "") + "]}"
+    count += len(parks)
+    yield piece
+    if keep:
+        kept.append(piece)
+        exports_cache.set(key, (count, "".join(kept).encode()), settings.AGGREGATE_CACHE_SECONDS)
 
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
