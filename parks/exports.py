@@ -202,7 +202,8 @@ def among(ids):
     """
     vendor = connection.vendor
     if vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+        # An array literal: psycopg would otherwise adapt the list id by id.
+        return RawSQL("SELECT unnest(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"])
     if vendor == "sqlite":
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
     return ids
