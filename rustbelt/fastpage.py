@@ -7,8 +7,8 @@ headers, gzip), which cost several times what the lookup does. This WSGI layer w
 * When the page cache middleware answers a GET with a page it stored (or stores the page it just
   rendered), it marks the request (environ[MARK] = the generation's token). This layer then keeps the
   final response, as the client received it: status, headers and body after every middleware, gzip
-  included, under a key made of the raw request values a response can depend on, for this one
-  generation.
+  included, under a key made of the raw request values a response can depend on, with the
+  generation's token beside it.
 * A later request identical in all those values (scheme and forwarded scheme, host and forwarded host,
   path, query string, whether it accepts gzip) in the same generation is answered with those bytes,
   without Django. Anything else goes to Django, which decides as before.
@@ -16,8 +16,9 @@ headers, gzip), which cost several times what the lookup does. This WSGI layer w
 So a hit repeats what the full stack answered to the same request in the same content generation; the
 guarantees stay those of the page cache: never for a visitor with a session or messages cookie, never
 for HEAD or conditional requests (Django answers those, with 304s), the generation read from the
-database on every request (a save on any server is seen at once), and any cache or database error
-simply sends the request to Django (Redis failing open).
+database before a kept page is sent (a save on any server is seen at once), and any cache or
+database error simply sends the request to Django (Redis failing open). A request with no kept page
+costs one cache lookup before Django.
 """
 
 import hashlib
@@ -45,10 +46,12 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 
 
-def response_key(environ, token):
+def response_key(environ):
+    # Without the generation: an entry holds the token it was kept for, and a request that finds no
+    # entry goes to Django without reading the generation (no query, no connection).
     gzip = bool(ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", "")))
     request = "\n".join(str(environ.get(name, "")) for name in KEY_VALUES)
-    return f"wsgi-page:{token}:{int(gzip)}:{hashlib.sha256(request.encode('latin-1', 'replace')).hexdigest()}"
+    return f"wsgi-page:{int(gzip)}:{hashlib.sha256(request.encode('latin-1', 'replace')).hexdigest()}"
 
 
 def may_answer(environ):
@@ -77,16 +80,21 @@ class CachedPageApplication:
         return self.answer_and_keep(environ, start_response)
 
     def kept_response(self, environ):
+        kept = cache.get(response_key(environ))
+        if kept is None:
+            return None
+        token, *response = kept
         # A kept page never enters Django's request cycle, so it sends the cycle's signals itself:
         # connections past CONN_MAX_AGE are closed at the start and end, as for any request.
         request_started.send(sender=self.__class__, environ=environ)
         try:
-            token = ContentGeneration.objects.current().token
-            return cache.get(response_key(environ, token))
+            current = ContentGeneration.objects.current().token
         except DatabaseError:
             return None  # Django answers, and reports the database as it always does.
         finally:
             request_finished.send(sender=self.__class__)
+        # Kept for an older generation: content has changed since, Django answers (and keeps anew).
+        return response if token == current else None
 
     def answer_and_keep(self, environ, start_response):
         answered = {}
@@ -106,7 +114,7 @@ class CachedPageApplication:
             return response
         body = response.content
         cache.set(
-            response_key(environ, token), (answered["status"], tuple(answered["headers"]), body),
+            response_key(environ), (token, answered["status"], tuple(answered["headers"]), body),
             settings.PAGE_CACHE_SECONDS,
         )
         return response
