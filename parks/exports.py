@@ -10,9 +10,13 @@ import csv
 import io
 import json
 from itertools import islice
+from operator import itemgetter
 
 from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
 from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +26,7 @@ from openpyxl import Workbook
 from parks.models import Confidence, Fact, FactSource, Level, Park, ZoneType, coordinates_are_approximate
 from rustbelt.publishing.bilingual import is_chinese, other, pick
 from rustbelt.publishing.exports import export_metadata, safe_row
+from rustbelt.publishing.generation import generation_key
 
 # Parks fetched and written per chunk: bounds memory, and costs three queries each (industries,
 # sources, per-fact sources).
@@ -35,7 +40,8 @@ COLUMNS = [
     "industries", "sources", "confidence", "notes", "permalink",
 ]
 # One provenance column per fact: the sources that give it, each with its note (issue 13).
-PROVENANCE_COLUMNS = [f"{fact.value}_sources" for fact in Fact]
+FACT_VALUES = [fact.value for fact in Fact]
+PROVENANCE_COLUMNS = [f"{fact}_sources" for fact in FACT_VALUES]
 # The CSV download's whole header: the fact sheet's columns, provenance per fact, the licence.
 EXPORT_HEADER = [*COLUMNS, *PROVENANCE_COLUMNS, "licence"]
 # Export column -> the value fetched for it (foreign keys by their name, joined in the same query).
@@ -143,48 +149,79 @@ def park_rows(queryset, request):
         .values("pk", *VALUES.values(), *CHINESE.values(), *(f"{field}_float" for field in FLOAT_FIELDS))
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    labels = {
-        "zone_type": dict(ZoneType.choices),
-        "level": dict(Level.choices),
-        "confidence": dict(Confidence.choices),
-    }
+    # Everything that is the same for every park is worked out once per export, not per row: the
+    # language (pick() asks the translation machinery each time), the choices' translated labels.
+    chinese = is_chinese()
+    zone_types, levels, confidences = (
+        {value: str(label) for value, label in choices} for choices in (ZoneType.choices, Level.choices, Confidence.choices)
+    )
     # One reverse() per export, not per park: every permalink differs only by its slug.
     link_start, link_end = request.build_absolute_uri(
         reverse("parks:detail", args=[PERMALINK_PLACEHOLDER])
     ).split(PERMALINK_PLACEHOLDER)
     while chunk := list(islice(rows, CHUNK_SIZE)):
         ids = [values["pk"] for values in chunk]
-        lists = {column: names_by_park(column, ids) for column in LISTS}
+        industries = names_by_park("industries", ids, chinese)
+        sources = names_by_park("sources", ids, chinese)
         provenance = provenance_by_park(ids)
         for values in chunk:
-            row = {column: values[field] for column, field in VALUES.items()}
-            for column, field in CHINESE.items():
-                row[column] = pick(row[column], values[field])
-            for column, choices in labels.items():
-                # As get_FOO_display(): the label, or the stored value when it is not a choice.
-                row[column] = str(choices.get(row[column], row[column]))
-            row["path"] = row["path"] or ""
-            for column in FLOAT_FIELDS:
-                row[column] = values[f"{column}_float"]
-            for column in LISTS:
-                row[column] = lists[column].get(values["pk"], [])
-            row["permalink"] = link_start + values["slug"] + link_end
+            pk = values["pk"]
+            # One dict literal in COLUMNS order (the JSON's key order), built in one step per park.
             yield {
-                **{column: row[column] for column in COLUMNS},
-                "provenance": provenance.get(values["pk"]) or {fact.value: [] for fact in Fact},
+                "slug": values["slug"],
+                "name_en": values["name_en"],
+                "name_zh": values["name_zh"],
+                "article_name": values["article_name"],
+                # As pick(): the Chinese value in a Chinese download where one was entered.
+                "province": chinese and values["province__name_zh"] or values["province__name_en"],
+                "city": chinese and values["city_zh"] or values["city"],
+                # As get_FOO_display(): the label, or the stored value when it is not a choice.
+                "zone_type": zone_types.get(values["zone_type"]) or str(values["zone_type"]),
+                "level": levels.get(values["level"]) or str(values["level"]),
+                "path": (chinese and values["path__name_zh"] or values["path__name"]) or "",
+                "established_year": values["established_year"],
+                "national_year": values["national_year"],
+                "area_km2": values["area_km2_float"],
+                "area_note": values["area_note"],
+                "latitude": values["latitude_float"],
+                "longitude": values["longitude_float"],
+                "coord_note": values["coord_note"],
+                "industries": industries.get(pk, []),
+                "sources": sources.get(pk, []),
+                "confidence": confidences.get(values["confidence"]) or str(values["confidence"]),
+                "notes": values["notes"],
+                "permalink": link_start + values["slug"] + link_end,
+                "provenance": provenance.get(pk) or {fact: [] for fact in FACT_VALUES},
             }
+
+
+def among(ids):
+    """A chunk's park ids as one query parameter, for `park_id__in=among(ids)`.
+
+    A plain list becomes one SQL parameter per id, each prepared and compiled by Django (a fifth of
+    a full CSV's time at 10k parks); an array (PostgreSQL) or a JSON list (SQLite) is one parameter.
+    """
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        # An array literal: psycopg would otherwise adapt the list id by id.
+        return RawSQL("SELECT unnest(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"])
+    if vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+    return ids
 
 
 def provenance_by_park(ids):
     """{park id: {fact: [{"source", "note"[, "url"]}]}} for these parks, in one query (as provenance_record)."""
     records = {}
     rows = (
-        FactSource.objects.filter(park_id__in=ids)
+        FactSource.objects.filter(park_id__in=among(ids))
         .order_by("park_id", "fact", "pk")
         .values_list("park_id", "fact", "source__citation", "source__url", "note")
     )
     for park_id, fact, citation, url, note in rows:
-        by_fact = records.setdefault(park_id, {fact.value: [] for fact in Fact})
+        by_fact = records.get(park_id)
+        if by_fact is None:
+            by_fact = records[park_id] = {fact: [] for fact in FACT_VALUES}
         entry = {"source": citation, "note": note}
         if url:
             entry["url"] = url
@@ -194,83 +231,117 @@ def provenance_by_park(ids):
 
 def provenance_cell(entries):
     """'Source (note); Source' for one fact in the CSV."""
+    if not entries:
+        return ""
     return "; ".join(f"{entry['source']} ({entry['note']})" if entry["note"] else entry["source"] for entry in entries)
+
+
+INDUSTRIES_CELL, SOURCES_CELL = COLUMNS.index("industries"), COLUMNS.index("sources")
+COLUMN_CELLS = itemgetter(*COLUMNS)
 
 
 def flat_row(row, licence):
     """A row's cells in EXPORT_HEADER order, lists joined (the CSV's and the workbook's rows)."""
-    cells = [row[name] for name in COLUMNS]
-    cells[COLUMNS.index("industries")] = "; ".join(row["industries"])
-    cells[COLUMNS.index("sources")] = "; ".join(row["sources"])
+    cells = list(COLUMN_CELLS(row))
+    cells[INDUSTRIES_CELL] = "; ".join(row["industries"])
+    cells[SOURCES_CELL] = "; ".join(row["sources"])
     return cells + [provenance_cell(entries) for entries in row["provenance"].values()] + [licence]
 
 
-def names_by_park(column, ids):
+def names_by_park(column, ids, chinese):
     """{park id: [names]} of one many-to-many column for these parks, in the related model's order,
     each name in the download's language where it has one (as display_name)."""
     related, fields = LISTS[column]
     field = Park._meta.get_field(column)
     ordering = [f"{related}__{order}" for order in field.related_model._meta.ordering]
     pairs = (
-        field.remote_field.through.objects.filter(park_id__in=ids)
+        field.remote_field.through.objects.filter(park_id__in=among(ids))
         .order_by(*ordering)
         .values_list("park_id", *(f"{related}__{name}" for name in fields))
     )
     names = {}
-    for park_id, *value in pairs:
-        names.setdefault(park_id, []).append(pick(*value) if len(value) == 2 else value[0])
+    for park_id, name, *chinese_name in pairs:
+        if chinese and chinese_name and chinese_name[0]:
+            name = chinese_name[0]  # as pick()
+        names.setdefault(park_id, []).append(name)
     return names
 
 
-class _Line:
-    """A file-like object whose write() returns what was written, so csv.writer can feed a generator."""
-
-    def write(self, text):
-        return text
-
-
-def csv_line(writer, cells):
-    """One CSV line: every cell of every CSV download of the catalogue is written here, formula-safe."""
-    return writer.writerow(safe_row("" if cell is None else cell for cell in cells))
+def csv_text(rows):
+    """CSV lines for these rows: every cell of every CSV download of the catalogue is written here, formula-safe."""
+    buffer = io.StringIO()
+    # One writerows() per batch: the csv module loops in C, rather than one Python call per line.
+    csv.writer(buffer).writerows(safe_row(cells) for cells in rows)
+    return buffer.getvalue()
 
 
 def csv_lines(queryset, request):
-    """The CSV download in pieces of a few hundred lines (one socket write each, not one per park)."""
-    writer = csv.writer(_Line())
+    """The CSV download in pieces of 500 lines (one socket write each, not one per park)."""
     licence = licence_note()
-    yield BOM + csv_line(writer, header())
-    lines = []
+    yield BOM + csv_text([header()])
+    rows = []
     for row in park_rows(queryset, request):
-        lines.append(csv_line(writer, flat_row(row, licence)))
-        if len(lines) == 500:
-            yield "".join(lines)
-            lines = []
-    yield "".join(lines)
+        rows.append(flat_row(row, licence))
+        if len(rows) == 500:
+            yield csv_text(rows)
+            rows = []
+    yield csv_text(rows)
 
 
-def catalogue_metadata(filterset, request):
+def catalogue_metadata(filterset, request, count=None):
     return {
         **export_metadata(request, title=export_title(), page_url=request.get_full_path(), source=export_source()),
         "filters": {name: request.GET.get(name) for name in filterset.active_values},
-        "count": filterset.qs.count(),
+        "count": filterset.qs.count() if count is None else count,
         "licence_note": licence_note(),
         "language": get_language(),
         "translations": described_in_every_language(),
     }
 
 
-def json_chunks(filterset, request):
-    """A JSON object streamed in pieces: metadata first, then one park at a time."""
-    queryset = filterset.qs
+def json_export_key(filterset, request):
+    """The cache key of this JSON export's parks in the current content generation and language, or
+    None when aggregates are not cached. Read while the view runs (the rows are streamed after it,
+    outside the request's one generation read). Permalinks are absolute: scheme and host are part of it."""
+    if settings.AGGREGATE_CACHE_SECONDS <= 0:
+        return None
+    return generation_key(filterset.cache_name(f"park-export-json:{request.scheme}://{request.get_host()}"))
+
+
+def json_chunks(filterset, request, key=None):
+    """A JSON object streamed in pieces: metadata first, then the parks 500 at a time.
+
+    With a key (json_export_key), the parks' part of an export of at most EXPORT_CACHE_MAX_PARKS parks
+    is kept, encoded, in the "exports" cache, and later requests send it as it is: only the metadata
+    (its time and address) is made per request. The bytes are the same either way.
+    """
+    exports_cache = caches["exports"]
+    stored = exports_cache.get(key) if key else None
+    if stored is not None:
+        count, parks_bytes = stored
+        yield '{"metadata": ' + json.dumps(catalogue_metadata(filterset, request, count), ensure_ascii=False) + ', "parks": ['
+        yield parks_bytes
+        return
     metadata = catalogue_metadata(filterset, request)
+    keep = key is not None and metadata["count"] <= settings.EXPORT_CACHE_MAX_PARKS
     yield '{"metadata": ' + json.dumps(metadata, ensure_ascii=False) + ', "parks": ['
+    kept, count = [], 0
     parks, separator = [], ""
-    for row in park_rows(queryset, request):
-        parks.append(json.dumps(row, ensure_ascii=False))
+    for row in park_rows(filterset.qs, request):
+        parks.append(row)
         if len(parks) == 500:
-            yield separator + ", ".join(parks)
-            parks, separator = [], ", "
-    yield (separator + ", ".join(parks) if parks else "") + "]}"
+            # One encoder call per 500 parks; without its brackets a list is its items joined by ", ".
+            piece = separator + json.dumps(parks, ensure_ascii=False)[1:-1]
+            count, parks, separator = count + len(parks), [], ", "
+            if keep:
+                kept.append(piece)
+            yield piece
+    piece = (separator + json.dumps(parks, ensure_ascii=False)[1:-1] if parks else "") + "]}"
+    count += len(parks)
+    yield piece
+    if keep:
+        kept.append(piece)
+        exports_cache.set(key, (count, "".join(kept).encode()), settings.AGGREGATE_CACHE_SECONDS)
 
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -191,6 +191,9 @@ class ParkFilter(django_filters.FilterSet):
         # The counts depend on the base queryset and the valid filter values, not on their order.
         return self.cache_name("park-facets", ignore=("ordering",))
 
+    def match_count_cache_name(self):
+        return self.cache_name("park-count", ignore=("ordering",))
+
     def cache_name(self, kind, ignore=()):
         """A cache key part naming the base queryset and the valid filter values (cached_for_generation)."""
         filters = sorted(

@@ -57,6 +57,10 @@ class ParkListView(FilterView):
     def paginate_queryset(self, queryset, page_size):
         # Out-of-range or malformed page numbers show the nearest real page with a notice, never a 404/500.
         paginator = self.get_paginator(queryset, page_size)
+        if self.filterset.is_valid():
+            # The number of matches, like the facet counts, is counted once per content generation and
+            # filter set: at 10k parks a search's count scans as many rows as the page itself.
+            paginator.count = cached_for_generation(self.filterset.match_count_cache_name(), queryset.count)
         requested = self.request.GET.get("page", "")
         self.page_notice = ""
         number = int(requested) if PAGE_NUMBER.match(requested) else None
@@ -205,7 +209,8 @@ def export_json(request):
     if error:
         return error
     response = StreamingHttpResponse(
-        exports.json_chunks(filterset, request), content_type="application/json; charset=utf-8"
+        exports.json_chunks(filterset, request, exports.json_export_key(filterset, request)),
+        content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.json"'
     return response

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
+from rustbelt import fastpage
 from rustbelt.publishing.generation import current_generation, generation_per_request, invalidate
 
 # URL names (or whole namespaces) served from the cache to anonymous visitors.
@@ -124,7 +125,11 @@ class PublicPageCacheMiddleware:
                 response["Last-Modified"] = http_date(generation.changed_at)
             if self.should_store(request, response):
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+                request.META[fastpage.MARK] = generation.token
             return response
+        if request.method == "GET":
+            # The WSGI layer in front (rustbelt/fastpage.py) may keep this answer as the client gets it.
+            request.META[fastpage.MARK] = generation.token
         # The stored page's own ETag and Last-Modified answer a revalidation with a 304.
         response = get_conditional_response(
             request, etag=response.get("ETag"), last_modified=generation.changed_at, response=response

@@ -5,4 +5,9 @@ from django.core.wsgi import get_wsgi_application
 from rustbelt.startup import configure_server
 
 configure_server()
-application = get_wsgi_application()
+django_application = get_wsgi_application()  # sets Django up: models can be imported from here on
+
+from rustbelt.fastpage import CachedPageApplication  # noqa: E402
+
+# Cached anonymous pages are answered in front of Django with the bytes it sent (rustbelt/fastpage.py).
+application = CachedPageApplication(django_application)

@@ -22,8 +22,16 @@ def neutralize_formula(value):
         return "'" + value
 
 
+# Their first characters: checked inline, so the usual cell (a number, or text starting otherwise)
+# costs one set lookup (a full CSV has hundreds of thousands of cells).
+FORMULA_FIRST_CHARACTERS = frozenset(start[0] for start in FORMULA_STARTS)
+
+
 def safe_row(row):
-    return [neutralize_formula(cell) for cell in row]
+    return [
+        neutralize_formula(cell) if isinstance(cell, str) and cell[:1] in FORMULA_FIRST_CHARACTERS else cell
+        for cell in row
+    ]
 
 
 def export_metadata(request, title, page_url, source):

@@ -96,9 +96,13 @@ def cached_for_generation(name, compute):
     """
     if settings.AGGREGATE_CACHE_SECONDS <= 0:
         return compute()
+    return cache.get_or_set(generation_key(name), compute, settings.AGGREGATE_CACHE_SECONDS)
+
+
+def generation_key(name):
+    """The cache key of the aggregate `name` in the current content generation and language."""
     # Aggregates hold labels and links in the page's language, so each language has its own copy.
-    key = f"aggregate:{current_generation().token}:{get_language()}:{name}"
-    return cache.get_or_set(key, compute, settings.AGGREGATE_CACHE_SECONDS)
+    return f"aggregate:{current_generation().token}:{get_language()}:{name}"
 
 
 def reset_for_test(test=None):

@@ -5,7 +5,7 @@ import math
 import time
 import uuid
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
@@ -34,10 +34,19 @@ class Versioned(models.Model):
 class ContentGenerationQuerySet(models.QuerySet):
     def current(self):
         """The one row (created on first use, e.g. after a test flushed the table)."""
-        generation = self.filter(pk=1).first()
-        if generation is None:
+        # Read on every request (cached pages too): one plain SELECT, without building an ORM query
+        # each time (a third of a cached page's time in Python).
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT token, changed_at FROM {connection.ops.quote_name(self.model._meta.db_table)} "
+                f"WHERE {connection.ops.quote_name(self.model._meta.pk.column)} = 1"
+            )
+            row = cursor.fetchone()
+        if row is None:
             generation, _ = self.get_or_create(pk=1, defaults={"token": uuid.uuid4().hex, "changed_at": now()})
-        return generation
+            return generation
+        return self.model(pk=1, token=row[0], changed_at=row[1])
 
     def advance(self):
         # Whole seconds, strictly increasing: Last-Modified has one-second resolution, so two saves
