@@ -480,3 +480,16 @@ class ChineseAdminTests(TestCase):
             self.assertContains(response, label)
         response = self.client.get(reverse("admin:articles_section_changelist"))
         self.assertContains(response, "中文摘要状态")
+
+
+class LanguageIsolationTests(TestCase):
+    """A Chinese request in one test must not leave Chinese active for the next (the runner resets it)."""
+
+    def test_1_a_chinese_request(self):
+        response = self.client.get(zh("home"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(translation.get_language(), "zh-hans")  # LocaleMiddleware left it active
+
+    def test_2_the_next_test_starts_in_english(self):
+        self.assertEqual(translation.get_language(), "en")
+        self.assertTrue(reverse("home").startswith("/en/"))
