@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # intcomma: counts grouped the way the page's language writes them (FORMAT_MODULE_PATH below).
+    "django.contrib.humanize",
     # Full-text search on PostgreSQL; importing it is harmless on SQLite.
     "django.contrib.postgres",
     "django_filters",
@@ -161,6 +163,10 @@ LANGUAGE_CODE = "en"
 # Names in their own language: the switcher shows each language as its speakers write it.
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers on pages follow the page's language (Django's locale formats: "Nov. 29, 2026" /
+# "2026年11月29日"). USE_THOUSAND_SEPARATOR stays off, so years (1992) and machine-read values are never
+# grouped; templates group amounts explicitly with |intcomma. rustbelt/formats/ corrects one format.
+FORMAT_MODULE_PATH = ["rustbelt.formats"]
 # Translated fields (django-modeltranslation): English is the published text every other falls back to.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 # The visitor's choice from the switcher, kept a year; read before Accept-Language.
