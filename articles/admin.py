@@ -31,21 +31,26 @@ class SectionsOfThisArticleMixin:
         return formfield
 
 
+# Sections name django-modeltranslation's columns (articles/translation.py) explicitly: the plain `title`
+# would follow the admin's language, and the English summary columns are not used (the article itself
+# is the English text).
+
+
 class SectionForm(forms.ModelForm):
     """A changed Chinese summary needs a new review: it goes back to draft unless its status is set too."""
 
     def clean(self):
         cleaned_data = super().clean()
-        if "summary_zh" in self.changed_data and "summary_zh_status" not in self.changed_data:
-            cleaned_data["summary_zh_status"] = TranslationStatus.DRAFT
+        if "summary_zh_hans" in self.changed_data and "summary_status_zh_hans" not in self.changed_data:
+            cleaned_data["summary_status_zh_hans"] = TranslationStatus.DRAFT
         return cleaned_data
 
 
 class SectionInline(VersionedInlineMixin, SectionsOfThisArticleMixin, admin.StackedInline):
     model = Section
     form = SectionForm
-    fields = ("parent", "order", "title", "title_zh", "slug", "body", "summary_zh", "summary_zh_status")
-    prepopulated_fields = {"slug": ("title",)}
+    fields = ("parent", "order", "title_en", "title_zh_hans", "slug", "body", "summary_zh_hans", "summary_status_zh_hans")
+    prepopulated_fields = {"slug": ("title_en",)}
     section_fields = ("parent",)
     top_level_only = True  # the article page shows sections and subsections, no deeper
     extra = 0
@@ -96,17 +101,17 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 @admin.register(Section)
 class SectionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = SectionForm
-    list_display = ("article", "parent", "order", "title", "title_zh", "summary_zh_status", "slug")
-    list_display_links = ("title",)
+    list_display = ("article", "parent", "order", "title_en", "title_zh_hans", "summary_status_zh_hans", "slug")
+    list_display_links = ("title_en",)
     list_editable = ("order",)
-    list_filter = ("article", "summary_zh_status")
+    list_filter = ("article", "summary_status_zh_hans")
     list_select_related = ("article", "parent")
-    search_fields = ("title", "slug", "body")
-    prepopulated_fields = {"slug": ("title",)}
+    search_fields = ("title_en", "title_zh_hans", "slug", "body")
+    prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("parent",)
     fields = (
-        "article", "parent", "order", "title", "heading_by_editors", "title_zh", "slug", "body", "summary_zh",
-        "summary_zh_status",
+        "article", "parent", "order", "title_en", "heading_by_editors", "title_zh_hans", "slug", "body",
+        "summary_zh_hans", "summary_status_zh_hans",
     )
 
     def get_queryset(self, request):

@@ -217,30 +217,27 @@ class Section(Fingerprinted, Versioned):
         default=False,
         help_text=_("Tick when the title is not in the source: it is marked on the page and left out of citations."),
     )
-    # The article is published in English only: Chinese pages add the editors' translation of the
-    # title and a researcher's Chinese summary, shown only once reviewed (never machine-translated).
-    title_zh = models.CharField(
-        _("Chinese title"),
-        max_length=255,
+    # The article is published in English only. title, summary and summary_status are translated with
+    # django-modeltranslation (articles/translation.py): title_en is the published heading, title_zh_hans
+    # the editors' translation; summary_zh_hans is a researcher's Chinese summary, shown only once its
+    # own summary_status_zh_hans is reviewed (never machine-translated).
+    summary = models.TextField(
+        _("summary"),
         blank=True,
-        help_text=_("The editors' translation of the title; Chinese pages show it beside the English title."),
+        help_text=_("A short summary of this section, written by a researcher (never machine-translated)."),
     )
-    summary_zh = models.TextField(
-        _("Chinese summary"),
-        blank=True,
-        help_text=_("A short summary of this section in Chinese, written by a researcher (never machine-translated)."),
-    )
-    summary_zh_status = models.CharField(
-        _("Chinese summary status"),
+    summary_status = models.CharField(
+        _("summary status"),
         max_length=10,
         choices=TranslationStatus.choices,
         default=TranslationStatus.DRAFT,
-        help_text=_("Only a reviewed summary is shown on Chinese pages."),
+        help_text=_("Only a reviewed summary is shown."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SectionQuerySet.as_manager()
-    history = HistoricalRecords()
+    # No `history = HistoricalRecords()` here: articles/translation.py registers the history after the
+    # translation fields exist, so the historical model records them too.
 
     class Meta:
         ordering = ["article", "order", "pk"]
@@ -251,7 +248,7 @@ class Section(Fingerprinted, Versioned):
         ]
 
     def __str__(self):
-        return self.title
+        return self.title_en or self.slug
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.slug}"
@@ -259,17 +256,17 @@ class Section(Fingerprinted, Versioned):
     @property
     def title_zh_shown(self):
         """The editors' Chinese title, on Chinese pages only."""
-        return self.title_zh if is_chinese() else ""
+        return (self.title_zh_hans or "") if is_chinese() else ""
 
     @property
     def display_title(self):
-        return self.title_zh_shown or self.title
+        return self.title_zh_shown or self.title_en
 
     @property
     def reviewed_summary_zh(self):
-        """The Chinese summary, on Chinese pages, once a researcher has reviewed it."""
-        if is_chinese() and self.summary_zh_status == TranslationStatus.REVIEWED:
-            return self.summary_zh
+        """The Chinese summary, on Chinese pages, once a researcher has reviewed it (no fallback to English)."""
+        if is_chinese() and self.summary_status_zh_hans == TranslationStatus.REVIEWED:
+            return self.summary_zh_hans or ""
         return ""
 
     def get_citation_url(self, fmt):
@@ -287,7 +284,7 @@ class Section(Fingerprinted, Versioned):
         number = self.article.section_numbers()[self.parent_id or self.pk]
         if self.heading_by_editors:
             return f"section {number}"
-        return f"section {number}, “{self.title}”"
+        return f"section {number}, “{self.title_en}”"
 
     def clean(self):
         # The page shows sections and their subsections: two levels, within one article.

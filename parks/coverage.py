@@ -2,9 +2,15 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 from parks.models import ArticleMention, Level, MissingZone, OfficialCount, Park, ZoneType
+
+def grouped(count):
+    """A count as the page's language writes it (10,045), like the template's |intcomma."""
+    return number_format(count, force_grouping=True)
+
 
 LEVEL_ORDER = {Level.NATIONAL: 0, Level.PROVINCIAL: 1, "": 2}
 TYPE_ORDER = {value: index for index, value in enumerate(ZoneType.values)}
@@ -39,15 +45,15 @@ class CoverageRow:
         """Both counts in words that cannot be read as a surplus: neither is a complete official list."""
         level = Level(self.level).label.lower() if self.level else gettext("unidentified-level")
         held = ngettext(
-            "The catalogue holds %(count)d of the region’s %(level)s zones of this type",
-            "The catalogue holds %(count)d of the region’s %(level)s zones of this type",
+            "The catalogue holds %(count)s of the region’s %(level)s zones of this type",
+            "The catalogue holds %(count)s of the region’s %(level)s zones of this type",
             self.catalogued,
-        ) % {"count": self.catalogued, "level": level}
+        ) % {"count": grouped(self.catalogued), "level": level}
         if self.official is None:
             return held + gettext("; the article gives no count for them.")
         return held + gettext(
-            "; the article counts %(count)d in the Northeast Rust Belt (section 3, date not given)."
-        ) % {"count": self.official.count}
+            "; the article counts %(count)s in the Northeast Rust Belt (section 3, date not given)."
+        ) % {"count": grouped(self.official.count)}
 
 
 def coverage_rows():

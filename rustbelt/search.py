@@ -39,7 +39,7 @@ TERM_RE = re.compile(r"\w+", re.UNICODE)
 MARKDOWN_LINK_TARGET_RE = re.compile(r"\]\([^)]*\)")
 MARKDOWN_SYMBOLS_RE = re.compile(r"[*_#`>\[\]]+|\{#[^}]*\}")
 
-SECTION_TITLE_FIELDS = ["title", "title_zh"]
+SECTION_TITLE_FIELDS = ["title_en", "title_zh_hans"]
 SECTION_TEXT_FIELDS = ["body"]
 PARK_TITLE_FIELDS = ["name_en", "name_zh", "article_name"]
 PARK_TEXT_FIELDS = ["city", "city_zh", "description", "province__name_en", "province__name_zh"]
@@ -229,7 +229,7 @@ def search(query, groups=None):
 
 def section_title(section):
     # Chinese pages: the editors' Chinese title first, the English one beside it.
-    return f"{section.title_zh} ({section.title})" if is_chinese() and section.title_zh else section.title
+    return f"{section.title_zh_hans} ({section.title_en})" if is_chinese() and section.title_zh_hans else section.title_en
 
 
 def park_title(park):

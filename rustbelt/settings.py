@@ -35,6 +35,9 @@ if not SECRET_KEY and DEBUG:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
+    # Translated model fields (articles/translation.py); before the admin, as its documentation asks,
+    # so the translation fields and Section's history exist before admin modules are imported.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # intcomma: counts grouped the way the page's language writes them (FORMAT_MODULE_PATH below).
+    "django.contrib.humanize",
     # Full-text search on PostgreSQL; importing it is harmless on SQLite.
     "django.contrib.postgres",
     "django_filters",
@@ -158,6 +163,12 @@ LANGUAGE_CODE = "en"
 # Names in their own language: the switcher shows each language as its speakers write it.
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers on pages follow the page's language (Django's locale formats: "Nov. 29, 2026" /
+# "2026年11月29日"). USE_THOUSAND_SEPARATOR stays off, so years (1992) and machine-read values are never
+# grouped; templates group amounts explicitly with |intcomma. rustbelt/formats/ corrects one format.
+FORMAT_MODULE_PATH = ["rustbelt.formats"]
+# Translated fields (django-modeltranslation): English is the published text every other falls back to.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 # The visitor's choice from the switcher, kept a year; read before Accept-Language.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"

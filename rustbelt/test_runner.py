@@ -1,8 +1,10 @@
 import tempfile
 import unittest
 
+from django.conf import settings
 from django.test.runner import DiscoverRunner
 from django.test.utils import override_settings
+from django.utils import translation
 
 from rustbelt.publishing import generation
 
@@ -12,6 +14,10 @@ class FreshCacheResult(unittest.TextTestResult):
         # Each test rolls its data back without signals, so a page cached by the previous test
         # would otherwise be served to this one.
         generation.reset_for_test(test)
+        # LocaleMiddleware activates each request's language in the test's thread and nothing
+        # deactivates it, so a test whose last request was Chinese would leave reverse() and
+        # gettext in Chinese for the next test (even in another module).
+        translation.activate(settings.LANGUAGE_CODE)
         super().startTest(test)
 
 

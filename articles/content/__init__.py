@@ -115,8 +115,9 @@ def _sync_section(article, section, parent, order, report, force):
     values = {
         "parent_id": parent.pk if parent else None,
         "order": order,
-        "title": section.title,
-        "title_zh": chinese_titles().get(section.slug, ""),
+        # The translated columns by name (articles/translation.py): `title` would follow the active language.
+        "title_en": section.title,
+        "title_zh_hans": chinese_titles().get(section.slug, ""),
         "body": section.body,
         "heading_by_editors": section.heading_by_editors,
     }

@@ -37,7 +37,7 @@ class AdminPagesTests(TestCase):
     def test_article_change_page_shows_sections_inline_and_a_site_link(self):
         response = self.client.get(reverse("admin:articles_article_change", args=[self.article.pk]))
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, 'name="sections-0-title"')
+        self.assertContains(response, 'name="sections-0-title_en"')
         self.assertContains(response, 'name="sections-0-order"')
         self.assertContains(response, 'name="figures-TOTAL_FORMS"')
         self.assertContains(response, 'class="viewsitelink"')
@@ -88,7 +88,7 @@ class AdminPagesTests(TestCase):
                     value = inline_form[name].value()
                     if value is not None:
                         data[f"{formset.prefix}-{index}-{name}"] = value
-        data["sections-0-title"] = "Renamed in the admin"
+        data["sections-0-title_en"] = "Renamed in the admin"
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302, getattr(response, "context", None) and response.context["errors"])
         self.assertEqual(Section.objects.filter(article=self.article).count(), 14)

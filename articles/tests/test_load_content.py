@@ -102,9 +102,9 @@ class LoadContentTests(TestCase):
             reverse("admin:articles_section_change", args=[section.pk]),
             {
                 "article": section.article_id, "parent": section.parent_id, "order": section.order,
-                "title": section.title, "slug": section.slug, "body": "A researcher's corrected text.",
+                "title_en": section.title_en, "slug": section.slug, "body": "A researcher's corrected text.",
                 "base_version": section.version,  # the admin refuses saves from stale forms (issue 5)
-                "summary_zh_status": "draft",
+                "summary_status_zh_hans": "draft",
             },
         )
         self.assertEqual(response.status_code, 302)
@@ -131,7 +131,7 @@ class LoadContentTests(TestCase):
             reverse("admin:articles_section_change", args=[section.pk]),
             {
                 "article": section.article_id, "parent": section.parent_id, "order": section.order,
-                "title": section.title, "slug": section.slug, "body": "Typed into the old form.",
+                "title_en": section.title_en, "slug": section.slug, "body": "Typed into the old form.",
                 "base_version": opened_at,
             },
         )

@@ -99,7 +99,8 @@ def articles():
 
 def sections():
     rows = Section.objects.filter(article__in=published_articles()).values_list(
-        "pk", "article__slug", "parent_id", "order", "slug", "title", "body"
+        # title_en: `title` would follow the active language (django-modeltranslation).
+        "pk", "article__slug", "parent_id", "order", "slug", "title_en", "body"
     )
     # Top-level sections first, so a subsection's parent is already there (foreign keys are checked).
     return sorted(rows, key=lambda row: (row[2] is not None, row[0]))

@@ -172,6 +172,8 @@ class ProvinceSerializer(LinkedModelSerializer):
 
 
 class SectionLinkSerializer(serializers.ModelSerializer):
+    # The published English heading: `title` would follow the request's language (django-modeltranslation).
+    title = serializers.CharField(source="title_en", read_only=True)
     html_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -258,6 +260,8 @@ class MatrixSerializer(serializers.Serializer):
 class SectionSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     body_html = serializers.CharField(help_text="The body as sanitized HTML.")
+    # The published English heading: `title` would follow the request's language (django-modeltranslation).
+    title = serializers.CharField(source="title_en", read_only=True)
     html_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -304,7 +304,7 @@ class ArticleInChineseTests(TestCase):
     def setUpTestData(cls):
         cls.article = make_article(slug="a", title="Rust belts")
         cls.section = make_section(
-            cls.article, title="Paths for updating", slug="paths", title_zh="锈带更新路径", summary_zh="本节提出三条发展路径。"
+            cls.article, title="Paths for updating", slug="paths", title_zh_hans="锈带更新路径", summary_zh_hans="本节提出三条发展路径。"
         )
 
     def test_chinese_page_introduces_the_english_article(self):
@@ -326,7 +326,7 @@ class ArticleInChineseTests(TestCase):
 
     def test_a_summary_is_shown_only_once_reviewed(self):
         self.assertNotContains(self.client.get(zh("articles:detail", "a")), "本节提出三条发展路径")
-        Section.objects.filter(pk=self.section.pk).update(summary_zh_status=TranslationStatus.REVIEWED)
+        Section.objects.filter(pk=self.section.pk).update(summary_status_zh_hans=TranslationStatus.REVIEWED)
         response = self.client.get(zh("articles:detail", "a"))
         self.assertContains(response, '<p class="section-summary" lang="zh-Hans">')
         self.assertContains(response, "本节提出三条发展路径。")
@@ -336,13 +336,13 @@ class ArticleInChineseTests(TestCase):
         researcher = make_superuser()
         self.client.force_login(researcher)
         response = self.client.get(reverse("admin:articles_section_change", args=[self.section.pk]))
-        for field in ("title_zh", "summary_zh", "summary_zh_status"):
+        for field in ("title_en", "title_zh_hans", "summary_zh_hans", "summary_status_zh_hans"):
             self.assertContains(response, f'name="{field}"')
         response = self.client.post(
             reverse("admin:articles_section_change", args=[self.section.pk]),
             {
-                "article": self.article.pk, "order": 0, "title": "Paths for updating", "slug": "paths", "body": "Text.",
-                "title_zh": "锈带更新路径", "summary_zh": "研究人员审阅过的摘要。", "summary_zh_status": "reviewed",
+                "article": self.article.pk, "order": 0, "title_en": "Paths for updating", "slug": "paths", "body": "Text.",
+                "title_zh_hans": "锈带更新路径", "summary_zh_hans": "研究人员审阅过的摘要。", "summary_status_zh_hans": "reviewed",
                 "base_version": self.section.version,
             },
         )
@@ -350,7 +350,7 @@ class ArticleInChineseTests(TestCase):
         self.client.logout()
         self.assertContains(self.client.get(zh("articles:detail", "a")), "研究人员审阅过的摘要。")
         # The history records the Chinese fields like any other.
-        self.assertEqual(self.section.history.first().summary_zh_status, "reviewed")
+        self.assertEqual(self.section.history.first().summary_status_zh_hans, "reviewed")
 
         # Editing the reviewed text without reviewing it again sends it back to draft: not shown.
         self.client.force_login(researcher)
@@ -358,13 +358,13 @@ class ArticleInChineseTests(TestCase):
         response = self.client.post(
             reverse("admin:articles_section_change", args=[section.pk]),
             {
-                "article": self.article.pk, "order": 0, "title": "Paths for updating", "slug": "paths", "body": "Text.",
-                "title_zh": "锈带更新路径", "summary_zh": "改过但未审阅的摘要。", "summary_zh_status": "reviewed",
+                "article": self.article.pk, "order": 0, "title_en": "Paths for updating", "slug": "paths", "body": "Text.",
+                "title_zh_hans": "锈带更新路径", "summary_zh_hans": "改过但未审阅的摘要。", "summary_status_zh_hans": "reviewed",
                 "base_version": section.version,
             },
         )
         self.assertEqual(response.status_code, 302)
-        self.assertEqual(Section.objects.get(pk=section.pk).summary_zh_status, TranslationStatus.DRAFT)
+        self.assertEqual(Section.objects.get(pk=section.pk).summary_status_zh_hans, TranslationStatus.DRAFT)
         self.client.logout()
         self.assertNotContains(self.client.get(zh("articles:detail", "a")), "改过但未审阅的摘要")
 
@@ -480,3 +480,16 @@ class ChineseAdminTests(TestCase):
             self.assertContains(response, label)
         response = self.client.get(reverse("admin:articles_section_changelist"))
         self.assertContains(response, "中文摘要状态")
+
+
+class LanguageIsolationTests(TestCase):
+    """A Chinese request in one test must not leave Chinese active for the next (the runner resets it)."""
+
+    def test_1_a_chinese_request(self):
+        response = self.client.get(zh("home"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(translation.get_language(), "zh-hans")  # LocaleMiddleware left it active
+
+    def test_2_the_next_test_starts_in_english(self):
+        self.assertEqual(translation.get_language(), "en")
+        self.assertTrue(reverse("home").startswith("/en/"))

@@ -67,7 +67,8 @@ class BackupTestMixin:
         parent = make_section(
             article, title="Paths for updating the rust belt", slug="paths-for-updating-the-rust-belt"
         )
-        make_section(article, parent=parent, title="Co-city", slug="co-city", body="Share **the city**.")
+        make_section(article, parent=parent, title="Co-city", slug="co-city", body="Share **the city**.",
+                     title_zh_hans="共建城市", summary_zh_hans="研究人员的摘要。", summary_status_zh_hans="reviewed")
         with self.captureOnCommitCallbacks(execute=True):
             Figure.objects.create(article=article, section=parent, image=images.upload(images.photo_bytes()),
                                   alt_text="Map of the rust belts", caption="Figure 1")
@@ -106,7 +107,13 @@ class BackupRestoreTests(BackupTestMixin, TestCase):
         )
         self.assertEqual(list(restored.industries.values_list("name", flat=True)), ["Fine chemicals"])
         self.assertEqual(restored.history.first().history_user.username, "eddie")
-        self.assertEqual(Section.objects.get(slug="co-city").parent.slug, "paths-for-updating-the-rust-belt")
+        section = Section.objects.get(slug="co-city")
+        self.assertEqual(section.parent.slug, "paths-for-updating-the-rust-belt")
+        # The translated columns (django-modeltranslation's) come back with the rest of the row.
+        self.assertEqual(
+            (section.title_en, section.title_zh_hans, section.summary_zh_hans, section.summary_status_zh_hans),
+            ("Co-city", "共建城市", "研究人员的摘要。", "reviewed"),
+        )
         files_after = self.media_contents()
         self.assertEqual(files_after, files_before)
         self.assertEqual(self.client.get(restored.get_absolute_url()).status_code, 200)

@@ -3,6 +3,7 @@ import tempfile
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from articles.models import Figure, Section
 from parks.models import Park
@@ -178,3 +179,50 @@ class RestoreBadRequestsTests(TestCase):
         self.assertEqual(self.client.post(not_a_deletion).status_code, 404)
         self.assertEqual(self.client.post(reverse("admin:parks_park_restore", args=[999999])).status_code, 404)
         self.assertEqual(Park.objects.count(), 1)
+
+
+class SectionTranslationHistoryTests(TestCase):
+    """The Chinese title and summary (django-modeltranslation's columns) are recorded and revertible."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.rita = make_staff("rita", "Researchers")
+        cls.eddie = make_staff("eddie", "Editors")
+        cls.article = make_article(slug="a", status="published")
+        cls.section = make_section(
+            cls.article, title="Paths for updating", slug="paths", title_zh_hans="锈带更新路径",
+            summary_zh_hans="本节提出三条发展路径。", summary_status_zh_hans="reviewed",
+        )
+
+    def edit(self, user, **changes):
+        self.client.force_login(user)
+        url = reverse("admin:articles_section_change", args=[self.section.pk])
+        data = admin_form_data(self.client.get(url), "section_form")
+        response = self.client.post(url, {**data, **changes})
+        self.assertRedirects(response, reverse("admin:articles_section_changelist"))
+
+    def test_an_edited_chinese_summary_is_in_the_history_and_reverts(self):
+        self.edit(self.rita, summary_zh_hans="改错了的摘要。")
+        response = self.client.get(reverse("admin:articles_section_history", args=[self.section.pk]))
+        self.assertContains(
+            response, "<li><strong>Chinese summary:</strong> 本节提出三条发展路径。 → 改错了的摘要。</li>", html=True
+        )
+        # Changed without a new review: back to draft, so Chinese readers see neither version.
+        self.assertContains(response, "<li><strong>Chinese summary status:</strong> reviewed → draft</li>", html=True)
+
+        original = self.section.history.order_by("history_date").first()
+        self.client.force_login(self.eddie)
+        url = reverse("admin:articles_section_simple_history", args=[self.section.pk, original.history_id])
+        data = admin_form_data(self.client.get(url), "historicalsection_form")
+        self.assertEqual(data["summary_zh_hans"], "本节提出三条发展路径。")
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        section = Section.objects.get(pk=self.section.pk)
+        self.assertEqual(
+            (section.title_en, section.title_zh_hans, section.summary_zh_hans, section.summary_status_zh_hans),
+            ("Paths for updating", "锈带更新路径", "本节提出三条发展路径。", "reviewed"),
+        )
+        self.assertEqual(section.history.first().history_user, self.eddie)
+        self.client.logout()
+        with translation.override("zh-hans"):
+            page = self.client.get(reverse("articles:detail", args=["a"]))
+        self.assertContains(page, "本节提出三条发展路径。")
