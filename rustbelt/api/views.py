@@ -5,8 +5,6 @@ from decimal import Decimal
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import DataError
 from django.db.models import DecimalField, F, IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -14,7 +12,6 @@ from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,8 +20,9 @@ from parks.coverage import coverage_rows
 from parks.filters import ParkFilter
 from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province
-from rustbelt.api import serializers
-from rustbelt.api.problems import BadParameter, InvalidFilters
+from rustbelt.api import pagination, serializers
+from rustbelt.api.pagination import SortKey
+from rustbelt.api.problems import InvalidFilters
 from rustbelt.publishing.generation import current_generation
 
 PROBLEM_DESCRIPTION = "Problem details (application/problem+json, RFC 9457)."
@@ -64,46 +62,53 @@ class OpenDataMixin:
         return response
 
 
-# Pages list parks with an unknown year or area last either way (parks/filters.py); a cursor needs a value
-# to compare, so unknowns sort as a value beyond every real one.
+# The page lists parks with an unknown year, area or path last either way (parks/filters.py); a keyset
+# cursor needs a value to compare, so an unknown sorts as a value beyond every real one.
+YEAR = IntegerField()
 UNKNOWN_LAST = {
-    "established_year": (Value(9999), Value(-1), IntegerField()),
-    "national_year": (Value(9999), Value(-1), IntegerField()),
+    "established_year": (Value(9999), Value(-1), YEAR),
+    "national_year": (Value(9999), Value(-1), YEAR),
+    "path__order": (Value(2**31 - 1), Value(-1), YEAR),
     "area_km2": (Value(Decimal("1e9")), Value(Decimal("-1")), DecimalField(max_digits=14, decimal_places=4)),
 }
 
 
-def sort_key(field_name, descending):
+def model_field(field_path):
+    """The model field behind `province__name_en`-style paths: it reads a cursor's values back."""
+    *relations, name = field_path.split("__")
+    model = Park
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
+
+
+def sort_expression(field_name, descending):
     if field_name not in UNKNOWN_LAST:
-        return F(field_name)
+        return F(field_name), model_field(field_name)
     high, low, output_field = UNKNOWN_LAST[field_name]
-    return Coalesce(field_name, low if descending else high, output_field=output_field)
+    return Coalesce(field_name, low if descending else high, output_field=output_field), output_field
 
 
-class ParkCursorPagination(CursorPagination):
-    page_size_query_param = "page_size"
-
-    def __init__(self):
-        # Larger requests get the largest page, silently (DRF's behaviour), never an error.
-        self.page_size = settings.API_PAGE_SIZE
-        self.max_page_size = settings.API_MAX_PAGE_SIZE
-
-    def get_ordering(self, request, queryset, view):
-        return view.cursor_ordering
-
-    def paginate_queryset(self, queryset, request, view=None):
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except NotFound:
-            raise BadParameter("The cursor parameter was not understood: use the next and previous links as given.")
-        except (ValueError, TypeError, ValidationError, DataError):
-            # A cursor forged with a position of the wrong type for the ordering.
-            raise BadParameter("The cursor parameter does not fit this ordering: start again without it.")
+def ordered_parks(filterset):
+    """The filtered parks annotated with the page's sort keys (every `ordering` key, then name and pk)."""
+    params = filterset.form.cleaned_data.get("ordering") or ["name"]
+    param_map = filterset.filters["ordering"].param_map
+    annotations, keys = {}, []
+    for index, param in enumerate(params):
+        descending = param.startswith("-")
+        expression, field = sort_expression(param_map[param.lstrip("-")], descending)
+        annotations[f"sort_{index}"] = expression
+        keys.append(SortKey(f"sort_{index}", descending, field))
+    # Name and pk break ties, as on the page; pk makes every position unique.
+    keys += [SortKey("name_en", False, model_field("name_en")), SortKey("pk", False, model_field("id"))]
+    return filterset.qs.annotate(**annotations), keys
 
 
 ORDERING_PARAMETER = OpenApiParameter(
-    "ordering", str, description="name, province, established, national, area; prefix - to reverse. "
-    "Parks with an unknown value come last either way, as on the page."
+    "ordering", str, description="One key or several, comma-separated, as on the catalogue page "
+    "(e.g. province,-established): name, province, established, national, area, name-zh, city, type, level, path; "
+    "prefix - to reverse. Every key counts, then the name; parks with an unknown value come last either way, as on "
+    "the page. The cursor links keep the order across pages."
 )
 
 
@@ -132,35 +137,27 @@ class ParkList(OpenDataMixin, APIView):
     number of queries does not grow with the catalogue.
     """
 
-    pagination_class = ParkCursorPagination
-
     @PARK_LIST_SCHEMA
     def get(self, request):
         filterset = ParkFilter(request.GET, queryset=Park.objects.published(), request=request)
         if not filterset.is_valid():
             raise InvalidFilters(filterset)
-        # The first ordering the page would use; name and pk break ties, as on the page.
-        param = (filterset.form.cleaned_data.get("ordering") or ["name"])[0]
-        descending = param.startswith("-")
-        field_name = filterset.filters["ordering"].param_map[param.lstrip("-")]
-        self.cursor_ordering = ("-sort_key" if descending else "sort_key", "name_en", "pk")
-        parks = filterset.qs.annotate(sort_key=sort_key(field_name, descending)).values(
-            *serializers.PARK_VALUES, "sort_key"
-        )
+        parks, keys = ordered_parks(filterset)
         count = filterset.qs.count()
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(parks, request, view=self)
+        size = pagination.page_size(request, settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
+        sort_values = [key.alias for key in keys if key.alias.startswith("sort_")]
+        page = pagination.KeysetPage(request, parks.values(*serializers.PARK_VALUES, *sort_values), keys, size)
         return Response(
             {
                 "count": count,
-                "next": paginator.get_next_link(),
-                "previous": paginator.get_previous_link(),
+                "next": page.next_link,
+                "previous": page.previous_link,
                 "facets": [
                     {"name": facet.name, "label": str(facet.label),
                      "choices": [{"value": c.value, "label": str(c.label), "count": c.count} for c in facet.choices]}
                     for facet in filterset.facets()
                 ],
-                "results": park_rows(page, request),
+                "results": park_rows(page.rows, request),
             }
         )
 

@@ -141,6 +141,82 @@ class CursorPaginationTests(ApiTestCase):
             self.assertIn(f"{error['label']}: {error['message']}".replace("'", "&#x27;"), page)
 
 
+class MultiKeyOrderingTests(ApiTestCase):
+    """Every key of `ordering` counts, across cursor pages, exactly as on the page (which honours them all)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        jilin, liaoning = make_province("jilin"), make_province("liaoning")
+        urbanization, co_city = make_path("urbanization", order=1), make_path("co-city", order=2)
+        # 30 parks: more than one page of the site (24) and many ties on each key, unknowns included.
+        for number in range(30):
+            make_park(
+                f"Zone {number % 7} {number:02d}", province=(jilin, liaoning)[number % 2],
+                path=(urbanization, co_city, None)[number % 3],
+                established_year=None if number % 5 == 0 else 1990 + number % 4,
+                national_year=None if number % 4 == 0 else 2000 + number % 3,
+                area_km2=None if number % 6 == 0 else f"{number % 5}.5",
+                city=("Changchun", "Shenyang", "")[number % 3],
+            )
+
+    def page_order(self, query):
+        # 30 parks, 24 a page: two pages on the site.
+        return [slug for number in (1, 2)
+                for slug in card_slugs(self.client.get(reverse("parks:list") + f"{query}&page={number}"))]
+
+    def api_walk(self, query, page_size=4):
+        url, slugs = PARKS_API + f"{query}&page_size={page_size}", []
+        for _page in range(30):  # a link that never ends fails the comparison instead of hanging
+            if not url:
+                break
+            body = self.client.get(url).json()
+            slugs += api_slugs_of(body)
+            url = body["next"]
+        return slugs
+
+    def test_the_api_walks_the_pages_order_for_every_multi_key_ordering(self):
+        orderings = ["province,-established", "-area,national", "path,-name", "province,path,-area",
+                     "-established,-national,city", "type,level,name-zh", "-path,established"]
+        for ordering in orderings:
+            with self.subTest(ordering=ordering):
+                expected = self.page_order(f"?ordering={ordering}")
+                self.assertEqual(len(expected), 30)
+                self.assertEqual(self.api_walk(f"?ordering={ordering}"), expected)
+
+    def test_previous_links_walk_back_through_the_same_pages(self):
+        query = "?ordering=province,-established&page_size=4"
+        forward, url = [], PARKS_API + query
+        for _page in range(10):
+            if not url:
+                break
+            body = self.client.get(url).json()
+            forward.append(api_slugs_of(body))
+            url = body["next"]
+        backward, url = [], body["previous"]
+        for _page in range(10):
+            if not url:
+                break
+            body = self.client.get(url).json()
+            backward.insert(0, api_slugs_of(body))
+            url = body["previous"]
+        self.assertEqual(backward, forward[:-1])
+
+    def test_a_cursor_for_another_ordering_is_a_400_problem(self):
+        response = self.client.get(PARKS_API + "?ordering=province,-established&page_size=4")
+        body = response.json()
+        cursor = body["next"].split("cursor=")[1].split("&")[0]
+        for query in (f"?ordering=-area&cursor={cursor}", f"?ordering=area,national,city&cursor={cursor}"):
+            with self.subTest(query=query):
+                response = self.client.get(PARKS_API + query)
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+                self.assertIn("does not fit this ordering", response.json()["detail"])
+
+
+def api_slugs_of(body):
+    return [park["slug"] for park in body["results"]]
+
+
 class ParkQueryCountTests(ApiTestCase):
     """The parks endpoint costs the same number of queries for 20 and for 500 parks."""
 
