@@ -40,6 +40,34 @@ class ThrottlingTests(ApiTestCase):
             response = self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="198.51.100.2")
         self.assertEqual(response.status_code, 429)
 
+    def test_behind_the_proxy_each_client_gets_its_own_budget(self):
+        # As deploy/nginx.conf forwards them: REMOTE_ADDR is nginx, which appends the address it saw to
+        # X-Forwarded-For ($proxy_add_x_forwarded_for) after anything the client sent.
+        proxy = {"REMOTE_ADDR": "127.0.0.1"}
+        with self.settings(API_THROTTLE_RATE="1/minute", BEHIND_PROXY=True):
+            first = self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="192.0.2.1", **proxy)
+            second = self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="192.0.2.2", **proxy)
+            first_again = self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="192.0.2.1", **proxy)
+            # A client's own X-Forwarded-For comes first: the entry nginx appended still names it.
+            spoofing = self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="198.51.100.7, 192.0.2.2", **proxy)
+        self.assertEqual([first.status_code, second.status_code], [200, 200])
+        self.assertEqual([first_again.status_code, spoofing.status_code], [429, 429])
+
+    def test_without_the_proxy_setting_a_forwarded_for_header_changes_nothing(self):
+        with self.settings(API_THROTTLE_RATE="1/minute", BEHIND_PROXY=False):
+            first = self.client.get(PARKS_API, REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="192.0.2.2")
+            # Had the header counted, this would be 192.0.2.1's first request.
+            second = self.client.get(PARKS_API, REMOTE_ADDR="192.0.2.2", HTTP_X_FORWARDED_FOR="192.0.2.1")
+            third = self.client.get(PARKS_API, REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+        self.assertEqual([first.status_code, second.status_code, third.status_code], [200, 200, 429])
+
+    def test_the_proxy_forwards_the_clients_address_to_the_site(self):
+        # What the test above assumes of deploy/nginx.conf: every location passing requests on appends it.
+        config = (settings.BASE_DIR / "deploy" / "nginx.conf").read_text()
+        self.assertEqual(config.count("proxy_pass http://rustbelt;"),
+                         config.count("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"))
+        self.assertGreaterEqual(config.count("proxy_pass http://rustbelt;"), 2)
+
     def test_a_malformed_limit_stops_the_site_from_starting(self):
         result = subprocess.run(
             [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, capture_output=True, text=True,
