@@ -345,7 +345,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_THROTTLE_CLASSES": ["rustbelt.api.throttling.ClientAddressThrottle"],
     "EXCEPTION_HANDLER": "rustbelt.api.problems.problem_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "rustbelt.api.schema.OpenDataSchema",
     # The throttle finds the client's address as django-axes does (rustbelt/api/throttling.py); NUM_PROXIES is
     # left unset on purpose: nothing else reads it.
 }

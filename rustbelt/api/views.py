@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import DecimalField, F, IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
@@ -22,7 +23,8 @@ from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province
 from rustbelt.api import pagination, serializers
 from rustbelt.api.pagination import SortKey
-from rustbelt.api.problems import InvalidFilters
+from rustbelt.api.problems import InvalidFilters, UnknownLanguage
+from rustbelt.publishing.bilingual import requested_language
 from rustbelt.publishing.generation import current_generation
 
 PROBLEM_DESCRIPTION = "Problem details (application/problem+json, RFC 9457)."
@@ -46,14 +48,31 @@ UNKNOWN_PROVINCE = problem_example(
     errors=[{"parameter": "province", "label": "Province",
              "message": "Select a valid choice. That choice is not one of the available choices."}],
 )
+UNKNOWN_LANGUAGE = OpenApiExample(
+    "A language the site does not have",
+    value={"type": "about:blank", "title": "Bad Request", "status": 400,
+           "detail": "Unknown language in ?lang=. Use one of: en, zh-hans.", "instance": "/api/v1/parks/?lang=fr"},
+    description="GET /api/v1/parks/?lang=fr", response_only=True, status_codes=["400"],
+)
+UNKNOWN_PROVINCE.examples.append(UNKNOWN_LANGUAGE)
 UNKNOWN_PARK = problem_example(
     "No published park has this slug", "/api/v1/parks/atlantis/", 404, "No published park has this slug."
 )
 
 
 class OpenDataMixin:
-    """Last-Modified is the content generation's start, so clients revalidate with If-Modified-Since; the
-    ETag (from the body) and the 304s come from Django's ConditionalGetMiddleware."""
+    """English unless `?lang=zh-hans` asks for Chinese (never Accept-Language: a script's locale must not
+    change the data it gets). Last-Modified is the content generation's start, so clients revalidate with
+    If-Modified-Since; the ETag (from the body) and the 304s come from Django's ConditionalGetMiddleware."""
+
+    def initial(self, request, *args, **kwargs):
+        language = requested_language(request)
+        # Activated, not overridden: the response is rendered (lazy labels too) after the view returns;
+        # LocaleMiddleware then sends it as Content-Language. The next request activates its own.
+        translation.activate(language or settings.LANGUAGE_CODE)
+        if language is None:
+            raise UnknownLanguage()
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -165,3 +165,47 @@ class ProblemDetailsTests(ApiTestCase):
         body = self.assert_problem(self.client.get(PARKS_API + "?zone_type=castle"), 400)
         self.assertEqual(body["errors"][0]["parameter"], "zone_type")
         self.assertEqual(body["errors"][0]["label"], "Zone type")
+
+
+class LanguageTests(ApiTestCase):
+    """English by default whatever Accept-Language says; ?lang=zh-hans for Chinese; anything else is a 400."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_park("Jilin ETDZ", zone_type="etdz", level="national")
+
+    def test_english_by_default_even_when_the_browser_asks_for_chinese(self):
+        response = self.client.get(PARKS_API, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        record = response.json()["results"][0]
+        self.assertEqual(record["zone_type_label"], "Economic & technological development zone")
+        self.assertEqual(record["level_label"], "National")
+        self.assertEqual(response["Content-Language"], "en")
+
+    def test_lang_zh_hans_gives_chinese_labels_and_messages(self):
+        response = self.client.get(PARKS_API + "?lang=zh-hans")
+        record = response.json()["results"][0]
+        self.assertEqual(record["zone_type_label"], "经济技术开发区")
+        self.assertEqual(record["name_en"], "Jilin ETDZ")  # the record's values themselves stay
+        self.assertEqual(response["Content-Language"], "zh-hans")
+        facets = {facet["name"]: facet for facet in response.json()["facets"]}
+        self.assertEqual(facets["province"]["label"], "省份")
+        problem = self.client.get(PARKS_API + "?lang=zh-hans&province=atlantis").json()
+        self.assertEqual(problem["detail"], "部分筛选条件无法识别，因此未显示园区。请更正或移除。")
+        missing = self.client.get("/api/v1/nowhere/?lang=zh-hans", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertNotIn("endpoint", missing.json()["detail"])
+
+    def test_an_unknown_language_is_a_400_problem(self):
+        for query in ("?lang=fr", "?lang=ZH", "?lang=%00", "?lang=zh-hans&lang=xx"):
+            with self.subTest(query=query):
+                response = self.client.get(PARKS_API + query)
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+                self.assertEqual(response.json()["detail"], "Unknown language in ?lang=. Use one of: en, zh-hans.")
+        self.assertEqual(self.client.get(reverse("api:province-list") + "?lang=fr").status_code, 400)
+
+    def test_every_operation_documents_lang(self):
+        schema = self.client.get(reverse("api:schema") + "?format=json").json()
+        for path, operations in schema["paths"].items():
+            with self.subTest(path=path):
+                parameters = {parameter["name"]: parameter for parameter in operations["get"]["parameters"]}
+                self.assertEqual(parameters["lang"]["schema"]["enum"], ["en", "zh-hans"])
