@@ -5,8 +5,9 @@ from decimal import Decimal
 from http import HTTPStatus
 
 from django.conf import settings
-from django.db.models import DecimalField, F, IntegerField, Value
+from django.db.models import DecimalField, F, IntegerField, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import http_date
@@ -17,10 +18,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles.models import Article, DataSeries
-from parks.coverage import coverage_rows
+from parks.coverage import coverage_rows, missing_zones
 from parks.filters import ParkFilter
 from parks.matrix import published_matrix
-from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province
+from parks.models import (
+    ArticleMention, DevelopmentPath, FactSource, Industry, OfficialCount, Park, PathEvidence, Province, Source,
+)
 from rustbelt.api import pagination, serializers
 from rustbelt.api.pagination import SortKey
 from rustbelt.api.problems import InvalidFilters, UnknownLanguage
@@ -55,6 +58,10 @@ UNKNOWN_LANGUAGE = OpenApiExample(
     description="GET /api/v1/parks/?lang=fr", response_only=True, status_codes=["400"],
 )
 UNKNOWN_PROVINCE.examples.append(UNKNOWN_LANGUAGE)
+UNKNOWN_SOURCE = problem_example(
+    "No source of a published park has this id", "/api/v1/sources/2147483647/", 404,
+    "No source of a published park has this id.",
+)
 UNKNOWN_PARK = problem_example(
     "No published park has this slug", "/api/v1/parks/atlantis/", 404, "No published park has this slug."
 )
@@ -182,26 +189,41 @@ class ParkList(OpenDataMixin, APIView):
 
 
 def park_rows(page, request):
-    """The page's parks with their industries and sources: two queries, whatever the page size."""
+    """The page's parks with their industries, sources and per-fact sources: three queries, whatever the page size."""
     ids = [values["pk"] for values in page]
-    industries, sources = defaultdict(list), defaultdict(list)
+    industries, sources, fact_sources = defaultdict(list), defaultdict(list), defaultdict(list)
+    source_url = serializers.link_maker(request, "api:source-detail", placeholder=SOURCE_ID_PLACEHOLDER)
     links = Park.industries.through.objects.filter(park_id__in=ids).order_by("industry__name")
     for park_id, name in links.values_list("park_id", "industry__name"):
         industries[park_id].append(name)
     links = Park.sources.through.objects.filter(park_id__in=ids).order_by("source__citation")
-    for park_id, citation, url in links.values_list("park_id", "source__citation", "source__url"):
-        sources[park_id].append({"citation": citation, "url": url})
+    for park_id, source_id, citation, url in links.values_list("park_id", "source_id", "source__citation",
+                                                              "source__url"):
+        sources[park_id].append(
+            {"id": source_id, "citation": citation, "document_url": url, "url": source_url(str(source_id))}
+        )
+    facts = FactSource.objects.filter(park_id__in=ids).order_by("park_id", "fact", "source__citation", "pk")
+    for park_id, fact, source_id, note in facts.values_list("park_id", "fact", "source_id", "note"):
+        fact_sources[park_id].append(
+            {"fact": fact, "source": source_id, "source_url": source_url(str(source_id)), "note": note}
+        )
     api_url = serializers.link_maker(request, "api:park-detail")
     html_url = serializers.link_maker(request, "parks:detail")
     return [
-        serializers.park_row(values, industries[values["pk"]], sources[values["pk"]], api_url, html_url)
+        serializers.park_row(values, industries[values["pk"]], sources[values["pk"]], fact_sources[values["pk"]],
+                             api_url, html_url)
         for values in page
     ]
 
 
+# Reversed once per request with this id, then replaced by each source's (link_maker).
+SOURCE_ID_PLACEHOLDER = "2147483647"
+
+
 @extend_schema(responses={200: serializers.ParkDetailSerializer, **ERRORS, 404: UNKNOWN_PARK})
 class ParkDetail(OpenDataMixin, APIView):
-    """One published park, with its description (Markdown and HTML) and research notes."""
+    """One published park, with its description (Markdown and HTML), research notes, the article's words placing
+    it on its path (path evidence) and the article's wordings that mean it (mentions)."""
 
     def get(self, request, slug):
         parks = Park.objects.published().filter(slug=slug)
@@ -217,6 +239,13 @@ class ParkDetail(OpenDataMixin, APIView):
             notes=values["notes"],
             photo_url=request.build_absolute_uri(park.photo.url) if park.photo else None,
             photo_alt=values["photo_alt"],
+            path_evidence=serializers.PathEvidenceSerializer(
+                PathEvidence.objects.filter(park_id=values["pk"]).select_related("park", "path"), many=True,
+                context={"request": request},
+            ).data,
+            mentions=serializers.MentionSerializer(
+                ArticleMention.objects.filter(park_id=values["pk"]), many=True, context={"request": request}
+            ).data,
         )
         return Response(row)
 
@@ -240,7 +269,11 @@ class ProvinceDetail(SlugDetail):
 
 
 def paths():
-    return DevelopmentPath.objects.select_related("article_section__article")
+    # Each path's evidence, for published parks only, in one query for the whole list.
+    evidence = PathEvidence.objects.filter(park__in=Park.objects.published()).select_related("park", "path")
+    return DevelopmentPath.objects.select_related("article_section__article").prefetch_related(
+        Prefetch("evidence", queryset=evidence.order_by("park__name_en", "order", "pk"))
+    )
 
 
 @extend_schema(responses={200: serializers.PathSerializer(many=True), **ERRORS})
@@ -255,6 +288,41 @@ class PathList(OpenDataMixin, ListAPIView):
 class PathDetail(SlugDetail):
     queryset = paths()
     serializer_class = serializers.PathSerializer
+
+
+def cited_sources():
+    """Sources of published parks (as a whole or for one fact): the others are the researchers' own."""
+    published = Park.objects.published()
+    return Source.objects.filter(Q(parks__in=published) | Q(fact_sources__park__in=published)).distinct()
+
+
+@extend_schema(responses={200: serializers.SourceRecordSerializer(many=True), **ERRORS})
+class SourceList(OpenDataMixin, ListAPIView):
+    """The documents the published parks' facts come from; park records name them by id (fact_sources)."""
+
+    queryset = cited_sources()
+    serializer_class = serializers.SourceRecordSerializer
+
+
+@extend_schema(responses={200: serializers.SourceRecordSerializer, **ERRORS, 404: UNKNOWN_SOURCE})
+class SourceDetail(OpenDataMixin, RetrieveAPIView):
+    queryset = cited_sources()
+    serializer_class = serializers.SourceRecordSerializer
+
+    def get_object(self):
+        # DRF's message names the model ("No Source matches the given query."): say it as the site does.
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound("No source of a published park has this id.")
+
+
+@extend_schema(responses={200: serializers.MissingZoneSerializer(many=True), **ERRORS})
+class MissingZoneList(OpenDataMixin, ListAPIView):
+    """National-level zones of the region the catalogue lacks (it is partial: the Coverage page)."""
+
+    queryset = missing_zones()
+    serializer_class = serializers.MissingZoneSerializer
 
 
 @extend_schema(responses={200: serializers.IndustrySerializer(many=True), **ERRORS})
@@ -334,6 +402,6 @@ class ApiRoot(OpenDataMixin, APIView):
 
     @extend_schema(exclude=True)
     def get(self, request):
-        names = ["park-list", "province-list", "path-list", "industry-list", "official-count-list", "coverage",
-                 "matrix", "article-list", "series-list", "schema", "docs"]
+        names = ["park-list", "source-list", "province-list", "path-list", "industry-list", "official-count-list",
+                 "coverage", "missing-zone-list", "matrix", "article-list", "series-list", "schema", "docs"]
         return Response({name: request.build_absolute_uri(reverse(f"api:{name}")) for name in names})

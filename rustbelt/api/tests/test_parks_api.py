@@ -3,7 +3,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.urls import reverse
 
-from parks.models import Park, Source
+from parks.models import FactSource, Park, Source
 from parks.tests.factories import bulk_parks, card_slugs, make_industry, make_park, make_path, make_province
 from rustbelt.api.tests import ApiTestCase
 
@@ -68,7 +68,12 @@ class ParkRecordTests(ApiTestCase):
         self.assertEqual(record["area_km2"], 20.4)
         self.assertEqual(record["latitude"], 43.84)
         self.assertEqual(record["industries"], ["fine chemicals"])
-        self.assertEqual(record["sources"], [{"citation": "Xinhua report (2010)", "url": "https://example.org/x"}])
+        source = Source.objects.get()
+        source_api = f"http://testserver/api/v1/sources/{source.pk}/"
+        self.assertEqual(record["sources"], [{"id": source.pk, "citation": "Xinhua report (2010)",
+                                              "document_url": "https://example.org/x", "url": source_api}])
+        self.assertEqual(record["fact_sources"], [])
+        self.assertEqual(self.client.get(source_api).json()["document_url"], "https://example.org/x")
         self.assertEqual(record["url"], "http://testserver/api/v1/parks/jilin-etdz/")
         self.assertEqual(record["html_url"], "http://testserver/en/parks/jilin-etdz/")
         detail = self.client.get(record["url"]).json()
@@ -225,7 +230,10 @@ class ParkQueryCountTests(ApiTestCase):
         industry, source = make_industry("fine chemicals"), Source.objects.create(citation="A source")
         for count in (20, 500):
             with self.subTest(parks=count):
-                bulk_parks(count, province, path=path, industry=industry, source=source)
+                parks = bulk_parks(count, province, path=path, industry=industry, source=source)
+                FactSource.objects.bulk_create(
+                    FactSource(park=park, fact=fact, source=source) for park in parks for fact in ("level", "area")
+                )
                 if warm:
                     self.client.get(url)
                 with self.assertNumQueries(expected):
@@ -233,17 +241,19 @@ class ParkQueryCountTests(ApiTestCase):
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(response.json()["count"], count)
                 self.assertEqual(response.json()["results"][0]["industries"], ["fine chemicals"])
+                self.assertEqual([fact["fact"] for fact in response.json()["results"][0]["fact_sources"]],
+                                 ["area", "level"])
                 Park.objects.all().delete()
 
     # Province, path and industry validation (3), count, the five facets' GROUP BYs and the choices of
-    # the province, path and industry facets (8), the page, its industries, its sources, and the content
-    # generation for Last-Modified (kept in the database since issue 17, so every server agrees on it).
+    # the province, path and industry facets (8), the page, its industries, its sources, its per-fact sources,
+    # and the content generation for Last-Modified (kept in the database since issue 17, so every server agrees).
     def test_filtered_list(self):
-        self.assert_same_queries(PARKS_API + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 16)
+        self.assert_same_queries(PARKS_API + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 17)
 
     def test_whole_list_with_the_largest_page(self):
-        self.assert_same_queries(PARKS_API + "?page_size=500", 13)
+        self.assert_same_queries(PARKS_API + "?page_size=500", 14)
 
     def test_second_visit_reads_the_facets_from_the_aggregate_cache(self):
         with self.settings(AGGREGATE_CACHE_SECONDS=60):
-            self.assert_same_queries(PARKS_API, 5, warm=True)  # with the content generation
+            self.assert_same_queries(PARKS_API, 6, warm=True)  # with the content generation
