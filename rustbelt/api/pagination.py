@@ -16,9 +16,14 @@ from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from rustbelt.api.problems import BadParameter
+
+
+NOT_THIS_ORDERING = gettext_lazy("The cursor parameter does not fit this ordering: start again without it.")
 
 
 @dataclass(frozen=True)
@@ -58,15 +63,15 @@ def decode_cursor(cursor, keys):
         body = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
         (direction, values), = body.items()
     except (ValueError, TypeError, AttributeError, UnicodeError, binascii.Error):
-        raise BadParameter("The cursor parameter was not understood: use the next and previous links as given.")
+        raise BadParameter(_("The cursor parameter was not understood: use the next and previous links as given."))
     if direction not in ("after", "before") or not isinstance(values, list) or len(values) != len(keys):
-        raise BadParameter("The cursor parameter does not fit this ordering: start again without it.")
+        raise BadParameter(NOT_THIS_ORDERING)
     try:
         position = [key.field.to_python(value) for key, value in zip(keys, values)]
     except (ValidationError, TypeError):
-        raise BadParameter("The cursor parameter does not fit this ordering: start again without it.")
+        raise BadParameter(NOT_THIS_ORDERING)
     if any(value is None for value in position):
-        raise BadParameter("The cursor parameter does not fit this ordering: start again without it.")
+        raise BadParameter(NOT_THIS_ORDERING)
     return direction == "before", position
 
 

@@ -5,11 +5,12 @@ from decimal import Decimal
 from http import HTTPStatus
 
 from django.conf import settings
-from django.db.models import DecimalField, F, IntegerField, Prefetch, Q, Value
+from django.db.models import DecimalField, F, IntegerField, Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
@@ -229,7 +230,7 @@ class ParkDetail(OpenDataMixin, APIView):
         parks = Park.objects.published().filter(slug=slug)
         values = parks.values(*serializers.PARK_VALUES, "description", "notes", "photo", "photo_alt").first()
         if values is None:
-            raise NotFound("No published park has this slug.")
+            raise NotFound(_("No published park has this slug."))
         row = park_rows([values], request)[0]
         # An unsaved Park renders the description and the photo URL exactly as the page does, with no query.
         park = Park(description=values["description"], photo=values["photo"])
@@ -290,23 +291,17 @@ class PathDetail(SlugDetail):
     serializer_class = serializers.PathSerializer
 
 
-def cited_sources():
-    """Sources of published parks (as a whole or for one fact): the others are the researchers' own."""
-    published = Park.objects.published()
-    return Source.objects.filter(Q(parks__in=published) | Q(fact_sources__park__in=published)).distinct()
-
-
 @extend_schema(responses={200: serializers.SourceRecordSerializer(many=True), **ERRORS})
 class SourceList(OpenDataMixin, ListAPIView):
     """The documents the published parks' facts come from; park records name them by id (fact_sources)."""
 
-    queryset = cited_sources()
+    queryset = Source.objects.cited_by_published()
     serializer_class = serializers.SourceRecordSerializer
 
 
 @extend_schema(responses={200: serializers.SourceRecordSerializer, **ERRORS, 404: UNKNOWN_SOURCE})
 class SourceDetail(OpenDataMixin, RetrieveAPIView):
-    queryset = cited_sources()
+    queryset = Source.objects.cited_by_published()
     serializer_class = serializers.SourceRecordSerializer
 
     def get_object(self):
@@ -314,7 +309,7 @@ class SourceDetail(OpenDataMixin, RetrieveAPIView):
         try:
             return super().get_object()
         except Http404:
-            raise NotFound("No source of a published park has this id.")
+            raise NotFound(_("No source of a published park has this id."))
 
 
 @extend_schema(responses={200: serializers.MissingZoneSerializer(many=True), **ERRORS})
