@@ -168,13 +168,18 @@ PARK_VALUES = [
     "city", "zone_type", "level", "path__slug", "path__name", "established_year", "national_year", "area_km2",
     "area_note", "latitude", "longitude", "coord_note", "confidence",
 ]
-ZONE_TYPE_LABELS = dict(ZoneType.choices)
-LEVEL_LABELS = dict(Level.choices)
 
 
-def park_row(values, industries, sources, fact_sources, api_url, html_url):
+def choice_labels():
+    """Zone type and level labels in the request's language, translated once per page rather than per row."""
+    return ({value: str(label) for value, label in ZoneType.choices},
+            {value: str(label) for value, label in Level.choices})
+
+
+def park_row(values, industries, sources, fact_sources, api_url, html_url, labels):
     """One park from its `.values(*PARK_VALUES)` dict, without a model instance (the list is values-based)."""
     slug = values["slug"]
+    zone_type_labels, level_labels = labels
     return {
         "slug": slug,
         "name_en": values["name_en"],
@@ -185,9 +190,9 @@ def park_row(values, industries, sources, fact_sources, api_url, html_url):
         "province_name_zh": values["province__name_zh"],
         "city": values["city"],
         "zone_type": values["zone_type"],
-        "zone_type_label": str(ZONE_TYPE_LABELS.get(values["zone_type"], "")),
+        "zone_type_label": zone_type_labels.get(values["zone_type"], ""),
         "level": values["level"],
-        "level_label": str(LEVEL_LABELS.get(values["level"], "")),
+        "level_label": level_labels.get(values["level"], ""),
         "path": values["path__slug"],
         "path_name": values["path__name"],
         "established_year": values["established_year"],

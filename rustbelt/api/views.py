@@ -210,9 +210,10 @@ def park_rows(page, request):
         )
     api_url = serializers.link_maker(request, "api:park-detail")
     html_url = serializers.link_maker(request, "parks:detail")
+    labels = serializers.choice_labels()
     return [
         serializers.park_row(values, industries[values["pk"]], sources[values["pk"]], fact_sources[values["pk"]],
-                             api_url, html_url)
+                             api_url, html_url, labels)
         for values in page
     ]
 
