@@ -67,7 +67,8 @@ def decode_cursor(cursor, keys):
     if direction not in ("after", "before") or not isinstance(values, list) or len(values) != len(keys):
         raise BadParameter(NOT_THIS_ORDERING)
     try:
-        position = [key.field.to_python(value) for key, value in zip(keys, values)]
+        # clean() validates too: a number beyond the column's range would be a database error, not a 400.
+        position = [key.field.clean(value, None) for key, value in zip(keys, values)]
     except (ValidationError, TypeError):
         raise BadParameter(NOT_THIS_ORDERING)
     if any(value is None for value in position):

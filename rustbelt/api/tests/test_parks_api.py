@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from parks.models import FactSource, Park, Source
 from parks.tests.factories import bulk_parks, card_slugs, make_industry, make_park, make_path, make_province
+from rustbelt.api.pagination import encode_cursor
 from rustbelt.api.tests import ApiTestCase
 
 PARKS_API = reverse("api:park-list")
@@ -216,6 +217,22 @@ class MultiKeyOrderingTests(ApiTestCase):
                 self.assertEqual(response.status_code, 400)
                 self.assertEqual(response["Content-Type"], "application/problem+json")
                 self.assertIn("does not fit this ordering", response.json()["detail"])
+
+
+    def test_a_forged_position_is_a_400_problem_on_every_database(self):
+        # Well-formed cursors this site never wrote: numbers beyond the columns' range, wrong types, nulls.
+        positions = [["Jilin", 10**30, "Zone 1 01", 1], ["Jilin", 1999, "Zone 1 01", 10**30], ["Jilin", "x", "Z", 1],
+                     ["Jilin", 1999, None, 1], ["J" * 1000, 1999, "Zone", 1]]
+        for position in positions:
+            with self.subTest(position=position):
+                cursor = encode_cursor("after", position)
+                response = self.client.get(PARKS_API + f"?ordering=province,-established&cursor={cursor}")
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+        # The same, well-formed and within range, is a page.
+        cursor = encode_cursor("after", ["Jilin", 1999, "Zone 1 01", 1])
+        self.assertEqual(self.client.get(PARKS_API + f"?ordering=province,-established&cursor={cursor}").status_code,
+                         200)
 
 
 def api_slugs_of(body):
