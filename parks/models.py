@@ -199,6 +199,13 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SourceQuerySet(models.QuerySet):
+    def cited_by_published(self):
+        """Sources of published parks, as a whole or for one fact: the open data lists these (rustbelt/api)."""
+        published = Park.objects.published()
+        return self.filter(models.Q(parks__in=published) | models.Q(fact_sources__park__in=published)).distinct()
+
+
 class Source(Fingerprinted):
     """A document a park's facts come from; each fact says which sources give it (FactSource)."""
 
@@ -219,6 +226,7 @@ class Source(Fingerprinted):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER)
 
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

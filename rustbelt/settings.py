@@ -202,7 +202,9 @@ SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", default=not DEBUG)
 # Off by default so a plain-HTTP development server still works; on in production unless a proxy
 # that already redirects says otherwise.
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-if env_flag("DJANGO_BEHIND_PROXY"):
+# Behind deploy/nginx.conf, which passes the scheme and the client's address on (X-Forwarded-*).
+BEHIND_PROXY = env_flag("DJANGO_BEHIND_PROXY")
+if BEHIND_PROXY:
     # Only trust this header behind a proxy that sets it; otherwise clients could fake HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", default=not DEBUG)
@@ -328,7 +330,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-if env_flag("DJANGO_BEHIND_PROXY"):
+if BEHIND_PROXY:
     # Behind a proxy every request comes from the proxy's address: take the visitor's from the
     # header the proxy sets, or anyone could lock any account for everyone (rustbelt/security.py).
     AXES_CLIENT_IP_CALLABLE = "rustbelt.security.client_ip"
@@ -370,10 +372,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_THROTTLE_CLASSES": ["rustbelt.api.throttling.ClientAddressThrottle"],
     "EXCEPTION_HANDLER": "rustbelt.api.problems.problem_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Behind the TLS proxy REMOTE_ADDR is the proxy: count the address it forwards; otherwise REMOTE_ADDR
-    # only, so a made-up X-Forwarded-For header cannot escape the limit.
-    "NUM_PROXIES": 1 if env_flag("DJANGO_BEHIND_PROXY") else 0,
+    "DEFAULT_SCHEMA_CLASS": "rustbelt.api.schema.OpenDataSchema",
+    # The throttle finds the client's address as django-axes does (rustbelt/api/throttling.py); NUM_PROXIES is
+    # left unset on purpose: nothing else reads it.
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rust Belt Parks API",

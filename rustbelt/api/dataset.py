@@ -14,8 +14,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from articles.models import Article, DataPoint, DataSeries, Section
-from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
+from django.db.models import Q
+
+from articles.models import Article, DataPoint, DataSeries, EditorialNote, Section
+from parks.models import (
+    ArticleMention, DevelopmentPath, FactSource, Industry, MissingZone, OfficialCount, Park, PathEvidence, Province,
+    Source,
+)
 from rustbelt.publishing.generation import current_generation
 
 FILE_PREFIX = "rust-belt-parks-"
@@ -129,8 +134,45 @@ def parks():
 
 
 def sources():
-    return Source.objects.filter(parks__in=published_parks()).distinct().order_by("pk").values_list(
-        "pk", "citation", "url"
+    return Source.objects.cited_by_published().order_by("pk").values_list(
+        "pk", "citation", "publisher", "issued", "url", "language", "kind"
+    )
+
+
+def fact_sources():
+    return FactSource.objects.filter(park__in=published_parks()).order_by("park__slug", "fact", "source_id").values_list(
+        "park__slug", "fact", "source_id", "note"
+    )
+
+
+def section_ids():
+    """(article slug, section anchor) -> section id, for the published article's sections."""
+    rows = Section.objects.filter(article__in=published_articles()).values_list("article__slug", "slug", "pk")
+    return {(article, anchor): pk for article, anchor, pk in rows}
+
+
+def path_evidence():
+    sections = section_ids()
+    for *row, article, anchor in PathEvidence.objects.filter(park__in=published_parks()).order_by("pk").values_list(
+        "pk", "park__slug", "path__slug", "kind", "quote", "reason", "confidence", "order", "article_slug",
+        "section_slug",
+    ):
+        yield (*row, sections.get((article, anchor)), anchor)
+
+
+def article_mentions():
+    # A mention of a park not (yet) published is left out rather than shown as unidentified.
+    sections = section_ids()
+    mentions = ArticleMention.objects.filter(Q(park__isnull=True) | Q(park__in=published_parks()))
+    for *row, article, anchor in mentions.order_by("key").values_list(
+        "key", "wording", "park__slug", "confidence", "reason", "order", "article_slug", "section_slug"
+    ):
+        yield (*row, sections.get((article, anchor)), anchor)
+
+
+def editorial_notes():
+    return EditorialNote.objects.filter(section__article__in=published_articles()).order_by("key").values_list(
+        "key", "section_id", "kind", "passage", "corrected_wording", "text", "data_series__slug", "order"
     )
 
 
@@ -191,7 +233,12 @@ TABLES = [
     ),
     Table(
         "sources", "Sources", "The documents the published parks' facts come from.",
-        [Column("id", "integer", required=True), Column("citation", required=True), Column("url")],
+        [Column("id", "integer", required=True), Column("citation", required=True), Column("publisher"),
+         Column("issued", description="YYYY, YYYY-MM or YYYY-MM-DD: only as precise as the source; empty when "
+                "unknown."), Column("url", description="Link to the document, when known."),
+         Column("language", description="Language code of the document: en, zh, ru…"),
+         Column("kind", description="article, news, government, journal, encyclopedia, profile, chronicle, "
+                "estimate (the editors' own) or other.")],
         ["id"], sources,
     ),
     Table(
@@ -226,6 +273,50 @@ TABLES = [
         [(["park"], "parks", ["slug"]), (["source"], "sources", ["id"])],
     ),
     Table(
+        "fact_sources", "Sources per fact", "Which source gives which fact of each published park (provenance).",
+        [Column("park", required=True), Column("fact", required=True, description="level, established_year, "
+         "national_year, area, coordinates, industries or path."), Column("source", "integer", required=True),
+         Column("note", description="What the source says, or why it is cited for this fact.")],
+        ["park", "fact", "source"], fact_sources,
+        [(["park"], "parks", ["slug"]), (["source"], "sources", ["id"])],
+    ),
+    Table(
+        "path_evidence", "Path evidence", "Why each published park is on its development path: the article's "
+        "sentence(s) word for word, and whether the article names the zone or the editors infer it.",
+        [Column("id", "integer", required=True), Column("park", required=True), Column("path", required=True),
+         Column("kind", required=True, description="named (the article names this zone in that path) or inferred "
+                "(the editors' reading, not the article's words)."),
+         Column("quote", description="The article's words, exactly."),
+         Column("reason", description="For an inferred placement: why the editors read it so."),
+         Column("confidence", description="high, medium or low."), Column("order", "integer"),
+         Column("section", "integer", "The article section the quote comes from."),
+         Column("section_anchor", description="That section's anchor on the article page.")],
+        ["id"], path_evidence,
+        [(["park"], "parks", ["slug"]), (["path"], "paths", ["slug"]), (["section"], "sections", ["id"])],
+        licence=ARTICLE_TEXT,
+    ),
+    Table(
+        "article_mentions", "Article mentions", "The article's wording for a zone and the real zone it most likely "
+        "means; an empty park means it cannot be identified.",
+        [Column("key", required=True, description="Identifies the mention."),
+         Column("wording", required=True, description="The article's words, exactly."),
+         Column("park", description="The zone meant; empty when it cannot be identified."),
+         Column("confidence", description="high, medium or low."), Column("reason"), Column("order", "integer"),
+         Column("section", "integer", "The article section of the wording."),
+         Column("section_anchor", description="That section's anchor on the article page.")],
+        ["key"], article_mentions, [(["park"], "parks", ["slug"]), (["section"], "sections", ["id"])],
+        licence=ARTICLE_TEXT,
+    ),
+    Table(
+        "missing_zones", "Missing zones", "National-level zones of the region the catalogue lacks: it is partial.",
+        [Column("name_en", required=True), Column("province", required=True),
+         Column("zone_type", description="etdz, htz, becz, mutual-trade, bonded, epz or other."),
+         Column("note", description="Why it is not in the catalogue yet.")],
+        ["name_en"], lambda: MissingZone.objects.order_by("name_en").values_list(
+            "name_en", "province__slug", "zone_type", "note"),
+        [(["province"], "provinces", ["slug"])],
+    ),
+    Table(
         "official_counts", "Official counts", "Zone counts the article states (section 3), with their source.",
         [Column("zone_type", required=True), Column("level", required=True), Column("count", "integer"),
          Column("label", description="The article's wording."), Column("source"), Column("notes")],
@@ -249,6 +340,18 @@ TABLES = [
          Column("value", "number"), Column("value_high", "number", "Upper end of a range; empty for one value."),
          Column("note")],
         ["series", "label"], data_points, [(["series"], "data_series", ["slug"])],
+    ),
+    Table(
+        "editorial_notes", "Editorial notes", "The editors' notes and corrections on passages of the article; the "
+        "article's text itself is never changed.",
+        [Column("key", required=True, description="Identifies the note; #note-<key> on the article page."),
+         Column("section", "integer", required=True), Column("kind", description="note or correction."),
+         Column("passage", description="The article's words the note is attached to, exactly."),
+         Column("corrected_wording", description="For a correction: what the source's wording should read."),
+         Column("text", description="The note."),
+         Column("data_series", description="A data series with the same numbers, if any."),
+         Column("order", "integer")],
+        ["key"], editorial_notes, [(["section"], "sections", ["id"]), (["data_series"], "data_series", ["slug"])],
     ),
 ]
 TABLES_BY_NAME = {table.name: table for table in TABLES}

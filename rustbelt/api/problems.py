@@ -2,11 +2,15 @@
 
 from http import HTTPStatus
 
+from django.conf import settings
 from django.http import JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.views import exception_handler
+
+from rustbelt.publishing.bilingual import requested_language
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -37,6 +41,11 @@ class BadParameter(APIException):
     default_code = "bad_parameter"
 
 
+class UnknownLanguage(BadParameter):
+    default_detail = _("Unknown language in ?lang=. Use one of: en, zh-hans.")
+    default_code = "unknown_language"
+
+
 def problem(status_code, detail, request=None, **extra):
     body = {
         "type": "about:blank", "title": HTTPStatus(status_code).phrase, "status": status_code, "detail": str(detail)
@@ -64,5 +73,7 @@ def problem_exception_handler(exc, context):
 
 def not_found(request, *args, **kwargs):
     """Any /api/ URL that names no endpoint: a problem, not the site's HTML 404 page."""
+    # In the language ?lang= names, English otherwise (as the endpoints: views.OpenDataMixin).
+    translation.activate(requested_language(request) or settings.LANGUAGE_CODE)
     body = problem(404, _("There is no API endpoint at this address."), request)
     return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)

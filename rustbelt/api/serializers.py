@@ -5,8 +5,11 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from articles.models import Article, DataPoint, DataSeries, Section
-from parks.models import Confidence, DevelopmentPath, Industry, Level, OfficialCount, Province, ZoneType
+from articles.models import Article, DataPoint, DataSeries, EditorialNote, Section
+from parks.models import (
+    ArticleMention, Confidence, DevelopmentPath, Fact, Industry, Level, MissingZone, OfficialCount, PathEvidence,
+    Province, Source, ZoneType,
+)
 
 
 def link_maker(request, url_name, placeholder="__slug__"):
@@ -38,8 +41,17 @@ class ProblemSerializer(serializers.Serializer):
 
 
 class SourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The source's id in /api/v1/sources/.")
     citation = serializers.CharField()
-    url = serializers.CharField(help_text="Link to the document, when known; empty otherwise.")
+    document_url = serializers.CharField(help_text="Link to the document, when known; empty otherwise.")
+    url = serializers.URLField(help_text="This source in the API.")
+
+
+class FactSourceSerializer(serializers.Serializer):
+    fact = serializers.ChoiceField(choices=Fact.choices, help_text="Which fact of the park the source gives.")
+    source = serializers.IntegerField(help_text="The source's id.")
+    source_url = serializers.URLField(help_text="The source in the API.")
+    note = serializers.CharField(help_text="What the source says, or why it is cited for this fact; may be empty.")
 
 
 class ParkSerializer(serializers.Serializer):
@@ -71,8 +83,46 @@ class ParkSerializer(serializers.Serializer):
     confidence = serializers.ChoiceField(choices=[*Confidence.choices, ("", "Not stated")])
     industries = serializers.ListField(child=serializers.CharField(), help_text="Leading industries (names).")
     sources = SourceSerializer(many=True, help_text="The documents this park's facts come from.")
+    fact_sources = FactSourceSerializer(
+        many=True, help_text="Provenance per fact: which source gives which fact (empty where not yet recorded)."
+    )
     url = serializers.URLField(help_text="This record in the API.")
     html_url = serializers.URLField(help_text="This park's page on the site.")
+
+
+def article_link(request, anchored):
+    # Path evidence and mentions name their place in the article as data (parks does not import articles).
+    return request.build_absolute_uri(anchored.article_url)
+
+
+class PathEvidenceSerializer(serializers.ModelSerializer):
+    park = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    path = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display")
+    section = serializers.CharField(source="section_slug", help_text="The article section's anchor.")
+    html_url = serializers.SerializerMethodField(help_text="The quoted passage's section on the article page.")
+
+    class Meta:
+        model = PathEvidence
+        fields = ["park", "path", "kind", "kind_label", "quote", "reason", "confidence", "section", "html_url"]
+        extra_kwargs = {"quote": {"help_text": "The article's sentence(s), word for word."},
+                        "reason": {"help_text": "For an inferred placement: why the editors read it so."}}
+
+    def get_html_url(self, evidence) -> str:
+        return article_link(self.context["request"], evidence)
+
+
+class MentionSerializer(serializers.ModelSerializer):
+    section = serializers.CharField(source="section_slug", help_text="The article section's anchor.")
+    html_url = serializers.SerializerMethodField(help_text="The section on the article page.")
+
+    class Meta:
+        model = ArticleMention
+        fields = ["key", "wording", "confidence", "reason", "section", "html_url"]
+        extra_kwargs = {"wording": {"help_text": "The article's words for this zone, exactly."}}
+
+    def get_html_url(self, mention) -> str:
+        return article_link(self.context["request"], mention)
 
 
 class ParkDetailSerializer(ParkSerializer):
@@ -81,6 +131,36 @@ class ParkDetailSerializer(ParkSerializer):
     notes = serializers.CharField(help_text="Research notes.")
     photo_url = serializers.URLField(allow_null=True)
     photo_alt = serializers.CharField()
+    path_evidence = PathEvidenceSerializer(
+        many=True, help_text="Why the park is on its path: the article's words, named or inferred by the editors."
+    )
+    mentions = MentionSerializer(many=True, help_text="The article's wordings that mean this park.")
+
+
+class SourceRecordSerializer(serializers.ModelSerializer):
+    """A document the published parks' facts come from."""
+
+    kind_label = serializers.CharField(source="get_kind_display")
+    document_url = serializers.CharField(source="url", help_text="Link to the document, when known; empty otherwise.")
+    url = serializers.SerializerMethodField(help_text="This source in the API.")
+
+    class Meta:
+        model = Source
+        fields = ["id", "citation", "publisher", "issued", "language", "kind", "kind_label", "document_url", "url"]
+        extra_kwargs = {"issued": {"help_text": "YYYY, YYYY-MM or YYYY-MM-DD, as precise as the source; may be empty."}}
+
+    def get_url(self, source) -> str:
+        return self.context["request"].build_absolute_uri(reverse("api:source-detail", args=[source.pk]))
+
+
+class MissingZoneSerializer(serializers.ModelSerializer):
+    province = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    zone_type_label = serializers.CharField(source="get_zone_type_display")
+
+    class Meta:
+        model = MissingZone
+        fields = ["name_en", "province", "zone_type", "zone_type_label", "note"]
+        extra_kwargs = {"note": {"help_text": "Why it is not in the catalogue yet."}}
 
 
 PARK_VALUES = [
@@ -88,13 +168,18 @@ PARK_VALUES = [
     "city", "zone_type", "level", "path__slug", "path__name", "established_year", "national_year", "area_km2",
     "area_note", "latitude", "longitude", "coord_note", "confidence",
 ]
-ZONE_TYPE_LABELS = dict(ZoneType.choices)
-LEVEL_LABELS = dict(Level.choices)
 
 
-def park_row(values, industries, sources, api_url, html_url):
+def choice_labels():
+    """Zone type and level labels in the request's language, translated once per page rather than per row."""
+    return ({value: str(label) for value, label in ZoneType.choices},
+            {value: str(label) for value, label in Level.choices})
+
+
+def park_row(values, industries, sources, fact_sources, api_url, html_url, labels):
     """One park from its `.values(*PARK_VALUES)` dict, without a model instance (the list is values-based)."""
     slug = values["slug"]
+    zone_type_labels, level_labels = labels
     return {
         "slug": slug,
         "name_en": values["name_en"],
@@ -105,9 +190,9 @@ def park_row(values, industries, sources, api_url, html_url):
         "province_name_zh": values["province__name_zh"],
         "city": values["city"],
         "zone_type": values["zone_type"],
-        "zone_type_label": str(ZONE_TYPE_LABELS.get(values["zone_type"], "")),
+        "zone_type_label": zone_type_labels.get(values["zone_type"], ""),
         "level": values["level"],
-        "level_label": str(LEVEL_LABELS.get(values["level"], "")),
+        "level_label": level_labels.get(values["level"], ""),
         "path": values["path__slug"],
         "path_name": values["path__name"],
         "established_year": values["established_year"],
@@ -120,6 +205,7 @@ def park_row(values, industries, sources, api_url, html_url):
         "confidence": values["confidence"],
         "industries": industries,
         "sources": sources,
+        "fact_sources": fact_sources,
         "url": api_url(slug),
         "html_url": html_url(slug),
     }
@@ -188,10 +274,14 @@ class PathSerializer(LinkedModelSerializer):
     api_url_name = "api:path-detail"
     article_section = SectionLinkSerializer(allow_null=True, help_text="The article subsection this path comes from.")
     parks_url = serializers.SerializerMethodField()
+    evidence = PathEvidenceSerializer(
+        many=True, help_text="Why each published park is on this path: the article's words, named or inferred."
+    )
 
     class Meta:
         model = DevelopmentPath
-        fields = ["slug", "name", "name_zh", "order", "summary", "article_section", "url", "html_url", "parks_url"]
+        fields = ["slug", "name", "name_zh", "order", "summary", "article_section", "evidence", "url", "html_url",
+                  "parks_url"]
 
     def get_parks_url(self, obj) -> str:
         return self.context["request"].build_absolute_uri(reverse("api:park-list") + f"?path={obj.slug}")
@@ -283,11 +373,40 @@ class ArticleSerializer(LinkedModelSerializer):
                   "html_url"]
 
 
+class EditorialNoteSerializer(serializers.ModelSerializer):
+    section = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display")
+    data_series = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    html_url = serializers.SerializerMethodField(help_text="The note on the article page.")
+
+    class Meta:
+        model = EditorialNote
+        fields = ["key", "kind", "kind_label", "section", "passage", "corrected_wording", "text", "data_series",
+                  "html_url"]
+        extra_kwargs = {
+            "passage": {"help_text": "The article's words the note is attached to, exactly."},
+            "corrected_wording": {"help_text": "For a correction: what the source's wording should read."},
+            "data_series": {"help_text": "A data series with the same numbers, if any."},
+        }
+
+    def get_html_url(self, note) -> str:
+        return self.context["request"].build_absolute_uri(self.context["article_url"] + f"#{note.anchor}")
+
+
 class ArticleDetailSerializer(ArticleSerializer):
     sections = serializers.SerializerMethodField()
+    editorial_notes = serializers.SerializerMethodField()
 
     class Meta(ArticleSerializer.Meta):
-        fields = [*ArticleSerializer.Meta.fields, "sections"]
+        fields = [*ArticleSerializer.Meta.fields, "sections", "editorial_notes"]
+
+    @extend_schema_field(EditorialNoteSerializer(many=True))
+    def get_editorial_notes(self, article):
+        """The editors' notes and corrections, in reading order; the sections' text is never changed."""
+        notes = EditorialNote.objects.filter(section__article=article).select_related("section", "data_series")
+        context = {**self.context, "article_url": article.get_absolute_url()}
+        return EditorialNoteSerializer(notes.order_by("section__order", "section__pk", "order", "pk"), many=True,
+                                       context=context).data
 
     @extend_schema_field(SectionSerializer(many=True))
     def get_sections(self, article):

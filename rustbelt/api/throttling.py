@@ -5,6 +5,8 @@ import logging
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
+from rustbelt.security import client_ip
+
 logger = logging.getLogger(__name__)
 
 
@@ -16,6 +18,17 @@ class ClientAddressThrottle(AnonRateThrottle):
     def get_rate(self):
         # Read at request time (not at import, as DRF's THROTTLE_RATES is), so the setting can change.
         return settings.API_THROTTLE_RATE
+
+    def get_ident(self, request):
+        """The client's address, found as django-axes finds it (rustbelt.security.client_ip).
+
+        Behind the proxy (DJANGO_BEHIND_PROXY=1) every request comes from the proxy: count the address the
+        proxy appended to X-Forwarded-For (the last entry; earlier ones are whatever the client sent).
+        Without the proxy, REMOTE_ADDR only, so a made-up X-Forwarded-For header changes nothing.
+        """
+        if settings.BEHIND_PROXY:
+            return client_ip(request)
+        return request.META.get("REMOTE_ADDR", "")
 
     def allow_request(self, request, view):
         try:

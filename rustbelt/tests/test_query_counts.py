@@ -43,7 +43,15 @@ PAGES = [
     # Issue 13: +2, the article's mentions that match no zone and the missing national-level zones.
     ("/en/parks/coverage/", 4),
     # The API's Last-Modified is the content generation's start: one more query than its rows need.
-    ("/api/v1/parks/?province=jilin", 14),
+    # Issue 15: +1, the page's per-fact sources.
+    ("/api/v1/parks/?province=jilin", 15),
+    # Issue 15: the park, industries, sources, fact sources, path evidence, mentions, the generation.
+    ("/api/v1/parks/bulk-park-0001/", 7),
+    ("/api/v1/paths/", 3),
+    ("/api/v1/sources/", 2),
+    ("/api/v1/missing-zones/", 2),
+    # The article, its sections with their parents, its editorial notes, the generation.
+    (ARTICLE.replace("/en/", "/api/v1/"), 4),
 ]
 
 

@@ -13,8 +13,11 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from frictionless import Package
 
-from articles.models import Article, DataPoint, DataSeries, Section
-from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
+from articles.models import Article, DataPoint, DataSeries, EditorialNote, Section
+from parks.models import (
+    ArticleMention, DevelopmentPath, FactSource, Industry, MissingZone, OfficialCount, Park, PathEvidence, Province,
+    Source,
+)
 from parks.tests.factories import make_park
 from rustbelt.api import dataset
 
@@ -86,10 +89,15 @@ class DataPackageTests(DataFilesTestCase):
                       parks["foreignKeys"])
         self.assertIn({"fields": ["industry"], "reference": {"resource": "industries", "fields": ["slug"]}},
                       resources["park_industries"]["schema"]["foreignKeys"])
+        fact_sources = resources["fact_sources"]["schema"]
+        self.assertEqual(fact_sources["primaryKey"], ["park", "fact", "source"])
+        self.assertIn({"fields": ["source"], "reference": {"resource": "sources", "fields": ["id"]}},
+                      fact_sources["foreignKeys"])
+        self.assertEqual({field["name"]: field["type"] for field in fact_sources["fields"]}["source"], "integer")
         for name in ("parks", "provinces", "industries", "sources", "official_counts", "data_points",
-                     "catalogue-export", "province-path-matrix"):
+                     "catalogue-export", "province-path-matrix", "fact_sources", "missing_zones", "editorial_notes"):
             self.assertEqual(resources[name]["licenses"][0]["name"], "CC-BY-4.0", name)
-        for name in ("articles", "sections", "paths", "data_series"):
+        for name in ("articles", "sections", "paths", "data_series", "path_evidence", "article_mentions"):
             licence = resources[name]["licenses"][0]
             self.assertNotIn("name", licence, name)
             self.assertIn("rights holder", licence["title"])
@@ -107,7 +115,19 @@ class SqliteFileTests(DataFilesTestCase):
         self.assertEqual(count("provinces"), Province.objects.count())
         self.assertEqual(count("paths"), DevelopmentPath.objects.count())
         self.assertEqual(count("industries"), Industry.objects.count())
-        self.assertEqual(count("sources"), Source.objects.filter(parks__is_published=True).distinct().count())
+        self.assertEqual(count("sources"), Source.objects.cited_by_published().count())
+        self.assertEqual(count("sources"), len(self.client.get(reverse("api:source-list")).json()))
+        self.assertEqual(count("fact_sources"), FactSource.objects.filter(park__in=published).count())
+        self.assertEqual(count("path_evidence"), PathEvidence.objects.filter(park__in=published).count())
+        self.assertEqual(count("article_mentions"), ArticleMention.objects.count())
+        self.assertEqual(count("missing_zones"), MissingZone.objects.count())
+        self.assertEqual(count("missing_zones"), len(self.client.get(reverse("api:missing-zone-list")).json()))
+        self.assertEqual(count("editorial_notes"), EditorialNote.objects.count())
+        article = Article.objects.published().get()
+        notes = self.client.get(reverse("api:article-detail", args=[article.slug])).json()["editorial_notes"]
+        self.assertEqual(count("editorial_notes"), len(notes))
+        for table in ("fact_sources", "path_evidence", "article_mentions", "missing_zones", "editorial_notes"):
+            self.assertGreater(count(table), 0, table)
         self.assertEqual(count("park_industries"), Park.industries.through.objects.filter(park__in=published).count())
         self.assertEqual(count("official_counts"), OfficialCount.objects.count())
         self.assertEqual(count("sections"), Section.objects.count())
@@ -129,6 +149,20 @@ class SqliteFileTests(DataFilesTestCase):
         self.assertEqual(references, {"provinces", "paths"})
         indexes = {row[1] for row in connection.execute("PRAGMA index_list(parks)")}
         self.assertTrue({"parks_province", "parks_path"} <= indexes, indexes)
+        # Each provenance table: its references, and an index on each referencing column.
+        provenance = {
+            "fact_sources": {"park": "parks", "source": "sources"},
+            "path_evidence": {"park": "parks", "path": "paths", "section": "sections"},
+            "article_mentions": {"park": "parks", "section": "sections"},
+            "missing_zones": {"province": "provinces"},
+            "editorial_notes": {"section": "sections", "data_series": "data_series"},
+        }
+        for table, expected in provenance.items():
+            with self.subTest(table=table):
+                references = {row[3]: row[2] for row in connection.execute(f"PRAGMA foreign_key_list({table})")}
+                self.assertEqual(references, expected)
+                indexes = {row[1] for row in connection.execute(f"PRAGMA index_list({table})")}
+                self.assertTrue({f"{table}_{column}" for column in expected} <= indexes, indexes)
 
     def test_built_once_per_content_generation(self):
         with mock.patch("rustbelt.api.dataset.build_sqlite", wraps=dataset.build_sqlite) as build:

@@ -3,8 +3,9 @@ from io import StringIO
 from django.core.management import call_command
 from django.urls import reverse
 
-from parks.models import Park, Source
+from parks.models import FactSource, Park, Source
 from parks.tests.factories import bulk_parks, card_slugs, make_industry, make_park, make_path, make_province
+from rustbelt.api.pagination import encode_cursor
 from rustbelt.api.tests import ApiTestCase
 
 PARKS_API = reverse("api:park-list")
@@ -68,7 +69,12 @@ class ParkRecordTests(ApiTestCase):
         self.assertEqual(record["area_km2"], 20.4)
         self.assertEqual(record["latitude"], 43.84)
         self.assertEqual(record["industries"], ["fine chemicals"])
-        self.assertEqual(record["sources"], [{"citation": "Xinhua report (2010)", "url": "https://example.org/x"}])
+        source = Source.objects.get()
+        source_api = f"http://testserver/api/v1/sources/{source.pk}/"
+        self.assertEqual(record["sources"], [{"id": source.pk, "citation": "Xinhua report (2010)",
+                                              "document_url": "https://example.org/x", "url": source_api}])
+        self.assertEqual(record["fact_sources"], [])
+        self.assertEqual(self.client.get(source_api).json()["document_url"], "https://example.org/x")
         self.assertEqual(record["url"], "http://testserver/api/v1/parks/jilin-etdz/")
         self.assertEqual(record["html_url"], "http://testserver/en/parks/jilin-etdz/")
         detail = self.client.get(record["url"]).json()
@@ -141,6 +147,98 @@ class CursorPaginationTests(ApiTestCase):
             self.assertIn(f"{error['label']}: {error['message']}".replace("'", "&#x27;"), page)
 
 
+class MultiKeyOrderingTests(ApiTestCase):
+    """Every key of `ordering` counts, across cursor pages, exactly as on the page (which honours them all)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        jilin, liaoning = make_province("jilin"), make_province("liaoning")
+        urbanization, co_city = make_path("urbanization", order=1), make_path("co-city", order=2)
+        # 30 parks: more than one page of the site (24) and many ties on each key, unknowns included.
+        for number in range(30):
+            make_park(
+                f"Zone {number % 7} {number:02d}", province=(jilin, liaoning)[number % 2],
+                path=(urbanization, co_city, None)[number % 3],
+                established_year=None if number % 5 == 0 else 1990 + number % 4,
+                national_year=None if number % 4 == 0 else 2000 + number % 3,
+                area_km2=None if number % 6 == 0 else f"{number % 5}.5",
+                city=("Changchun", "Shenyang", "")[number % 3],
+            )
+
+    def page_order(self, query):
+        # 30 parks, 24 a page: two pages on the site.
+        return [slug for number in (1, 2)
+                for slug in card_slugs(self.client.get(reverse("parks:list") + f"{query}&page={number}"))]
+
+    def api_walk(self, query, page_size=4):
+        url, slugs = PARKS_API + f"{query}&page_size={page_size}", []
+        for _page in range(30):  # a link that never ends fails the comparison instead of hanging
+            if not url:
+                break
+            body = self.client.get(url).json()
+            slugs += api_slugs_of(body)
+            url = body["next"]
+        return slugs
+
+    def test_the_api_walks_the_pages_order_for_every_multi_key_ordering(self):
+        orderings = ["province,-established", "-area,national", "path,-name", "province,path,-area",
+                     "-established,-national,city", "type,level,name-zh", "-path,established"]
+        for ordering in orderings:
+            with self.subTest(ordering=ordering):
+                expected = self.page_order(f"?ordering={ordering}")
+                self.assertEqual(len(expected), 30)
+                self.assertEqual(self.api_walk(f"?ordering={ordering}"), expected)
+
+    def test_previous_links_walk_back_through_the_same_pages(self):
+        query = "?ordering=province,-established&page_size=4"
+        forward, url = [], PARKS_API + query
+        for _page in range(10):
+            if not url:
+                break
+            body = self.client.get(url).json()
+            forward.append(api_slugs_of(body))
+            url = body["next"]
+        backward, url = [], body["previous"]
+        for _page in range(10):
+            if not url:
+                break
+            body = self.client.get(url).json()
+            backward.insert(0, api_slugs_of(body))
+            url = body["previous"]
+        self.assertEqual(backward, forward[:-1])
+
+    def test_a_cursor_for_another_ordering_is_a_400_problem(self):
+        response = self.client.get(PARKS_API + "?ordering=province,-established&page_size=4")
+        body = response.json()
+        cursor = body["next"].split("cursor=")[1].split("&")[0]
+        for query in (f"?ordering=-area&cursor={cursor}", f"?ordering=area,national,city&cursor={cursor}"):
+            with self.subTest(query=query):
+                response = self.client.get(PARKS_API + query)
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+                self.assertIn("does not fit this ordering", response.json()["detail"])
+
+
+    def test_a_forged_position_is_a_400_problem_on_every_database(self):
+        # Well-formed cursors this site never wrote: numbers beyond the columns' range, wrong types, nulls.
+        positions = [["Jilin", 10**30, "Zone 1 01", 1], ["Jilin", 1999, "Zone 1 01", 10**30], ["Jilin", "x", "Z", 1],
+                     ["Jilin", 1999, None, 1], ["J" * 1000, 1999, "Zone", 1]]
+        for position in positions:
+            with self.subTest(position=position):
+                cursor = encode_cursor("after", position)
+                response = self.client.get(PARKS_API + f"?ordering=province,-established&cursor={cursor}")
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+        # The same, well-formed and within range, is a page.
+        cursor = encode_cursor("after", ["Jilin", 1999, "Zone 1 01", 1])
+        self.assertEqual(self.client.get(PARKS_API + f"?ordering=province,-established&cursor={cursor}").status_code,
+                         200)
+
+
+def api_slugs_of(body):
+    return [park["slug"] for park in body["results"]]
+
+
 class ParkQueryCountTests(ApiTestCase):
     """The parks endpoint costs the same number of queries for 20 and for 500 parks."""
 
@@ -149,7 +247,10 @@ class ParkQueryCountTests(ApiTestCase):
         industry, source = make_industry("fine chemicals"), Source.objects.create(citation="A source")
         for count in (20, 500):
             with self.subTest(parks=count):
-                bulk_parks(count, province, path=path, industry=industry, source=source)
+                parks = bulk_parks(count, province, path=path, industry=industry, source=source)
+                FactSource.objects.bulk_create(
+                    FactSource(park=park, fact=fact, source=source) for park in parks for fact in ("level", "area")
+                )
                 if warm:
                     self.client.get(url)
                 with self.assertNumQueries(expected):
@@ -157,17 +258,19 @@ class ParkQueryCountTests(ApiTestCase):
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(response.json()["count"], count)
                 self.assertEqual(response.json()["results"][0]["industries"], ["fine chemicals"])
+                self.assertEqual([fact["fact"] for fact in response.json()["results"][0]["fact_sources"]],
+                                 ["area", "level"])
                 Park.objects.all().delete()
 
     # Province, path and industry validation (3), count, the five facets' GROUP BYs and the choices of
-    # the province, path and industry facets (8), the page, its industries, its sources, and the content
-    # generation for Last-Modified (kept in the database since issue 17, so every server agrees on it).
+    # the province, path and industry facets (8), the page, its industries, its sources, its per-fact sources,
+    # and the content generation for Last-Modified (kept in the database since issue 17, so every server agrees).
     def test_filtered_list(self):
-        self.assert_same_queries(PARKS_API + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 16)
+        self.assert_same_queries(PARKS_API + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 17)
 
     def test_whole_list_with_the_largest_page(self):
-        self.assert_same_queries(PARKS_API + "?page_size=500", 13)
+        self.assert_same_queries(PARKS_API + "?page_size=500", 14)
 
     def test_second_visit_reads_the_facets_from_the_aggregate_cache(self):
         with self.settings(AGGREGATE_CACHE_SECONDS=60):
-            self.assert_same_queries(PARKS_API, 5, warm=True)  # with the content generation
+            self.assert_same_queries(PARKS_API, 6, warm=True)  # with the content generation

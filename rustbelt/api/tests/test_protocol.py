@@ -40,6 +40,34 @@ class ThrottlingTests(ApiTestCase):
             response = self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="198.51.100.2")
         self.assertEqual(response.status_code, 429)
 
+    def test_behind_the_proxy_each_client_gets_its_own_budget(self):
+        # As deploy/nginx.conf forwards them: REMOTE_ADDR is nginx, which appends the address it saw to
+        # X-Forwarded-For ($proxy_add_x_forwarded_for) after anything the client sent.
+        proxy = {"REMOTE_ADDR": "127.0.0.1"}
+        with self.settings(API_THROTTLE_RATE="1/minute", BEHIND_PROXY=True):
+            first = self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="192.0.2.1", **proxy)
+            second = self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="192.0.2.2", **proxy)
+            first_again = self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="192.0.2.1", **proxy)
+            # A client's own X-Forwarded-For comes first: the entry nginx appended still names it.
+            spoofing = self.client.get(PARKS_API, HTTP_X_FORWARDED_FOR="198.51.100.7, 192.0.2.2", **proxy)
+        self.assertEqual([first.status_code, second.status_code], [200, 200])
+        self.assertEqual([first_again.status_code, spoofing.status_code], [429, 429])
+
+    def test_without_the_proxy_setting_a_forwarded_for_header_changes_nothing(self):
+        with self.settings(API_THROTTLE_RATE="1/minute", BEHIND_PROXY=False):
+            first = self.client.get(PARKS_API, REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="192.0.2.2")
+            # Had the header counted, this would be 192.0.2.1's first request.
+            second = self.client.get(PARKS_API, REMOTE_ADDR="192.0.2.2", HTTP_X_FORWARDED_FOR="192.0.2.1")
+            third = self.client.get(PARKS_API, REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+        self.assertEqual([first.status_code, second.status_code, third.status_code], [200, 200, 429])
+
+    def test_the_proxy_forwards_the_clients_address_to_the_site(self):
+        # What the test above assumes of deploy/nginx.conf: every location passing requests on appends it.
+        config = (settings.BASE_DIR / "deploy" / "nginx.conf").read_text()
+        self.assertEqual(config.count("proxy_pass http://rustbelt;"),
+                         config.count("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"))
+        self.assertGreaterEqual(config.count("proxy_pass http://rustbelt;"), 2)
+
     def test_a_malformed_limit_stops_the_site_from_starting(self):
         result = subprocess.run(
             [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, capture_output=True, text=True,
@@ -137,3 +165,47 @@ class ProblemDetailsTests(ApiTestCase):
         body = self.assert_problem(self.client.get(PARKS_API + "?zone_type=castle"), 400)
         self.assertEqual(body["errors"][0]["parameter"], "zone_type")
         self.assertEqual(body["errors"][0]["label"], "Zone type")
+
+
+class LanguageTests(ApiTestCase):
+    """English by default whatever Accept-Language says; ?lang=zh-hans for Chinese; anything else is a 400."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_park("Jilin ETDZ", zone_type="etdz", level="national")
+
+    def test_english_by_default_even_when_the_browser_asks_for_chinese(self):
+        response = self.client.get(PARKS_API, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        record = response.json()["results"][0]
+        self.assertEqual(record["zone_type_label"], "Economic & technological development zone")
+        self.assertEqual(record["level_label"], "National")
+        self.assertEqual(response["Content-Language"], "en")
+
+    def test_lang_zh_hans_gives_chinese_labels_and_messages(self):
+        response = self.client.get(PARKS_API + "?lang=zh-hans")
+        record = response.json()["results"][0]
+        self.assertEqual(record["zone_type_label"], "经济技术开发区")
+        self.assertEqual(record["name_en"], "Jilin ETDZ")  # the record's values themselves stay
+        self.assertEqual(response["Content-Language"], "zh-hans")
+        facets = {facet["name"]: facet for facet in response.json()["facets"]}
+        self.assertEqual(facets["province"]["label"], "省份")
+        problem = self.client.get(PARKS_API + "?lang=zh-hans&province=atlantis").json()
+        self.assertEqual(problem["detail"], "部分筛选条件无法识别，因此未显示园区。请更正或移除。")
+        missing = self.client.get("/api/v1/nowhere/?lang=zh-hans", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertNotIn("endpoint", missing.json()["detail"])
+
+    def test_an_unknown_language_is_a_400_problem(self):
+        for query in ("?lang=fr", "?lang=ZH", "?lang=%00", "?lang=zh-hans&lang=xx"):
+            with self.subTest(query=query):
+                response = self.client.get(PARKS_API + query)
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+                self.assertEqual(response.json()["detail"], "Unknown language in ?lang=. Use one of: en, zh-hans.")
+        self.assertEqual(self.client.get(reverse("api:province-list") + "?lang=fr").status_code, 400)
+
+    def test_every_operation_documents_lang(self):
+        schema = self.client.get(reverse("api:schema") + "?format=json").json()
+        for path, operations in schema["paths"].items():
+            with self.subTest(path=path):
+                parameters = {parameter["name"]: parameter for parameter in operations["get"]["parameters"]}
+                self.assertEqual(parameters["lang"]["schema"]["enum"], ["en", "zh-hans"])

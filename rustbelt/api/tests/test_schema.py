@@ -10,8 +10,9 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate as validate_spec
 
 from articles.tests.factories import make_article, make_section, make_series
-from parks.models import OfficialCount, Source
-from parks.tests.factories import make_industry, make_park, make_path, make_province
+from articles.models import EditorialNote
+from parks.models import MissingZone, OfficialCount, PathEvidence, Source
+from parks.tests.factories import cite_every_fact, make_industry, make_mention, make_park, make_path, make_province
 from rustbelt.api.tests import ApiTestCase
 
 # Sample records for each path parameter, by the path's first segment.
@@ -48,7 +49,15 @@ class OpenApiDocumentTests(ApiTestCase):
         park = make_park("Jilin ETDZ", province=make_province("jilin"), path=path, area_km2="20.4",
                          latitude="43.84", longitude="126.55", established_year=1998)
         park.industries.add(make_industry("fine chemicals"))
-        park.sources.add(Source.objects.create(citation="Xinhua (2010)"))
+        cls.source = Source.objects.create(citation="Xinhua (2010)")
+        park.sources.add(cls.source)
+        # Provenance, so its documented shapes are checked against real records too.
+        cite_every_fact(park, cls.source, note="States it.")
+        PathEvidence.objects.create(park=park, path=path, kind="inferred", quote="Parks grow.", reason="Near.",
+                                    confidence="medium", article_slug=article.slug, section_slug=section.slug)
+        make_mention(park, "Jilin zone", section_slug=section.slug, article_slug=article.slug)
+        EditorialNote.objects.create(section=section, key="grow", passage="Parks", text="Which parks?")
+        MissingZone.objects.create(name_en="Somewhere HTZ", province=park.province, zone_type="htz")
         make_park("Unplaced Zone", path=None)
         OfficialCount.objects.create(zone_type="etdz", level="national", count=8, label="national ETDZs")
 
@@ -67,7 +76,7 @@ class OpenApiDocumentTests(ApiTestCase):
         components = closed({"components": schema["components"]})
         self.assertGreaterEqual(len(schema["paths"]), 13)
         for path, operations in schema["paths"].items():
-            url = path.replace("{slug}", SLUGS.get(path.split("/")[3], ""))
+            url = path.replace("{slug}", SLUGS.get(path.split("/")[3], "")).replace("{id}", str(self.source.pk))
             with self.subTest(url=url):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 200)
