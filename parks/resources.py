@@ -312,7 +312,9 @@ class ParkResource(resources.ModelResource):
     def replace_links(self, parks, new):
         """Industries and sources as the rows name them: {many-to-many field: the link rows written}."""
         written = {}
-        for field in Park._meta.many_to_many:
+        imported = [Park._meta.get_field(field.attribute) for field in self.get_import_fields()
+                    if isinstance(field.widget, widgets.ManyToManyWidget)]
+        for field in imported:
             through = field.remote_field.through
             named = [park for park in parks if field.name in park.imported_links]
             if not new and named:
@@ -338,7 +340,7 @@ class ParkResource(resources.ModelResource):
         )
         # bulk_create gives the records back in the parks' order, with their ids (RETURNING).
         record_of = {park.pk: record for park, record in zip(parks, records, strict=True)}
-        for field in Park._meta.many_to_many:
+        for field in Park.history.model._history_m2m_fields:  # the links simple-history records
             through = field.remote_field.through
             # Parks whose file left this column out keep their links: their record lists those.
             kept = [park for park in parks if field.name not in park.imported_links]
