@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.safestring import mark_safe
@@ -173,9 +173,9 @@ class ParkResource(resources.ModelResource):
         chunk_size = 2000
 
     def get_queryset(self):
-        # The instance loader reads every park the file names in one query; their industries and sources
-        # come in two more, for skip_unchanged and the preview's "before" column.
-        return super().get_queryset().prefetch_related("industries", "sources")
+        # The instance loader reads every park the file names in one query, with its province and path;
+        # their industries and sources come in two more, for skip_unchanged and the preview's "before".
+        return super().get_queryset().select_related("province", "path").prefetch_related("industries", "sources")
 
     def get_diff_class(self):
         return ParkImportDiff
@@ -264,13 +264,36 @@ class ParkResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def after_init_instance(self, instance, new, row, **kwargs):
+        # import-export compares each row with a deepcopy of the park ("original"), and deepcopy drops a
+        # queryset's prefetched rows: kept as lists, the links are compared without a query per row.
+        instance.loaded_links = {} if new else {
+            field.name: list(getattr(instance, field.name).all()) for field in Park._meta.many_to_many
+        }
+
+    def links_before(self, instance, field):
+        return getattr(instance, "loaded_links", {}).get(field.attribute, [])
+
     def preview_value(self, field, instance):
         if not isinstance(field.widget, widgets.ManyToManyWidget):
             return field.export(instance)
         links = getattr(instance, "imported_links", {})
-        if field.attribute in links:
-            return field.widget.render_list(links[field.attribute])
-        return field.export(instance) if instance.pk is not None else ""
+        return field.widget.render_list(links.get(field.attribute, self.links_before(instance, field)))
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """import-export's skip_unchanged, its many-to-many comparison made with the links read up front."""
+        if not self._meta.skip_unchanged or import_validation_errors:
+            return False
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget):
+                if field.column_name in row and (
+                    {related.pk for related in instance.imported_links.get(field.attribute, [])}
+                    != {related.pk for related in self.links_before(original, field)}
+                ):
+                    return False
+            elif field.get_value(instance) != field.get_value(original):
+                return False
+        return True
 
     def get_bulk_update_fields(self):
         # The model's columns the file can change (the declared names of related columns differ).
@@ -302,12 +325,30 @@ class ParkResource(resources.ModelResource):
             if new:
                 Park.objects.bulk_create(parks)
             else:
-                Park.objects.bulk_update(parks, self.get_bulk_update_fields())
+                self.update_rows(parks)
             links = self.replace_links(parks, new)
             if not dry_run:
                 self.record_history(parks, links, "+" if new else "~")
         except Exception as error:  # noqa: BLE001 - reported to the researcher, and the import rolled back
             self.handle_import_error(result, error, raise_errors)
+
+    def update_rows(self, parks):
+        """The batch's changed parks, with one parameterised UPDATE run for every row (executemany).
+
+        Django's bulk_update() builds a CASE expression per column and row: 20 seconds for 1,000 rows of
+        the fact sheet's 20 columns. Values are prepared by each field, as save() prepares them.
+        """
+        connection = connections[self.get_db_connection_name()]
+        columns = [Park._meta.get_field(name) for name in self.get_bulk_update_fields()]
+        quote = connection.ops.quote_name
+        assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+        sql = f"UPDATE {quote(Park._meta.db_table)} SET {assignments} WHERE {quote(Park._meta.pk.column)} = %s"
+        rows = [
+            [column.get_db_prep_save(getattr(park, column.attname), connection) for column in columns] + [park.pk]
+            for park in parks
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
     def replace_links(self, parks, new):
         """Industries and sources as the rows name them: {many-to-many field: the link rows written}."""
