@@ -329,7 +329,7 @@ class ParkResource(resources.ModelResource):
             links = self.replace_links(parks, new)
             if not dry_run:
                 self.record_history(parks, links, "+" if new else "~")
-        except Exception as error:  # noqa: BLE001 - reported to the researcher, and the import rolled back
+        except Exception as error:  # whatever the database refused: reported, and the import rolled back
             self.handle_import_error(result, error, raise_errors)
 
     def update_rows(self, parks):
@@ -400,5 +400,5 @@ class ParkResource(resources.ModelResource):
         else:
             # An open admin form on this park is now out of date (optimistic locking).
             instance.version += 1
-            # bulk_update() leaves auto_now alone.
+            # Written by update_rows(), which runs no save() and so no auto_now.
             instance.updated_at = timezone.now()
