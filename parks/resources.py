@@ -134,6 +134,13 @@ def diff_escape(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "&para;<br>")
 
 
+class LinksAsLoaded(tuple):
+    """A park's industries or sources as the import found them: never changed, so a deepcopy shares them."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class ParkResource(resources.ModelResource):
     previewing = True
     import_user = None
@@ -265,11 +272,13 @@ class ParkResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def after_init_instance(self, instance, new, row, **kwargs):
-        # import-export compares each row with a deepcopy of the park ("original"), and deepcopy drops a
-        # queryset's prefetched rows: kept as lists, the links are compared without a query per row.
+        # import-export compares each row with a deepcopy of the park ("original"). deepcopy drops a
+        # queryset's prefetched rows (a query per row to read them again) after copying the whole query
+        # (the larger part of an update's time): the links are kept as they were loaded, shared by the copy.
         instance.loaded_links = {} if new else {
-            field.name: list(getattr(instance, field.name).all()) for field in Park._meta.many_to_many
+            field.name: LinksAsLoaded(getattr(instance, field.name).all()) for field in Park._meta.many_to_many
         }
+        instance.__dict__.pop("_prefetched_objects_cache", None)
 
     def links_before(self, instance, field):
         return getattr(instance, "loaded_links", {}).get(field.attribute, [])
@@ -365,9 +374,6 @@ class ParkResource(resources.ModelResource):
                 through(park_id=park.pk, **{target: related}) for park in named for related in park.imported_links[field.name]
             ]
             written[field] = through.objects.bulk_create(rows)
-            for park in named:
-                # The links changed under any prefetched copy.
-                getattr(park, "_prefetched_objects_cache", {}).pop(field.name, None)
         return written
 
     def record_history(self, parks, links, history_type):
