@@ -315,11 +315,13 @@ class ParkResource(resources.ModelResource):
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         parks, self.create_instances = self.create_instances, []
-        self.write_batch(parks, dry_run, raise_errors, result, new=True)
+        if using_transactions or not dry_run:  # a preview without a transaction to roll back writes nothing
+            self.write_batch(parks, dry_run, raise_errors, result, new=True)
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         parks, self.update_instances = self.update_instances, []
-        self.write_batch(parks, dry_run, raise_errors, result, new=False)
+        if using_transactions or not dry_run:
+            self.write_batch(parks, dry_run, raise_errors, result, new=False)
 
     def write_batch(self, parks, dry_run, raise_errors, result, new):
         """One batch of checked rows: parks, their links and (when kept) their history, in a few queries.
