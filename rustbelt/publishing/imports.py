@@ -107,6 +107,18 @@ class SafeImportExportMixin(ImportExportMixin):
         except PendingImportMissing:
             return self.pending_import_missing(request)
 
+    def process_result(self, result, request):
+        # import-export reports "Import finished" even when the confirmed import failed and was rolled
+        # back (a database error in a batch of rows): say that nothing changed, and why.
+        if result.has_errors():
+            errors = [error for _, row_errors in result.row_errors() for error in row_errors] + result.base_errors
+            self.message_user(
+                request, _("Nothing was imported: %(error)s") % {"error": errors[0].error}, messages.ERROR
+            )
+            info = self.opts.app_label, self.opts.model_name
+            return HttpResponseRedirect(reverse("admin:%s_%s_import" % info))
+        return super().process_result(result, request)
+
     def pending_import_missing(self, request):
         self.message_user(
             request, _("This import is no longer waiting for confirmation. Upload the file again."), messages.ERROR

@@ -1,12 +1,14 @@
 import io
 import json
+import os
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import call_command
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, TestCase
 
-from rustbelt import benchmark, benchmark_compare
+from rustbelt import benchmark, benchmark_compare, benchmark_import
 
 
 class BenchmarkCommandTests(SimpleTestCase):
@@ -69,3 +71,26 @@ class WrkOutputTests(SimpleTestCase):
         self.assertEqual(measured["max"], 95.1)
         self.assertEqual(measured["requests"], 2561)
         self.assertEqual(measured["errors"], 7)
+
+
+class ImportBenchmarkTests(TestCase):
+    """`benchmark --import-rows` times the admin's import of the admin's own export, repeated: this runs its
+    in-process half on a tiny catalogue (the whole command needs migrate and load_content per backend)."""
+
+    def test_times_the_preview_and_the_import_of_new_and_updated_parks(self):
+        from parks.models import Park
+        from parks.tests.factories import make_industry, make_park
+
+        make_park("Jilin ETDZ", slug="jilin-etdz").industries.set([make_industry("fine chemicals")])
+        output = io.StringIO()
+        with mock.patch.dict(os.environ, {"BENCH_IMPORT_PASSWORD": "a long random test password"}):
+            call_command("benchmark", internal_import=[3], stdout=output)
+        measured = json.loads(output.getvalue())
+        self.assertEqual(measured["shipped_parks"], 1)
+        for kind in ("new", "update"):
+            self.assertGreater(measured["sizes"]["3"][kind]["preview"], 0)
+            self.assertGreater(measured["sizes"]["3"][kind]["confirm"], 0)
+        self.assertEqual(Park.objects.filter(slug__startswith="inproc3-").count(), 3)
+        self.assertTrue(Park.objects.filter(city__endswith="(edited)").exists())
+        report = benchmark_import.report([{"backend": "sqlite", "in_process": measured}])
+        self.assertIn("| 3 (0.0 MB) |", report)

@@ -4,7 +4,7 @@ import platform
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rustbelt import benchmark
+from rustbelt import benchmark, benchmark_import
 
 
 class Command(BaseCommand):
@@ -37,6 +37,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--memory-size", type=int, default=0,
                             help="Also measure memory while streaming the exports of this many synthetic parks.")
+        parser.add_argument("--import-rows", type=int, nargs="+", metavar="ROWS",
+                            help="Instead of the pages, time the admin's park import of files of these sizes.")
+        parser.add_argument("--internal-import", type=int, nargs="+", help=argparse_suppress())
         parser.add_argument("--internal-memory", type=int, help=argparse_suppress())
         parser.add_argument("--internal-populate", type=int, help=argparse_suppress())
         # Used by the command itself, in a subprocess bound to one benchmark database.
@@ -48,6 +51,14 @@ class Command(BaseCommand):
             return
         if options["internal_memory"] is not None:
             self.stdout.write(json.dumps(benchmark.measure_memory(options["internal_memory"])))
+            return
+        if options["internal_import"]:
+            measured = benchmark_import.measure_in_process(options["internal_import"], os.environ["BENCH_IMPORT_PASSWORD"])
+            self.stdout.write(json.dumps(measured))
+            return
+        if options["import_rows"]:
+            results = benchmark_import.run(options["import_rows"], options["backends"], options["postgres_url"], self.log)
+            self.stdout.write(benchmark_import.report(results))
             return
         if options["internal_measure"] is not None:
             self.stdout.write(json.dumps(benchmark.measure_in_process(options["internal_measure"])))
