@@ -9,14 +9,17 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # The usual 2 x CPUs + 1 workers; the site is database-bound and short requests.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-# Threaded workers keep connections alive (keepalive below); sync workers close the connection after
-# every response, so each request paid a new TCP connection. Measured on the cached article with wrk
-# (4 keep-alive connections, 2 workers, back to back, on a machine shared with other jobs): sync
-# 1,078 / 3,342 / 707 req/s, gthread with 4 threads 3,563 / 4,393 / 1,749 (2 threads 1,286, 8 threads
-# 3,471): threads won every pair. deploy/nginx.conf keeps upstream connections alive too (`keepalive
-# 16`), which sync workers ignored. Each thread holds its own database connection (workers x threads).
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Sync workers. Threaded ones (gthread) keep client connections alive, which looked faster on a busy
+# machine, but on a quiet one (BENCHMARKS.md, 2026-11-29; the cached home page, wrk 4 connections,
+# 2 workers, 15 s, rustbelt/fastpage.py answering) sync made 5,936 req/s with p99 1.5 ms against
+# gthread's 6,249 req/s with p99 69 ms, and with max_requests 20,000 sync 5,721 / p99 98 ms against
+# gthread 3,972 / p99 218 ms. GUNICORN_WORKER_CLASS=gthread and GUNICORN_THREADS choose threads.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# The application is imported once, in the master, before the workers fork: a recycled worker starts
+# serving at once instead of importing Django first. Under load this cut p99 with max_requests 20,000
+# from 355–661 ms to 98–102 ms (same measurement). Nothing opens a connection at import time.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") not in ("0", "false", "no")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
