@@ -1,29 +1,14 @@
 """The migration that moves the sections' Chinese columns to django-modeltranslation's (issue 14)."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.test import TransactionTestCase
 from django.utils import timezone
+
+from rustbelt.publishing.testing import MigrationTestCase
 
 BEFORE = [("articles", "0004_issue13_translation_editorial_notes")]
 AFTER = [("articles", "0005_issue14_translated_section_fields")]
 
 
-class TranslatedSectionFieldsMigrationTests(TransactionTestCase):
-    # Migrating back and forth empties the tables; put back what migrations created (the role groups).
-    serialized_rollback = True
-
-    def migrate(self, targets):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    def tearDown(self):
-        # Leave the database at the latest migrations for the tests that follow.
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
-
+class TranslatedSectionFieldsMigrationTests(MigrationTestCase):
     def test_titles_summaries_and_their_status_keep_their_values_in_the_table_and_the_history(self):
         apps = self.migrate(BEFORE)
         Article = apps.get_model("articles", "Article")

@@ -1,28 +1,12 @@
 """The data migration that replaces the catalogue's stand-in parks with article mentions (issue 13)."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.test import TransactionTestCase
+from rustbelt.publishing.testing import MigrationTestCase
 
 BEFORE = [("parks", "0005_issue13_sources_evidence_mentions")]
 AFTER = [("parks", "0006_issue13_replace_stand_ins")]
 
 
-class ReplaceStandInsMigrationTests(TransactionTestCase):
-    # Migrating back and forth empties the tables; put back what migrations created (the role groups).
-    serialized_rollback = True
-
-    def migrate(self, targets):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    def tearDown(self):
-        # Leave the database at the latest migrations for the tests that follow.
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
-
+class ReplaceStandInsMigrationTests(MigrationTestCase):
     def test_stand_ins_become_mentions_the_real_zone_takes_the_path_and_history_is_kept(self):
         apps = self.migrate(BEFORE)
         Province = apps.get_model("parks", "Province")

@@ -7,6 +7,9 @@ import zlib
 from html.parser import HTMLParser
 
 from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test import TransactionTestCase
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
@@ -141,3 +144,22 @@ SVG_WITH_SCRIPT = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
     b"<script>alert(document.cookie)</script><rect width='10' height='10'/></svg>"
 )
+
+
+class MigrationTestCase(TransactionTestCase):
+    """Tests of a data migration: migrate to a state, fill it with that state's models, migrate on."""
+
+    # Migrating back and forth empties the tables; put back what migrations created (the role groups).
+    serialized_rollback = True
+
+    def migrate(self, targets):
+        """Migrate to `targets` and return the apps registry of that state (its historical models)."""
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    def tearDown(self):
+        # Leave the database at the latest migrations for the tests that follow.
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
