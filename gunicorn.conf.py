@@ -3,6 +3,7 @@
 Everything that differs between machines comes from the environment (README, "Deploying").
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -25,11 +26,24 @@ graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so a slow leak can never take the site down, but rarely: a worker
 # restarting under load stalls the requests queued on it (BENCHMARKS.md measured p99 and errors at
-# 1,000, 20,000 and off). The jitter (a tenth) keeps workers from restarting together. 0 turns it off.
+# 1,000, 20,000 and off). The jitter (half) keeps workers that share the load evenly from restarting
+# together, which left no worker accepting for the length of a restart. 0 turns it off.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
-max_requests_jitter = max_requests // 10
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+max_requests_jitter = max_requests // 2
+# No access log by default: nginx in front (deploy/nginx.conf) keeps one, and writing a second line
+# per request cost a quarter of gunicorn's throughput on small cached pages (BENCHMARKS.md).
+# GUNICORN_ACCESS_LOG=- logs to stdout.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Behind a proxy on the same host: trust its X-Forwarded-* headers only.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):
+    # The application is loaded (preload_app) and the workers are about to fork: move everything
+    # allocated so far out of the garbage collector's sight, so collections in the workers neither
+    # scan it nor touch (and so copy) the pages they share with the master
+    # (https://docs.python.org/3/library/gc.html#gc.freeze).
+    if server.cfg.preload_app:
+        gc.freeze()

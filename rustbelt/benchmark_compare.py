@@ -194,6 +194,11 @@ def compare(target_url, environment, workers, seconds, log, label):
             result["nginx"]["static file of the same bytes, plain HTTP"] = wrk(
                 f"http://127.0.0.1:{plain}/bench/page.html", seconds
             )
+        # gunicorn's own ceiling: the same bytes from a WSGI application that does nothing else.
+        ceiling_env = {**environment(target_url, 600), "RUSTBELT_CEILING_BODY": str(static_root / "bench" / "page.html")}
+        with servers.gunicorn(ceiling_env, workers, application="rustbelt.benchmark_ceiling", ready_path="/") as port:
+            log(f"[{label}] gunicorn: the same bytes from a WSGI application that does nothing else")
+            result["gunicorn"] = {"the same bytes, nothing else": wrk(f"http://127.0.0.1:{port}/", seconds)}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return result

@@ -15,10 +15,11 @@ headers, gzip), which cost several times what the lookup does. This WSGI layer w
 
 So a hit repeats what the full stack answered to the same request in the same content generation; the
 guarantees stay those of the page cache: never for a visitor with a session or messages cookie, never
-for HEAD or conditional requests (Django answers those, with 304s), the generation read from the
-database before a kept page is sent (a save on any server is seen at once), and any cache or
-database error simply sends the request to Django (Redis failing open). A request with no kept page
-costs one cache lookup before Django.
+for HEAD or conditional requests (Django answers those, with 304s), and any cache or database error
+simply sends the request to Django (Redis failing open). A request with no kept page costs one cache
+lookup before Django. One difference: the generation a kept page is checked against is read from the
+database at most once per PAGE_CACHE_RECHECK_SECONDS per worker (publishing/generation.RecentToken),
+so a save through another worker or server reaches these pages within that second, not at once.
 """
 
 import hashlib
@@ -30,6 +31,7 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError
 
+from rustbelt.publishing.generation import recent_token
 from rustbelt.publishing.models import ContentGeneration
 
 # Set by PublicPageCacheMiddleware on the WSGI environ (request.META) to the generation's token when
@@ -84,17 +86,21 @@ class CachedPageApplication:
         if kept is None:
             return None
         token, *response = kept
-        # A kept page never enters Django's request cycle, so it sends the cycle's signals itself:
-        # connections past CONN_MAX_AGE are closed at the start and end, as for any request.
-        request_started.send(sender=self.__class__, environ=environ)
         try:
-            current = ContentGeneration.objects.current().token
+            current = recent_token.get(lambda: self.read_generation(environ))
         except DatabaseError:
             return None  # Django answers, and reports the database as it always does.
-        finally:
-            request_finished.send(sender=self.__class__)
         # Kept for an older generation: content has changed since, Django answers (and keeps anew).
         return response if token == current else None
+
+    def read_generation(self, environ):
+        # A kept page never enters Django's request cycle, so a hit that reads the database sends the
+        # cycle's signals itself: connections past CONN_MAX_AGE are closed at the start and end.
+        request_started.send(sender=self.__class__, environ=environ)
+        try:
+            return ContentGeneration.objects.current().token
+        finally:
+            request_finished.send(sender=self.__class__)
 
     def answer_and_keep(self, environ, start_response):
         answered = {}

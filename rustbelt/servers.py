@@ -47,17 +47,21 @@ def wait_for(port, path, deadline_seconds, process, connect=None):
 
 
 @contextmanager
-def gunicorn(env, workers, access_log="/dev/null", extra_args=()):
-    """gunicorn with the project's gunicorn.conf.py on a free loopback port; yields the port."""
+def gunicorn(env, workers, access_log=None, extra_args=(), application="rustbelt.wsgi", ready_path="/healthz"):
+    """gunicorn with the project's gunicorn.conf.py on a free loopback port; yields the port.
+
+    As deployed, it keeps no access log unless `access_log` names a file.
+    """
     port = free_port()
     gunicorn_bin = Path(sys.executable).with_name("gunicorn")
+    logging = ["--access-logfile", access_log] if access_log else []
     process = subprocess.Popen(
-        [str(gunicorn_bin), "rustbelt.wsgi", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--access-logfile", access_log, *extra_args],
+        [str(gunicorn_bin), application, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), *logging, *extra_args],
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
-        wait_for(port, "/healthz", 30, process)
+        wait_for(port, ready_path, 30, process)
         yield port
     finally:
         process.terminate()

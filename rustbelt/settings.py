@@ -295,6 +295,11 @@ CACHES["exports"] = (
 # (rustbelt/cache.py). With several workers and no Redis each worker has its own memory cache,
 # so this timeout bounds how stale another worker's copy can be.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
+# Pages answered in front of Django (rustbelt/fastpage.py) check the content generation in the database
+# at most this often per worker: under load the check cost more than the answer. A save through
+# another worker or server reaches them within this time (nginx's micro-cache in front keeps pages
+# five seconds); 0 reads it for every request.
+PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("DJANGO_PAGE_CACHE_RECHECK_SECONDS", "1"))
 # Whole-catalogue aggregates (the province x path matrix) are computed once per content generation
 # and kept this long: every page that shows them, cached or not, then skips a scan of all parks.
 AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_CACHE_SECONDS", "600" if REDIS_URL else "60"))

@@ -2,10 +2,11 @@
 
 from django.core.wsgi import get_wsgi_application
 
-from rustbelt.startup import configure_server
+from rustbelt.startup import configure_server, warm_up
 
 configure_server()
 django_application = get_wsgi_application()  # sets Django up: models can be imported from here on
+warm_up()
 
 from rustbelt.fastpage import CachedPageApplication  # noqa: E402
 

@@ -10,6 +10,7 @@ server or command is seen by every other at its next request, every process send
 Last-Modified for the same content, and a save never needs the cache server (which may be down).
 """
 
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -17,6 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
@@ -53,6 +55,33 @@ def generation_per_request():
         request_generation.reset(token)
 
 
+class RecentToken:
+    """The generation's token as this process last read it, trusted for a short while.
+
+    For pages kept in front of Django (rustbelt/fastpage.py): under load, reading the generation
+    for every hit costs more than the hit itself, so a worker trusts the token it read for
+    settings.PAGE_CACHE_RECHECK_SECONDS. A save through this process is seen at once (the token is
+    forgotten when it commits); a save through another worker or server within that time (one second
+    by default, against nginx's five-second micro-cache in front).
+    """
+
+    def __init__(self):
+        self.token, self.read_at = None, float("-inf")
+
+    def get(self, read):
+        """The token, from `read()` when the one known is older than the recheck interval."""
+        if self.token is None or time.monotonic() - self.read_at >= settings.PAGE_CACHE_RECHECK_SECONDS:
+            read_at = time.monotonic()
+            self.token, self.read_at = read(), read_at
+        return self.token
+
+    def forget(self):
+        self.token = None
+
+
+recent_token = RecentToken()
+
+
 def invalidate(**kwargs):
     # One UPDATE in the saving transaction: the new generation becomes visible to everyone exactly
     # when the content does (and is rolled back with it).
@@ -60,6 +89,9 @@ def invalidate(**kwargs):
     per_request = request_generation.get()
     if per_request is not None:
         per_request.value = None  # this request's later reads see the new generation
+    # Now, and once committed (a read in between would still see the old token).
+    recent_token.forget()
+    transaction.on_commit(recent_token.forget)
 
 
 def invalidate_on_content_change(sender, **kwargs):
@@ -107,6 +139,7 @@ def generation_key(name):
 
 def reset_for_test(test=None):
     """Forget every cached page and aggregate (called before each test)."""
+    recent_token.forget()
     for backend in caches.all(initialized_only=True):
         if isinstance(backend, LocMemCache):
             backend.clear()

@@ -14,6 +14,7 @@ from django.test import TestCase, override_settings
 
 from articles.models import Section
 from rustbelt.fastpage import CachedPageApplication
+from rustbelt.publishing.models import ContentGeneration
 from rustbelt.tests.test_cache import article_with_a_section
 from rustbelt.wsgi import application, django_application
 
@@ -41,8 +42,9 @@ class CountingDjango:
         return django_application(environ, start_response)
 
 
-@override_settings(PAGE_CACHE_SECONDS=600, ALLOWED_HOSTS=["testserver", "other.example"])
-class CachedPageApplicationTests(TestCase):
+class FastPageTestCase(TestCase):
+    """Requests to the WSGI layer in front of a Django that counts what reaches it."""
+
     def setUp(self):
         self.url = article_with_a_section().get_absolute_url()
         self.django = CountingDjango()
@@ -67,6 +69,9 @@ class CachedPageApplicationTests(TestCase):
                 chunks.close()
         return answer["status"], answer["headers"], body
 
+
+@override_settings(PAGE_CACHE_SECONDS=600, PAGE_CACHE_RECHECK_SECONDS=0, ALLOWED_HOSTS=["testserver", "other.example"])
+class CachedPageApplicationTests(FastPageTestCase):
     def test_the_deployed_application_has_the_layer(self):
         self.assertIsInstance(application, CachedPageApplication)
 
@@ -74,7 +79,7 @@ class CachedPageApplicationTests(TestCase):
         first = self.get()
         self.assertEqual(first[0], "200 OK")
         self.assertIn(b"Major rust belts", first[2])
-        with self.assertNumQueries(1):  # the content generation, read on every request
+        with self.assertNumQueries(1):  # the content generation (PAGE_CACHE_RECHECK_SECONDS=0: every request)
             second = self.get()
         self.assertEqual(self.django.calls, 1)
         self.assertEqual(second, first)
@@ -133,3 +138,37 @@ class CachedPageApplicationTests(TestCase):
             self.get()
         self.assertEqual(self.django.calls, 2)
         kept.set.assert_not_called()
+
+
+@override_settings(PAGE_CACHE_SECONDS=600, PAGE_CACHE_RECHECK_SECONDS=60)
+class GenerationRecheckTests(FastPageTestCase):
+    """Under load a worker trusts the generation it read for PAGE_CACHE_RECHECK_SECONDS."""
+
+    def test_hits_within_the_interval_read_nothing_from_the_database(self):
+        first = self.get()
+        self.get()  # the first hit reads the generation
+        with self.assertNumQueries(0):
+            for _ in range(3):
+                self.assertEqual(self.get(), first)
+        self.assertEqual(self.django.calls, 1)
+
+    def test_a_save_through_this_process_shows_at_once(self):
+        self.get()
+        self.get()
+        section = Section.objects.get()
+        section.title = "Rust belts of the world"
+        section.save()
+        self.assertIn(b"Rust belts of the world", self.get()[2])
+        self.assertEqual(self.django.calls, 2)
+
+    def test_a_save_elsewhere_shows_once_the_interval_has_passed(self):
+        first = self.get()
+        self.get()
+        # Another worker or server saves: the generation changes in the database only.
+        Section.objects.update(title="Rust belts of the world")
+        ContentGeneration.objects.advance()
+        self.assertEqual(self.get(), first)
+        with mock.patch("rustbelt.publishing.generation.time.monotonic", return_value=10**9):
+            status, _, body = self.get()
+        self.assertIn(b"Rust belts of the world", body)
+        self.assertEqual(self.django.calls, 2)

@@ -169,6 +169,11 @@ def comparison_report(backend, rows):
         plain = nginx["static file of the same bytes, plain HTTP"]
         lines.append(f"| cached page ({size}) from gunicorn alone | {rate(cached)} | nginx, same bytes as a static "
                      f"file, plain HTTP like gunicorn: {rate(plain)} | **{100 * cached['rps'] / plain['rps']:.1f} %** |")
+        if "gunicorn" in c:
+            ceiling = c["gunicorn"]["the same bytes, nothing else"]
+            lines.append(f"| the same bytes from a WSGI application that does nothing else, same gunicorn (its ceiling) | "
+                         f"{rate(ceiling)} | nginx, plain HTTP: {rate(plain)} | **{100 * ceiling['rps'] / plain['rps']:.1f} %**"
+                         f"; the site's cached page is **{100 * cached['rps'] / ceiling['rps']:.0f} %** of it |")
         lines.append(f"| cached page through deploy/nginx.conf (HTTPS) | {rate(proxied)} | the same nginx, same bytes "
                      f"as a static file (HTTPS): {rate(static)} | **{100 * proxied['rps'] / static['rps']:.1f} %** |")
         for name in ("catalogue search ?q=", "map.json, one province", "park page"):
@@ -195,7 +200,7 @@ def recycling_report(backend, rows):
                   "(the home page from the page cache, wrk 4 connections)", "",
                   "| max_requests | req/s | p50 ms | p99 ms | max ms | errors |", "|---|---|---|---|---|---|"]
         for setting, m in r["recycling"].items():
-            label = "0 (off)" if setting == "0" else f"{int(setting):,} (jitter {int(setting) // 10:,})"
+            label = "0 (off)" if setting == "0" else f"{int(setting):,} (jitter {int(setting) // 2:,})"
             lines.append(f"| {label} | {m['rps']:,.0f} | {m['p50']:.1f} | {m['p99']:.1f} | {m.get('max', 0):.1f} | "
                          f"{m['errors']} |")
         lines.append("")
