@@ -33,6 +33,22 @@ class LocaleFormatTests(TestCase):
                 self.assertContains(response, '<span class="official-count">10,045</span>', html=True)
                 self.assertNotContains(response, "10045")
 
+    def test_the_catalogue_groups_its_number_of_parks(self):
+        province = self.park.province
+        Park.objects.bulk_create(
+            Park(name_en=f"Zone {number}", slug=f"zone-{number}", province=province, zone_type="etdz",
+                 level="national", is_published=True)
+            for number in range(1233)
+        )
+        for language, found, download in (
+            ("en", "<strong>1,234</strong> parks found.", "Download these 1,234 parks:"),
+            ("zh-hans", "找到 <strong>1,234</strong> 个园区。", "下载这 1,234 个园区："),
+        ):
+            with self.subTest(language=language):
+                response = self.client.get(url(language, "parks:list"))
+                self.assertContains(response, found)
+                self.assertContains(response, download)
+
     def test_dates_follow_the_language_and_years_stay_plain(self):
         for language, shown in (("en", "Nov. 29, 2026"), ("zh-hans", "2026年11月29日")):
             with self.subTest(language=language):
