@@ -14,6 +14,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -106,6 +107,16 @@ class SafeImportExportMixin(ImportExportMixin):
             return super().process_import(request, **kwargs)
         except PendingImportMissing:
             return self.pending_import_missing(request)
+        except IntegrityError:
+            # The import's transaction failed as it committed, when the database checked its references:
+            # a province, path, industry or source the file names was deleted meanwhile by someone else.
+            # The transaction is rolled back; the file is gone with the confirm step.
+            self.message_user(request, _(
+                "Nothing was imported: a province, path, industry or source the file refers to was deleted "
+                "while it was imported. Upload the file again."
+            ), messages.ERROR)
+            info = self.opts.app_label, self.opts.model_name
+            return HttpResponseRedirect(reverse("admin:%s_%s_import" % info))
 
     def process_result(self, result, request):
         # import-export reports "Import finished" even when the confirmed import failed and was rolled

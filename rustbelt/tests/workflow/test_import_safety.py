@@ -8,12 +8,12 @@ from unittest import mock
 
 import tablib
 from django.db import IntegrityError, connection
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.tests.factories import make_article, make_series
-from parks.models import Park
+from parks.models import Park, Province
 from parks.resources import ParkResource
 from parks.tests.factories import make_industry, make_park, make_province
 from rustbelt.publishing.testing import admin_form_data, make_staff
@@ -259,3 +259,36 @@ class LargeImportTests(TestCase):
         preview = self.upload(HEADER + "x-zone,X Zone,,,,etdz,,,,,,,,,,\n")
         self.assertContains(preview, "This field cannot be null.")
         self.assertNotContains(preview, "Confirm import")
+
+
+class ImportRaceTests(TransactionTestCase):
+    """A record the file refers to, deleted by someone else while the import runs: a message, not a 500."""
+
+    upload = test_import_export.ParkImportAdminTests.upload
+
+    def setUp(self):
+        # The import tests' accounts, provinces and industries, made afresh for each test (no transaction
+        # to roll back here).
+        test_import_export.ParkImportAdminTests.setUpTestData.__func__(type(self))
+
+    def test_a_province_deleted_before_the_import_commits_imports_nothing(self):
+        preview = self.upload(THREE_VALID_ROWS)
+        self.assertContains(preview, "Confirm import")
+        province_ids = list(Province.objects.values_list("pk", flat=True))
+        record_history = Park.history.model.objects.bulk_create
+
+        def delete_provinces_meanwhile(*args, **kwargs):
+            # As another researcher's transaction would, after this import has read them: the
+            # database checks the parks' references when the import commits.
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM parks_province WHERE id IN ({', '.join(map(str, province_ids))})")
+            return record_history(*args, **kwargs)
+
+        action = reverse("admin:parks_park_process_import")
+        data = admin_form_data(preview, action=action)
+        with mock.patch("parks.resources.Park.history.model.objects.bulk_create", side_effect=delete_provinces_meanwhile):
+            response = self.client.post(action, data, follow=True)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Nothing was imported: a province, path, industry or source the file refers to")
+        self.assertFalse(Park.objects.exists())
+        self.assertEqual(Province.objects.count(), len(province_ids))  # rolled back with the import
