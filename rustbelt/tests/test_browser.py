@@ -143,8 +143,10 @@ class CatalogueTests(BrowserTestCase):
 
     def test_map_fallback_list_links_to_parks(self):
         self.open(reverse("parks:list"))
+        # Once the map script has drawn and said so: a click while the page still moves can miss the summary.
+        self.wait_until(lambda browser: "on the map" in browser.find_element(By.ID, "park-map-status").text)
         self.browser.find_element(By.CSS_SELECTOR, ".park-map-list summary").click()
-        link = self.browser.find_element(By.CSS_SELECTOR, ".park-map-list a")
+        link = self.wait_until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".park-map-list a")))
         href = link.get_attribute("href")
         link.click()
         self.wait_until(EC.url_to_be(href))
