@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.tests.factories import make_article, make_series
-from parks.models import Park, Province
+from parks.models import DevelopmentPath, Park, Province
 from parks.resources import ParkResource
-from parks.tests.factories import make_industry, make_park, make_province
-from rustbelt.publishing.testing import admin_form_data, make_staff
+from parks.tests.factories import make_industry, make_park, make_province, make_source
+from rustbelt.publishing.testing import admin_form_data, make_staff, make_superuser
 from rustbelt.tests.workflow import test_import_export
 
 HEADER, THREE_VALID_ROWS = test_import_export.HEADER, test_import_export.THREE_VALID_ROWS
@@ -267,9 +267,16 @@ class ImportRaceTests(TransactionTestCase):
     upload = test_import_export.ParkImportAdminTests.upload
 
     def setUp(self):
-        # The import tests' accounts, provinces and industries, made afresh for each test (no transaction
-        # to roll back here).
-        test_import_export.ParkImportAdminTests.setUpTestData.__func__(type(self))
+        # What the import tests' file refers to, made afresh (no transaction to roll back here). The
+        # researchers' groups come from data migrations, which an earlier TransactionTestCase's flush
+        # removed: a superuser imports instead.
+        self.researcher = make_superuser()
+        for slug, name in [("jilin", "Jilin"), ("heilongjiang", "Heilongjiang"), ("liaoning", "Liaoning")]:
+            make_province(slug, name)
+        DevelopmentPath.objects.create(slug="urbanization", name="Urbanization", summary="Build the city.")
+        for name in ["fine chemicals", "branded food", "petrochemicals"]:
+            make_industry(name)
+        make_source("Xinhua report (2010)")
 
     def test_a_province_deleted_before_the_import_commits_imports_nothing(self):
         preview = self.upload(THREE_VALID_ROWS)
