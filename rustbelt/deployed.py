@@ -59,6 +59,7 @@ def page_types():
                 "zh-catalogue-table": reverse("parks:list") + "?province=jilin&view=table",
                 "zh-park": reverse("parks:detail", args=["jilin-etdz"]),
                 "zh-methodology": reverse("parks:methodology"),
+                "zh-coverage": reverse("parks:coverage"),
             }
         )
     return pages

@@ -301,6 +301,25 @@ class PhoneTests(BrowserTestCase):
         self.assertLess(first_card, 900)
         self.assertIs(self.browser.execute_script("return document.getElementById('park-filters').open;"), False)
 
+    def test_the_coverage_table_stands_row_by_row_on_a_phone(self):
+        # Five columns in 390 px were a scroller with one word per line; each row is now a block of
+        # labelled values, every one of them on the screen.
+        self.at_width(390)
+        self.open(reverse("parks:coverage"))
+        scroller = self.browser.find_element(By.CSS_SELECTOR, ".table-scroll")
+        self.assertLessEqual(self.browser.execute_script("return arguments[0].scrollWidth - arguments[0].clientWidth;", scroller), 0)
+        boxes = self.browser.execute_script(
+            "return [...document.querySelector('table.coverage tbody tr').children].map(cell => {"
+            "  const box = cell.getBoundingClientRect();"
+            "  return {top: box.top, bottom: box.bottom, right: box.right, label: getComputedStyle(cell, '::before').content};"
+            "});"
+        )
+        self.assertEqual(len(boxes), 5)
+        for above, below in zip(boxes, boxes[1:]):
+            self.assertLessEqual(above["bottom"], below["top"] + 1)  # one under the other
+        self.assertTrue(all(box["right"] <= 390 for box in boxes))
+        self.assertIn("In the catalogue", boxes[3]["label"])
+
     def test_no_page_scrolls_sideways_on_a_phone(self):
         for width in [360, 390]:
             self.at_width(width)
