@@ -301,24 +301,33 @@ class PhoneTests(BrowserTestCase):
         self.assertLess(first_card, 900)
         self.assertIs(self.browser.execute_script("return document.getElementById('park-filters').open;"), False)
 
-    def test_the_coverage_table_stands_row_by_row_on_a_phone(self):
-        # Five columns in 390 px were a scroller with one word per line; each row is now a block of
+    def test_tables_of_prose_stand_row_by_row_on_a_phone(self):
+        # Five columns in 390 px were a scroller with one word a line; each row is now a block of
         # labelled values, every one of them on the screen.
         self.at_width(390)
-        self.open(reverse("parks:coverage"))
-        scroller = self.browser.find_element(By.CSS_SELECTOR, ".table-scroll")
-        self.assertLessEqual(self.browser.execute_script("return arguments[0].scrollWidth - arguments[0].clientWidth;", scroller), 0)
-        boxes = self.browser.execute_script(
-            "return [...document.querySelector('table.coverage tbody tr').children].map(cell => {"
-            "  const box = cell.getBoundingClientRect();"
-            "  return {top: box.top, bottom: box.bottom, right: box.right, label: getComputedStyle(cell, '::before').content};"
-            "});"
+        pages = (
+            # page, its table, cells a row, and a labelled cell of the first row
+            (reverse("parks:coverage"), "table.coverage", 5, (3, "In the catalogue")),
+            (reverse("data:index"), "section[aria-labelledby=tables] table", 3, (2, "Licence")),
         )
-        self.assertEqual(len(boxes), 5)
-        for above, below in zip(boxes, boxes[1:]):
-            self.assertLessEqual(above["bottom"], below["top"] + 1)  # one under the other
-        self.assertTrue(all(box["right"] <= 390 for box in boxes))
-        self.assertIn("In the catalogue", boxes[3]["label"])
+        for page, table, cells, (labelled, label) in pages:
+            with self.subTest(page=page):
+                self.open(page)
+                scroller = self.browser.find_element(By.CSS_SELECTOR, f"{table} caption").find_element(By.XPATH, "../..")
+                overflow = self.browser.execute_script("return arguments[0].scrollWidth - arguments[0].clientWidth;", scroller)
+                self.assertLessEqual(overflow, 0)
+                boxes = self.browser.execute_script(
+                    "return [...document.querySelector(arguments[0] + ' tbody tr').children].map(cell => {"
+                    "  const box = cell.getBoundingClientRect();"
+                    "  return {top: box.top, bottom: box.bottom, right: box.right, label: getComputedStyle(cell, '::before').content};"
+                    "});",
+                    table,
+                )
+                self.assertEqual(len(boxes), cells)
+                for above, below in zip(boxes, boxes[1:]):
+                    self.assertLessEqual(above["bottom"], below["top"] + 1)  # one under the other
+                self.assertTrue(all(box["right"] <= 390 for box in boxes))
+                self.assertIn(label, boxes[labelled]["label"])
 
     def test_no_page_scrolls_sideways_on_a_phone(self):
         for width in [360, 390]:
