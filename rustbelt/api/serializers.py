@@ -90,17 +90,21 @@ class ParkSerializer(serializers.Serializer):
     html_url = serializers.URLField(help_text="This park's page on the site.")
 
 
-def article_link(request, anchored):
-    # Path evidence and mentions name their place in the article as data (parks does not import articles).
-    return request.build_absolute_uri(anchored.article_url)
+class ArticlePlaceSerializer(serializers.ModelSerializer):
+    """A record that quotes the article: where in it (path evidence, mentions)."""
+
+    section = serializers.CharField(source="section_slug", help_text="The article section's anchor.")
+    html_url = serializers.SerializerMethodField(help_text="That section on the article page.")
+
+    def get_html_url(self, anchored) -> str:
+        # The records name their place in the article as data (parks does not import articles).
+        return self.context["request"].build_absolute_uri(anchored.article_url)
 
 
-class PathEvidenceSerializer(serializers.ModelSerializer):
+class PathEvidenceSerializer(ArticlePlaceSerializer):
     park = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     path = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display")
-    section = serializers.CharField(source="section_slug", help_text="The article section's anchor.")
-    html_url = serializers.SerializerMethodField(help_text="The quoted passage's section on the article page.")
 
     class Meta:
         model = PathEvidence
@@ -108,21 +112,12 @@ class PathEvidenceSerializer(serializers.ModelSerializer):
         extra_kwargs = {"quote": {"help_text": "The article's sentence(s), word for word."},
                         "reason": {"help_text": "For an inferred placement: why the editors read it so."}}
 
-    def get_html_url(self, evidence) -> str:
-        return article_link(self.context["request"], evidence)
 
-
-class MentionSerializer(serializers.ModelSerializer):
-    section = serializers.CharField(source="section_slug", help_text="The article section's anchor.")
-    html_url = serializers.SerializerMethodField(help_text="The section on the article page.")
-
+class MentionSerializer(ArticlePlaceSerializer):
     class Meta:
         model = ArticleMention
         fields = ["key", "wording", "confidence", "reason", "section", "html_url"]
         extra_kwargs = {"wording": {"help_text": "The article's words for this zone, exactly."}}
-
-    def get_html_url(self, mention) -> str:
-        return article_link(self.context["request"], mention)
 
 
 class ParkDetailSerializer(ParkSerializer):

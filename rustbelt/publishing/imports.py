@@ -111,28 +111,23 @@ class SafeImportExportMixin(ImportExportMixin):
             # The import's transaction failed as it committed, when the database checked its references:
             # a province, path, industry or source the file names was deleted meanwhile by someone else.
             # The transaction is rolled back; the file is gone with the confirm step.
-            self.message_user(request, _(
+            return self.back_to_import(request, _(
                 "Nothing was imported: a province, path, industry or source the file refers to was deleted "
                 "while it was imported. Upload the file again."
-            ), messages.ERROR)
-            info = self.opts.app_label, self.opts.model_name
-            return HttpResponseRedirect(reverse("admin:%s_%s_import" % info))
+            ))
 
     def process_result(self, result, request):
         # import-export reports "Import finished" even when the confirmed import failed and was rolled
         # back (a database error in a batch of rows): say that nothing changed, and why.
         if result.has_errors():
             errors = [error for _, row_errors in result.row_errors() for error in row_errors] + result.base_errors
-            self.message_user(
-                request, _("Nothing was imported: %(error)s") % {"error": errors[0].error}, messages.ERROR
-            )
-            info = self.opts.app_label, self.opts.model_name
-            return HttpResponseRedirect(reverse("admin:%s_%s_import" % info))
+            return self.back_to_import(request, _("Nothing was imported: %(error)s") % {"error": errors[0].error})
         return super().process_result(result, request)
 
     def pending_import_missing(self, request):
-        self.message_user(
-            request, _("This import is no longer waiting for confirmation. Upload the file again."), messages.ERROR
-        )
-        info = self.opts.app_label, self.opts.model_name
-        return HttpResponseRedirect(reverse("admin:%s_%s_import" % info))
+        return self.back_to_import(request, _("This import is no longer waiting for confirmation. Upload the file again."))
+
+    def back_to_import(self, request, error):
+        """To the upload form, with `error` said: nothing was imported."""
+        self.message_user(request, error, messages.ERROR)
+        return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
