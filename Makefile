@@ -56,7 +56,7 @@ bench: install nginx messages $(BENCH_VENV)/.installed
 		if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
 		else echo "The benchmark needs wrk: sudo apt-get install wrk" >&2; exit 1; fi; \
 	fi
-	DJANGO_DEBUG=0 $(PY) manage.py benchmark $(BENCH_ARGS)
+	DJANGO_DEBUG=0 DJANGO_SETTINGS_MODULE=tools.settings $(PY) manage.py benchmark $(BENCH_ARGS)
 
 # The Nu Html Checker (vnu.jar) from the npm package vnu-jar, run by a Debian JRE; the test suite
 # checks every page type of the deployed build with it (rustbelt/tests/test_html_checker.py).
@@ -104,7 +104,7 @@ screenshots: install browser messages
 			echo "Screenshots need Chinese fonts: sudo apt-get install fonts-noto-cjk" >&2; exit 1; \
 		fi; \
 	fi
-	$(PY) manage.py screenshots
+	DJANGO_SETTINGS_MODULE=tools.settings $(PY) manage.py screenshots
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles screenshots locale/*/LC_MESSAGES/*.mo

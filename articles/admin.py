@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, DataPoint, DataSeries, EditorialNote, Figure, Section, Status, TranslationStatus
-from rustbelt.publishing.admin_mixins import VersionedInlineMixin, WorkflowAdminMixin
+from publishing.admin_mixins import VersionedInlineMixin, WorkflowAdminMixin
 
 
 def _article_from_request(request):

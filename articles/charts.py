@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from rustbelt.publishing.bilingual import is_chinese
+from publishing.bilingual import is_chinese
 
 SVG_NS = "http://www.w3.org/2000/svg"
 # Drawn narrow, for phones: at 360 px the column is about 328 px wide, so 13-unit text renders at

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.charts import format_number
-from rustbelt.publishing.citations import partial_date_parts, split_author
-from rustbelt.publishing.images import ProcessedImageField, srcset
-from rustbelt.publishing.markdown import mark_chinese, render_markdown
-from rustbelt.publishing.bilingual import is_chinese
-from rustbelt.publishing.models import Fingerprinted, Versioned
+from publishing.citations import partial_date_parts, split_author
+from publishing.images import ProcessedImageField, srcset
+from publishing.markdown import mark_chinese, render_markdown
+from publishing.bilingual import is_chinese
+from publishing.models import Fingerprinted, Versioned
 
 # The site's article, as articles/content/article.toml ships it: the main navigation links it.
 FEATURED_ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from rustbelt.publishing.generation import cached_for_generation
+from publishing.generation import cached_for_generation
 
 
 def article_body(request, article):

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from articles.charts import Chart, plain_number
 from articles.models import Article, DataSeries
 from articles.rendering import article_body
-from rustbelt.publishing.citations import citation_download
-from rustbelt.publishing.exports import csv_download, export_metadata
+from publishing.citations import citation_download
+from publishing.exports import csv_download, export_metadata
 
 
 def visible_article(request, slug):

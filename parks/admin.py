@@ -16,8 +16,8 @@ from parks.models import (
     Source,
 )
 from parks.resources import ParkResource
-from rustbelt.publishing.admin_mixins import WorkflowAdminMixin
-from rustbelt.publishing.imports import SafeImportExportMixin
+from publishing.admin_mixins import WorkflowAdminMixin
+from publishing.imports import SafeImportExportMixin
 
 
 @admin.register(Park)

@@ -24,9 +24,9 @@ from django.utils.translation import get_language, override, pgettext_lazy
 from openpyxl import Workbook
 
 from parks.models import Confidence, Fact, FactSource, Level, Park, ZoneType, coordinates_are_approximate
-from rustbelt.publishing.bilingual import is_chinese, other, pick
-from rustbelt.publishing.exports import export_metadata, safe_row
-from rustbelt.publishing.generation import generation_key
+from publishing.bilingual import is_chinese, other, pick
+from publishing.exports import export_metadata, safe_row
+from publishing.generation import generation_key
 
 # Parks fetched and written per chunk: bounds memory, and costs three queries each (industries,
 # sources, per-fact sources).

@@ -11,8 +11,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import NO_PATH, DevelopmentPath, Industry, Level, Park, Province, ZoneType
-from rustbelt.publishing.bilingual import is_chinese
-from rustbelt.publishing.generation import cached_for_generation
+from publishing.bilingual import is_chinese
+from publishing.generation import cached_for_generation
 
 SEARCH_MAX_LENGTH = 200
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parks.models import NO_PATH, Park
-from rustbelt.publishing.bilingual import other, pick
-from rustbelt.publishing.generation import cached_for_generation
+from publishing.bilingual import other, pick
+from publishing.generation import cached_for_generation
 
 NO_PATH_LABEL = gettext_lazy("No path")
 

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from rustbelt.publishing.bilingual import other, pick
-from rustbelt.publishing.images import ProcessedImageField, srcset
-from rustbelt.publishing.markdown import render_markdown
-from rustbelt.publishing.models import Fingerprinted, Versioned
+from publishing.bilingual import other, pick
+from publishing.images import ProcessedImageField, srcset
+from publishing.markdown import render_markdown
+from publishing.models import Fingerprinted, Versioned
 
 # Northeast China with Inner Mongolia's Hohhot and Manzhouli: anything outside is a typo.
 LATITUDE_RANGE = (37, 54)

@@ -13,8 +13,8 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_manager_for_model
 
 from parks.models import DevelopmentPath, Industry, Park, Province, Source
-from rustbelt.publishing.exports import neutralize_formula
-from rustbelt.publishing.generation import one_invalidation
+from publishing.exports import neutralize_formula
+from publishing.generation import one_invalidation
 
 
 class PreloadedWidgetMixin:

@@ -28,10 +28,10 @@ from parks.filters import (
 from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Park, PathEvidence, Province
 from parks.provenance import park_provenance
-from rustbelt.publishing.bilingual import download_language
-from rustbelt.publishing.citations import citation_download
-from rustbelt.publishing.exports import csv_download, export_metadata, json_download
-from rustbelt.publishing.generation import cached_for_generation
+from publishing.bilingual import download_language
+from publishing.citations import citation_download
+from publishing.exports import csv_download, export_metadata, json_download
+from publishing.generation import cached_for_generation
 
 PAGE_NUMBER = re.compile(r"^-?\d{1,9}$")
 MATRIX_TITLE = gettext_lazy("Published parks by province and development path")

@@ -19,7 +19,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from django.utils.http import http_date, parse_http_date_safe
 
 from rustbelt import fastpage
-from rustbelt.publishing.generation import current_generation, generation_per_request, invalidate
+from publishing.generation import current_generation, generation_per_request, invalidate
 
 # URL names (or whole namespaces) served from the cache to anonymous visitors.
 CACHED_URL_NAMES = {"home", "search"}

@@ -31,8 +31,8 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError
 
-from rustbelt.publishing.generation import recent_token
-from rustbelt.publishing.models import ContentGeneration
+from publishing.generation import recent_token
+from publishing.models import ContentGeneration
 
 # Set by PublicPageCacheMiddleware on the WSGI environ (request.META) to the generation's token when
 # the page it answers is the one kept for every visitor.

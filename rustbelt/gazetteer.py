@@ -9,7 +9,7 @@ a Chinese word is first split into the gazetteer's names it contains (longest na
 import re
 
 from parks.models import Park
-from rustbelt.publishing.generation import cached_for_generation
+from publishing.generation import cached_for_generation
 
 # The usual names of each zone type: abbreviation, official English name, the article's wording,
 # official Chinese name and its common short form. Terms of art, not translations of our own.

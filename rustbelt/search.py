@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from articles.models import Section, Status
 from parks.models import Park
 from rustbelt.gazetteer import gazetteer
-from rustbelt.publishing.bilingual import is_chinese, pick
+from publishing.bilingual import is_chinese, pick
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8

@@ -1,5 +1,3 @@
-import ipaddress
-
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.urls import reverse
@@ -34,17 +32,3 @@ class CanonicalOriginMiddleware:
         if settings.SITE_URL:
             request._current_scheme_host = settings.SITE_URL
         return self.get_response(request)
-
-
-def client_ip(request):
-    """The visitor's address behind a proxy (AXES_CLIENT_IP_CALLABLE, with DJANGO_BEHIND_PROXY=1).
-
-    The proxy appends the address it saw to X-Forwarded-For, so only the last entry is trustworthy;
-    earlier ones come from the client. Anything unparsable falls back to the proxy's address.
-    """
-    meta_name = "HTTP_" + settings.CLIENT_IP_HEADER.upper().replace("-", "_")
-    candidate = request.META.get(meta_name, "").split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return request.META.get("REMOTE_ADDR", "")

@@ -51,19 +51,21 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "csp",
-    # The read API under /api/v1/ and its OpenAPI document (issue 15, rustbelt/api/).
+    # The read API under /api/v1/ and its OpenAPI document (opendata/).
     "rest_framework",
     "drf_spectacular",
     # Swagger UI's files, served as our own static files (no CDN, strict CSP).
     "drf_spectacular_sidecar",
     "corsheaders",
     # The shared publishing layer comes before simple_history so its admin template overrides win.
-    "rustbelt.publishing.apps.PublishingConfig",
+    "publishing.apps.PublishingConfig",
     "simple_history",
     "import_export",
     "axes",
     "articles",
     "parks",
+    # Open data: the API, the data package, the SQLite dataset and the Data page.
+    "opendata",
     "rustbelt.apps.RustbeltConfig",
 ]
 # Apps whose records appear on public pages: their saves start a new content generation, `backup`
@@ -338,7 +340,7 @@ AXES_RESET_ON_SUCCESS = True
 if BEHIND_PROXY:
     # Behind a proxy every request comes from the proxy's address: take the visitor's from the
     # header the proxy sets, or anyone could lock any account for everyone (rustbelt/security.py).
-    AXES_CLIENT_IP_CALLABLE = "rustbelt.security.client_ip"
+    AXES_CLIENT_IP_CALLABLE = "publishing.clients.client_ip"
 CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "X-Forwarded-For")
 # Researchers may read history; reverting needs the "change historical ..." permission (Editors).
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
@@ -347,7 +349,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # + - @ tab CR) and turns numbers into text, so ParkResource.export_field neutralizes cells itself.
 # A pending import's file is kept in a private folder under a name the server chose and remembers in
 # the user's session; a posted file name is never trusted (rustbelt/publishing/imports.py).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "rustbelt.publishing.imports.PrivateImportStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "publishing.imports.PrivateImportStorage"
 IMPORT_TMP_DIR = Path(os.environ.get("DJANGO_IMPORT_TMP_DIR", BASE_DIR / "var" / "imports"))
 # Larger files are refused with a message before they are read (the dry run must fit the request timeout).
 IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "5000"))
@@ -375,9 +377,9 @@ REST_FRAMEWORK = {
     # JSON only: the browsable API's templates use inline scripts, which our CSP refuses.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
-    "DEFAULT_THROTTLE_CLASSES": ["rustbelt.api.throttling.ClientAddressThrottle"],
-    "EXCEPTION_HANDLER": "rustbelt.api.problems.problem_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "rustbelt.api.schema.OpenDataSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.throttling.ClientAddressThrottle"],
+    "EXCEPTION_HANDLER": "opendata.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "opendata.schema.OpenDataSchema",
     # The throttle finds the client's address as django-axes does (rustbelt/api/throttling.py); NUM_PROXIES is
     # left unset on purpose: nothing else reads it.
 }

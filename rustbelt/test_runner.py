@@ -6,7 +6,7 @@ from django.test.runner import DiscoverRunner
 from django.test.utils import override_settings
 from django.utils import translation
 
-from rustbelt.publishing import generation
+from publishing import generation
 
 
 class FreshCacheResult(unittest.TextTestResult):

@@ -20,8 +20,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The API and the open-data files are for programs (CORS, stable addresses); the Data page sits
     # with its files and follows the visitor's language (cookie / Accept-Language).
-    path("api/v1/", include("rustbelt.api.urls")),
-    path("data/", include("rustbelt.api.data_urls")),
+    path("api/v1/", include("opendata.urls")),
+    path("data/", include("opendata.data_urls")),
     # Django's own view; exempt from CSRF so anonymous pages need no token (they are cached whole).
     # The worst a forged post can do is change someone's preferred language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

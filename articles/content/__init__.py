@@ -14,7 +14,7 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from articles.models import Article, DataSeries, EditorialNote, Section
-from rustbelt.publishing.loading import sync_record
+from publishing.loading import sync_record
 
 CONTENT_DIR = Path(__file__).resolve().parent
 MANIFEST = CONTENT_DIR / "article.toml"

@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from articles.models import Article, DataPoint, DataSeries
-from rustbelt.publishing.loading import sync_record
+from publishing.loading import sync_record
 
 SERIES_FILE = Path(__file__).resolve().parent / "series.toml"
 # Matches DataPoint.value's decimal_places, so shipped values compare equal to stored ones.

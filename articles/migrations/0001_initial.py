@@ -2,7 +2,7 @@
 
 import articles.models
 import django.db.models.deletion
-import rustbelt.publishing.images
+import publishing.images
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -225,7 +225,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('order', models.PositiveIntegerField(default=0)),
-                ('image', rustbelt.publishing.images.ProcessedImageField(upload_to=articles.models.figure_upload_to)),
+                ('image', publishing.images.ProcessedImageField(upload_to=articles.models.figure_upload_to)),
                 ('alt_text', models.CharField(help_text='What the image shows, for readers who cannot see it.', max_length=300)),
                 ('caption', models.TextField(blank=True)),
                 ('credit', models.CharField(blank=True, max_length=255)),

@@ -2,7 +2,7 @@
 
 import articles.models
 import django.db.models.deletion
-import rustbelt.publishing.images
+import publishing.images
 from django.db import migrations, models
 
 
@@ -231,7 +231,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='figure',
             name='image',
-            field=rustbelt.publishing.images.ProcessedImageField(upload_to=articles.models.figure_upload_to, verbose_name='image'),
+            field=publishing.images.ProcessedImageField(upload_to=articles.models.figure_upload_to, verbose_name='image'),
         ),
         migrations.AlterField(
             model_name='figure',

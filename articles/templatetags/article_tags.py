@@ -14,7 +14,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from articles.charts import Chart
-from rustbelt.publishing.citations import cite, download_links
+from publishing.citations import cite, download_links
 
 register = template.Library()
 

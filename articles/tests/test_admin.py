@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Section
-from rustbelt.publishing.testing import make_superuser
+from publishing.testing import make_superuser
 
 
 class AdminPagesTests(TestCase):

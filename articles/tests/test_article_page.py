@@ -14,7 +14,7 @@ from PIL import Image
 from articles.models import FEATURED_ARTICLE_SLUG
 from articles.models import Article, Figure, Section, Status
 from articles.tests.factories import make_article, make_section
-from rustbelt.publishing.testing import make_staff
+from publishing.testing import make_staff
 
 SECTION_TITLES = [
     "Major Rust Belts in the World",

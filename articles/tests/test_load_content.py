@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from articles.content import CONTENT_DIR, load_article, parse_section_file, read_manifest
 from articles.models import FEATURED_ARTICLE_SLUG, Article, EditorialNote, Section
-from rustbelt.publishing.loading import LoadReport
-from rustbelt.publishing.testing import make_superuser
+from publishing.loading import LoadReport
+from publishing.testing import make_superuser
 
 # Every figure the article states, exactly as the source writes it.
 KEY_FIGURES = [

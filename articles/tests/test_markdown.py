@@ -2,7 +2,7 @@ from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 from django.utils import translation
 
-from rustbelt.publishing.markdown import render_markdown
+from publishing.markdown import render_markdown
 from articles.tests.factories import make_article, make_section
 
 HOSTILE = """Hello <script>alert("x")</script> world.
@@ -89,7 +89,7 @@ class ChineseRunsTests(SimpleTestCase):
 
 class MarkChineseTests(SimpleTestCase):
     def test_plain_text_is_escaped_and_its_chinese_marked(self):
-        from rustbelt.publishing.markdown import mark_chinese
+        from publishing.markdown import mark_chinese
 
         self.assertEqual(
             mark_chinese("<b>Jilin</b> 吉林省 ETDZ"),

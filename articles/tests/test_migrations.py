@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from rustbelt.publishing.testing import MigrationTestCase
+from publishing.testing import MigrationTestCase
 
 BEFORE = [("articles", "0004_issue13_translation_editorial_notes")]
 AFTER = [("articles", "0005_issue14_translated_section_fields")]

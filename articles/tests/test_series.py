@@ -7,7 +7,7 @@ from django.test import TestCase
 
 from articles.content.series import load_series, normalize_text, section_stating
 from articles.models import DataPoint, DataSeries
-from rustbelt.publishing.loading import LoadReport
+from publishing.loading import LoadReport
 from articles.models import FEATURED_ARTICLE_SLUG as ARTICLE_SLUG
 from articles.tests.factories import make_article, make_section
 

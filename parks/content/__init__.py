@@ -37,7 +37,7 @@ from parks.models import (
     Province,
     Source,
 )
-from rustbelt.publishing.loading import sync_record
+from publishing.loading import sync_record
 
 CONTENT_DIR = Path(__file__).resolve().parent
 # Mentions and path evidence point into this article by slug and anchor, as data (parks imports no article code).

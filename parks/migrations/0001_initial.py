@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import parks.models
-import rustbelt.publishing.images
+import publishing.images
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -267,7 +267,7 @@ class Migration(migrations.Migration):
                 ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(105), django.core.validators.MaxValueValidator(136)])),
                 ('coord_note', models.CharField(blank=True, max_length=255, verbose_name='coordinates note')),
                 ('description', models.TextField(blank=True, help_text='Markdown. HTML is sanitized before it reaches the page.')),
-                ('photo', rustbelt.publishing.images.ProcessedImageField(blank=True, upload_to=parks.models.park_photo_upload_to)),
+                ('photo', publishing.images.ProcessedImageField(blank=True, upload_to=parks.models.park_photo_upload_to)),
                 ('photo_alt', models.CharField(blank=True, max_length=300, verbose_name='photo alt text')),
                 ('confidence', models.CharField(blank=True, choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], max_length=10)),
                 ('notes', models.TextField(blank=True, help_text='Research notes shown on the park page.')),

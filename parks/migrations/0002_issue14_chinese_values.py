@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import parks.models
-import rustbelt.publishing.images
+import publishing.images
 from django.db import migrations, models
 
 
@@ -417,7 +417,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='park',
             name='photo',
-            field=rustbelt.publishing.images.ProcessedImageField(blank=True, upload_to=parks.models.park_photo_upload_to, verbose_name='photo'),
+            field=publishing.images.ProcessedImageField(blank=True, upload_to=parks.models.park_photo_upload_to, verbose_name='photo'),
         ),
         migrations.AlterField(
             model_name='park',

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from parks.models import Park
 from parks.tests.factories import make_industry, make_park, make_path, make_province
-from rustbelt.publishing.testing import make_staff, make_superuser
+from publishing.testing import make_staff, make_superuser
 
 
 class ParkAdminTests(TestCase):

@@ -1,6 +1,6 @@
 """The data migration that replaces the catalogue's stand-in parks with article mentions (issue 13)."""
 
-from rustbelt.publishing.testing import MigrationTestCase
+from publishing.testing import MigrationTestCase
 
 BEFORE = [("parks", "0005_issue13_sources_evidence_mentions")]
 AFTER = [("parks", "0006_issue13_replace_stand_ins")]

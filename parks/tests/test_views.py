@@ -16,7 +16,7 @@ from parks.tests.factories import (
     make_province,
     make_source,
 )
-from rustbelt.publishing.testing import make_staff
+from publishing.testing import make_staff
 
 
 class ParkListTests(TestCase):

@@ -14,7 +14,7 @@ from django.utils.http import http_date
 from articles.models import Article, Section, Status
 from articles.tests.factories import make_article, make_section
 from rustbelt.cache import PublicPageCacheMiddleware, is_cacheable_request
-from rustbelt.publishing import generation
+from publishing import generation
 
 
 def article_with_a_section(**fields):

@@ -24,7 +24,7 @@ from articles.models import Article, Section, Status
 from articles.tests.factories import make_article
 from parks.models import Park
 from parks.tests.factories import make_park
-from rustbelt.publishing.citations import bibtex_escape, cite
+from publishing.citations import bibtex_escape, cite
 
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 ARTICLE_URL = f"http://testserver/en/articles/{ARTICLE_SLUG}/"

@@ -14,7 +14,7 @@ from django.test import TestCase, override_settings
 
 from articles.models import Section
 from rustbelt.fastpage import CachedPageApplication
-from rustbelt.publishing.models import ContentGeneration
+from publishing.models import ContentGeneration
 from rustbelt.tests.test_cache import article_with_a_section
 from rustbelt.wsgi import application, django_application
 
@@ -168,7 +168,7 @@ class GenerationRecheckTests(FastPageTestCase):
         Section.objects.update(title="Rust belts of the world")
         ContentGeneration.objects.advance()
         self.assertEqual(self.get(), first)
-        with mock.patch("rustbelt.publishing.generation.time.monotonic", return_value=10**9):
+        with mock.patch("publishing.generation.time.monotonic", return_value=10**9):
             status, _, body = self.get()
         self.assertIn(b"Rust belts of the world", body)
         self.assertEqual(self.django.calls, 2)

@@ -18,7 +18,7 @@ from django.utils.html import strip_tags
 from articles.models import Section, TranslationStatus
 from articles.tests.factories import make_article, make_section
 from parks.models import Park
-from rustbelt.publishing.testing import make_superuser
+from publishing.testing import make_superuser
 
 ZH_PO = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"

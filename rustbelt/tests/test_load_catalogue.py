@@ -7,7 +7,7 @@ from django.test import TestCase
 from articles.content import load_article
 from parks.content import load_catalogue, split_list
 from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
-from rustbelt.publishing.loading import LoadReport
+from publishing.loading import LoadReport
 
 
 def load_content(*args):

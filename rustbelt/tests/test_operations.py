@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from articles.tests.factories import make_article, make_section
 from parks.tests.factories import make_park
-from rustbelt.publishing.testing import make_staff
+from publishing.testing import make_staff
 
 PASSWORD = "a-long-test-password-9"
 
@@ -74,7 +74,7 @@ class ErrorLoggingTests(TestCase):
         self.assertIs(original, sys.stderr)
 
 
-@override_settings(AXES_CLIENT_IP_CALLABLE="rustbelt.security.client_ip")
+@override_settings(AXES_CLIENT_IP_CALLABLE="publishing.clients.client_ip")
 class LockoutBehindProxyTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -107,7 +107,7 @@ class LockoutBehindProxyTests(TestCase):
 
     def test_the_setting_follows_django_behind_proxy(self):
         code = "from django.conf import settings; print(settings.AXES_CLIENT_IP_CALLABLE)"
-        self.assertEqual(run_django(code, DJANGO_BEHIND_PROXY="1").stdout.strip(), "rustbelt.security.client_ip")
+        self.assertEqual(run_django(code, DJANGO_BEHIND_PROXY="1").stdout.strip(), "publishing.clients.client_ip")
         self.assertEqual(run_django(code, DJANGO_BEHIND_PROXY="0").stdout.strip(), "None")
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from articles.models import Article, Section, Status
 from parks.tests.factories import make_park, make_province
 from rustbelt import health
-from rustbelt.publishing.models import ContentGeneration
+from publishing.models import ContentGeneration
 
 
 def redis_cache(location, timeout=1.0):

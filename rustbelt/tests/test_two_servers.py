@@ -25,7 +25,7 @@ from django.test import TransactionTestCase
 from django.urls import reverse
 
 from parks.tests.factories import make_park, make_province
-from rustbelt.publishing.testing import admin_form_data
+from publishing.testing import admin_form_data
 
 PASSWORD = "a-long-test-password-9"
 

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from rustbelt.publishing.generation import one_invalidation
-from rustbelt.publishing.loading import LoadReport
+from publishing.generation import one_invalidation
+from publishing.loading import LoadReport
 
 
 class Command(BaseCommand):

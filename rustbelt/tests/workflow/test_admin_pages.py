@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from articles.tests.factories import make_article, make_section
 from parks.tests.factories import make_industry, make_park, make_province, make_source
-from rustbelt.publishing.admin_mixins import WorkflowAdminMixin
-from rustbelt.publishing.testing import make_staff
+from publishing.admin_mixins import WorkflowAdminMixin
+from publishing.testing import make_staff
 
 # The models issue 5 covers; models other helpers add later may choose their own admin.
 WORKFLOW_MODELS = {

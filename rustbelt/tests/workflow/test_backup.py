@@ -18,11 +18,11 @@ from django.test import TestCase, override_settings
 
 from articles.models import Figure, Section
 from parks.models import Park
-from rustbelt.publishing.backups import clear_content, content_counts
-from rustbelt.publishing import testing as images
+from publishing.backups import clear_content, content_counts
+from publishing import testing as images
 from articles.tests.factories import make_article, make_section
 from parks.tests.factories import make_industry, make_park
-from rustbelt.publishing.testing import make_staff
+from publishing.testing import make_staff
 
 PROJECT = Path(settings.BASE_DIR)
 

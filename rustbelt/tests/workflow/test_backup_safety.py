@@ -19,8 +19,8 @@ from django.test import TestCase, TransactionTestCase
 
 from parks.models import Industry, Park
 from parks.tests.factories import make_industry, make_park
-from rustbelt.publishing.backups import restore_backup
-from rustbelt.publishing.testing import make_staff
+from publishing.backups import restore_backup
+from publishing.testing import make_staff
 from rustbelt.tests.workflow.test_backup import BackupTestMixin, run
 
 
@@ -55,7 +55,7 @@ class BackupSafetyTests(BackupTestMixin, TestCase):
         make_park()
         archive = self.folder / "site.zip"
         # A manifest that disagrees with the data, as a dump outside one snapshot could produce.
-        with mock.patch("rustbelt.publishing.backups.content_counts", return_value={"parks.Park": 99}):
+        with mock.patch("publishing.backups.content_counts", return_value={"parks.Park": 99}):
             with self.assertRaisesMessage(CommandError, "The backup does not restore, so it was not kept"):
                 run("backup", archive)
         self.assertEqual(list(self.folder.glob("site.zip*")), [])

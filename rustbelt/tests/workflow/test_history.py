@@ -7,10 +7,10 @@ from django.utils import translation
 
 from articles.models import Figure, Section
 from parks.models import Park
-from rustbelt.publishing import testing as images
+from publishing import testing as images
 from articles.tests.factories import make_article, make_section
 from parks.tests.factories import make_industry, make_park, make_source
-from rustbelt.publishing.testing import admin_form_data, make_staff
+from publishing.testing import admin_form_data, make_staff
 
 
 class ParkHistoryTests(TestCase):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from parks.models import DevelopmentPath, Park
 from parks.resources import ParkResource
 from parks.tests.factories import bulk_parks, make_industry, make_park, make_province, make_source
-from rustbelt.publishing.testing import admin_form_data, make_staff
+from publishing.testing import admin_form_data, make_staff
 
 HEADER = (
     "slug,name_en,name_zh,province,city,zone_type,level,path,established_year,national_year,area_km2,"

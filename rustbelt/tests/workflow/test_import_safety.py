@@ -16,7 +16,7 @@ from articles.tests.factories import make_article, make_series
 from parks.models import DevelopmentPath, Park, Province
 from parks.resources import ParkResource
 from parks.tests.factories import make_industry, make_park, make_province, make_source
-from rustbelt.publishing.testing import admin_form_data, make_staff, make_superuser
+from publishing.testing import admin_form_data, make_staff, make_superuser
 from rustbelt.tests.workflow import test_import_export
 
 HEADER, THREE_VALID_ROWS = test_import_export.HEADER, test_import_export.THREE_VALID_ROWS

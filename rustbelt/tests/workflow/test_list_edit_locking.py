@@ -8,7 +8,7 @@ from articles.models import Section
 from articles.tests.factories import make_article, make_section
 from parks.models import OfficialCount
 from parks.tests.factories import make_official_count
-from rustbelt.publishing.testing import admin_form_data, make_staff
+from publishing.testing import admin_form_data, make_staff
 
 
 def someone_else_saves(model, pk, **values):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from parks.models import Park
 from articles.tests.factories import make_article, make_section
 from parks.tests.factories import make_park
-from rustbelt.publishing.testing import admin_form_data, make_staff
+from publishing.testing import admin_form_data, make_staff
 
 
 def open_form(user, url, form_id):

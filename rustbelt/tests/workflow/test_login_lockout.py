@@ -4,7 +4,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
-from rustbelt.publishing.testing import make_staff
+from publishing.testing import make_staff
 
 
 PASSWORD = "a-long-test-password-9"

@@ -5,7 +5,7 @@ from articles.models import Article, Status
 from parks.models import Park
 from articles.tests.factories import make_article
 from parks.tests.factories import make_park, make_province
-from rustbelt.publishing.testing import admin_form_data, make_staff
+from publishing.testing import admin_form_data, make_staff
 
 
 class ParkPublishingTests(TestCase):

@@ -1,8 +1,8 @@
 from django.contrib.auth.models import Group, Permission
 from django.test import TestCase
 
-from rustbelt.publishing.roles import EDITOR_PERMS, GROUPS, RESEARCHER_PERMS
-from rustbelt.publishing.testing import make_staff
+from publishing.roles import EDITOR_PERMS, GROUPS, RESEARCHER_PERMS
+from publishing.testing import make_staff
 
 
 def codenames(group_name):

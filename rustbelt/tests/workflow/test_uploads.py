@@ -9,11 +9,11 @@ from PIL import Image
 
 from articles.models import Figure
 from parks.models import Park
-from rustbelt.publishing.images import rendition_name
-from rustbelt.publishing import testing as images
+from publishing.images import rendition_name
+from publishing import testing as images
 from articles.tests.factories import make_article
 from parks.tests.factories import make_park, make_province
-from rustbelt.publishing.testing import admin_form_data, make_staff
+from publishing.testing import admin_form_data, make_staff
 
 
 class TempMediaMixin:

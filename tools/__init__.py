@@ -1,0 +1,1 @@
+"""Maintainers' tools outside the deployed site: the benchmark, the deployed build the browser tests drive, screenshots."""

@@ -1,0 +1,97 @@
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+from django.core.management import call_command
+from django.test import SimpleTestCase, TestCase
+
+from tools import benchmark, benchmark_compare, benchmark_import
+from tools.management.commands.benchmark import Command as BenchmarkCommand
+
+
+class BenchmarkCommandTests(SimpleTestCase):
+    """The benchmark is not part of the suite; this proves the command works end to end on 10 parks."""
+
+    def test_runs_on_a_tiny_catalogue_in_its_own_database(self):
+        output = io.StringIO()
+        with tempfile.TemporaryDirectory() as folder:
+            raw = Path(folder) / "results.json"
+            call_command(BenchmarkCommand(), sizes=[10], requests=4, concurrency=2, workers=1, json=str(raw), cold=True,
+                         memory_size=20, stdout=output, stderr=io.StringIO())
+            results = json.loads(raw.read_text())
+        report = output.getvalue()
+        self.assertIn("### sqlite: queries per page, aggregate cache off / on", report)
+        self.assertIn("### sqlite: latency, page cache off, aggregate cache on", report)
+        self.assertIn("### sqlite: latency, page and aggregate caches off", report)
+        self.assertEqual(set(results[0]["latency"]), {"uncached", "cold"})
+        # The 44 shipped parks (issue 13 replaced the stand-ins with article mentions) and 20 synthetic ones.
+        self.assertIn("### sqlite: memory while streaming every one of 64 parks", report)
+        memory = results[1]["memory"]
+        self.assertEqual(memory["parks"], 64)
+        self.assertGreater(memory["CSV"]["bytes"], 0)
+        self.assertGreater(memory["JSON"]["traced_peak_bytes"], 0)
+        measured = results[0]["measured"]
+        self.assertGreaterEqual(measured["parks"], 10)
+        self.assertEqual(measured["csv_rows"], measured["parks"])
+        for label, _ in benchmark.endpoints():
+            with self.subTest(page=label):
+                self.assertEqual(measured["pages"][label]["status"], 200)
+                self.assertGreater(measured["pages"][label]["queries"], 0)
+        # The facet counts and the matrix come from the aggregate cache on a repeat visit.
+        filtered = measured["pages"]["Park list, province + path"]
+        self.assertLess(filtered["queries_aggregates_cached"], filtered["queries"])
+
+
+WRK_OUTPUT = """Running 8s test @ http://127.0.0.1:40001/parks/
+  2 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    12.51ms    3.20ms  95.10ms   90.00%
+    Req/Sec   160.12     20.01   200.00     70.00%
+  Latency Distribution
+     50%   11.80ms
+     75%   13.02ms
+     90%   15.50ms
+     99%  820.00us
+  2561 requests in 8.00s, 10.00MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:    320.05
+Transfer/sec:      1.25MB
+"""
+
+
+class WrkOutputTests(SimpleTestCase):
+    def test_reads_rate_percentiles_and_errors(self):
+        measured = benchmark_compare.parse_wrk(WRK_OUTPUT)
+        self.assertEqual(measured["rps"], 320.05)
+        self.assertEqual(measured["p50"], 11.8)
+        self.assertAlmostEqual(measured["p99"], 0.82)
+        self.assertEqual(measured["max"], 95.1)
+        self.assertEqual(measured["requests"], 2561)
+        self.assertEqual(measured["errors"], 7)
+
+
+class ImportBenchmarkTests(TestCase):
+    """`benchmark --import-rows` times the admin's import of the admin's own export, repeated: this runs its
+    in-process half on a tiny catalogue (the whole command needs migrate and load_content per backend)."""
+
+    def test_times_the_preview_and_the_import_of_new_and_updated_parks(self):
+        from parks.models import Park
+        from parks.tests.factories import make_industry, make_park
+
+        make_park("Jilin ETDZ", slug="jilin-etdz").industries.set([make_industry("fine chemicals")])
+        output = io.StringIO()
+        with mock.patch.dict(os.environ, {"BENCH_IMPORT_PASSWORD": "a long random test password"}):
+            call_command(BenchmarkCommand(), internal_import=[3], stdout=output)
+        measured = json.loads(output.getvalue())
+        self.assertEqual(measured["shipped_parks"], 1)
+        for kind in ("new", "update"):
+            self.assertGreater(measured["sizes"]["3"][kind]["preview"], 0)
+            self.assertGreater(measured["sizes"]["3"][kind]["confirm"], 0)
+        self.assertEqual(Park.objects.filter(slug__startswith="inproc3-").count(), 3)
+        self.assertTrue(Park.objects.filter(city__endswith="(edited)").exists())
+        report = benchmark_import.report([{"backend": "sqlite", "in_process": measured}])
+        self.assertIn("| 3 (0.0 MB) |", report)

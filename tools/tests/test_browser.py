@@ -1,0 +1,377 @@
+"""What a reader does, in a real headless Chromium: read, filter, use the map, use the keyboard."""
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
+
+from django.urls import reverse
+from django.utils import translation
+
+from tools.deployed import ARTICLE_SLUG, page_types
+from tools.tests.browser import BrowserTestCase
+
+PATHS_SECTION = "paths-for-updating-the-rust-belt"
+
+
+class ReadingTests(BrowserTestCase):
+    def test_read_the_article_and_follow_the_table_of_contents(self):
+        self.open(reverse("home"))
+        self.browser.find_element(By.LINK_TEXT, "Read the article").click()
+        self.wait_until(EC.url_contains(ARTICLE_SLUG))
+        self.assertIn("Rust Belts", self.browser.find_element(By.TAG_NAME, "h1").text)
+
+        for anchor in [PATHS_SECTION, "co-city"]:
+            with self.subTest(anchor=anchor):
+                toc_link = self.browser.find_element(By.CSS_SELECTOR, f'nav.toc a[href="#{anchor}"]')
+                toc_link.click()
+                self.wait_until(EC.url_contains(f"#{anchor}"))
+                heading = self.browser.find_element(By.ID, anchor)
+                self.wait_until(lambda browser: self.is_in_viewport(heading), message=f"#{anchor} not scrolled into view")
+                self.assertEqual(heading.tag_name in {"h2", "h3"}, True)
+
+    def test_site_search_from_the_header(self):
+        self.open(reverse("home"))
+        box = self.browser.find_element(By.ID, "site-search-q")
+        box.send_keys("吉林", Keys.ENTER)
+        self.wait_until(EC.url_contains("/search/"))
+        # The gazetteer also finds the article's passages about Jilin; open the first park.
+        results = self.browser.find_elements(By.CSS_SELECTOR, '.search-results a[href*="/parks/"]')
+        self.assertGreater(len(results), 0)
+        results[0].click()
+        self.wait_until(EC.url_contains("/parks/"))
+        self.assertIn("吉林", self.browser.find_element(By.TAG_NAME, "main").text)
+
+
+class CatalogueTests(BrowserTestCase):
+    def park_names(self):
+        return [link.text for link in self.browser.find_elements(By.CSS_SELECTOR, ".park-card h3 a")]
+
+    def test_filter_parks_by_province_and_path(self):
+        self.open(reverse("parks:list"))
+        all_parks = self.park_names()
+        Select(self.browser.find_element(By.CSS_SELECTOR, "form.park-filters select[name=province]")).select_by_value("jilin")
+        Select(self.browser.find_element(By.CSS_SELECTOR, "form.park-filters select[name=path]")).select_by_value("urbanization")
+        self.browser.find_element(By.CSS_SELECTOR, "form.park-filters button[type=submit]").click()
+        self.wait_until(EC.url_contains("province=jilin"))
+        self.assertIn("path=urbanization", self.browser.current_url)
+        filtered = self.park_names()
+        self.assertGreater(len(filtered), 0)
+        self.assertLess(len(filtered), len(all_parks))
+        for card in self.browser.find_elements(By.CSS_SELECTOR, ".park-card"):
+            self.assertIn("Jilin", card.text)
+            self.assertIn("Urbanization", card.text)
+        self.assertIn(f"{len(filtered)} park", self.browser.find_element(By.CSS_SELECTOR, ".result-count").text)
+
+    def test_open_a_park_from_the_map_without_tiles(self):
+        # The test machine has no network, so tiles fail; markers and links must still work.
+        self.open(reverse("parks:list") + "?province=jilin")
+        self.wait_until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".park-marker")))
+        self.topmost(".park-marker").click()
+        link = self.wait_until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".leaflet-popup-content a")))
+        name, href = link.text, link.get_attribute("href")
+        link.click()
+        self.wait_until(EC.url_to_be(href))
+        self.assertIn("/parks/", href)
+        self.assertIn(name, self.browser.find_element(By.TAG_NAME, "h1").text)
+
+    def topmost(self, selector):
+        """An element matching `selector` on the map that nothing else covers."""
+        return self.browser.execute_script(
+            "document.getElementById('park-map').scrollIntoView({block: 'center'});"
+            "return [...document.querySelectorAll(arguments[0])].find(element => {"
+            "  const box = element.getBoundingClientRect();"
+            "  return element.contains(document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2));"
+            "});",
+            selector,
+        )
+
+    def map_counts(self):
+        """Parks drawn (single markers plus the numbers on cluster badges) and province outlines."""
+        return self.browser.execute_script(
+            "const clusters = [...document.querySelectorAll('#park-map .park-cluster')];"
+            "return {parks: document.querySelectorAll('#park-map .park-marker').length"
+            "  + clusters.reduce((sum, badge) => sum + parseInt(badge.textContent, 10), 0),"
+            " outlines: document.querySelectorAll('#park-map path.province-outline').length,"
+            " brokenImages: [...document.querySelectorAll('#park-map img:not(.leaflet-tile)')]"
+            "  .filter(image => !image.complete || image.naturalWidth === 0).map(image => image.src)};"
+        )
+
+    def test_every_park_and_the_province_outlines_are_drawn_with_no_network(self):
+        self.open(reverse("parks:list"))
+        listed = int(self.browser.find_element(By.CSS_SELECTOR, ".result-count strong").text)
+        self.wait_until(lambda browser: self.map_counts()["outlines"] == 4, message="province outlines not drawn")
+        counts = self.map_counts()
+        self.assertEqual(counts["parks"], listed)
+        self.assertEqual(counts["brokenImages"], [])
+        status = self.browser.find_element(By.ID, "park-map-status").text
+        self.assertIn(f"{listed} parks on the map", status)
+        self.assertNotIn("markers still work", status)
+
+    def test_parks_sharing_one_point_can_each_be_opened(self):
+        # Five Harbin zones share the city centre's coordinates.
+        self.open(reverse("parks:list") + "?province=heilongjiang&q=harbin")
+        badge = self.wait_until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".park-cluster")))
+        shared = int(badge.text.split()[0])
+        self.assertGreaterEqual(shared, 2)
+        self.topmost(".park-cluster").click()
+        self.wait_until(
+            lambda browser: len(browser.find_elements(By.CSS_SELECTOR, ".park-marker")) >= shared,
+            message="the group did not spread into its markers",
+        )
+        # Once spread (an animation), every marker is uncovered, so each can be clicked.
+        uncovered_titles = (
+            "return [...document.querySelectorAll('.park-marker')].filter(marker => {"
+            "  const box = marker.getBoundingClientRect();"
+            "  return marker.contains(document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2));"
+            "}).map(marker => marker.title);"
+        )
+        self.wait_until(
+            lambda browser: len(set(browser.execute_script(uncovered_titles))) == shared,
+            message="some markers of the group stay covered",
+        )
+
+    def test_approximate_positions_are_hollow_and_said_in_the_popup(self):
+        self.open(reverse("parks:detail", args=["jilin-etdz"]))
+        marker = self.wait_until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".park-marker")))
+        self.assertIn("park-marker-approx", marker.get_attribute("class"))
+        fill = self.browser.execute_script("return getComputedStyle(arguments[0]).backgroundColor", marker)
+        self.assertIn(fill, {"rgba(255, 255, 255, 0.85)", "rgba(0, 0, 0, 0)"})
+        marker.click()
+        popup = self.wait_until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content")))
+        self.assertIn("Approximate position (city centre approx.)", popup.text)
+
+    def test_map_fallback_list_links_to_parks(self):
+        self.open(reverse("parks:list"))
+        # Once the map script has drawn and said so: a click while the page still moves can miss the summary.
+        self.wait_until(lambda browser: "on the map" in browser.find_element(By.ID, "park-map-status").text)
+        self.browser.find_element(By.CSS_SELECTOR, ".park-map-list summary").click()
+        link = self.wait_until(EC.element_to_be_clickable((By.CSS_SELECTOR, ".park-map-list a")))
+        href = link.get_attribute("href")
+        link.click()
+        self.wait_until(EC.url_to_be(href))
+        self.assertEqual(self.browser.find_elements(By.CSS_SELECTOR, "h1") != [], True)
+
+
+class ChartTests(BrowserTestCase):
+    # Rendered size of each chart label: its font size in drawing units times the drawing's scale.
+    CHART_TEXT_SIZES = (
+        "return [...document.querySelectorAll('svg.chart-svg')].flatMap(svg => {"
+        "  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;"
+        "  return [...svg.querySelectorAll('text')].map(text => parseFloat(getComputedStyle(text).fontSize) * scale);"
+        "});"
+    )
+
+    def chart_text_sizes(self, page):
+        self.open(page)
+        sizes = self.browser.execute_script(self.CHART_TEXT_SIZES)
+        self.assertGreater(len(sizes), 20)
+        return sizes
+
+    def test_chart_text_is_readable_on_a_phone(self):
+        self.at_width(360)
+        for page in [reverse("articles:figures", args=[ARTICLE_SLUG]), reverse("articles:detail", args=[ARTICLE_SLUG])]:
+            with self.subTest(page=page):
+                self.assertGreaterEqual(min(self.chart_text_sizes(page)), 11)
+
+    def test_chart_text_is_never_larger_than_the_body_text_on_a_desktop(self):
+        for page in [reverse("articles:figures", args=[ARTICLE_SLUG]), reverse("articles:detail", args=[ARTICLE_SLUG])]:
+            with self.subTest(page=page):
+                sizes = self.chart_text_sizes(page)
+                body = self.browser.execute_script("return parseFloat(getComputedStyle(document.body).fontSize);")
+                self.assertLessEqual(max(sizes), body)
+
+    def test_each_chart_follows_the_paragraph_that_states_its_numbers(self):
+        self.open(reverse("articles:detail", args=[ARTICLE_SLUG]))
+        previous = self.browser.execute_script(
+            "return [...document.querySelectorAll('.article-body figure.chart')]"
+            ".map(figure => figure.previousElementSibling.tagName + ' ' + figure.previousElementSibling.textContent.slice(-40));"
+        )
+        self.assertEqual(len(previous), 9)
+        for text in previous:
+            self.assertTrue(text.startswith(("P ", "FIGURE ")), text)
+
+
+class DeployedBuildTests(BrowserTestCase):
+    def test_every_same_site_resource_loads_on_every_page_type(self):
+        # Hashed static names (collectstatic's manifest) break any URL a script derives by itself.
+        for kind, page in page_types().items():
+            with self.subTest(page=kind):
+                self.open(page)
+                self.browser.execute_script("return new Promise(resolve => setTimeout(resolve, 300));")
+                failed = self.browser.execute_script(
+                    "return performance.getEntriesByType('resource')"
+                    ".filter(entry => entry.name.startsWith(location.origin) && entry.responseStatus >= 400)"
+                    ".map(entry => entry.responseStatus + ' ' + entry.name);"
+                )
+                self.assertEqual(failed, [])
+
+
+class KeyboardTests(BrowserTestCase):
+    def press(self, *keys):
+        self.active_element().send_keys(*keys)
+
+    def tab_until(self, matches, limit=80):
+        for _ in range(limit):
+            self.press(Keys.TAB)
+            if self.browser.execute_script("return arguments[0].matches(arguments[1])", self.active_element(), matches):
+                return self.active_element()
+        self.fail(f"Tab never reached {matches}")
+
+    def test_skip_link_moves_focus_to_main(self):
+        self.open(reverse("home"))
+        self.browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        skip = self.active_element()
+        self.assertEqual(skip.get_attribute("class"), "skip-link")
+        self.assertTrue(skip.is_displayed())
+        skip.send_keys(Keys.ENTER)
+        self.wait_until(lambda browser: self.active_element().get_attribute("id") == "main", message="focus not on main")
+
+    def test_open_a_park_from_the_map_with_the_keyboard(self):
+        self.open(reverse("parks:detail", args=["jilin-etdz"]))
+        self.wait_until(EC.presence_of_element_located((By.CSS_SELECTOR, ".park-marker")))
+        self.browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        marker = self.tab_until(".park-marker")
+        self.assertIn("Jilin Economic and Technological Development Zone", marker.get_attribute("title"))
+        self.press(Keys.ENTER)
+        link = self.wait_until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content a")))
+        self.assertEqual(link.get_attribute("href"), self.live_server_url + reverse("parks:detail", args=["jilin-etdz"]))
+
+    def test_filter_form_with_the_keyboard_only(self):
+        self.open(reverse("parks:list"))
+        self.browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        self.tab_until("form.park-filters select[name=province]")
+        self.press("Jilin")
+        self.tab_until("form.park-filters button[type=submit]")
+        self.press(Keys.ENTER)
+        self.wait_until(EC.url_contains("province=jilin"))
+        for card in self.browser.find_elements(By.CSS_SELECTOR, ".park-card"):
+            self.assertIn("Jilin", card.text)
+
+
+class AccessibilityTests(BrowserTestCase):
+    def test_axe_finds_no_violations_on_any_page_type(self):
+        for kind, page in page_types().items():
+            with self.subTest(page=kind):
+                self.open(page)
+                self.assertEqual(self.axe_violations(), [])
+
+
+class LandmarkAndLanguageTests(BrowserTestCase):
+    def test_search_landmarks_have_distinct_names(self):
+        for kind in ["search", "catalogue"]:
+            with self.subTest(page=kind):
+                self.open(page_types()[kind])
+                names = self.browser.execute_script(
+                    "return [...document.querySelectorAll('[role=search], search')]"
+                    ".map(landmark => landmark.getAttribute('aria-label'));"
+                )
+                self.assertEqual(len(names), 2)
+                self.assertNotIn(None, names)
+                self.assertEqual(len(set(names)), 2)
+
+    def test_every_run_of_chinese_is_marked_as_chinese(self):
+        # Screen readers switch voice and browsers pick Chinese fonts only inside lang="zh…".
+        # getAttribute, not .lang: SVG elements (a chart's <desc>) have no lang property.
+        for kind, page in page_types().items():
+            with self.subTest(page=kind):
+                self.open(page)
+                unmarked = self.browser.execute_script(
+                    "const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);"
+                    "const found = [];"
+                    "while (walker.nextNode()) {"
+                    "  const node = walker.currentNode;"
+                    "  if (!/[\\u3400-\\u9fff]/.test(node.textContent)) continue;"
+                    "  const marked = node.parentElement.closest('[lang]');"
+                    "  if (!marked || !marked.getAttribute('lang').startsWith('zh')) found.push(node.textContent.trim().slice(0, 40));"
+                    "}"
+                    "return found;"
+                )
+                self.assertEqual(unmarked, [])
+
+
+class PhoneTests(BrowserTestCase):
+    def test_the_catalogue_shows_parks_first_on_a_phone(self):
+        # The filters fold away and the matrix moved below, so the first park is on the first screen.
+        self.at_width(390)
+        self.open(reverse("parks:list"))
+        first_card = self.browser.execute_script(
+            "return document.querySelector('.park-card').getBoundingClientRect().top + window.scrollY;"
+        )
+        self.assertLess(first_card, 900)
+        self.assertIs(self.browser.execute_script("return document.getElementById('park-filters').open;"), False)
+
+    def test_tables_of_prose_stand_row_by_row_on_a_phone(self):
+        # Five columns in 390 px were a scroller with one word a line; each row is now a block of
+        # labelled values, every one of them on the screen.
+        self.at_width(390)
+        pages = (
+            # page, its table, cells a row, and a labelled cell of the first row
+            (reverse("parks:coverage"), "table.coverage", 5, (3, "In the catalogue")),
+            (reverse("data:index"), "section[aria-labelledby=tables] table", 3, (2, "Licence")),
+        )
+        for page, table, cells, (labelled, label) in pages:
+            with self.subTest(page=page):
+                self.open(page)
+                scroller = self.browser.find_element(By.CSS_SELECTOR, f"{table} caption").find_element(By.XPATH, "../..")
+                overflow = self.browser.execute_script("return arguments[0].scrollWidth - arguments[0].clientWidth;", scroller)
+                self.assertLessEqual(overflow, 0)
+                boxes = self.browser.execute_script(
+                    "return [...document.querySelector(arguments[0] + ' tbody tr').children].map(cell => {"
+                    "  const box = cell.getBoundingClientRect();"
+                    "  return {top: box.top, bottom: box.bottom, right: box.right, label: getComputedStyle(cell, '::before').content};"
+                    "});",
+                    table,
+                )
+                self.assertEqual(len(boxes), cells)
+                for above, below in zip(boxes, boxes[1:]):
+                    self.assertLessEqual(above["bottom"], below["top"] + 1)  # one under the other
+                self.assertTrue(all(box["right"] <= 390 for box in boxes))
+                self.assertIn(label, boxes[labelled]["label"])
+
+    def test_no_page_scrolls_sideways_on_a_phone(self):
+        for width in [360, 390]:
+            self.at_width(width)
+            for kind, page in page_types().items():
+                with self.subTest(page=kind, width=width):
+                    self.open(page)
+                    self.assertEqual(self.viewport_width(), width)
+                    self.assertLessEqual(self.document_width(), width)
+
+
+class ChinesePagesInTheBrowserTests(BrowserTestCase):
+    """The Chinese pages with Noto CJK installed: no sideways scroll at 360 px, no axe violations."""
+
+    def chinese(self, name, *args, query=""):
+        with translation.override("zh-hans"):
+            return reverse(name, args=args) + query
+
+    def test_chinese_pages_fit_a_phone_and_pass_axe(self):
+        pages = [
+            self.chinese("home"),
+            self.chinese("articles:detail", ARTICLE_SLUG),
+            self.chinese("parks:list", query="?province=jilin&path=urbanization"),
+            self.chinese("parks:detail", "harbin-htz"),
+            self.chinese("parks:coverage"),
+            self.chinese("search", query="?q=哈尔滨高新区"),
+        ]
+        self.browser.set_window_size(360, 800)
+        try:
+            for page in pages:
+                with self.subTest(page=page):
+                    self.open(page)
+                    self.assertEqual(self.browser.find_element(By.TAG_NAME, "html").get_attribute("lang"), "zh-Hans")
+                    overflow = self.browser.execute_script(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+                    )
+                    self.assertLessEqual(overflow, 0)
+                    self.assertEqual(self.axe_violations(), [])
+        finally:
+            self.browser.set_window_size(1280, 900)
+
+    def test_switching_language_keeps_the_section_anchor(self):
+        self.open(reverse("articles:detail", args=[ARTICLE_SLUG]) + "#detroit")
+        self.browser.find_element(By.CSS_SELECTOR, '.language-switcher button[value="zh-hans"]').click()
+        self.wait_until(EC.url_contains("/zh-hans/"))
+        self.assertTrue(self.browser.current_url.endswith(f"/zh-hans/articles/{ARTICLE_SLUG}/#detroit"))
+        self.assertIn("本文以英文发表", self.browser.find_element(By.TAG_NAME, "main").text)

@@ -1,0 +1,186 @@
+"""deploy/nginx.conf in front of gunicorn, both real, on loopback ports (Debian's nginx; `make test` installs it)."""
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from unittest import skipUnless
+
+from django.conf import settings
+from django.test import SimpleTestCase
+
+from tools import servers
+
+SESSION_SCRIPT = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+user = get_user_model().objects.create_superuser("nginx-test", "nginx-test@example.org", None)
+session = SessionStore()
+session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash()})
+session.save()
+print(session.session_key)
+"""
+SECURITY_HEADERS = [
+    "Content-Type", "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+    "Cross-Origin-Opener-Policy", "Strict-Transport-Security", "ETag", "Last-Modified",
+]
+
+
+@skipUnless(os.path.exists(servers.NGINX), "needs nginx (make test installs it as root: apt-get install nginx)")
+class NginxInFrontTests(SimpleTestCase):
+    """What deploy/nginx.conf promises: static and media from disk, anonymous pages micro-cached,
+    nothing personal cached, the site's headers intact, HTTPS known to Django."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.folder = Path(tempfile.mkdtemp(prefix="rustbelt-nginx-test-"))
+        cls.folder.chmod(0o755)
+        cls.static_root, cls.media_root = cls.folder / "static", cls.folder / "media"
+        (cls.media_root / "figures").mkdir(parents=True)
+        (cls.media_root / "figures" / "uploaded.png").write_bytes(b"\x89PNG\r\n\x1a\n not really a picture")
+        cls.access_log = cls.folder / "gunicorn-access.log"
+        env = {
+            key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "DJANGO_PAGE_CACHE_SECONDS")
+        }
+        env.update({
+            "DATABASE_URL": f"sqlite:///{cls.folder / 'site.sqlite3'}",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",  # 127.0.0.1: the start-up probe
+            "DJANGO_BEHIND_PROXY": "1",
+            "DJANGO_STATIC_ROOT": str(cls.static_root),
+            "DJANGO_MEDIA_ROOT": str(cls.media_root),
+            "DJANGO_CACHE_PREFIX": f"nginx-test-{secrets.token_hex(4)}",
+        })
+        for command in (["migrate", "--noinput", "-v", "0"], ["load_content", "-v", "0"],
+                        ["collectstatic", "--noinput", "-v", "0"]):
+            cls.manage(env, *command)
+        cls.session = cls.manage(env, "shell", "-c", SESSION_SCRIPT).split()[-1]
+        cls.servers = [servers.gunicorn(env, workers=1, access_log=str(cls.access_log))]
+        try:
+            gunicorn_port = cls.servers[0].__enter__()
+            cls.servers.append(servers.nginx(gunicorn_port, cls.static_root, cls.media_root))
+            cls.http_port, cls.https_port, _ = cls.servers[1].__enter__()
+        except Exception:
+            cls.tearDownClass()
+            raise
+        cls.connect = staticmethod(servers.https_connector("localhost"))
+
+    @classmethod
+    def tearDownClass(cls):
+        for server in reversed(getattr(cls, "servers", [])):
+            server.__exit__(None, None, None)
+        shutil.rmtree(cls.folder, ignore_errors=True)
+        super().tearDownClass()
+
+    @staticmethod
+    def manage(env, *args):
+        result = subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env,
+                                capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError(f"manage.py {args[0]} failed: {result.stderr[-2000:]}")
+        return result.stdout
+
+    def get(self, path, signed_in=False, headers=None):
+        headers = dict(headers or {})
+        if signed_in:
+            headers["Cookie"] = f"sessionid={self.session}"
+        status, _, response, body = servers.request(self.https_port, path, connect=self.connect, headers=headers)
+        return status, response, body
+
+    def assert_upstream_hits(self, path, expected):
+        """gunicorn was asked for this path `expected` times (its access log, written just after answering)."""
+        deadline = time.monotonic() + 3
+        while True:
+            hits = sum(f'"GET {path} ' in line for line in self.access_log.read_text().splitlines())
+            if hits >= expected or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        time.sleep(0.1)  # One more line would be a late one, not a missing one.
+        hits = sum(f'"GET {path} ' in line for line in self.access_log.read_text().splitlines())
+        self.assertEqual(hits, expected, f"gunicorn answered {path} {hits} times")
+
+    def test_static_files_are_served_by_nginx_with_far_future_caching(self):
+        manifest = json.loads((self.static_root / "staticfiles.json").read_text())["paths"]
+        hashed = manifest["parks/parks.css"]
+        status, response, body = self.get(f"/static/{hashed}")
+        self.assertEqual(status, 200)
+        self.assertEqual(body, (self.static_root / hashed).read_bytes())
+        self.assertEqual(response.getheader("Cache-Control"), "public, max-age=31536000, immutable")
+        self.assertEqual(response.getheader("Content-Type"), "text/css")
+        self.assert_upstream_hits(f"/static/{hashed}", 0)
+        # whitenoise's precompressed copy, when the client takes gzip.
+        _, compressed, _ = self.get(f"/static/{hashed}", headers={"Accept-Encoding": "gzip"})
+        self.assertEqual(compressed.getheader("Content-Encoding"), "gzip")
+
+    def test_media_files_are_served_by_nginx(self):
+        status, response, body = self.get("/media/figures/uploaded.png")
+        self.assertEqual(status, 200)
+        self.assertTrue(body.startswith(b"\x89PNG"))
+        self.assertEqual(response.getheader("X-Content-Type-Options"), "nosniff")
+        self.assert_upstream_hits("/media/figures/uploaded.png", 0)
+
+    def test_an_anonymous_page_is_cached_with_its_headers_intact(self):
+        path = "/en/parks/?province=jilin"
+        status, first, first_body = self.get(path)
+        self.assertEqual(status, 200)
+        self.assertEqual(first.getheader("X-Cache-Status"), "MISS")
+        status, second, second_body = self.get(path)
+        self.assertEqual(status, 200)
+        self.assertEqual(second.getheader("X-Cache-Status"), "HIT")
+        self.assertEqual(second_body, first_body)
+        for header in SECURITY_HEADERS:
+            self.assertIsNotNone(first.getheader(header), header)
+            self.assertEqual(second.getheader(header), first.getheader(header), header)
+        self.assert_upstream_hits(path, 1)
+
+    def test_django_knows_the_request_came_over_https(self):
+        status, response, body = self.get("/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/")
+        self.assertEqual(status, 200)
+        # X-Forwarded-Proto reached Django: HSTS is only sent on secure requests, and links are https.
+        self.assertIn("max-age=", response.getheader("Strict-Transport-Security"))
+        self.assertIn(b'content="https://localhost/en/articles/', body)
+
+    def test_plain_http_is_redirected_to_https(self):
+        status, _, response, _ = servers.request(self.http_port, "/en/parks/", headers={"Host": "localhost"})
+        self.assertEqual(status, 301)
+        self.assertEqual(response.getheader("Location"), "https://localhost/en/parks/")
+
+    def test_other_host_names_get_no_answer(self):
+        connection = self.connect(self.https_port)
+        connection.host_header = "evil.example"
+        with self.assertRaises(ConnectionError):
+            servers.request(self.https_port, "/", connection=connection)
+
+    def test_a_signed_in_page_is_never_cached(self):
+        path = "/en/parks/?province=liaoning"
+        for _ in range(2):
+            status, response, body = self.get(path, signed_in=True)
+            self.assertEqual(status, 200)
+            self.assertEqual(response.getheader("X-Cache-Status"), "BYPASS")
+        self.assert_upstream_hits(path, 2)
+        # What the signed-in visitor got was not stored for anyone else either.
+        _, anonymous, _ = self.get(path)
+        self.assertEqual(anonymous.getheader("X-Cache-Status"), "MISS")
+        self.assert_upstream_hits(path, 3)
+
+    def test_the_admin_is_never_cached(self):
+        for _ in range(2):
+            status, response, body = self.get("/admin/", signed_in=True)
+            self.assertEqual(status, 200)
+            self.assertIn(b"Site administration", body)
+            self.assertNotEqual(response.getheader("X-Cache-Status"), "HIT")
+            self.assertIn("private", response.getheader("Cache-Control"))
+        for _ in range(2):
+            status, response, _ = self.get("/admin/login/")
+            self.assertEqual(status, 200)
+            self.assertNotEqual(response.getheader("X-Cache-Status"), "HIT")
+            self.assertIn("csrftoken=", response.getheader("Set-Cookie"))
+        self.assert_upstream_hits("/admin/login/", 2)
