@@ -1,4 +1,4 @@
-"""The README's scale-out path, run for real (issue 17): two gunicorn servers on two loopback ports over one
+"""The scale-out path in docs/deploying.md, run for real: two gunicorn servers on two loopback ports over one
 PostgreSQL database and one Redis. Runs in the PostgreSQL + Redis CI run (`.ci/run`)."""
 
 import http.client
