@@ -201,7 +201,7 @@ class SourceKind(models.TextChoices):
 
 class SourceQuerySet(models.QuerySet):
     def cited_by_published(self):
-        """Sources of published parks, as a whole or for one fact: the open data lists these (rustbelt/api)."""
+        """Sources of published parks, as a whole or for one fact: the open data lists these (opendata/)."""
         published = Park.objects.published()
         return self.filter(models.Q(parks__in=published) | models.Q(fact_sources__park__in=published)).distinct()
 

@@ -364,7 +364,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # --- Open data: read API, OpenAPI, data package, SQLite file --------------------------
-# Anonymous, read-only; every client address may make this many API requests (README "Open data").
+# Anonymous, read-only; every client address may make this many API requests (docs/open-data.md).
 API_THROTTLE_RATE = os.environ.get("DJANGO_API_THROTTLE_RATE", "120/minute")
 if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):
     # A typo would otherwise switch the limit off at the first request: refuse to start instead.

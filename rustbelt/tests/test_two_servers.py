@@ -87,7 +87,7 @@ class RedisSwitch:
 
 
 class Server:
-    """One gunicorn server as the README deploys it (debug off), on its own loopback port."""
+    """One gunicorn server as docs/deploying.md deploys it (debug off), on its own loopback port."""
 
     def __init__(self, env):
         self.port = free_port()
