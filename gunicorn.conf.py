@@ -1,6 +1,6 @@
 """Gunicorn settings: `gunicorn rustbelt.wsgi` reads this file from the project folder.
 
-Everything that differs between machines comes from the environment (README, "Deploying").
+Everything that differs between machines comes from the environment (docs/deploying.md).
 """
 
 import gc

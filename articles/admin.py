@@ -69,7 +69,7 @@ class FigureInline(VersionedInlineMixin, SectionsOfThisArticleMixin, admin.Stack
 
 @admin.register(Article)
 class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
-    # Only Editors publish; history, revert, restore and no-lost-edits come from the mixin (issue 5).
+    # Only Editors publish; history, revert, restore and no-lost-edits come from the mixin.
     publish_field = "status"
     published_value = Status.PUBLISHED
     unpublished_value = Status.DRAFT

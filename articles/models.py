@@ -124,7 +124,7 @@ class Article(Fingerprinted, Versioned):
         return reverse("articles:cite", args=[self.slug, fmt])
 
     def csl_item(self):
-        """This article for 'Cite this', as a CSL-JSON item (rendered by rustbelt/publishing/citations.py).
+        """This article for 'Cite this', as a CSL-JSON item (rendered by publishing/citations.py).
 
         Only what the source gives: no date unless a researcher enters the original's (`issued`).
         """

@@ -1,7 +1,7 @@
 """The article's body (contents, text, charts, matrix, citations) rendered once per content generation.
 
 Rendering Markdown and drawing SVG charts is most of an article request's work, and their output
-changes only when content does: any save starts a new content generation (rustbelt/publishing/generation.py), so the
+changes only when content does: any save starts a new content generation (publishing/generation.py), so the
 next request renders afresh. Citations carry absolute URLs and links carry the language, so the key
 holds the scheme, host and language too.
 """

@@ -1,4 +1,4 @@
-"""One request budget per client address for the whole API (README "Open data")."""
+"""One request budget per client address for the whole API (docs/open-data.md)."""
 
 import logging
 

@@ -142,5 +142,5 @@ class MissingZoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 @admin.register(OfficialCount)
 class OfficialCountAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("label", "label_zh", "zone_type", "level", "count", "source")
-    list_editable = ("count",)  # researchers correct a count from the list (issue 7)
+    list_editable = ("count",)  # researchers correct a count from the list
     list_filter = ("level", "zone_type")

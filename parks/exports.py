@@ -2,7 +2,7 @@
 
 Exports read plain values, never model instances: one query for the parks (foreign keys joined in),
 and per chunk of parks one query each for their industries, their sources and their per-fact sources
-(issue 13's provenance). The count does not grow with the rows, memory stays flat while streaming,
+(each fact's provenance). The count does not grow with the rows, memory stays flat while streaming,
 and the bytes are those the page's facts show.
 """
 
@@ -39,7 +39,7 @@ COLUMNS = [
     "established_year", "national_year", "area_km2", "area_note", "latitude", "longitude", "coord_note",
     "industries", "sources", "confidence", "notes", "permalink",
 ]
-# One provenance column per fact: the sources that give it, each with its note (issue 13).
+# One provenance column per fact: the sources that give it, each with its note.
 FACT_VALUES = [fact.value for fact in Fact]
 PROVENANCE_COLUMNS = [f"{fact}_sources" for fact in FACT_VALUES]
 # The CSV download's whole header: the fact sheet's columns, provenance per fact, the licence.

@@ -201,7 +201,7 @@ class SourceKind(models.TextChoices):
 
 class SourceQuerySet(models.QuerySet):
     def cited_by_published(self):
-        """Sources of published parks, as a whole or for one fact: the open data lists these (rustbelt/api)."""
+        """Sources of published parks, as a whole or for one fact: the open data lists these (opendata/)."""
         published = Park.objects.published()
         return self.filter(models.Q(parks__in=published) | models.Q(fact_sources__park__in=published)).distinct()
 
@@ -301,7 +301,7 @@ class ParkQuerySet(models.QuerySet):
     def search(self, text):
         """Parks whose English, Chinese or article name, or city, contains the text (case-insensitive).
 
-        Served by an index (parks/migrations/0003_issue16_search_index.py): PostgreSQL's trigram
+        Served by an index (parks/migrations/0003_search_index.py): PostgreSQL's trigram
         indexes match these icontains lookups as they are; on SQLite a text of three characters or
         more is looked up in the FTS5 trigram table (shorter ones have no trigram to look up).
         """

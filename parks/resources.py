@@ -171,7 +171,7 @@ class ParkResource(resources.ModelResource):
         use_transactions = True
         # Rows are checked one by one but written a batch at a time (bulk_create below): one query per
         # batch instead of a savepoint, an insert and eight link queries per row, so a file at the row
-        # cap (IMPORT_MAX_ROWS) is previewed and imported within one request (BENCHMARKS.md, issue 17).
+        # cap (IMPORT_MAX_ROWS) is previewed and imported within one request (BENCHMARKS.md).
         # The whole file is still one transaction: any failure writes nothing.
         use_bulk = True
         batch_size = 1000

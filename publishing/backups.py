@@ -33,7 +33,7 @@ FORMAT_VERSION = 1
 # Accounts come along so history keeps its "who", and the admin log its entries; permissions and
 # content types are rebuilt by `migrate`.
 ACCOUNT_MODELS = ["auth.user", "auth.group", "admin.logentry"]
-# Django's JSON with full-precision datetimes (rustbelt/publishing/serializers.py).
+# Django's JSON with full-precision datetimes (publishing/serializers.py).
 SERIALIZATION_FORMAT = "rustbelt-json"
 serializers.register_serializer(SERIALIZATION_FORMAT, "publishing.serializers")
 

@@ -1,4 +1,4 @@
-"""CSV and JSON downloads that always carry their source and licence (issue 7)."""
+"""CSV and JSON downloads that always carry their source and licence."""
 
 import csv
 
@@ -7,7 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection, issue 17).
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Fingerprinted(models.Model):
-    """A record `load_content` ships: the fingerprint of the values it last loaded (rustbelt/publishing/loading.py)."""
+    """A record `load_content` ships: the fingerprint of the values it last loaded (publishing/loading.py)."""
 
     content_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 

@@ -1,4 +1,4 @@
-"""Deploy checks of our own, run by `manage.py check --deploy` with the README's `--fail-level WARNING`."""
+"""Deploy checks of our own, run by `manage.py check --deploy` with `--fail-level WARNING` (docs/deploying.md)."""
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register

@@ -74,7 +74,7 @@ CONTENT_APPS = ["articles", "parks"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Absolute URLs from DJANGO_SITE_URL, not from the Host header (cache poisoning, issue 17).
+    # Absolute URLs from DJANGO_SITE_URL, not from the Host header (cache poisoning).
     "rustbelt.security.CanonicalOriginMiddleware",
     # Static files are answered before sessions, auth or the page cache are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -195,7 +195,7 @@ MARKDOWN_INTERNAL_LINKS = {"park": "parks:detail", "path": "parks:path"}
 CONTENT_LICENSE = "CC BY 4.0"
 CONTENT_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
-# --- Production: security headers, HTTPS, static files, cache (issue 6; README "Deploying") ---
+# --- Production: security headers, HTTPS, static files, cache (docs/deploying.md) ---
 
 # Seconds browsers must use HTTPS only; a year in production, off while debugging locally.
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -217,7 +217,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# The park map's tile server (PARKS_MAP_TILE_URL, issue 4): img-src allows its origin and nothing
+# The park map's tile server (PARKS_MAP_TILE_URL): img-src allows its origin and nothing
 # else outside the site.
 MAP_TILE_ORIGIN = "/".join(
     os.environ.get("PARKS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png").split("/")[:3]
@@ -327,7 +327,7 @@ LOGGING = {
     },
 }
 
-# --- Researchers' workflow (issue 5): history, imports, sign-in lockout, uploads -------------------
+# --- Researchers' workflow: history, imports, sign-in lockout, uploads -------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -363,8 +363,8 @@ IMAGE_WIDTHS = (480, 960)
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
-# --- Open data (issue 15): read API, OpenAPI, data package, SQLite file --------------------------
-# Anonymous, read-only; every client address may make this many API requests (README "Open data").
+# --- Open data: read API, OpenAPI, data package, SQLite file --------------------------
+# Anonymous, read-only; every client address may make this many API requests (docs/open-data.md).
 API_THROTTLE_RATE = os.environ.get("DJANGO_API_THROTTLE_RATE", "120/minute")
 if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):
     # A typo would otherwise switch the limit off at the first request: refuse to start instead.
@@ -404,7 +404,7 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Link"]
 # The SQLite dataset is built once per content generation and kept here (not public: served by a view).
 DATA_FILES_ROOT = Path(os.environ.get("DJANGO_DATA_FILES_ROOT", BASE_DIR / "var" / "data"))
 
-# Parks map (issue 4): any XYZ tile server; OpenStreetMap's by default.
+# Parks map: any XYZ tile server; OpenStreetMap's by default.
 PARKS_MAP_TILE_URL = os.environ.get("PARKS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 PARKS_MAP_TILE_ATTRIBUTION = os.environ.get(
     "PARKS_MAP_TILE_ATTRIBUTION",

@@ -237,7 +237,7 @@ def environment(database_url, page_cache_seconds, aggregate_cache_seconds=None):
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",
         "DJANGO_PLAIN_STATIC": "1",
-        # Connections kept between requests, as the README advises for production.
+        # Connections kept between requests, as docs/deploying.md advises for production.
         "DJANGO_CONN_MAX_AGE": os.environ.get("DJANGO_CONN_MAX_AGE", "60"),
         "DJANGO_PAGE_CACHE_SECONDS": str(page_cache_seconds),
         # wrk sends thousands of API requests a second from one address: far past a visitor's budget. The

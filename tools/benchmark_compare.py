@@ -34,7 +34,7 @@ SITE_PAGES = [
     ("home", "/en/"),
     ("park page", "/en/parks/synthetic-00001/"),
 ]
-API_PARKS = ("API parks list (issue 15)", "/api/v1/parks/?province=jilin")
+API_PARKS = ("API parks list", "/api/v1/parks/?province=jilin")
 # Datasette over a table made from the site's CSV export: the same filter, five facets, the JSON of
 # one province and its streamed CSV. Datasette pages its JSON (1,000 rows at most by default):
 # it is started with max_returned_rows above any catalogue measured, so `_size=max` returns every
@@ -161,7 +161,7 @@ def compare(target_url, environment, workers, seconds, log, label):
         with Datasette(folder / "parks.db") as datasette:
             for name, path in DATASETTE_PAGES:
                 if name not in result["site"]:
-                    continue  # A site without the API (before issue 15): nothing to compare with.
+                    continue  # A site without the API (an older checkout): nothing to compare with.
                 log(f"[{label}] datasette: {name}")
                 servers.request(datasette.port, path)
                 result["datasette"][name] = wrk(f"http://127.0.0.1:{datasette.port}{path}", seconds)

@@ -1,4 +1,4 @@
-"""Benchmark the admin's park import (issue 17, item 7): `manage.py benchmark --import-rows 1000 5000`.
+"""Benchmark the admin's park import: `manage.py benchmark --import-rows 1000 5000`.
 
 For each backend, a fresh database (as rustbelt/benchmark.py makes them) with the shipped content. The
 file is the admin's own CSV export of the shipped parks, its rows repeated with new slugs and names
@@ -227,7 +227,7 @@ def report(results):
     lines = []
     for result in results:
         measured = result["in_process"]
-        lines += [f"### {result['backend']}: admin park import (issue 17, item 7), seconds per request", "",
+        lines += [f"### {result['backend']}: admin park import, seconds per request", "",
                   "| Rows (file size) | Preview, new parks | Import, new parks | Preview, updates | Import, updates "
                   "| Through gunicorn: preview / import (new) |", "|---|---|---|---|---|---|"]
         for rows, m in measured["sizes"].items():

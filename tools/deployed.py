@@ -1,4 +1,4 @@
-"""The site as the README deploys it, started in a scratch folder for the browser tests and screenshots.
+"""The site as docs/deploying.md deploys it, started in a scratch folder for the browser tests and screenshots.
 
 Debug off, `collectstatic` with the manifest storage (hashed names), gunicorn on a free loopback
 port. Django's StaticLiveServerTestCase serves the unhashed source files, so it cannot catch a

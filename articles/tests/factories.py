@@ -1,4 +1,4 @@
-"""Small factories for the article's tests (accounts: rustbelt/publishing/testing.py)."""
+"""Small factories for the article's tests (accounts: publishing/testing.py)."""
 
 from decimal import Decimal
 

@@ -142,7 +142,7 @@ class ShippedArticlePageTests(TestCase):
             url = reverse("parks:detail", args=[slug])
             self.assertContains(response, f'<a href="{url}" rel="noopener noreferrer">{wording}</a>', html=True)
         self.assertNotContains(response, "park:")
-        # An unidentified mention links nowhere: there is no stand-in park for it (issue 13).
+        # An unidentified mention links nowhere: there is no stand-in park for it.
         self.assertNotContains(response, "/parks/hegang-zone/")
 
     def test_has_its_own_title_and_meta_description(self):
@@ -206,7 +206,7 @@ class QueryCountTests(TestCase):
         large = self.make_article_with("large", top_level=10, per_section=2)  # 30 sections
         self.assertEqual(large.sections.count(), 30)
         # Article, its sections, their figures and editorial notes (prefetched), figures outside sections,
-        # data series (issue 7).
+        # data series.
         with self.assertNumQueries(6):
             self.client.get(small.get_absolute_url())
         with self.assertNumQueries(6):

@@ -70,7 +70,7 @@ class ArticleStoriesTests(TestCase):
         title = "Industrial Real Estate Park Revitalization in Major Rust Belts"
         self.assertIn(f'<meta name="citation_title" content="{title}">', head)
         self.assertIn('<meta name="citation_author" content="Jia, Xiaobing">', head)
-        # The source gives no date, so no publication date is claimed (issue 13).
+        # The source gives no date, so no publication date is claimed.
         self.assertNotIn('<meta name="citation_publication_date"', head)
         self.assertIn(f'<meta name="citation_public_url" content="http://testserver{URL}">', head)
         self.assertIn('<meta property="og:type" content="article">', head)

@@ -22,7 +22,7 @@ class FormatTests(TestCase):
     def test_numbers_read_as_the_article_writes_them(self):
         self.assertEqual(format_number(Decimal("1800000.0000")), "1,800,000")
         self.assertEqual(format_number(Decimal("2.3000")), "2.3")
-        # One format everywhere (issue 12): thousands separators, the article's decimals; years ungrouped.
+        # One format everywhere: thousands separators, the article's decimals; years ungrouped.
         self.assertEqual(format_number(Decimal("7302.5900")), "7,302.59")
         self.assertEqual(format_number(Decimal("565.7300")), "565.73")
         self.assertEqual(format_number(Decimal("1950.0000"), grouped=False), "1950")
@@ -232,7 +232,7 @@ class StandaloneCreditsTests(TestCase):
 
 
 class ReadableChartTests(TestCase):
-    """Issue 12: ranks as ranks, one value as a figure, nothing drawn in small print."""
+    """Ranks as ranks, one value as a figure, nothing drawn in small print."""
 
     @classmethod
     def setUpTestData(cls):

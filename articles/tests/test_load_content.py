@@ -75,8 +75,8 @@ class LoadContentTests(TestCase):
     def test_seed_glitches_are_cleaned_up(self):
         load()
         text = "\n".join(Section.objects.values_list("body", flat=True))
-        # The untranslated 主体 is the source's wording: it stays, with a correction beside it (issue 13:
-        # corrections are never silent).
+        # The untranslated 主体 is the source's wording: it stays, with a correction beside it
+        # (corrections are never silent).
         self.assertEqual(text.count("主体"), 1)
         self.assertTrue(EditorialNote.objects.filter(kind="correction", passage__contains="主体").exists())
         self.assertNotIn("Detroit’s80%", text)
@@ -103,7 +103,7 @@ class LoadContentTests(TestCase):
             {
                 "article": section.article_id, "parent": section.parent_id, "order": section.order,
                 "title_en": section.title_en, "slug": section.slug, "body": "A researcher's corrected text.",
-                "base_version": section.version,  # the admin refuses saves from stale forms (issue 5)
+                "base_version": section.version,  # the admin refuses saves from stale forms
                 "summary_status_zh_hans": "draft",
             },
         )

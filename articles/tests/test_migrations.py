@@ -1,11 +1,11 @@
-"""The migration that moves the sections' Chinese columns to django-modeltranslation's (issue 14)."""
+"""The migration that moves the sections' Chinese columns to django-modeltranslation's."""
 
 from django.utils import timezone
 
 from publishing.testing import MigrationTestCase
 
-BEFORE = [("articles", "0004_issue13_translation_editorial_notes")]
-AFTER = [("articles", "0005_issue14_translated_section_fields")]
+BEFORE = [("articles", "0004_translation_editorial_notes")]
+AFTER = [("articles", "0005_translated_section_fields")]
 
 
 class TranslatedSectionFieldsMigrationTests(MigrationTestCase):

@@ -34,7 +34,7 @@ class DataSeriesAdminTests(TestCase):
             "article": self.article.pk, "section": self.section.pk, "name": self.series.name, "slug": "debt",
             "order": 0, "kind": "bar", "unit": "ratio", "label_title": "", "caption": "",
             "source_sentence": self.series.source_sentence, "source": self.series.source,
-            "base_version": self.series.version,  # the version the form showed (issue 17: no lost edits)
+            "base_version": self.series.version,  # the version the form showed (so no edit is lost)
             "points-TOTAL_FORMS": 2, "points-INITIAL_FORMS": 2,
             "points-MIN_NUM_FORMS": 0, "points-MAX_NUM_FORMS": 1000,
         }

@@ -264,7 +264,7 @@ class ParkQueryCountTests(ApiTestCase):
 
     # Province, path and industry validation (3), count, the five facets' GROUP BYs and the choices of
     # the province, path and industry facets (8), the page, its industries, its sources, its per-fact sources,
-    # and the content generation for Last-Modified (kept in the database since issue 17, so every server agrees).
+    # and the content generation for Last-Modified (kept in the database, so every server agrees).
     def test_filtered_list(self):
         self.assert_same_queries(PARKS_API + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 17)
 

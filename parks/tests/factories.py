@@ -1,4 +1,4 @@
-"""Small factories for the catalogue's tests (accounts: rustbelt/publishing/testing.py)."""
+"""Small factories for the catalogue's tests (accounts: publishing/testing.py)."""
 
 import re
 

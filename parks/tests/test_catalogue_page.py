@@ -1,4 +1,4 @@
-"""The catalogue page as readers use it: headings that name the filters, table view, downloads (issue 12)."""
+"""The catalogue page as readers use it: headings that name the filters, table view, downloads."""
 
 import io
 import re

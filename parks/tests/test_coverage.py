@@ -129,7 +129,7 @@ class OfficialCountAdminTests(TestCase):
         data = {
             "form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1, "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000,
             "form-0-id": official.pk, "form-0-count": 9, "_save": "Save",
-            "form-0-base_version": official.version,  # the version the list showed (issue 17: no lost edits)
+            "form-0-base_version": official.version,  # the version the list showed (so no edit is lost)
         }
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302)

@@ -1,4 +1,4 @@
-"""Numbers and dates as each language writes them; years and machine-read values never localized (issue 14)."""
+"""Numbers and dates as each language writes them; years and machine-read values never localized."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""Words for readers: the Methodology page and no researchers' notes on public pages (issue 12)."""
+"""Words for readers: the Methodology page and no researchers' notes on public pages."""
 
 from django.test import TestCase
 from django.urls import reverse

@@ -1,9 +1,9 @@
-"""The data migration that replaces the catalogue's stand-in parks with article mentions (issue 13)."""
+"""The data migration that replaces the catalogue's stand-in parks with article mentions."""
 
 from publishing.testing import MigrationTestCase
 
-BEFORE = [("parks", "0005_issue13_sources_evidence_mentions")]
-AFTER = [("parks", "0006_issue13_replace_stand_ins")]
+BEFORE = [("parks", "0005_sources_evidence_mentions")]
+AFTER = [("parks", "0006_replace_stand_ins")]
 
 
 class ReplaceStandInsMigrationTests(MigrationTestCase):

@@ -36,7 +36,7 @@ class QueryCountTests(TestCase):
 
     # Province, path and industry validation (1 each), count, the five facets' GROUP BYs and the
     # choices of the province, path and industry facets (8), page (its map points too), path index,
-    # the province x path matrix (issue 7). The test runner turns the aggregate cache off, so this is
+    # the province x path matrix. The test runner turns the aggregate cache off, so this is
     # the count of a first visit; AggregateCacheTests cover the repeat visit.
     def test_list_page_with_filters(self):
         self.assert_same_queries(
@@ -47,7 +47,7 @@ class QueryCountTests(TestCase):
         self.assert_same_queries(reverse("parks:list"), 12)
 
     # Province validation, parks, industries, sources, and the fact sources with their sources' citations
-    # joined in (one query each per chunk of 2,000: issue 13's per-fact provenance columns).
+    # joined in (one query each per chunk of 2,000: the per-fact provenance columns).
     def test_csv_export(self):
         self.assert_same_queries(reverse("parks:export-csv") + "?province=jilin", 5, streamed=True)
 

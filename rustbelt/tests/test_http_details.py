@@ -1,4 +1,4 @@
-"""robots.txt, the favicon and which responses are compressed (issue 12)."""
+"""robots.txt, the favicon and which responses are compressed."""
 
 import gzip
 

@@ -188,7 +188,7 @@ class ChinesePagesTests(TestCase):
         self.assertContains(response, "<h1>吉林经济技术开发区</h1>", html=True)
         self.assertContains(response, '<p class="park-name-zh lede" lang="en">Jilin Economic and Technological Development Zone</p>', html=True)
         self.assertContains(response, "<dd>经济技术开发区</dd>", html=True)  # zone type
-        # The level is a sourced fact: its footnote markers sit beside it (issue 13).
+        # The level is a sourced fact: its footnote markers sit beside it.
         level = response.content.decode().split('<div id="fact-level">', 1)[1].split("</div>", 1)[0]
         self.assertEqual(strip_tags(level).split()[:2], ["级别", "国家级"])
         self.assertIn('href="#source-1"', level)

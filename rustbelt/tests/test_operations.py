@@ -1,4 +1,4 @@
-"""What operators rely on when things go wrong (issue 17): database timeouts, error logs, sign-in lockout
+"""What operators rely on when things go wrong: database timeouts, error logs, sign-in lockout
 behind a proxy, odd input that must not give a 500."""
 
 import logging

@@ -1,4 +1,4 @@
-"""The page cache under failure and abuse (issue 17): a dead or silent Redis, concurrent health probes,
+"""The page cache under failure and abuse: a dead or silent Redis, concurrent health probes,
 forged Host headers, junk query parameters, HEAD requests and edits made by another process."""
 
 import socket

@@ -52,7 +52,7 @@ class SiteSearchTests(TestCase):
         response = self.search("吉林")
         self.assertContains(response, 'href="/en/parks/jilin-htz/"')
         # The gazetteer adds the English name, so both are highlighted; Chinese is marked as Chinese
-        # inside and outside the highlight (issue 12).
+        # inside and outside the highlight.
         self.assertContains(
             response,
             '<mark>Jilin</mark> HTZ (<mark><span lang="zh-Hans">吉林</span></mark><span lang="zh-Hans">高新技术产业开发区</span>)',

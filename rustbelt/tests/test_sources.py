@@ -1,4 +1,4 @@
-"""Say exactly what the sources say (issue 13), checked against the article as shipped.
+"""Say exactly what the sources say, checked against the article as shipped.
 
 Expectations come from the shipped article text (the Markdown in articles/content) and from the
 source text shipped beside it (articles/content/source/), never from the loader's tables: an editors'
@@ -101,7 +101,7 @@ class ShippedContentTests(TestCase):
         self.assertIn("7302.59 billion yuan", SOURCE_TEXT)  # the text keeps it
         figures = self.client.get(reverse("articles:figures", args=[ARTICLE_SLUG])).content.decode()
         chart = re.search(r'<figure class="chart" id="chart-liaoning-industrial-investment".*?</figure>', figures, re.S)
-        # The note's Chinese word is marked as Chinese (issue 12's |chinese filter).
+        # The note's Chinese word is marked as Chinese (the |chinese filter).
         self.assertIn('<span lang="zh-Hans">亿元</span> (100 million yuan)', chart.group())
 
     # Path evidence -------------------------------------------------------------------

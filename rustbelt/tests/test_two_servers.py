@@ -1,4 +1,4 @@
-"""The README's scale-out path, run for real (issue 17): two gunicorn servers on two loopback ports over one
+"""The scale-out path in docs/deploying.md, run for real: two gunicorn servers on two loopback ports over one
 PostgreSQL database and one Redis. Runs in the PostgreSQL + Redis CI run (`.ci/run`)."""
 
 import http.client
@@ -87,7 +87,7 @@ class RedisSwitch:
 
 
 class Server:
-    """One gunicorn server as the README deploys it (debug off), on its own loopback port."""
+    """One gunicorn server as docs/deploying.md deploys it (debug off), on its own loopback port."""
 
     def __init__(self, env):
         self.port = free_port()

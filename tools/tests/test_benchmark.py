@@ -27,7 +27,7 @@ class BenchmarkCommandTests(SimpleTestCase):
         self.assertIn("### sqlite: latency, page cache off, aggregate cache on", report)
         self.assertIn("### sqlite: latency, page and aggregate caches off", report)
         self.assertEqual(set(results[0]["latency"]), {"uncached", "cold"})
-        # The 44 shipped parks (issue 13 replaced the stand-ins with article mentions) and 20 synthetic ones.
+        # The 44 shipped parks (the stand-ins became article mentions) and 20 synthetic ones.
         self.assertIn("### sqlite: memory while streaming every one of 64 parks", report)
         memory = results[1]["memory"]
         self.assertEqual(memory["parks"], 64)

@@ -1,4 +1,4 @@
-"""The Nu Html Checker finds no error on any page type of the deployed build (issue 12)."""
+"""The Nu Html Checker finds no error on any page type of the deployed build."""
 
 import json
 import os

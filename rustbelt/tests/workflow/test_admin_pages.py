@@ -14,7 +14,7 @@ from parks.tests.factories import make_industry, make_park, make_province, make_
 from publishing.admin_mixins import WorkflowAdminMixin
 from publishing.testing import make_staff
 
-# The models issue 5 covers; models other helpers add later may choose their own admin.
+# The models the researchers' workflow first covered; models other helpers add later may choose their own admin.
 WORKFLOW_MODELS = {
     "articles.Article", "articles.Section", "articles.Figure", "parks.Park", "parks.Province",
     "parks.DevelopmentPath", "parks.Industry", "parks.Source", "parks.OfficialCount",

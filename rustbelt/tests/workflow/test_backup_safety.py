@@ -1,5 +1,5 @@
 """Backups that restore even when taken during saves, checked before they are reported, kept private,
-and complete down to the admin log and the microsecond (issue 17)."""
+and complete down to the admin log and the microsecond."""
 
 import json
 import os

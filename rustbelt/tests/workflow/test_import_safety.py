@@ -1,4 +1,4 @@
-"""Imports and exports that cannot be turned against the server or a spreadsheet user (issue 17)."""
+"""Imports and exports that cannot be turned against the server or a spreadsheet user."""
 
 import csv
 import io

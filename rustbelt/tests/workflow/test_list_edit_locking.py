@@ -1,4 +1,4 @@
-"""Editing from an admin list (list_editable) never overwrites someone else's newer save (issue 17)."""
+"""Editing from an admin list (list_editable) never overwrites someone else's newer save."""
 
 from django.db.models import F
 from django.test import TestCase

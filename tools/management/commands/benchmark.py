@@ -149,7 +149,7 @@ def comparison_report(backend, rows):
         site, datasette, nginx = c["site"], c["datasette"], c["nginx"]
         lines += [f"### {backend}, {parks:,} parks: side by side (wrk, 4 connections)", "",
                   "| Measure | The site | Compared with | Ratio |", "|---|---|---|---|"]
-        for name in ("filtered list with facets", "JSON export, one province", "API parks list (issue 15)"):
+        for name in ("filtered list with facets", "JSON export, one province", "API parks list"):
             if name not in datasette:
                 continue
             lines.append(f"| {name} | {rate(site[name])} | Datasette {rate(datasette[name])} | "

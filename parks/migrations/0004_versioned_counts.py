@@ -5,18 +5,20 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # The name this migration had before; databases that recorded it count it as applied.
+    replaces = [("parks", "0004_issue17_versioned_counts")]
     dependencies = [
-        ('articles', '0002_issue14_chinese_titles_and_summaries'),
+        ('parks', '0003_search_index'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dataseries',
+            model_name='historicalofficialcount',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised on every admin save (no lost edits).'),
         ),
         migrations.AddField(
-            model_name='historicaldataseries',
+            model_name='officialcount',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised on every admin save (no lost edits).'),
         ),

@@ -1,4 +1,4 @@
-"""Indexes for the catalogue's `?q=` search (issue 16), each database its own kind.
+"""Indexes for the catalogue's `?q=` search, each database its own kind.
 
 PostgreSQL: trigram GIN indexes (pg_trgm) on the expressions Django's icontains compares,
 UPPER(column), so `UPPER(name_en) LIKE UPPER('%jilin%')` is an index scan.
@@ -49,7 +49,9 @@ def run_for_vendor(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("parks", "0002_issue14_chinese_values")]
+    # The name this migration had before; databases that recorded it count it as applied.
+    replaces = [("parks", "0003_issue16_search_index")]
+    dependencies = [("parks", "0002_chinese_values")]
 
     operations = [
         migrations.RunPython(

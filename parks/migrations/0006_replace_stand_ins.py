@@ -1,4 +1,4 @@
-"""Issue 13: the catalogue's stand-in parks for the article's unmatched wording become article mentions.
+"""The catalogue's stand-in parks for the article's unmatched wording become article mentions.
 
 Each stand-in (a park record named after the article's wording, with no real zone behind it) is replaced
 by an ArticleMention linked to the real zone it most likely means, or to none. The real zone takes over
@@ -10,7 +10,7 @@ from django.db import migrations
 from django.utils import timezone
 
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
-REASON = "Issue 13: stand-in record replaced by an article mention"
+REASON = "A stand-in record replaced by an article mention"
 # stand-in slug -> (mention key, section anchor, real zone slug or None, confidence, reason)
 STAND_INS = {
     "hegang-zone": ("s4-hegang", "re-urbanization", None, "", "No Hegang border economic cooperation zone was found in any source."),
@@ -61,7 +61,9 @@ def replace_stand_ins(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("parks", "0005_issue13_sources_evidence_mentions")]
+    # The name this migration had before; databases that recorded it count it as applied.
+    replaces = [("parks", "0006_issue13_replace_stand_ins")]
+    dependencies = [("parks", "0005_sources_evidence_mentions")]
 
     # Not reversible into stand-ins on purpose: the history rows above keep what they held.
     operations = [migrations.RunPython(replace_stand_ins, migrations.RunPython.noop)]

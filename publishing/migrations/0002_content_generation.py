@@ -7,6 +7,8 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # The name this migration had before; databases that recorded it count it as applied.
+    replaces = [("workflow", "0002_issue17_content_generation")]
     dependencies = [
         ('workflow', '0001_roles'),
     ]

@@ -5,18 +5,20 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # The name this migration had before; databases that recorded it count it as applied.
+    replaces = [("articles", "0003_issue17_versioned_series")]
     dependencies = [
-        ('parks', '0003_issue16_search_index'),
+        ('articles', '0002_chinese_titles_and_summaries'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalofficialcount',
+            model_name='dataseries',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised on every admin save (no lost edits).'),
         ),
         migrations.AddField(
-            model_name='officialcount',
+            model_name='historicaldataseries',
             name='version',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Raised on every admin save (no lost edits).'),
         ),

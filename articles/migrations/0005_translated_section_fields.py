@@ -31,8 +31,10 @@ def copy_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
+    # The name this migration had before; databases that recorded it count it as applied.
+    replaces = [("articles", "0005_issue14_translated_section_fields")]
     dependencies = [
-        ('articles', '0004_issue13_translation_editorial_notes'),
+        ('articles', '0004_translation_editorial_notes'),
     ]
 
     operations = [

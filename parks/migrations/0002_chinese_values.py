@@ -9,8 +9,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # The name this migration had before; databases that recorded it count it as applied.
+    replaces = [("parks", "0002_issue14_chinese_values")]
     dependencies = [
-        ('articles', '0002_issue14_chinese_titles_and_summaries'),
+        ('articles', '0002_chinese_titles_and_summaries'),
         ('parks', '0001_initial'),
     ]
 

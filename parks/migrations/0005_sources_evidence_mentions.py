@@ -9,8 +9,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # The name this migration had before; databases that recorded it count it as applied.
+    replaces = [("parks", "0005_issue13_sources_evidence_mentions")]
     dependencies = [
-        ('parks', '0004_issue17_versioned_counts'),
+        ('parks', '0004_versioned_counts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,6 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # The name this migration had before; databases that recorded it count it as applied.
+    replaces = [("articles", "0002_issue14_chinese_titles_and_summaries")]
     dependencies = [
         ('articles', '0001_initial'),
     ]

@@ -9,8 +9,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # The name this migration had before; databases that recorded it count it as applied.
+    replaces = [("articles", "0004_issue13_translation_editorial_notes")]
     dependencies = [
-        ('articles', '0003_issue17_versioned_series'),
+        ('articles', '0003_versioned_series'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
