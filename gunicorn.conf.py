@@ -24,6 +24,9 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") not in ("0", "false", "no"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
+# Request lines up to 8 KB, as nginx in front reads them (large_client_header_buffers): a long
+# catalogue URL gets the page, not a 400.
+limit_request_line = 8190
 # Recycle workers now and then so a slow leak can never take the site down, but rarely: a worker
 # restarting under load stalls the requests queued on it (BENCHMARKS.md measured p99 and errors at
 # 1,000, 20,000 and off). The jitter (half) keeps workers that share the load evenly from restarting
