@@ -12,7 +12,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 # Sync workers. Threaded ones (gthread) keep client connections alive, which looked faster on a busy
 # machine, but on a quiet one (BENCHMARKS.md, 2026-11-29; the cached home page, wrk 4 connections,
-# 2 workers, 15 s, rustbelt/fastpage.py answering) sync made 5,936 req/s with p99 1.5 ms against
+# 2 workers, 15 s, answered from a page cache in front of Django since removed) sync made 5,936 req/s with p99 1.5 ms against
 # gthread's 6,249 req/s with p99 69 ms, and with max_requests 20,000 sync 5,721 / p99 98 ms against
 # gthread 3,972 / p99 218 ms. GUNICORN_WORKER_CLASS=gthread and GUNICORN_THREADS choose threads.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
@@ -24,6 +24,9 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") not in ("0", "false", "no"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
+# Request lines up to 8 KB, as nginx in front reads them (large_client_header_buffers): a long
+# catalogue URL gets the page, not a 400.
+limit_request_line = 8190
 # Recycle workers now and then so a slow leak can never take the site down, but rarely: a worker
 # restarting under load stalls the requests queued on it (BENCHMARKS.md measured p99 and errors at
 # 1,000, 20,000 and off). The jitter (half) keeps workers that share the load evenly from restarting

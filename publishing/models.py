@@ -34,7 +34,7 @@ class Versioned(models.Model):
 class ContentGenerationQuerySet(models.QuerySet):
     def current(self):
         """The one row (created on first use, e.g. after a test flushed the table)."""
-        # Read on every request (cached pages too): one plain SELECT, without building an ORM query
+        # Read by every public page: one plain SELECT, without building an ORM query
         # each time (a third of a cached page's time in Python).
         connection = connections[self.db]
         with connection.cursor() as cursor:

@@ -1,79 +1,24 @@
-"""Whole-page cache for anonymous visitors, emptied whenever a researcher saves content, and the
-conditional GET/HEAD handling every page gets.
+"""What caches may keep: the Cache-Control, Last-Modified and ETag of every page, and one new content
+generation per researcher's write.
 
-Each cached page's key holds the content generation (rustbelt/publishing/generation.py, kept in the
-database), so a save makes every stored page unreachable at once, on every worker and server; the
-generation's start time is the pages' Last-Modified.
+Django renders every request; nginx in front (deploy/nginx.conf) is the page cache. It keeps what
+Django marks `public` for PUBLIC_PAGE_MAX_AGE seconds, so a save shows through nginx within that
+time. Only anonymous visitors' pages that set no cookie, hold no CSRF token and do not follow the
+visitor's language are public; anything else is `private` (`no-store` when signed in).
+
+Only public pages are compressed (here, not by nginx, which cannot see what a page holds): a secret
+compressed beside visitor input leaks through the compressed size (BREACH).
 """
 
-import functools
-import hashlib
-
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
-from django.http import HttpResponse, QueryDict
-from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from rustbelt import fastpage
-from publishing.generation import current_generation, generation_per_request, invalidate
+from publishing.generation import current_generation, generation_per_request, one_invalidation
 
-# URL names (or whole namespaces) served from the cache to anonymous visitors.
-CACHED_URL_NAMES = {"home", "search"}
-CACHED_NAMESPACES = {"articles", "parks"}
-
-
-@functools.cache
-def known_parameters():
-    """Query parameters some cached page reads; any other (utm_*, cache busters) is dropped."""
-    from parks.filters import ParkFilter
-    from rustbelt.search import SearchForm
-
-    return (
-        frozenset(ParkFilter.base_filters) | frozenset(SearchForm.base_fields)
-        | frozenset(settings.PAGE_CACHE_EXTRA_PARAMETERS)
-    )
-
-
-def is_cacheable_request(request):
-    """A GET or HEAD of a public page by a visitor who is not signed in.
-
-    Decided from the request alone, before any session is loaded: a visitor without a session
-    cookie is anonymous. Someone with a session (signed in, or anonymous after signing out) takes
-    the ordinary path and is never served from nor stored in the cache.
-    """
-    if request.method not in ("GET", "HEAD"):
-        return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
-        # A session, or messages waiting to be shown: this visitor's page is their own.
-        return False
-    # LocaleMiddleware has not run yet: resolve the language-prefixed URL in the language it names.
-    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-    try:
-        with translation.override(language):
-            match = resolve(request.path_info)
-    except Resolver404:
-        return False
-    return match.url_name in CACHED_URL_NAMES or bool(set(match.namespaces) & CACHED_NAMESPACES)
-
-
-def drop_unknown_parameters(request):
-    """Keep only the parameters pages read, sorted: the page, and its key, then depend on nothing else."""
-    known = QueryDict(mutable=True)
-    for name in sorted(set(request.GET) & known_parameters()):
-        known.setlist(name, request.GET.getlist(name))
-    request.META["QUERY_STRING"] = known.urlencode()  # get_full_path() too (language links, switcher)
-    request.GET = QueryDict(request.META["QUERY_STRING"])  # immutable, as Django's own
-
-
-def page_key(request, generation):
-    # Scheme and host too: absolute links on a page (og:url, citations) must never reach another host.
-    # HEAD shares GET's entry, so both send the same validators; the language is the path's prefix.
-    url = f"{request.scheme}://{request.get_host()}{request.path}?{request.GET.urlencode()}"
-    return f"page:{generation.token}:{hashlib.sha256(url.encode()).hexdigest()}"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def is_signed_in(request):
@@ -82,99 +27,72 @@ def is_signed_in(request):
     return user is not None and user.is_authenticated
 
 
-class PublicPageCacheMiddleware:
-    """Serve anonymous GETs and HEADs of public pages from the cache, with Last-Modified and 304s.
+def is_public(request, response):
+    """The same answer for every visitor asking for this URL (the cache key): safe in a shared cache."""
+    varies_on = {header.strip().lower() for header in response.get("Vary", "").split(",")}
+    return (
+        response.status_code == 200
+        and not response.has_header("Cache-Control")  # a view that decided keeps its own
+        and not response.cookies
+        # A form's CSRF token is this visitor's (and must never be compressed beside their input: BREACH).
+        and not request.META.get("CSRF_COOKIE_USED")
+        # A page that follows the visitor's language (the Data page) follows their cookie too, which
+        # Django leaves out of Vary. Vary: Cookie (sessions) is kept by nginx, a variant per cookie.
+        and "accept-language" not in varies_on
+        and not is_signed_in(request)
+    )
 
-    It stands before the session, authentication, CSRF and message middleware (settings.MIDDLEWARE),
-    so a cached page costs a cache lookup and nothing else; the page it stores has already been
-    through every middleware inside it, so it carries their headers (CSP, ETag, ...).
+
+class CacheHeadersMiddleware:
+    """Cache-Control for shared caches, and conditional GET and HEAD (ETag from the body, Last-Modified
+    from the content generation).
+
+    It stands outside the session, CSRF and authentication middleware (settings.MIDDLEWARE), so it
+    sees the cookies and Vary they add.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.gzip = GZipMiddleware(get_response)
 
     def __call__(self, request):
         with generation_per_request():
-            return self.answer(request)
-
-    def answer(self, request):
-        if not is_cacheable_request(request):
+            if request.method not in SAFE_METHODS:
+                # An admin save writes the record, its history and its links, each with its own signal:
+                # one new generation covers them all.
+                with one_invalidation(only_if_saved=True):
+                    return self.get_response(request)
             response = self.get_response(request)
-            if is_signed_in(request):
-                # Signed-in pages (drafts, admin) are someone's own: no shared cache may keep them.
+            if request.method not in ("GET", "HEAD"):
+                return response
+            if is_public(request, response):
+                patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+                response["Last-Modified"] = http_date(current_generation().changed_at)
+                response = self.gzip.process_response(request, response)
+            elif is_signed_in(request):
+                # Drafts and the admin are someone's own: neither a shared cache nor the browser keeps them.
                 patch_cache_control(response, private=True, no_store=True)
-                if request.method not in ("GET", "HEAD", "OPTIONS"):
-                    # Admin actions, imports and restores may write with update() or bulk_create(),
-                    # which send no signals: any signed-in write through the site starts a new generation.
-                    invalidate()
-            return response
-        if settings.PAGE_CACHE_SECONDS <= 0:
-            return self.get_response(request)
-        drop_unknown_parameters(request)
-        return self.cached_response(request, current_generation())
-
-    def cached_response(self, request, generation):
-        not_modified = get_conditional_response(request, last_modified=generation.changed_at)
-        if not_modified is not None:
-            return not_modified
-        key = page_key(request, generation)
-        response = cache.get(key)
-        if response is None:
-            response = self.get_response(request)
-            if response.status_code == 200 and not response.has_header("Last-Modified"):
-                response["Last-Modified"] = http_date(generation.changed_at)
-            if self.should_store(request, response):
-                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-                request.META[fastpage.MARK] = generation.token
-            return response
-        if request.method == "GET":
-            # The WSGI layer in front (rustbelt/fastpage.py) may keep this answer as the client gets it.
-            request.META[fastpage.MARK] = generation.token
-        # The stored page's own ETag and Last-Modified answer a revalidation with a 304.
-        response = get_conditional_response(
-            request, etag=response.get("ETag"), last_modified=generation.changed_at, response=response
-        )
-        return without_body(response) if request.method == "HEAD" else response
-
-    @staticmethod
-    def should_store(request, response):
-        # Only a GET's page (a HEAD's has no body); streams (CSV exports) can't be replayed; a response
-        # setting cookies is someone's own; one that varies on more than the cookie would need it in the key.
-        varies_on = {header.strip().lower() for header in response.get("Vary", "").split(",") if header.strip()}
-        return (
-            request.method == "GET"
-            and response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not is_signed_in(request)
-            and varies_on <= {"cookie"}
-        )
+            elif not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_cache=True)
+            return conditional(request, response)
 
 
-class ConditionalGetMiddleware:
+def conditional(request, response):
     """Django's ConditionalGetMiddleware for HEAD as well as GET, and HEAD without a body.
 
     Django answers HEAD by running the GET view; its own middleware then skips the ETag, and the
     WSGI server is handed the body it must not send.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if request.method not in ("GET", "HEAD"):
-            return response
-        no_store = "no-store" in response.get("Cache-Control", "")
-        if not response.streaming and not response.has_header("ETag") and not no_store:
-            set_response_etag(response)
-        etag = response.get("ETag")
-        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-        if etag or last_modified:
-            response = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
-        if request.method == "HEAD" and not response.streaming:
-            response = without_body(response)
-        return response
+    no_store = "no-store" in response.get("Cache-Control", "")
+    if not response.streaming and not response.has_header("ETag") and not no_store:
+        set_response_etag(response)
+    etag = response.get("ETag")
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    if etag or last_modified:
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+    if request.method == "HEAD" and not response.streaming:
+        response = without_body(response)
+    return response
 
 
 def without_body(response):

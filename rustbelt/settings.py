@@ -76,15 +76,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Absolute URLs from DJANGO_SITE_URL, not from the Host header (cache poisoning).
     "rustbelt.security.CanonicalOriginMiddleware",
-    # Static files are answered before sessions, auth or the page cache are touched.
+    # Static files are answered before sessions or auth are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous pages only: nothing secret may be compressed beside visitor input (BREACH). Outside the
-    # page cache, so the stored page is the uncompressed one and each visitor gets the encoding they accept.
-    "rustbelt.compression.AnonymousGZipMiddleware",
-    # Anonymous visitors' public pages are answered from the cache here, before sessions,
-    # authentication, CSRF or messages do any work (rustbelt/cache.py). The pages it caches carry their
-    # language in the URL prefix, so it needs no LocaleMiddleware either.
-    "rustbelt.cache.PublicPageCacheMiddleware",
+    # Cache-Control, Last-Modified, ETag and gzip for what shared caches (nginx) may keep, decided from
+    # what the inner middleware did: cookies, CSRF tokens, Vary, the signed-in user (rustbelt/cache.py).
+    "rustbelt.cache.CacheHeadersMiddleware",
     # Before CommonMiddleware, as django-cors-headers asks; it only touches /api/ and /data/.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,8 +93,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "rustbelt.security.ContentSecurityPolicyMiddleware",
-    # ETag from the body (and 304s) for every page, the cached ones included, for GET and HEAD.
-    "rustbelt.cache.ConditionalGetMiddleware",
     # Records who made each change (history_user) for saves made during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the "locked out" response.
@@ -293,22 +287,12 @@ CACHES["exports"] = (
         "OPTIONS": {"MAX_ENTRIES": EXPORT_CACHE_ENTRIES},
     }
 )
-# Anonymous public pages are cached this long; a researcher's save invalidates them at once
-# (rustbelt/cache.py). With several workers and no Redis each worker has its own memory cache,
-# so this timeout bounds how stale another worker's copy can be.
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
-# Pages answered in front of Django (rustbelt/fastpage.py) check the content generation in the database
-# at most this often per worker: under load the check cost more than the answer. A save through
-# another worker or server reaches them within this time (nginx's micro-cache in front keeps pages
-# five seconds); 0 reads it for every request.
-PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("DJANGO_PAGE_CACHE_RECHECK_SECONDS", "1"))
+# Seconds nginx (deploy/nginx.conf) and browsers may keep an anonymous public page: the longest a
+# researcher's save can take to show there. Django itself caches no page.
+PUBLIC_PAGE_MAX_AGE = 5
 # Whole-catalogue aggregates (the province x path matrix) are computed once per content generation
 # and kept this long: every page that shows them, cached or not, then skips a scan of all parks.
 AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
-# Query parameters a cached page may read besides the catalogue filters and the search box (which
-# rustbelt/cache.py reads from their forms); any other parameter is dropped from anonymous requests,
-# so `?utm_campaign=N` cannot fill the cache with copies of one page.
-PAGE_CACHE_EXTRA_PARAMETERS = ["page", "section", "lang"]
 
 # Errors go to stderr (gunicorn's error log) with their traceback, one greppable line each to start.
 LOGGING = {

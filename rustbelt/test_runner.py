@@ -11,7 +11,7 @@ from publishing import generation
 
 class FreshCacheResult(unittest.TextTestResult):
     def startTest(self, test):
-        # Each test rolls its data back without signals, so a page cached by the previous test
+        # Each test rolls its data back without signals, so an aggregate cached by the previous test
         # would otherwise be served to this one.
         generation.reset_for_test(test)
         # LocaleMiddleware activates each request's language in the test's thread and nothing
@@ -22,12 +22,12 @@ class FreshCacheResult(unittest.TextTestResult):
 
 
 class RustbeltTestRunner(DiscoverRunner):
-    """The default runner, with the page and aggregate caches emptied before every test and off by default,
+    """The default runner, with the aggregate cache emptied before every test and off by default,
     and a fast password hasher.
 
     Tests bulk-create or update() rows between two requests, which sends no signals, so a stored
-    page or matrix would hide the change; rustbelt/tests/test_cache.py and parks/tests/test_matrix.py
-    turn the stores back on to test them.
+    matrix would hide the change; parks/tests/test_aggregate_cache.py and articles/tests/test_rendering.py
+    turn the store back on to test it.
     """
 
     def setup_test_environment(self, **kwargs):
@@ -36,7 +36,6 @@ class RustbeltTestRunner(DiscoverRunner):
         self.import_folder = tempfile.TemporaryDirectory(prefix="rustbelt-test-imports-")
         self.caches_off = override_settings(
             IMPORT_TMP_DIR=self.import_folder.name,
-            PAGE_CACHE_SECONDS=0,
             AGGREGATE_CACHE_SECONDS=0,
             # Test accounts need no strong hashing; PBKDF2's deliberate slowness would dominate the suite.
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],

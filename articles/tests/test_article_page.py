@@ -207,7 +207,7 @@ class QueryCountTests(TestCase):
         self.assertEqual(large.sections.count(), 30)
         # Article, its sections, their figures and editorial notes (prefetched), figures outside sections,
         # data series.
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.client.get(small.get_absolute_url())
         with self.assertNumQueries(6):
             response = self.client.get(large.get_absolute_url())

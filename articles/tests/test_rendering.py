@@ -11,7 +11,7 @@ def fail(*args, **kwargs):
 
 
 # The test runner turns the aggregate cache off; the article's body is kept in it (per generation).
-@override_settings(AGGREGATE_CACHE_SECONDS=60, PAGE_CACHE_SECONDS=0)
+@override_settings(AGGREGATE_CACHE_SECONDS=60)
 class ArticleRenderedOnceTests(TestCase):
     """An uncached article request parses no Markdown and draws no chart until content changes."""
 

@@ -114,7 +114,7 @@ class ParkListTests(TestCase):
 
     def test_map_data_query_count_does_not_grow_with_parks(self):
         make_park(latitude=43.84, longitude=126.55)
-        with self.assertNumQueries(1):
+        with self.assertNumQueries(2):
             self.client.get(reverse("parks:map-data"))
         Park.objects.bulk_create(
             Park(name_en=f"Park {n}", slug=f"park-{n}", province=Province.objects.first(), latitude=44, longitude=125)
@@ -235,7 +235,7 @@ class ParkDetailTests(TestCase):
     def test_query_count_is_fixed(self):
         # Park with province and path (and its article section), industries, sources, fact sources with
         # their sources, path evidence, mentions, two neighbour lists.
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
 
     def test_unknown_and_unpublished_parks_are_404_except_for_staff(self):
@@ -272,7 +272,7 @@ class ProvinceAndPathPageTests(TestCase):
     def test_query_counts_do_not_grow_with_parks(self):
         # The province or path, its parks with province and path, the province and path indexes;
         # a path page also lists its named and its inferred evidence (one query each).
-        pages = ((reverse("parks:province", args=["jilin"]), 4), (reverse("parks:path", args=["urbanization"]), 6))
+        pages = ((reverse("parks:province", args=["jilin"]), 5), (reverse("parks:path", args=["urbanization"]), 7))
         for url, queries in pages:
             with self.subTest(url=url):
                 with self.assertNumQueries(queries):

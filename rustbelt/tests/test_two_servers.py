@@ -182,7 +182,6 @@ class TwoServersTests(TransactionTestCase):
             "DJANGO_SECURE_COOKIES": "0",
             "DJANGO_HSTS_SECONDS": "0",
             "DJANGO_PLAIN_STATIC": "1",
-            "DJANGO_PAGE_CACHE_SECONDS": "600",
             "DJANGO_AGGREGATE_CACHE_SECONDS": "600",
             "DJANGO_CACHE_TIMEOUT_SECONDS": "0.5",
         }

@@ -1,9 +1,13 @@
 """deploy/nginx.conf in front of gunicorn, both real, on loopback ports (Debian's nginx; `make test` installs it)."""
 
+import gzip
+import http.client
 import json
 import os
 import secrets
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -26,6 +30,15 @@ session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.
 session.save()
 print(session.session_key)
 """
+# A researcher's save outside the admin: the model's signals start a new content generation.
+RENAME_SCRIPT = """
+from parks.models import Park
+park = Park.objects.order_by("slug").first()
+park.name_en = "Renamed for the cache test"
+park.save()
+"""
+FIRST_PARK_SCRIPT = 'from parks.models import Park; print(Park.objects.order_by("slug").first().get_absolute_url())'
+
 SECURITY_HEADERS = [
     "Content-Type", "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
     "Cross-Origin-Opener-Policy", "Strict-Transport-Security", "ETag", "Last-Modified",
@@ -47,7 +60,7 @@ class NginxInFrontTests(SimpleTestCase):
         (cls.media_root / "figures" / "uploaded.png").write_bytes(b"\x89PNG\r\n\x1a\n not really a picture")
         cls.access_log = cls.folder / "gunicorn-access.log"
         env = {
-            key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "DJANGO_PAGE_CACHE_SECONDS")
+            key: value for key, value in os.environ.items() if key != "DATABASE_URL"
         }
         env.update({
             "DATABASE_URL": f"sqlite:///{cls.folder / 'site.sqlite3'}",
@@ -62,6 +75,7 @@ class NginxInFrontTests(SimpleTestCase):
         for command in (["migrate", "--noinput", "-v", "0"], ["load_content", "-v", "0"],
                         ["collectstatic", "--noinput", "-v", "0"]):
             cls.manage(env, *command)
+        cls.env = env
         cls.session = cls.manage(env, "shell", "-c", SESSION_SCRIPT).split()[-1]
         cls.servers = [servers.gunicorn(env, workers=1, access_log=str(cls.access_log))]
         try:
@@ -184,3 +198,85 @@ class NginxInFrontTests(SimpleTestCase):
             self.assertNotEqual(response.getheader("X-Cache-Status"), "HIT")
             self.assertIn("csrftoken=", response.getheader("Set-Cookie"))
         self.assert_upstream_hits("/admin/login/", 2)
+
+    def test_the_table_view_is_a_table_for_everyone(self):
+        for _ in range(2):  # stored, then from the cache
+            status, _, body = self.get("/en/parks/?view=table")
+            self.assertEqual(status, 200)
+            self.assertIn(b"park-results-table", body)
+            self.assertNotIn(b'class="park-cards"', body)
+        _, _, cards = self.get("/en/parks/")
+        self.assertIn(b'class="park-cards"', cards)
+
+    def test_nothing_secret_is_compressed(self):
+        gzipped = {"Accept-Encoding": "gzip"}
+        for path, signed_in in (("/admin/login/?next=/admin/", False), ("/en/parks/", True), ("/admin/", True)):
+            with self.subTest(path=path, signed_in=signed_in):
+                status, response, body = self.get(path, signed_in=signed_in, headers=gzipped)
+                self.assertEqual(status, 200)
+                self.assertIsNone(response.getheader("Content-Encoding"))
+                self.assertIn(b"</html>", body)
+        _, response, body = self.get("/admin/login/?next=/admin/", headers=gzipped)
+        self.assertIn(b"csrfmiddlewaretoken", body)
+        # Public pages still travel compressed.
+        _, response, body = self.get("/en/parks/?province=heilongjiang", headers=gzipped)
+        self.assertEqual(response.getheader("Content-Encoding"), "gzip")
+        self.assertNotIn(b"csrfmiddlewaretoken", gzip.decompress(body))
+
+    def test_a_save_shows_within_the_documented_delay(self):
+        path = self.manage(self.env, "shell", "-c", FIRST_PARK_SCRIPT).split()[-1]
+        _, first, before = self.get(path)
+        self.assertNotIn(b"Renamed for the cache test", before)
+        self.assertIn(f"max-age={settings.PUBLIC_PAGE_MAX_AGE}", first.getheader("Cache-Control"))
+        self.manage(self.env, "shell", "-c", RENAME_SCRIPT)
+        saved_at = time.monotonic()
+        self.assertEqual(self.get(path)[1].getheader("X-Cache-Status"), "HIT")  # within the delay
+        time.sleep(max(0.0, saved_at + settings.PUBLIC_PAGE_MAX_AGE + 0.2 - time.monotonic()))
+        for _ in range(3):  # never the old page again
+            status, _, body = self.get(path)
+            self.assertEqual(status, 200)
+            self.assertIn(b"Renamed for the cache test", body)
+
+    def test_a_long_url_never_gets_a_502(self):
+        for length in (4000, 8000):
+            with self.subTest(length=length):
+                # Unprefixed: the site redirects to the English page, repeating the URL in Location.
+                status, response, _ = self.get("/parks/?q=" + "x" * length)
+                self.assertIn(status, (302, 414))
+        status, _, _ = self.get("/en/parks/?q=" + "x" * 20000)
+        self.assertEqual(status, 414)
+
+    def test_a_page_that_follows_the_language_cookie_keeps_to_it(self):
+        for _ in range(2):
+            _, _, chinese = self.get("/data/", headers={"Cookie": "django_language=zh-hans"})
+            self.assertIn(b'<html lang="zh', chinese)
+            _, _, english = self.get("/data/", headers={"Accept-Language": "en"})
+            self.assertIn(b'<html lang="en"', english)
+
+    def test_slow_connections_from_one_address_are_limited(self):
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        slow = []
+        try:
+            for _ in range(300):
+                sock = context.wrap_socket(socket.create_connection(("127.0.0.1", self.https_port), timeout=5))
+                # Headers sent, the promised body never: the request stays open on nginx's side.
+                sock.sendall(b"POST /en/search/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n")
+                slow.append(sock)
+            refused = 0
+            for sock in slow:
+                sock.settimeout(0.05)
+                try:
+                    refused += sock.recv(64).startswith(b"HTTP/1.1 429")
+                except (TimeoutError, ssl.SSLError):
+                    pass
+            self.assertGreaterEqual(refused, 100)
+            # Another address is served as usual meanwhile.
+            connection = http.client.HTTPSConnection("127.0.0.1", self.https_port, timeout=10, context=context,
+                                                     source_address=("127.0.0.2", 0))
+            connection.request("GET", "/en/", headers={"Host": "localhost"})
+            self.assertEqual(connection.getresponse().status, 200)
+            connection.close()
+        finally:
+            for sock in slow:
+                sock.close()

@@ -196,10 +196,10 @@ class LargeImportTests(TestCase):
         self.assert_batched(small_preview, large_preview, 450)
         self.assert_batched(small_import, large_import, 450)
         self.assertEqual(Park.objects.filter(city="Jilin City").count(), 550)
-        # The preview wrote no history (its transaction is rolled back); a signed-in POST starts one new
-        # cache generation (rustbelt/cache.py), not one per row.
+        # The preview wrote no history (its transaction is rolled back); the import starts one new
+        # content generation (publishing/generation.py), not one per row.
         self.assertFalse([sql for sql in large_preview if "historical" in sql.lower()])
-        self.assertEqual(len([sql for sql in large_import if "contentgeneration" in sql.lower()]), 2)
+        self.assertEqual(len([sql for sql in large_import if "contentgeneration" in sql.lower()]), 1)
 
     def test_imported_parks_have_their_links_and_a_history_that_restores_them(self):
         preview = self.upload(self.rows(3))
