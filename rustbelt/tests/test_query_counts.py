@@ -20,7 +20,7 @@ PAGES = [
     ("/sitemap.xml", 4),
     # +2: the sections' editorial notes and the charts' editorial notes (one prefetch each).
     (ARTICLE, 10),
-    # Issue 13: +1 each, the charts' editorial notes (prefetched by DataSeries.objects.for_charts()).
+    # +1 each: the charts' editorial notes (prefetched by DataSeries.objects.for_charts()).
     (ARTICLE + "figures/", 5),
     (ARTICLE + "figures/detroit-population.csv", 5),
     (ARTICLE + "figures/detroit-population.svg", 5),
@@ -35,7 +35,7 @@ PAGES = [
     ("/en/parks/paths/urbanization/", 7),
     ("/en/parks/map.json", 2),
     ("/en/parks/map.json?province=jilin&q=bulk", 3),
-    # Issue 13: +1 each, the per-fact sources (one query per chunk of 2,000 parks, like industries).
+    # +1 each: the per-fact sources (one query per chunk of 2,000 parks, like industries).
     ("/en/parks/export.csv", 5),
     ("/en/parks/export.csv?province=jilin&ordering=-area", 6),
     ("/en/parks/export.json?province=jilin", 7),
@@ -44,9 +44,9 @@ PAGES = [
     # +2: the article's mentions that match no zone and the missing national-level zones.
     ("/en/parks/coverage/", 5),
     # The API's Last-Modified is the content generation's start: one more query than its rows need.
-    # Issue 15: +1, the page's per-fact sources.
+    # +1: the page's per-fact sources.
     ("/api/v1/parks/?province=jilin", 15),
-    # Issue 15: the park, industries, sources, fact sources, path evidence, mentions, the generation.
+    # The park, industries, sources, fact sources, path evidence, mentions, the generation.
     ("/api/v1/parks/bulk-park-0001/", 7),
     ("/api/v1/paths/", 3),
     ("/api/v1/sources/", 2),
