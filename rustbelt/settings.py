@@ -277,22 +277,6 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
-# Serialized JSON exports (parks/exports.py) are kept per content generation in a cache of their
-# own, so a few large entries can never push the pages out; without Redis each worker keeps at most
-# EXPORT_CACHE_ENTRIES of them. Only exports of at most EXPORT_CACHE_MAX_PARKS parks are kept (about
-# 0.7 KB of UTF-8 a park: 3,000 parks are about 2 MB), larger ones are streamed every time.
-EXPORT_CACHE_MAX_PARKS = int(os.environ.get("DJANGO_EXPORT_CACHE_MAX_PARKS", "3000"))
-EXPORT_CACHE_ENTRIES = int(os.environ.get("DJANGO_EXPORT_CACHE_ENTRIES", "8"))
-CACHES["exports"] = (
-    {**CACHES["default"], "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-exports"}
-    if REDIS_URL
-    else {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "rustbelt-exports",
-        "KEY_PREFIX": CACHE_KEY_PREFIX,
-        "OPTIONS": {"MAX_ENTRIES": EXPORT_CACHE_ENTRIES},
-    }
-)
 # Anonymous public pages are cached this long; a researcher's save invalidates them at once
 # (rustbelt/cache.py). With several workers and no Redis each worker has its own memory cache,
 # so this timeout bounds how stale another worker's copy can be.
