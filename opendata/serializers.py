@@ -19,11 +19,6 @@ def link_maker(request, url_name, placeholder="__slug__"):
     return lambda slug: template.replace(placeholder, slug, 1)
 
 
-def number(value):
-    # Decimal -> float, as the JSON export writes it (no padding zeros).
-    return float(value) if value is not None else None
-
-
 class ProblemErrorSerializer(serializers.Serializer):
     parameter = serializers.CharField()
     label = serializers.CharField(help_text="The parameter's name on the catalogue page's form.")
