@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from opendata import dataset
+from parks import schema
 from opendata.datapackage import datapackage
 from publishing.citations import Citation, cite
 from publishing.generation import current_generation
@@ -49,8 +50,9 @@ def data_page(request):
         "tables": [
             {"table": table, "url": reverse("data:table", args=[table.name]),
              "is_article_text": table.licence == dataset.ARTICLE_TEXT}
-            for table in dataset.TABLES
+            for table in dataset.tables()
         ],
+        "catalogue_columns": schema.download_columns(),
         "article": article,
         "article_citation": cite(article, request) if article else None,
         "dataset_citation": dataset_citation,
@@ -75,7 +77,7 @@ def datapackage_json(request):
 
 @require_safe
 def table_csv(request, name):
-    table = dataset.TABLES_BY_NAME.get(name)
+    table = dataset.table_named(name)
     if table is None:
         raise Http404("No such table.")
     path, generation = dataset.current_sqlite()

@@ -8,12 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from articles.models import Article, DataSeries
-from parks.exports import EXPORT_HEADER as CATALOGUE_COLUMNS
+from parks import schema
 from parks.matrix import published_matrix
-from opendata.dataset import ARTICLE_TEXT, TABLES, utc
+from opendata.dataset import ARTICLE_TEXT, tables, utc
 
-CATALOGUE_TYPES = {"established_year": "integer", "national_year": "integer", "area_km2": "number",
-                   "latitude": "number", "longitude": "number"}
 SERIES_COLUMNS = [("series", "string"), ("label", "string"), ("value", "number"), ("value_high", "number"),
                   ("unit", "string"), ("note", "string"), ("source_sentence", "string"), ("source", "string"),
                   ("licence", "string")]
@@ -50,7 +48,7 @@ def csv_resource(name, title, description, url, fields, licence_list, primary_ke
 
 
 def table_resources(request, article):
-    for table in TABLES:
+    for table in tables():
         fields = []
         for column in table.columns:
             field = {"name": column.name, "type": column.type}
@@ -71,6 +69,13 @@ def table_resources(request, article):
         )
 
 
+def catalogue_field(field):
+    described = {"name": field.name, "type": field.table_type, "title": str(field.label)}
+    if field.description:
+        described["description"] = str(field.description)
+    return described
+
+
 def download_resources(request, article):
     """The site's other CSV downloads: the catalogue export, the matrix, each chart's numbers."""
     yield csv_resource(
@@ -78,7 +83,7 @@ def download_resources(request, article):
         _("The parks list's CSV download (/parks/export.csv; filters in the query string select rows): province, "
           "path, industries and sources by name, types and levels as labels."),
         request.build_absolute_uri(reverse("parks:export-csv")),
-        [{"name": name, "type": CATALOGUE_TYPES.get(name, "string")} for name in CATALOGUE_COLUMNS],
+        [catalogue_field(field) for field in schema.download_columns()],
         [compiled_licence()], ["slug"],
         # The export starts with a byte order mark, so Excel reads it as UTF-8.
         encoding="utf-8-sig",

@@ -11,20 +11,24 @@ import os
 import sqlite3
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from articles.models import Article, DataPoint, DataSeries, EditorialNote, Section
 from parks.models import (
     ArticleMention, DevelopmentPath, FactSource, Industry, MissingZone, OfficialCount, Park, PathEvidence, Province,
     Source,
 )
+from parks import schema
 from publishing.generation import current_generation
 
 FILE_PREFIX = "rust-belt-parks-"
-SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "datetime": "TEXT"}
+SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT",
+             "datetime": "TEXT"}
 
 # Compiled by the site (the catalogue and the numbers): CC BY 4.0. The article's own text is not ours to
 # license: the rights holder's, reproduced for research with attribution.
@@ -79,6 +83,10 @@ def number(value):
     return float(value) if value is not None else None
 
 
+# How a field's value is written to SQLite, by its schema type (the others as they are).
+CONVERT = {schema.NUMBER: float, schema.DATE: date.isoformat}
+
+
 def utc(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
@@ -120,17 +128,34 @@ def paths():
         yield (*row, section_id if section_id in section_ids else None)
 
 
-PARK_FIELDS = [
-    "slug", "name_en", "name_zh", "article_name", "province__slug", "city", "zone_type", "level", "path__slug",
-    "established_year", "national_year", "area_km2", "area_note", "latitude", "longitude", "coord_note",
-    "confidence", "description", "notes",
-]
-DECIMAL_FIELDS = {"area_km2", "latitude", "longitude"}
+# The tables a park's foreign keys point to.
+RELATED_TABLES = {Province: "provinces", DevelopmentPath: "paths"}
+
+
+def park_columns():
+    """The parks table's columns: the schema's fields, foreign keys by slug, coded values by code."""
+    columns = []
+    for field in schema.fields(schema.DATASET):
+        description = str(field.description)
+        if field.codes:
+            description = " ".join([description, _("Codes: %(codes)s.") % {"codes": ", ".join(field.codes)}]).strip()
+        columns.append(Column(field.name, field.type, description, field.required))
+    return columns
+
+
+def park_foreign_keys():
+    return [
+        ([field.name], RELATED_TABLES[Park._meta.get_field(field.name).related_model], ["slug"])
+        for field in schema.fields(schema.DATASET) if field.names
+    ]
 
 
 def parks():
-    for values in published_parks().order_by("slug").values(*PARK_FIELDS).iterator():
-        yield tuple(number(values[name]) if name in DECIMAL_FIELDS else values[name] for name in PARK_FIELDS)
+    fields = schema.fields(schema.DATASET)
+    read = [f"{field.name}__slug" if field.names else field.name for field in fields]
+    convert = [CONVERT.get(field.type) for field in fields]
+    for values in published_parks().order_by("slug").values_list(*read).iterator():
+        yield tuple(value if to is None or value is None else to(value) for to, value in zip(convert, values))
 
 
 def sources():
@@ -194,167 +219,161 @@ def data_points():
 
 SLUG = "Identifier used in the site's URLs."
 
-TABLES = [
-    Table(
-        "articles", "Articles", "The published article(s): bibliographic fields and summary.",
-        [Column("slug", required=True, description=SLUG), Column("title", required=True), Column("author"),
-         Column("series"), Column("episode", "integer"), Column("publication", description="Where it first appeared."),
-         Column("summary"), Column("published_at", "datetime", "When the site published it (UTC).")],
-        ["slug"], articles, licence=ARTICLE_TEXT,
-    ),
-    Table(
-        "sections", "Article sections", "Each section and subsection of the published article, as Markdown.",
-        [Column("id", "integer", required=True), Column("article", required=True), Column("parent", "integer",
-         "The section this subsection belongs to; empty for a top-level section."), Column("order", "integer"),
-         Column("slug", required=True, description="Anchor on the article page."), Column("title"),
-         Column("body", description="Markdown.")],
-        ["id"], sections, [(["article"], "articles", ["slug"]), (["parent"], "sections", ["id"])],
-        licence=ARTICLE_TEXT,
-    ),
-    Table(
-        "provinces", "Provinces", "The provinces (and Inner Mongolia's cities) the catalogue covers.",
-        [Column("slug", required=True, description=SLUG), Column("name_en", required=True), Column("name_zh"),
-         Column("capital"), Column("notes")],
-        ["slug"], lambda: Province.objects.order_by("slug").values_list("slug", "name_en", "name_zh", "capital",
-                                                                        "notes"),
-    ),
-    Table(
-        "paths", "Development paths", "The article's three paths for updating the Rust Belt (section 4). The "
-        "summary is in the article's words.",
-        [Column("slug", required=True, description=SLUG), Column("name", required=True), Column("name_zh"),
-         Column("order", "integer"), Column("summary", description="In the article's words."),
-         Column("section", "integer", "The article subsection that describes this path.")],
-        ["slug"], paths, [(["section"], "sections", ["id"])], licence=ARTICLE_TEXT,
-    ),
-    Table(
-        "industries", "Industries", "Leading industries named for the parks.",
-        [Column("slug", required=True, description=SLUG), Column("name", required=True)],
-        ["slug"], lambda: Industry.objects.order_by("slug").values_list("slug", "name"),
-    ),
-    Table(
-        "sources", "Sources", "The documents the published parks' facts come from.",
-        [Column("id", "integer", required=True), Column("citation", required=True), Column("publisher"),
-         Column("issued", description="YYYY, YYYY-MM or YYYY-MM-DD: only as precise as the source; empty when "
-                "unknown."), Column("url", description="Link to the document, when known."),
-         Column("language", description="Language code of the document: en, zh, ru…"),
-         Column("kind", description="article, news, government, journal, encyclopedia, profile, chronicle, "
-                "estimate (the editors' own) or other.")],
-        ["id"], sources,
-    ),
-    Table(
-        "parks", "Parks", "The published industrial parks (development zones) of Northeast China.",
-        [Column("slug", required=True, description=SLUG), Column("name_en", required=True), Column("name_zh"),
-         Column("article_name", description="The name as the article writes it, where it differs."),
-         Column("province", required=True), Column("city"),
-         Column("zone_type", description="etdz, htz, becz, mutual-trade, bonded, epz or other."),
-         Column("level", description="national, provincial, or empty when unidentified."),
-         Column("path", description="Development path; empty when the article groups the park on none."),
-         Column("established_year", "integer"), Column("national_year", "integer", "Year raised to national level."),
-         Column("area_km2", "number", "Planned area in km²; see area_note."), Column("area_note"),
-         Column("latitude", "number"), Column("longitude", "number"), Column("coord_note"),
-         Column("confidence", description="high, medium or low: how sure the compilers are of the facts."),
-         Column("description", description="Markdown."), Column("notes", description="Research notes.")],
-        ["slug"], parks, [(["province"], "provinces", ["slug"]), (["path"], "paths", ["slug"])],
-    ),
-    Table(
-        "park_industries", "Parks' industries", "Which industries each published park lists.",
-        [Column("park", required=True), Column("industry", required=True)],
-        ["park", "industry"],
-        lambda: Park.industries.through.objects.filter(park__in=published_parks())
-        .order_by("park__slug", "industry__slug").values_list("park__slug", "industry__slug"),
-        [(["park"], "parks", ["slug"]), (["industry"], "industries", ["slug"])],
-    ),
-    Table(
-        "park_sources", "Parks' sources", "Which documents each published park's facts come from.",
-        [Column("park", required=True), Column("source", "integer", required=True)],
-        ["park", "source"],
-        lambda: Park.sources.through.objects.filter(park__in=published_parks())
-        .order_by("park__slug", "source_id").values_list("park__slug", "source_id"),
-        [(["park"], "parks", ["slug"]), (["source"], "sources", ["id"])],
-    ),
-    Table(
-        "fact_sources", "Sources per fact", "Which source gives which fact of each published park (provenance).",
-        [Column("park", required=True), Column("fact", required=True, description="level, established_year, "
-         "national_year, area, coordinates, industries or path."), Column("source", "integer", required=True),
-         Column("note", description="What the source says, or why it is cited for this fact.")],
-        ["park", "fact", "source"], fact_sources,
-        [(["park"], "parks", ["slug"]), (["source"], "sources", ["id"])],
-    ),
-    Table(
-        "path_evidence", "Path evidence", "Why each published park is on its development path: the article's "
-        "sentence(s) word for word, and whether the article names the zone or the editors infer it.",
-        [Column("id", "integer", required=True), Column("park", required=True), Column("path", required=True),
-         Column("kind", required=True, description="named (the article names this zone in that path) or inferred "
-                "(the editors' reading, not the article's words)."),
-         Column("quote", description="The article's words, exactly."),
-         Column("reason", description="For an inferred placement: why the editors read it so."),
-         Column("confidence", description="high, medium or low."), Column("order", "integer"),
-         Column("section", "integer", "The article section the quote comes from."),
-         Column("section_anchor", description="That section's anchor on the article page.")],
-        ["id"], path_evidence,
-        [(["park"], "parks", ["slug"]), (["path"], "paths", ["slug"]), (["section"], "sections", ["id"])],
-        licence=ARTICLE_TEXT,
-    ),
-    Table(
-        "article_mentions", "Article mentions", "The article's wording for a zone and the real zone it most likely "
-        "means; an empty park means it cannot be identified.",
-        [Column("key", required=True, description="Identifies the mention."),
-         Column("wording", required=True, description="The article's words, exactly."),
-         Column("park", description="The zone meant; empty when it cannot be identified."),
-         Column("confidence", description="high, medium or low."), Column("reason"), Column("order", "integer"),
-         Column("section", "integer", "The article section of the wording."),
-         Column("section_anchor", description="That section's anchor on the article page.")],
-        ["key"], article_mentions, [(["park"], "parks", ["slug"]), (["section"], "sections", ["id"])],
-        licence=ARTICLE_TEXT,
-    ),
-    Table(
-        "missing_zones", "Missing zones", "National-level zones of the region the catalogue lacks: it is partial.",
-        [Column("name_en", required=True), Column("province", required=True),
-         Column("zone_type", description="etdz, htz, becz, mutual-trade, bonded, epz or other."),
-         Column("note", description="Why it is not in the catalogue yet.")],
-        ["name_en"], lambda: MissingZone.objects.order_by("name_en").values_list(
-            "name_en", "province__slug", "zone_type", "note"),
-        [(["province"], "provinces", ["slug"])],
-    ),
-    Table(
-        "official_counts", "Official counts", "Zone counts the article states (section 3), with their source.",
-        [Column("zone_type", required=True), Column("level", required=True), Column("count", "integer"),
-         Column("label", description="The article's wording."), Column("source"), Column("notes")],
-        ["zone_type", "level"],
-        lambda: OfficialCount.objects.order_by("zone_type", "level").values_list(
-            "zone_type", "level", "count", "label", "source", "notes"),
-    ),
-    Table(
-        "data_series", "Data series", "Sets of numbers the article states, one chart each; source_sentence "
-        "quotes the article.",
-        [Column("slug", required=True, description=SLUG), Column("article", required=True),
-         Column("section", "integer"), Column("name"), Column("unit"), Column("label_title"), Column("kind"),
-         Column("source_sentence", description="The article's sentence, word for word."), Column("source"),
-         Column("caption"), Column("lower_is_better", "boolean")],
-        ["slug"], data_series, [(["article"], "articles", ["slug"]), (["section"], "sections", ["id"])],
-        licence=ARTICLE_TEXT,
-    ),
-    Table(
-        "data_points", "Data points", "The values of each data series.",
-        [Column("series", required=True), Column("order", "integer"), Column("label", required=True),
-         Column("value", "number"), Column("value_high", "number", "Upper end of a range; empty for one value."),
-         Column("note")],
-        ["series", "label"], data_points, [(["series"], "data_series", ["slug"])],
-    ),
-    Table(
-        "editorial_notes", "Editorial notes", "The editors' notes and corrections on passages of the article; the "
-        "article's text itself is never changed.",
-        [Column("key", required=True, description="Identifies the note; #note-<key> on the article page."),
-         Column("section", "integer", required=True), Column("kind", description="note or correction."),
-         Column("passage", description="The article's words the note is attached to, exactly."),
-         Column("corrected_wording", description="For a correction: what the source's wording should read."),
-         Column("text", description="The note."),
-         Column("data_series", description="A data series with the same numbers, if any."),
-         Column("order", "integer")],
-        ["key"], editorial_notes, [(["section"], "sections", ["id"]), (["data_series"], "data_series", ["slug"])],
-    ),
-]
-TABLES_BY_NAME = {table.name: table for table in TABLES}
+def tables():
+    """Every table, its columns as the schema declares them now (parks/schema.py)."""
+    return [
+        Table(
+            "articles", "Articles", "The published article(s): bibliographic fields and summary.",
+            [Column("slug", required=True, description=SLUG), Column("title", required=True), Column("author"),
+             Column("series"), Column("episode", "integer"), Column("publication", description="Where it first appeared."),
+             Column("summary"), Column("published_at", "datetime", "When the site published it (UTC).")],
+            ["slug"], articles, licence=ARTICLE_TEXT,
+        ),
+        Table(
+            "sections", "Article sections", "Each section and subsection of the published article, as Markdown.",
+            [Column("id", "integer", required=True), Column("article", required=True), Column("parent", "integer",
+             "The section this subsection belongs to; empty for a top-level section."), Column("order", "integer"),
+             Column("slug", required=True, description="Anchor on the article page."), Column("title"),
+             Column("body", description="Markdown.")],
+            ["id"], sections, [(["article"], "articles", ["slug"]), (["parent"], "sections", ["id"])],
+            licence=ARTICLE_TEXT,
+        ),
+        Table(
+            "provinces", "Provinces", "The provinces (and Inner Mongolia's cities) the catalogue covers.",
+            [Column("slug", required=True, description=SLUG), Column("name_en", required=True), Column("name_zh"),
+             Column("capital"), Column("notes")],
+            ["slug"], lambda: Province.objects.order_by("slug").values_list("slug", "name_en", "name_zh", "capital",
+                                                                            "notes"),
+        ),
+        Table(
+            "paths", "Development paths", "The article's three paths for updating the Rust Belt (section 4). The "
+            "summary is in the article's words.",
+            [Column("slug", required=True, description=SLUG), Column("name", required=True), Column("name_zh"),
+             Column("order", "integer"), Column("summary", description="In the article's words."),
+             Column("section", "integer", "The article subsection that describes this path.")],
+            ["slug"], paths, [(["section"], "sections", ["id"])], licence=ARTICLE_TEXT,
+        ),
+        Table(
+            "industries", "Industries", "Leading industries named for the parks.",
+            [Column("slug", required=True, description=SLUG), Column("name", required=True)],
+            ["slug"], lambda: Industry.objects.order_by("slug").values_list("slug", "name"),
+        ),
+        Table(
+            "sources", "Sources", "The documents the published parks' facts come from.",
+            [Column("id", "integer", required=True), Column("citation", required=True), Column("publisher"),
+             Column("issued", description="YYYY, YYYY-MM or YYYY-MM-DD: only as precise as the source; empty when "
+                    "unknown."), Column("url", description="Link to the document, when known."),
+             Column("language", description="Language code of the document: en, zh, ru…"),
+             Column("kind", description="article, news, government, journal, encyclopedia, profile, chronicle, "
+                    "estimate (the editors' own) or other.")],
+            ["id"], sources,
+        ),
+        Table(
+            "parks", "Parks", "The published industrial parks (development zones) of Northeast China.",
+            park_columns(), ["slug"], parks, park_foreign_keys(),
+        ),
+        Table(
+            "park_industries", "Parks' industries", "Which industries each published park lists.",
+            [Column("park", required=True), Column("industry", required=True)],
+            ["park", "industry"],
+            lambda: Park.industries.through.objects.filter(park__in=published_parks())
+            .order_by("park__slug", "industry__slug").values_list("park__slug", "industry__slug"),
+            [(["park"], "parks", ["slug"]), (["industry"], "industries", ["slug"])],
+        ),
+        Table(
+            "park_sources", "Parks' sources", "Which documents each published park's facts come from.",
+            [Column("park", required=True), Column("source", "integer", required=True)],
+            ["park", "source"],
+            lambda: Park.sources.through.objects.filter(park__in=published_parks())
+            .order_by("park__slug", "source_id").values_list("park__slug", "source_id"),
+            [(["park"], "parks", ["slug"]), (["source"], "sources", ["id"])],
+        ),
+        Table(
+            "fact_sources", "Sources per fact", "Which source gives which fact of each published park (provenance).",
+            [Column("park", required=True), Column("fact", required=True, description="level, established_year, "
+             "national_year, area, coordinates, industries or path."), Column("source", "integer", required=True),
+             Column("note", description="What the source says, or why it is cited for this fact.")],
+            ["park", "fact", "source"], fact_sources,
+            [(["park"], "parks", ["slug"]), (["source"], "sources", ["id"])],
+        ),
+        Table(
+            "path_evidence", "Path evidence", "Why each published park is on its development path: the article's "
+            "sentence(s) word for word, and whether the article names the zone or the editors infer it.",
+            [Column("id", "integer", required=True), Column("park", required=True), Column("path", required=True),
+             Column("kind", required=True, description="named (the article names this zone in that path) or inferred "
+                    "(the editors' reading, not the article's words)."),
+             Column("quote", description="The article's words, exactly."),
+             Column("reason", description="For an inferred placement: why the editors read it so."),
+             Column("confidence", description="high, medium or low."), Column("order", "integer"),
+             Column("section", "integer", "The article section the quote comes from."),
+             Column("section_anchor", description="That section's anchor on the article page.")],
+            ["id"], path_evidence,
+            [(["park"], "parks", ["slug"]), (["path"], "paths", ["slug"]), (["section"], "sections", ["id"])],
+            licence=ARTICLE_TEXT,
+        ),
+        Table(
+            "article_mentions", "Article mentions", "The article's wording for a zone and the real zone it most likely "
+            "means; an empty park means it cannot be identified.",
+            [Column("key", required=True, description="Identifies the mention."),
+             Column("wording", required=True, description="The article's words, exactly."),
+             Column("park", description="The zone meant; empty when it cannot be identified."),
+             Column("confidence", description="high, medium or low."), Column("reason"), Column("order", "integer"),
+             Column("section", "integer", "The article section of the wording."),
+             Column("section_anchor", description="That section's anchor on the article page.")],
+            ["key"], article_mentions, [(["park"], "parks", ["slug"]), (["section"], "sections", ["id"])],
+            licence=ARTICLE_TEXT,
+        ),
+        Table(
+            "missing_zones", "Missing zones", "National-level zones of the region the catalogue lacks: it is partial.",
+            [Column("name_en", required=True), Column("province", required=True),
+             Column("zone_type", description="etdz, htz, becz, mutual-trade, bonded, epz or other."),
+             Column("note", description="Why it is not in the catalogue yet.")],
+            ["name_en"], lambda: MissingZone.objects.order_by("name_en").values_list(
+                "name_en", "province__slug", "zone_type", "note"),
+            [(["province"], "provinces", ["slug"])],
+        ),
+        Table(
+            "official_counts", "Official counts", "Zone counts the article states (section 3), with their source.",
+            [Column("zone_type", required=True), Column("level", required=True), Column("count", "integer"),
+             Column("label", description="The article's wording."), Column("source"), Column("notes")],
+            ["zone_type", "level"],
+            lambda: OfficialCount.objects.order_by("zone_type", "level").values_list(
+                "zone_type", "level", "count", "label", "source", "notes"),
+        ),
+        Table(
+            "data_series", "Data series", "Sets of numbers the article states, one chart each; source_sentence "
+            "quotes the article.",
+            [Column("slug", required=True, description=SLUG), Column("article", required=True),
+             Column("section", "integer"), Column("name"), Column("unit"), Column("label_title"), Column("kind"),
+             Column("source_sentence", description="The article's sentence, word for word."), Column("source"),
+             Column("caption"), Column("lower_is_better", "boolean")],
+            ["slug"], data_series, [(["article"], "articles", ["slug"]), (["section"], "sections", ["id"])],
+            licence=ARTICLE_TEXT,
+        ),
+        Table(
+            "data_points", "Data points", "The values of each data series.",
+            [Column("series", required=True), Column("order", "integer"), Column("label", required=True),
+             Column("value", "number"), Column("value_high", "number", "Upper end of a range; empty for one value."),
+             Column("note")],
+            ["series", "label"], data_points, [(["series"], "data_series", ["slug"])],
+        ),
+        Table(
+            "editorial_notes", "Editorial notes", "The editors' notes and corrections on passages of the article; the "
+            "article's text itself is never changed.",
+            [Column("key", required=True, description="Identifies the note; #note-<key> on the article page."),
+             Column("section", "integer", required=True), Column("kind", description="note or correction."),
+             Column("passage", description="The article's words the note is attached to, exactly."),
+             Column("corrected_wording", description="For a correction: what the source's wording should read."),
+             Column("text", description="The note."),
+             Column("data_series", description="A data series with the same numbers, if any."),
+             Column("order", "integer")],
+            ["key"], editorial_notes, [(["section"], "sections", ["id"]), (["data_series"], "data_series", ["slug"])],
+        ),
+    ]
+
+
+def table_named(name):
+    return next((table for table in tables() if table.name == name), None)
 
 
 def build_sqlite(path):
@@ -364,7 +383,7 @@ def build_sqlite(path):
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         with connection:
-            for table in TABLES:
+            for table in tables():
                 connection.execute(table.create_sql())
                 placeholders = ", ".join("?" for _ in table.columns)
                 connection.executemany(f'INSERT INTO "{table.name}" VALUES ({placeholders})', table.rows())

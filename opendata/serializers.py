@@ -1,14 +1,15 @@
-"""What each API record looks like. The declared fields are the OpenAPI document; the park list builds
-its rows from `.values()` dicts directly (`park_row`), and a test checks both name the same keys."""
+"""What each API record looks like; the serializers make both the answers and the OpenAPI document."""
+
+import functools
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.models import Article, DataPoint, DataSeries, EditorialNote, Section
+from parks import schema
 from parks.models import (
-    ArticleMention, Confidence, DevelopmentPath, Fact, Industry, Level, MissingZone, OfficialCount, PathEvidence,
-    Province, Source, ZoneType,
+    ArticleMention, DevelopmentPath, Fact, Industry, MissingZone, OfficialCount, PathEvidence, Province, Source,
 )
 
 
@@ -16,11 +17,6 @@ def link_maker(request, url_name, placeholder="__slug__"):
     """slug -> absolute URL, reversing once per request instead of once per row."""
     template = request.build_absolute_uri(reverse(url_name, args=[placeholder]))
     return lambda slug: template.replace(placeholder, slug, 1)
-
-
-def number(value):
-    # Decimal -> float, as the JSON export writes it (no padding zeros).
-    return float(value) if value is not None else None
 
 
 class ProblemErrorSerializer(serializers.Serializer):
@@ -54,40 +50,78 @@ class FactSourceSerializer(serializers.Serializer):
     note = serializers.CharField(help_text="What the source says, or why it is cited for this fact; may be empty.")
 
 
-class ParkSerializer(serializers.Serializer):
-    """A published park; every fact as the catalogue page shows it."""
+@extend_schema_field(serializers.CharField())
+class ChoiceLabel(serializers.ReadOnlyField):
+    """A coded value's label in the request's language."""
 
-    slug = serializers.SlugField()
-    name_en = serializers.CharField()
-    name_zh = serializers.CharField(help_text="Chinese name; empty when unknown.")
-    article_name = serializers.CharField(help_text="The name as the article writes it, where it differs.")
-    province = serializers.SlugField(help_text="Province slug (see /api/v1/provinces/).")
-    province_name_en = serializers.CharField()
-    province_name_zh = serializers.CharField()
-    city = serializers.CharField()
-    zone_type = serializers.ChoiceField(choices=ZoneType.choices)
-    zone_type_label = serializers.CharField()
-    level = serializers.ChoiceField(choices=[*Level.choices, ("", "Not identified")])
-    level_label = serializers.CharField()
-    path = serializers.SlugField(
-        allow_null=True, help_text="Development path slug; null when the article groups it on none."
-    )
-    path_name = serializers.CharField(allow_null=True)
-    established_year = serializers.IntegerField(allow_null=True)
-    national_year = serializers.IntegerField(allow_null=True, help_text="Year raised to national level.")
-    area_km2 = serializers.FloatField(allow_null=True, help_text="Planned area in km²; see area_note.")
-    area_note = serializers.CharField()
-    latitude = serializers.FloatField(allow_null=True)
-    longitude = serializers.FloatField(allow_null=True)
-    coord_note = serializers.CharField()
-    confidence = serializers.ChoiceField(choices=[*Confidence.choices, ("", "Not stated")])
-    industries = serializers.ListField(child=serializers.CharField(), help_text="Leading industries (names).")
-    sources = SourceSerializer(many=True, help_text="The documents this park's facts come from.")
-    fact_sources = FactSourceSerializer(
-        many=True, help_text="Provenance per fact: which source gives which fact (empty where not yet recorded)."
-    )
-    url = serializers.URLField(help_text="This record in the API.")
-    html_url = serializers.URLField(help_text="This park's page on the site.")
+    def __init__(self, choices, **kwargs):
+        self.labels = dict(choices.choices)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return str(self.labels.get(value, ""))
+
+
+class ParkRecordSerializer(serializers.Serializer):
+    """A published park, read from `.values()` rows (`park_values`): its fields are the schema's
+    (parks/schema.py, made by `park_serializer`), then per-fact sources and links."""
+
+    def get_url(self, values) -> str:
+        return self.context["park_api_url"](values["slug"])
+
+    def get_html_url(self, values) -> str:
+        return self.context["park_html_url"](values["slug"])
+
+
+def record_fields(field):
+    """{API key: serializer field} for one schema field: a related record by slug and its names, a coded
+    value with its label, a list of names (sources as records)."""
+    optional = {} if field.required else {"allow_null": True}
+    help_text = {"help_text": field.description} if field.description else {}
+    name = field.name
+    if field.names and not field.is_list:
+        return {
+            name: serializers.SlugField(source=f"{name}__slug", **optional, **help_text),
+            **{f"{name}_{part}": serializers.CharField(source=f"{name}__{part}", **optional) for part in field.names},
+        }
+    if field.choices:
+        blank = [] if field.required else [("", "Empty: not known")]
+        return {name: serializers.ChoiceField(choices=[*field.choices.choices, *blank], **help_text),
+                f"{name}_label": ChoiceLabel(field.choices, source=name)}
+    if name == "sources":
+        return {name: SourceSerializer(many=True, **help_text)}
+    if field.is_list:
+        return {name: serializers.ListField(child=serializers.CharField(), **help_text)}
+    kind = {schema.INTEGER: serializers.IntegerField, schema.NUMBER: serializers.FloatField,
+            schema.BOOLEAN: serializers.BooleanField, schema.DATE: serializers.DateField}
+    return {name: kind.get(field.type, serializers.CharField)(**optional, **help_text)}
+
+
+def park_values(detail=False):
+    """What `.values()` reads for the API's park records (lists are read apart: views.park_records)."""
+    values = ["pk", "slug"]
+    for field in schema.fields(schema.API_DETAIL if detail else schema.API):
+        if field.names and not field.is_list:
+            values += [f"{field.name}__slug", *(f"{field.name}__{part}" for part in field.names)]
+        elif not field.is_list:
+            values.append(field.name)
+    return list(dict.fromkeys(values))
+
+
+@functools.cache
+def park_serializer_for(fields, detail):
+    declared = {}
+    for field in fields:
+        declared.update(record_fields(field))
+    declared.update(record_links())
+    if detail:
+        declared.update(detail_extras())
+    return type("ParkDetailSerializer" if detail else "ParkSerializer", (ParkRecordSerializer,), declared)
+
+
+def park_serializer(detail=False):
+    """The API's park record as the schema declares it now (one class per schema, made once)."""
+    return park_serializer_for(tuple(schema.fields(schema.API_DETAIL if detail else schema.API)), detail)
 
 
 class ArticlePlaceSerializer(serializers.ModelSerializer):
@@ -120,16 +154,31 @@ class MentionSerializer(ArticlePlaceSerializer):
         extra_kwargs = {"wording": {"help_text": "The article's words for this zone, exactly."}}
 
 
-class ParkDetailSerializer(ParkSerializer):
-    description = serializers.CharField(help_text="Markdown.")
-    description_html = serializers.CharField(help_text="The description as sanitized HTML.")
-    notes = serializers.CharField(help_text="Research notes.")
-    photo_url = serializers.URLField(allow_null=True)
-    photo_alt = serializers.CharField()
-    path_evidence = PathEvidenceSerializer(
-        many=True, help_text="Why the park is on its path: the article's words, named or inferred by the editors."
-    )
-    mentions = MentionSerializer(many=True, help_text="The article's wordings that mean this park.")
+def record_links():
+    # Made with the schema's fields: a serializer orders its fields as they were made.
+    return {
+        "fact_sources": FactSourceSerializer(
+            many=True, help_text="Provenance per fact: which source gives which fact (empty where not yet recorded)."
+        ),
+        "url": serializers.SerializerMethodField(help_text="This record in the API."),
+        "html_url": serializers.SerializerMethodField(help_text="This park's page on the site."),
+    }
+
+
+def detail_extras():
+    return {
+        "description_html": serializers.CharField(help_text="The description as sanitized HTML."),
+        "photo_url": serializers.URLField(allow_null=True),
+        "photo_alt": serializers.CharField(),
+        "path_evidence": PathEvidenceSerializer(
+            many=True, help_text="Why the park is on its path: the article's words, named or inferred by the editors."
+        ),
+        "mentions": MentionSerializer(many=True, help_text="The article's wordings that mean this park."),
+    }
+
+
+ParkSerializer = park_serializer()
+ParkDetailSerializer = park_serializer(detail=True)
 
 
 class SourceRecordSerializer(serializers.ModelSerializer):
@@ -156,54 +205,6 @@ class MissingZoneSerializer(serializers.ModelSerializer):
         model = MissingZone
         fields = ["name_en", "province", "zone_type", "zone_type_label", "note"]
         extra_kwargs = {"note": {"help_text": "Why it is not in the catalogue yet."}}
-
-
-PARK_VALUES = [
-    "pk", "slug", "name_en", "name_zh", "article_name", "province__slug", "province__name_en", "province__name_zh",
-    "city", "zone_type", "level", "path__slug", "path__name", "established_year", "national_year", "area_km2",
-    "area_note", "latitude", "longitude", "coord_note", "confidence",
-]
-
-
-def choice_labels():
-    """Zone type and level labels in the request's language, translated once per page rather than per row."""
-    return ({value: str(label) for value, label in ZoneType.choices},
-            {value: str(label) for value, label in Level.choices})
-
-
-def park_row(values, industries, sources, fact_sources, api_url, html_url, labels):
-    """One park from its `.values(*PARK_VALUES)` dict, without a model instance (the list is values-based)."""
-    slug = values["slug"]
-    zone_type_labels, level_labels = labels
-    return {
-        "slug": slug,
-        "name_en": values["name_en"],
-        "name_zh": values["name_zh"],
-        "article_name": values["article_name"],
-        "province": values["province__slug"],
-        "province_name_en": values["province__name_en"],
-        "province_name_zh": values["province__name_zh"],
-        "city": values["city"],
-        "zone_type": values["zone_type"],
-        "zone_type_label": zone_type_labels.get(values["zone_type"], ""),
-        "level": values["level"],
-        "level_label": level_labels.get(values["level"], ""),
-        "path": values["path__slug"],
-        "path_name": values["path__name"],
-        "established_year": values["established_year"],
-        "national_year": values["national_year"],
-        "area_km2": number(values["area_km2"]),
-        "area_note": values["area_note"],
-        "latitude": number(values["latitude"]),
-        "longitude": number(values["longitude"]),
-        "coord_note": values["coord_note"],
-        "confidence": values["confidence"],
-        "industries": industries,
-        "sources": sources,
-        "fact_sources": fact_sources,
-        "url": api_url(slug),
-        "html_url": html_url(slug),
-    }
 
 
 class FacetChoiceSerializer(serializers.Serializer):

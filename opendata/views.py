@@ -19,7 +19,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles.models import Article, DataSeries
+from parks import schema
 from parks.coverage import coverage_rows, missing_zones
+from parks.exports import names_by_park
 from parks.filters import ParkFilter
 from parks.matrix import published_matrix
 from parks.models import (
@@ -173,7 +175,7 @@ class ParkList(OpenDataMixin, APIView):
         count = filterset.qs.count()
         size = pagination.page_size(request, settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
         sort_values = [key.alias for key in keys if key.alias.startswith("sort_")]
-        page = pagination.KeysetPage(request, parks.values(*serializers.PARK_VALUES, *sort_values), keys, size)
+        page = pagination.KeysetPage(request, parks.values(*serializers.park_values(), *sort_values), keys, size)
         return Response(
             {
                 "count": count,
@@ -184,38 +186,46 @@ class ParkList(OpenDataMixin, APIView):
                      "choices": [{"value": c.value, "label": str(c.label), "count": c.count} for c in facet.choices]}
                     for facet in filterset.facets()
                 ],
-                "results": park_rows(page.rows, request),
+                "results": park_records(page.rows, request),
             }
         )
 
 
-def park_rows(page, request):
-    """The page's parks with their industries, sources and per-fact sources: three queries, whatever the page size."""
+def park_records(page, request, detail=False):
+    """The page's parks (`.values()` rows) as the API gives them, with their lists and per-fact sources:
+    one query per list and one for the sources per fact, whatever the page size."""
     ids = [values["pk"] for values in page]
-    industries, sources, fact_sources = defaultdict(list), defaultdict(list), defaultdict(list)
     source_url = serializers.link_maker(request, "api:source-detail", placeholder=SOURCE_ID_PLACEHOLDER)
-    links = Park.industries.through.objects.filter(park_id__in=ids).order_by("industry__name")
-    for park_id, name in links.values_list("park_id", "industry__name"):
-        industries[park_id].append(name)
+    lists = {}
+    for field in schema.fields(schema.API_DETAIL if detail else schema.API):
+        if field.name == "sources":
+            lists[field.name] = source_records(ids, source_url)
+        elif field.is_list:
+            lists[field.name] = names_by_park(field, ids)
+    fact_sources = defaultdict(list)
+    facts = FactSource.objects.filter(park_id__in=ids).order_by("park_id", "fact", "source__citation", "pk")
+    for park_id, fact, source_id, note in facts.values_list("park_id", "fact", "source_id", "note"):
+        fact_sources[park_id].append(
+            {"fact": fact, "source": source_id, "source_url": source_url(str(source_id)), "note": note}
+        )
+    for values in page:
+        values.update({name: by_park.get(values["pk"], []) for name, by_park in lists.items()},
+                      fact_sources=fact_sources[values["pk"]])
+    context = {"request": request, "park_api_url": serializers.link_maker(request, "api:park-detail"),
+               "park_html_url": serializers.link_maker(request, "parks:detail")}
+    return serializers.park_serializer(detail)(page, many=True, context=context).data
+
+
+def source_records(ids, source_url):
+    """{park id: [its sources as the API's records]}, in citation order."""
+    sources = defaultdict(list)
     links = Park.sources.through.objects.filter(park_id__in=ids).order_by("source__citation")
     for park_id, source_id, citation, url in links.values_list("park_id", "source_id", "source__citation",
                                                               "source__url"):
         sources[park_id].append(
             {"id": source_id, "citation": citation, "document_url": url, "url": source_url(str(source_id))}
         )
-    facts = FactSource.objects.filter(park_id__in=ids).order_by("park_id", "fact", "source__citation", "pk")
-    for park_id, fact, source_id, note in facts.values_list("park_id", "fact", "source_id", "note"):
-        fact_sources[park_id].append(
-            {"fact": fact, "source": source_id, "source_url": source_url(str(source_id)), "note": note}
-        )
-    api_url = serializers.link_maker(request, "api:park-detail")
-    html_url = serializers.link_maker(request, "parks:detail")
-    labels = serializers.choice_labels()
-    return [
-        serializers.park_row(values, industries[values["pk"]], sources[values["pk"]], fact_sources[values["pk"]],
-                             api_url, html_url, labels)
-        for values in page
-    ]
+    return sources
 
 
 # Reversed once per request with this id, then replaced by each source's (link_maker).
@@ -229,26 +239,18 @@ class ParkDetail(OpenDataMixin, APIView):
 
     def get(self, request, slug):
         parks = Park.objects.published().filter(slug=slug)
-        values = parks.values(*serializers.PARK_VALUES, "description", "notes", "photo", "photo_alt").first()
+        values = parks.values(*serializers.park_values(detail=True), "photo", "photo_alt").first()
         if values is None:
             raise NotFound(_("No published park has this slug."))
-        row = park_rows([values], request)[0]
         # An unsaved Park renders the description and the photo URL exactly as the page does, with no query.
-        park = Park(description=values["description"], photo=values["photo"])
-        row.update(
-            description=values["description"],
+        park = Park(description=values.get("description", ""), photo=values["photo"])
+        values.update(
             description_html=str(park.description_html),
-            notes=values["notes"],
             photo_url=request.build_absolute_uri(park.photo.url) if park.photo else None,
-            photo_alt=values["photo_alt"],
-            path_evidence=serializers.PathEvidenceSerializer(
-                PathEvidence.objects.filter(park_id=values["pk"]).select_related("park", "path"), many=True,
-                context={"request": request},
-            ).data,
-            mentions=serializers.MentionSerializer(
-                ArticleMention.objects.filter(park_id=values["pk"]), many=True, context={"request": request}
-            ).data,
+            path_evidence=PathEvidence.objects.filter(park_id=values["pk"]).select_related("park", "path"),
+            mentions=ArticleMention.objects.filter(park_id=values["pk"]),
         )
+        row = park_records([values], request, detail=True)[0]
         return Response(row)
 
 

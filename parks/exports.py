@@ -10,92 +10,41 @@ import csv
 import io
 import json
 from itertools import islice
-from operator import itemgetter
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
 from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import get_language, override, pgettext_lazy
+from django.utils.translation import get_language, override
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
-from parks.models import Confidence, Fact, FactSource, Level, Park, ZoneType, coordinates_are_approximate
+from parks import schema
+from parks.models import Fact, FactSource, Park, coordinates_are_approximate
 from publishing.bilingual import is_chinese, other, pick
 from publishing.exports import export_metadata, safe_row
-from publishing.generation import generation_key
 
 # Parks fetched and written per chunk: bounds memory, and costs three queries each (industries,
 # sources, per-fact sources).
 CHUNK_SIZE = 2000
 # Excel and LibreOffice read a UTF-8 CSV as UTF-8 (Chinese names intact) only with a byte order mark.
 BOM = "\ufeff"
-
-COLUMNS = [
-    "slug", "name_en", "name_zh", "article_name", "province", "city", "zone_type", "level", "path",
-    "established_year", "national_year", "area_km2", "area_note", "latitude", "longitude", "coord_note",
-    "industries", "sources", "confidence", "notes", "permalink",
-]
-# One provenance column per fact: the sources that give it, each with its note.
+# The provenance object of each park, one key per fact (the CSV's <fact>_sources columns).
 FACT_VALUES = [fact.value for fact in Fact]
-PROVENANCE_COLUMNS = [f"{fact}_sources" for fact in FACT_VALUES]
-# The CSV download's whole header: the fact sheet's columns, provenance per fact, the licence.
-EXPORT_HEADER = [*COLUMNS, *PROVENANCE_COLUMNS, "licence"]
-# Export column -> the value fetched for it (foreign keys by their name, joined in the same query).
-VALUES = {
-    "slug": "slug", "name_en": "name_en", "name_zh": "name_zh", "article_name": "article_name",
-    "province": "province__name_en", "city": "city", "zone_type": "zone_type", "level": "level",
-    "path": "path__name", "established_year": "established_year", "national_year": "national_year",
-    "area_note": "area_note", "coord_note": "coord_note", "confidence": "confidence", "notes": "notes",
-}
-# Bilingual columns: the Chinese value fetched beside the English one, shown in a Chinese download
-# where entered (as the models' display_name / display_city).
-CHINESE = {"province": "province__name_zh", "city": "city_zh", "path": "path__name_zh"}
-FLOAT_FIELDS = ["area_km2", "latitude", "longitude"]
-# Many-to-many columns: (through-table field of the related row, its English and Chinese names), in
-# the related model's order.
-LISTS = {"industries": ("industry", ("name", "name_zh")), "sources": ("source", ("citation",))}
-
-# The columns' names in a Chinese download (msgctxt keeps them apart from the same words elsewhere).
-COLUMN_LABELS = {
-    "slug": pgettext_lazy("export column", "slug"),
-    "name_en": pgettext_lazy("export column", "name_en"),
-    "name_zh": pgettext_lazy("export column", "name_zh"),
-    "article_name": pgettext_lazy("export column", "article_name"),
-    "province": pgettext_lazy("export column", "province"),
-    "city": pgettext_lazy("export column", "city"),
-    "zone_type": pgettext_lazy("export column", "zone_type"),
-    "level": pgettext_lazy("export column", "level"),
-    "path": pgettext_lazy("export column", "path"),
-    "established_year": pgettext_lazy("export column", "established_year"),
-    "national_year": pgettext_lazy("export column", "national_year"),
-    "area_km2": pgettext_lazy("export column", "area_km2"),
-    "area_note": pgettext_lazy("export column", "area_note"),
-    "latitude": pgettext_lazy("export column", "latitude"),
-    "longitude": pgettext_lazy("export column", "longitude"),
-    "coord_note": pgettext_lazy("export column", "coord_note"),
-    "industries": pgettext_lazy("export column", "industries"),
-    "sources": pgettext_lazy("export column", "sources"),
-    "confidence": pgettext_lazy("export column", "confidence"),
-    "notes": pgettext_lazy("export column", "notes"),
-    "permalink": pgettext_lazy("export column", "permalink"),
-    "level_sources": pgettext_lazy("export column", "level_sources"),
-    "established_year_sources": pgettext_lazy("export column", "established_year_sources"),
-    "national_year_sources": pgettext_lazy("export column", "national_year_sources"),
-    "area_sources": pgettext_lazy("export column", "area_sources"),
-    "coordinates_sources": pgettext_lazy("export column", "coordinates_sources"),
-    "industries_sources": pgettext_lazy("export column", "industries_sources"),
-    "path_sources": pgettext_lazy("export column", "path_sources"),
-    "licence": pgettext_lazy("export column", "licence"),
-}
 
 
 def header():
-    """The CSV's first row: the column names in English (stable for scripts), their labels in Chinese."""
-    return [str(COLUMN_LABELS[name]) for name in EXPORT_HEADER] if is_chinese() else list(EXPORT_HEADER)
+    """The CSV's first row: the columns' machine names in every language (scripts rely on them; the Data
+    page gives their labels, and the workbook shows them)."""
+    return [field.name for field in schema.download_columns()]
+
+
+def labels():
+    """The columns' labels in the current language: the workbook's first row."""
+    return [str(field.label) for field in schema.download_columns()]
 
 
 def licence_note():
@@ -125,7 +74,7 @@ def described_in_every_language():
             translations[code] = {
                 "title": export_title(),
                 "source": export_source(),
-                "columns": {name: str(COLUMN_LABELS[name]) for name in EXPORT_HEADER},
+                "columns": {field.name: str(field.label) for field in schema.download_columns()},
                 "licence_note": licence_note(),
             }
     return translations
@@ -135,64 +84,55 @@ PERMALINK_PLACEHOLDER = "park-slug-placeholder"
 
 
 def park_rows(queryset, request):
-    """Every park of the queryset, in its order, as a dict of plain values in COLUMNS order, then
-    "provenance": {fact: [{"source", "note"[, "url"]}]} (as provenance_record gives for one park).
-
-    Lists (industries, sources) stay lists; CSV joins them.
+    """Every park of the queryset, in its order, as a dict of plain values in the schema's download
+    order, then "permalink" and "provenance": {fact: [{"source", "note"[, "url"]}]} (as provenance_record
+    gives for one park). Lists (industries, sources) stay lists; CSV joins them.
     """
+    fields = schema.fields(schema.DOWNLOADS)
+    chinese = is_chinese()
     # Decimal columns read as floats by the database: the export writes floats anyway, and the
     # Decimal Django would build first costs as much as the rest of the row.
-    floats = {field: Cast(field, FloatField()) for field in FLOAT_FIELDS}
-    rows = (
-        queryset.prefetch_related(None)
-        .annotate(**{f"{field}_float": cast for field, cast in floats.items()})
-        .values("pk", *VALUES.values(), *CHINESE.values(), *(f"{field}_float" for field in FLOAT_FIELDS))
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
-    # Everything that is the same for every park is worked out once per export, not per row: the
-    # language (pick() asks the translation machinery each time), the choices' translated labels.
-    chinese = is_chinese()
-    zone_types, levels, confidences = (
-        {value: str(label) for value, label in choices} for choices in (ZoneType.choices, Level.choices, Confidence.choices)
-    )
+    floats = {f"{name}_float": Cast(name, FloatField()) for name in schema.numeric_fields()}
+    # Each column's value from the row's .values(): worked out once per export, not per park.
+    read, cells = ["pk", *floats], []
+    lists = {}  # list column -> {park id: names}, per chunk
+    for field in fields:
+        name = field.name
+        if field.is_list:
+            cells.append((name, lambda values, name=name: lists[name].get(values["pk"], [])))
+        elif field.names:
+            # As display_name: the Chinese name in a Chinese download where one was entered.
+            english, chinese_name = (f"{name}__{part}" for part in field.names)
+            read += [english, chinese_name]
+            cells.append((name, lambda values, en=english, zh=chinese_name: (chinese and values[zh] or values[en]) or ""))
+        elif field.choices:
+            # As get_FOO_display(): the label, or the stored value when it is not a choice.
+            choice_labels = {value: str(label) for value, label in field.choices.choices}
+            read.append(name)
+            cells.append((name, lambda values, name=name, choice_labels=choice_labels:
+                          choice_labels.get(values[name]) or str(values[name])))
+        elif field.chinese:
+            read += [name, field.chinese]
+            cells.append((name, lambda values, en=name, zh=field.chinese: chinese and values[zh] or values[en]))
+        elif f"{name}_float" in floats:
+            cells.append((name, lambda values, key=f"{name}_float": values[key]))
+        else:
+            read.append(name)
+            cells.append((name, lambda values, name=name: values[name]))
+    rows = queryset.prefetch_related(None).annotate(**floats).values(*read).iterator(chunk_size=CHUNK_SIZE)
     # One reverse() per export, not per park: every permalink differs only by its slug.
     link_start, link_end = request.build_absolute_uri(
         reverse("parks:detail", args=[PERMALINK_PLACEHOLDER])
     ).split(PERMALINK_PLACEHOLDER)
     while chunk := list(islice(rows, CHUNK_SIZE)):
         ids = [values["pk"] for values in chunk]
-        industries = names_by_park("industries", ids, chinese)
-        sources = names_by_park("sources", ids, chinese)
+        lists.update({field.name: names_by_park(field, ids, chinese) for field in fields if field.is_list})
         provenance = provenance_by_park(ids)
         for values in chunk:
-            pk = values["pk"]
-            # One dict literal in COLUMNS order (the JSON's key order), built in one step per park.
-            yield {
-                "slug": values["slug"],
-                "name_en": values["name_en"],
-                "name_zh": values["name_zh"],
-                "article_name": values["article_name"],
-                # As pick(): the Chinese value in a Chinese download where one was entered.
-                "province": chinese and values["province__name_zh"] or values["province__name_en"],
-                "city": chinese and values["city_zh"] or values["city"],
-                # As get_FOO_display(): the label, or the stored value when it is not a choice.
-                "zone_type": zone_types.get(values["zone_type"]) or str(values["zone_type"]),
-                "level": levels.get(values["level"]) or str(values["level"]),
-                "path": (chinese and values["path__name_zh"] or values["path__name"]) or "",
-                "established_year": values["established_year"],
-                "national_year": values["national_year"],
-                "area_km2": values["area_km2_float"],
-                "area_note": values["area_note"],
-                "latitude": values["latitude_float"],
-                "longitude": values["longitude_float"],
-                "coord_note": values["coord_note"],
-                "industries": industries.get(pk, []),
-                "sources": sources.get(pk, []),
-                "confidence": confidences.get(values["confidence"]) or str(values["confidence"]),
-                "notes": values["notes"],
-                "permalink": link_start + values["slug"] + link_end,
-                "provenance": provenance.get(pk) or {fact: [] for fact in FACT_VALUES},
-            }
+            row = {name: cell(values) for name, cell in cells}
+            row["permalink"] = link_start + values["slug"] + link_end
+            row["provenance"] = provenance.get(values["pk"]) or {fact: [] for fact in FACT_VALUES}
+            yield row
 
 
 def among(ids):
@@ -236,28 +176,27 @@ def provenance_cell(entries):
     return "; ".join(f"{entry['source']} ({entry['note']})" if entry["note"] else entry["source"] for entry in entries)
 
 
-INDUSTRIES_CELL, SOURCES_CELL = COLUMNS.index("industries"), COLUMNS.index("sources")
-COLUMN_CELLS = itemgetter(*COLUMNS)
+def flat_rows(rows, licence):
+    """The rows' cells in header() order, lists joined (the CSV's and the workbook's rows)."""
+    columns = [field.name for field in schema.fields(schema.DOWNLOADS)] + ["permalink"]
+    joined = [index for index, field in enumerate(schema.fields(schema.DOWNLOADS)) if field.is_list]
+    for row in rows:
+        cells = [row[name] for name in columns]
+        for index in joined:
+            cells[index] = "; ".join(cells[index])
+        yield cells + [provenance_cell(entries) for entries in row["provenance"].values()] + [licence]
 
 
-def flat_row(row, licence):
-    """A row's cells in EXPORT_HEADER order, lists joined (the CSV's and the workbook's rows)."""
-    cells = list(COLUMN_CELLS(row))
-    cells[INDUSTRIES_CELL] = "; ".join(row["industries"])
-    cells[SOURCES_CELL] = "; ".join(row["sources"])
-    return cells + [provenance_cell(entries) for entries in row["provenance"].values()] + [licence]
-
-
-def names_by_park(column, ids, chinese):
-    """{park id: [names]} of one many-to-many column for these parks, in the related model's order,
-    each name in the download's language where it has one (as display_name)."""
-    related, fields = LISTS[column]
-    field = Park._meta.get_field(column)
-    ordering = [f"{related}__{order}" for order in field.related_model._meta.ordering]
+def names_by_park(field, ids, chinese=False):
+    """{park id: [names]} of one list field for these parks, in the related model's order, each name
+    in the download's language where it has one (as display_name)."""
+    relation = Park._meta.get_field(field.name)
+    related = relation.m2m_reverse_field_name()
+    ordering = [f"{related}__{order}" for order in relation.related_model._meta.ordering]
     pairs = (
-        field.remote_field.through.objects.filter(park_id__in=among(ids))
+        relation.remote_field.through.objects.filter(park_id__in=among(ids))
         .order_by(*ordering)
-        .values_list("park_id", *(f"{related}__{name}" for name in fields))
+        .values_list("park_id", *(f"{related}__{name}" for name in field.names))
     )
     names = {}
     for park_id, name, *chinese_name in pairs:
@@ -265,6 +204,12 @@ def names_by_park(column, ids, chinese):
             name = chinese_name[0]  # as pick()
         names.setdefault(park_id, []).append(name)
     return names
+
+
+def batches(rows, size):
+    rows = iter(rows)
+    while batch := list(islice(rows, size)):
+        yield batch
 
 
 def csv_text(rows):
@@ -277,90 +222,64 @@ def csv_text(rows):
 
 def csv_lines(queryset, request):
     """The CSV download in pieces of 500 lines (one socket write each, not one per park)."""
-    licence = licence_note()
     yield BOM + csv_text([header()])
-    rows = []
-    for row in park_rows(queryset, request):
-        rows.append(flat_row(row, licence))
-        if len(rows) == 500:
-            yield csv_text(rows)
-            rows = []
-    yield csv_text(rows)
+    yield from map(csv_text, batches(flat_rows(park_rows(queryset, request), licence_note()), 500))
 
 
-def catalogue_metadata(filterset, request, count=None):
+def catalogue_metadata(filterset, request):
     return {
         **export_metadata(request, title=export_title(), page_url=request.get_full_path(), source=export_source()),
         "filters": {name: request.GET.get(name) for name in filterset.active_values},
-        "count": filterset.qs.count() if count is None else count,
+        "count": filterset.qs.count(),
         "licence_note": licence_note(),
         "language": get_language(),
         "translations": described_in_every_language(),
     }
 
 
-def json_export_key(filterset, request):
-    """The cache key of this JSON export's parks in the current content generation and language, or
-    None when aggregates are not cached. Read while the view runs (the rows are streamed after it,
-    outside the request's one generation read). Permalinks are absolute: scheme and host are part of it."""
-    if settings.AGGREGATE_CACHE_SECONDS <= 0:
-        return None
-    return generation_key(filterset.cache_name(f"park-export-json:{request.scheme}://{request.get_host()}"))
-
-
-def json_chunks(filterset, request, key=None):
-    """A JSON object streamed in pieces: metadata first, then the parks 500 at a time.
-
-    With a key (json_export_key), the parks' part of an export of at most EXPORT_CACHE_MAX_PARKS parks
-    is kept, encoded, in the "exports" cache, and later requests send it as it is: only the metadata
-    (its time and address) is made per request. The bytes are the same either way.
-    """
-    exports_cache = caches["exports"]
-    stored = exports_cache.get(key) if key else None
-    if stored is not None:
-        count, parks_bytes = stored
-        yield '{"metadata": ' + json.dumps(catalogue_metadata(filterset, request, count), ensure_ascii=False) + ', "parks": ['
-        yield parks_bytes
-        return
-    metadata = catalogue_metadata(filterset, request)
-    keep = key is not None and metadata["count"] <= settings.EXPORT_CACHE_MAX_PARKS
-    yield '{"metadata": ' + json.dumps(metadata, ensure_ascii=False) + ', "parks": ['
-    kept, count = [], 0
-    parks, separator = [], ""
-    for row in park_rows(filterset.qs, request):
-        parks.append(row)
-        if len(parks) == 500:
-            # One encoder call per 500 parks; without its brackets a list is its items joined by ", ".
-            piece = separator + json.dumps(parks, ensure_ascii=False)[1:-1]
-            count, parks, separator = count + len(parks), [], ", "
-            if keep:
-                kept.append(piece)
-            yield piece
-    piece = (separator + json.dumps(parks, ensure_ascii=False)[1:-1] if parks else "") + "]}"
-    count += len(parks)
-    yield piece
-    if keep:
-        kept.append(piece)
-        exports_cache.set(key, (count, "".join(kept).encode()), settings.AGGREGATE_CACHE_SECONDS)
+def json_chunks(filterset, request):
+    """A JSON object streamed in pieces: metadata first, then the parks 500 at a time."""
+    yield '{"metadata": ' + json.dumps(catalogue_metadata(filterset, request), ensure_ascii=False) + ', "parks": ['
+    separator = ""
+    for parks in batches(park_rows(filterset.qs, request), 500):
+        # One encoder call per 500 parks; without its brackets a list is its items joined by ", ".
+        yield separator + json.dumps(parks, ensure_ascii=False)[1:-1]
+        separator = ", "
+    yield "]}"
 
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def xlsx_workbook(filterset, request):
-    """The filtered parks as an Excel workbook: a Parks sheet in the CSV's columns, an About sheet with source and licence."""
+    """The filtered parks as an Excel workbook: a Parks sheet in the CSV's columns under their labels in
+    the download's language (header frozen, filters on, columns fitted, numbers as numbers), and an
+    About sheet with source and licence."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Parks"))
-    sheet.append(header())
-    licence = licence_note()
-    for row in park_rows(filterset.qs, request):
-        sheet.append(safe_row(flat_row(row, licence)))
+    head = labels()
+    # Widths are written before the rows: the sheet is built in memory anyway (the response is not streamed).
+    rows = [safe_row(cells) for cells in flat_rows(park_rows(filterset.qs, request), licence_note())]
+    for index, label in enumerate(head):
+        widest = max((shown_width(row[index]) for row in rows), default=0)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(widest, shown_width(label)) + 2, 60)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(rows) + 1}"
+    sheet.append(head)
+    for row in rows:
+        sheet.append(row)
     about = workbook.create_sheet(_("About"))
     for name, value in catalogue_metadata(filterset, request).items():
         about.append([name, json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def shown_width(value):
+    """About how many character widths a cell needs: Chinese characters take two."""
+    text = "" if value is None else str(value)
+    return len(text) + sum(1 for character in text if ord(character) > 0x2E80)
 
 
 # map.json: one array per park in this column order, not one object per park (a third of the bytes).

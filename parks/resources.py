@@ -1,4 +1,5 @@
-"""Park import/export (CSV and XLSX) for the admin, in the fact sheet's column layout."""
+"""Park import/export (CSV and XLSX) for the admin, in the fact sheet's column layout (the schema's
+import fields: parks/schema.py)."""
 
 from contextlib import contextmanager
 
@@ -12,7 +13,8 @@ from import_export import fields, instance_loaders, resources, widgets
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_manager_for_model
 
-from parks.models import DevelopmentPath, Industry, Park, Province, Source
+from parks import schema
+from parks.models import Park
 from publishing.exports import neutralize_formula
 from publishing.generation import one_invalidation
 
@@ -141,14 +143,26 @@ class LinksAsLoaded(tuple):
         return self
 
 
-class ParkResource(resources.ModelResource):
+def related_columns():
+    """The import's columns of related records: a foreign key by its slug, a list by its names."""
+    columns = {}
+    for field in schema.fields(schema.IMPORT):
+        related = Park._meta.get_field(field.name).related_model
+        if field.is_list:
+            columns[field.column] = fields.Field(field.name, field.column, NamesWidget(related, field.names[0]))
+        elif field.names:
+            columns[field.column] = fields.Field(field.name, field.column, SlugWidget(related))
+    return columns
+
+
+# A resource declares its fields as class attributes: these are made from the schema.
+RelatedColumns = type("RelatedColumns", (resources.Resource,), related_columns())
+
+
+class ParkResource(RelatedColumns, resources.ModelResource):
     previewing = True
     import_user = None
 
-    province = fields.Field("province", "province", SlugWidget(Province))
-    path = fields.Field("path", "path", SlugWidget(DevelopmentPath))
-    leading_industries = fields.Field("industries", "leading_industries", NamesWidget(Industry, "name"))
-    sources = fields.Field("sources", "sources", NamesWidget(Source, "citation"))
     # Exported so the sheet is complete; on import an editor publishes after review (see before_save_instance).
     is_published = fields.Field("is_published", "is_published", widgets.BooleanWidget(), readonly=True)
 
@@ -157,12 +171,7 @@ class ParkResource(resources.ModelResource):
         import_id_fields = ["slug"]
         # Every park the file names, fetched in one query rather than one per row.
         instance_loader_class = instance_loaders.CachedInstanceLoader
-        fields = [
-            "slug", "name_en", "name_zh", "article_name", "province", "city", "zone_type", "level", "path",
-            "established_year", "national_year", "area_km2", "area_note", "latitude", "longitude",
-            "coord_note", "leading_industries", "sources", "confidence", "description", "notes",
-            "is_published",
-        ]
+        fields = [*(field.column for field in schema.fields(schema.IMPORT)), "is_published"]
         export_order = fields
         # Model.full_clean(): years, coordinates, choices and required fields are checked per row.
         clean_model_instances = True
@@ -410,3 +419,4 @@ class ParkResource(resources.ModelResource):
             instance.version += 1
             # Written by update_rows(), which runs no save() and so no auto_now.
             instance.updated_at = timezone.now()
+

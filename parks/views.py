@@ -209,8 +209,7 @@ def export_json(request):
     if error:
         return error
     response = StreamingHttpResponse(
-        exports.json_chunks(filterset, request, exports.json_export_key(filterset, request)),
-        content_type="application/json; charset=utf-8",
+        exports.json_chunks(filterset, request), content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.json"'
     return response

@@ -271,22 +271,6 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
-# Serialized JSON exports (parks/exports.py) are kept per content generation in a cache of their
-# own, so a few large entries can never push the pages out; without Redis each worker keeps at most
-# EXPORT_CACHE_ENTRIES of them. Only exports of at most EXPORT_CACHE_MAX_PARKS parks are kept (about
-# 0.7 KB of UTF-8 a park: 3,000 parks are about 2 MB), larger ones are streamed every time.
-EXPORT_CACHE_MAX_PARKS = int(os.environ.get("DJANGO_EXPORT_CACHE_MAX_PARKS", "3000"))
-EXPORT_CACHE_ENTRIES = int(os.environ.get("DJANGO_EXPORT_CACHE_ENTRIES", "8"))
-CACHES["exports"] = (
-    {**CACHES["default"], "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-exports"}
-    if REDIS_URL
-    else {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "rustbelt-exports",
-        "KEY_PREFIX": CACHE_KEY_PREFIX,
-        "OPTIONS": {"MAX_ENTRIES": EXPORT_CACHE_ENTRIES},
-    }
-)
 # Seconds nginx (deploy/nginx.conf) and browsers may keep an anonymous public page: the longest a
 # researcher's save can take to show there. Django itself caches no page.
 PUBLIC_PAGE_MAX_AGE = 5

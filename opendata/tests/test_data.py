@@ -196,7 +196,7 @@ class DataPageTests(DataFilesTestCase):
         response = self.client.get(reverse("data:index"))
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
-        for table in dataset.TABLES:
+        for table in dataset.tables():
             self.assertIn(f'href="/data/{table.name}.csv"', html)
         sections_row = re.search(r"sections\.csv</a></th>.*?</tr>", html, re.S).group(0)
         self.assertIn("rights holder", sections_row)

@@ -8,6 +8,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from parks.models import Park
 from parks.tests.factories import bulk_parks, make_park, make_path, make_province
@@ -77,11 +78,18 @@ class DownloadTests(TestCase):
         self.assertEqual(response["Content-Type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         workbook = load_workbook(io.BytesIO(response.content), read_only=True)
         rows = list(workbook["Parks"].values)
-        self.assertEqual(rows[0][:3], ("slug", "name_en", "name_zh"))
+        # Readable headers (the CSV and JSON keep the machine names).
+        self.assertEqual(rows[0][:3], ("Slug", "English name", "Chinese name"))
         self.assertEqual([row[1:3] for row in rows[1:]], [("Harbin HTZ", "哈尔滨高新区")])
         about = dict(workbook["About"].values)
         self.assertIn("licence", about)
         self.assertEqual(about["count"], 1)
+        # The header stays in view, every column can be filtered, and columns fit their longest cell.
+        sheet = load_workbook(io.BytesIO(response.content))["Parks"]
+        self.assertEqual(sheet.freeze_panes, "A2")
+        self.assertEqual(sheet.auto_filter.ref, f"A1:{get_column_letter(len(rows[0]))}2")
+        self.assertGreaterEqual(sheet.column_dimensions["B"].width, len("Harbin HTZ"))
+        self.assertGreaterEqual(sheet.column_dimensions["C"].width, 2 * len("哈尔滨高新区"))
 
     def test_xlsx_refuses_filters_it_does_not_understand(self):
         response = self.client.get(reverse("parks:export-xlsx") + "?province=atlantis")

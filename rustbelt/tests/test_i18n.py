@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from io import StringIO
 
 import polib
+from openpyxl import load_workbook
 from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase, override_settings
@@ -126,7 +127,7 @@ class CatalogueFileTests(TestCase):
         # `make` compiles the .po; a stale .mo would show old wording.
         with translation.override("zh-hans"):
             self.assertEqual(translation.gettext("Parks catalogue"), "园区目录")
-            self.assertEqual(translation.pgettext("export column", "province"), "省份")
+            self.assertEqual(translation.gettext("Planned area (km²)"), "规划面积（平方千米）")
 
 
 class ChinesePagesTests(TestCase):
@@ -425,24 +426,37 @@ class ChineseExportTests(TestCase):
         body = b"".join(response.streaming_content).decode("utf-8-sig")
         return list(csv.reader(io.StringIO(body)))
 
-    def test_csv_with_lang_has_chinese_headers_and_values(self):
+    def test_csv_with_lang_has_chinese_values_under_the_machine_names(self):
         rows = self.csv_rows(en("parks:export-csv") + "?province=jilin&lang=zh-hans")
         header = rows[0]
-        self.assertEqual(header[:6], ["网址标识", "英文名称", "中文名称", "文中名称", "省份", "城市"])
+        # The column names scripts rely on, in every language (the Data page and the workbook give labels).
+        self.assertEqual(header[:6], ["slug", "name_en", "name_zh", "article_name", "province", "city"])
         jilin = dict(zip(header, next(row for row in rows if row[0] == "jilin-etdz")))
+        self.assertEqual(jilin["province"], "吉林省")
+        self.assertEqual(jilin["city"], "吉林")
+        self.assertEqual(jilin["zone_type"], "经济技术开发区")
+        self.assertEqual(jilin["level"], "国家级")
+        self.assertEqual(jilin["path"], "城市化")
+        self.assertEqual(jilin["industries"], "品牌食品; 精细化工; 特种纤维及化纤纺织")
+        self.assertEqual(jilin["permalink"], "http://testserver/zh-hans/parks/jilin-etdz/")
+
+    def test_the_chinese_workbook_has_chinese_headers_and_numbers_as_numbers(self):
+        response = self.client.get(zh("parks:export-xlsx") + "?province=jilin")
+        rows = list(load_workbook(io.BytesIO(response.content), read_only=True)["园区"].values)
+        self.assertEqual(rows[0][:6], ("网址标识", "英文名称", "中文名称", "文中名称", "省份", "城市"))
+        jilin = dict(zip(rows[0], next(row for row in rows if row[0] == "jilin-etdz")))
         self.assertEqual(jilin["省份"], "吉林省")
-        self.assertEqual(jilin["城市"], "吉林")
-        self.assertEqual(jilin["园区类型"], "经济技术开发区")
-        self.assertEqual(jilin["级别"], "国家级")
-        self.assertEqual(jilin["发展路径"], "城市化")
-        self.assertEqual(jilin["主导产业"], "品牌食品; 精细化工; 特种纤维及化纤纺织")
-        self.assertEqual(jilin["永久链接"], "http://testserver/zh-hans/parks/jilin-etdz/")
+        self.assertEqual(jilin["规划面积（平方千米）"], 20.4)
+        self.assertIn("级别来源", rows[0])
+        self.assertIn("许可", rows[0])
 
     def test_the_chinese_pages_download_links_give_chinese(self):
         self.assertContains(self.client.get(zh("parks:list")), 'href="/zh-hans/parks/export.csv"')
-        self.assertEqual(self.csv_rows(zh("parks:export-csv"))[0][0], "网址标识")
-        # ?lang= wins over the prefix; English headers stay the machine names scripts rely on.
-        self.assertEqual(self.csv_rows(zh("parks:export-csv") + "?lang=en")[0][0], "slug")
+        rows = self.csv_rows(zh("parks:export-csv"))
+        self.assertIn("吉林省", {cell for row in rows[1:] for cell in row})
+        # ?lang= wins over the prefix.
+        rows = self.csv_rows(zh("parks:export-csv") + "?lang=en")
+        self.assertNotIn("吉林省", {cell for row in rows[1:] for cell in row})
 
     def test_json_metadata_in_both_languages(self):
         response = self.client.get(en("parks:export-json") + "?lang=zh-hans&level=national")
