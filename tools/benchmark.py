@@ -38,14 +38,25 @@ SYNTHETIC_PREFIX = "synthetic-"
 
 
 def endpoints():
-    """(label, path) of every measured page; the park detail is a synthetic park's page."""
+    """(label, path) of every measured page type; the park detail is a synthetic park's page."""
     return [
         ("Home", "/en/"),
+        ("Home, Chinese", "/zh-hans/"),
         ("Article", f"/en/articles/{ARTICLE_SLUG}/"),
+        ("Article figures", f"/en/articles/{ARTICLE_SLUG}/figures/"),
         ("Park list", "/en/parks/"),
+        ("Park list, table view", "/en/parks/?view=table"),
         ("Park list, province + path", "/en/parks/?province=jilin&path=urbanization"),
         ("Park list, search ?q=", "/en/parks/?q=Changchun"),
         ("Park detail", f"/en/parks/{SYNTHETIC_PREFIX}00001/"),
+        ("Park detail, Chinese", f"/zh-hans/parks/{SYNTHETIC_PREFIX}00001/"),
+        ("Province page", "/en/parks/provinces/jilin/"),
+        ("Path page", "/en/parks/paths/urbanization/"),
+        ("Coverage", "/en/parks/coverage/"),
+        ("Methodology", "/en/parks/methodology/"),
+        ("Site search", "/en/search/?q=Changchun"),
+        ("Data page", "/data/"),
+        ("API parks list", "/api/v1/parks/"),
         ("Map data (map.json, one province)", "/en/parks/map.json?province=jilin"),
         ("JSON export, one province", "/en/parks/export.json?province=jilin"),
         ("CSV export, all parks", "/en/parks/export.csv"),
@@ -226,7 +237,7 @@ class Target:
             connection.execute(statement)
 
 
-def environment(database_url, page_cache_seconds, aggregate_cache_seconds=None):
+def environment(database_url, aggregate_cache_seconds=None):
     aggregates = {} if aggregate_cache_seconds is None else {"DJANGO_AGGREGATE_CACHE_SECONDS": str(aggregate_cache_seconds)}
     return {
         **os.environ,
@@ -239,9 +250,8 @@ def environment(database_url, page_cache_seconds, aggregate_cache_seconds=None):
         "DJANGO_PLAIN_STATIC": "1",
         # Connections kept between requests, as docs/deploying.md advises for production.
         "DJANGO_CONN_MAX_AGE": os.environ.get("DJANGO_CONN_MAX_AGE", "60"),
-        "DJANGO_PAGE_CACHE_SECONDS": str(page_cache_seconds),
         # wrk sends thousands of API requests a second from one address: far past a visitor's budget. The
-        # throttle is tested (rustbelt/api/tests), not measured here.
+        # throttle is tested (opendata/tests), not measured here.
         "DJANGO_API_THROTTLE_RATE": "1000000/second",
         # Each benchmark gets its own cache namespace (matters only with REDIS_URL).
         "DJANGO_CACHE_PREFIX": f"bench-{secrets.token_hex(4)}",
@@ -283,14 +293,13 @@ def load(port, path, requests, concurrency):
     return {"p50": statistics.median(timings), "p95": cuts[94], "n": len(timings), "statuses": sorted(statuses)}
 
 
-# mode: (page cache seconds, aggregate cache seconds; None keeps the setting's default).
-# "uncached": no page is served from the cache, but the facet counts and the matrix are counted
-# once per content generation, as in production. "cold": nothing cached, every count on every request.
-# "cached": anonymous pages from the page cache.
-MODES = {"uncached": (0, None), "cold": (0, 0), "cached": (600, None)}
+# mode: aggregate cache seconds (None keeps the setting's default). Django caches no page: nginx does,
+# and is measured in front of gunicorn by --compare. "uncached": the facet counts and the matrix are
+# counted once per content generation, as in production. "cold": every count on every request.
+MODES = {"uncached": None, "cold": 0}
 
 
-def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, log, cold=False,
+def run(sizes, backends, requests, concurrency, workers, postgres_url, log, cold=False,
         compare_seconds=0, recycling_seconds=0, memory_size=0):
     from tools import benchmark_compare
 
@@ -302,16 +311,16 @@ def run(sizes, backends, requests, concurrency, workers, postgres_url, cached, l
                 target = Target(backend, size, workdir, postgres_url)
                 target.create()
                 try:
-                    env = environment(target.url, page_cache_seconds=0)
+                    env = environment(target.url)
                     log(f"[{backend} {size}] migrate, load_content, synthetic parks")
                     manage(env, "migrate", "--noinput", "-v", "0")
                     manage(env, "load_content", "-v", "0")
                     measured = json.loads(manage(env, "benchmark", "--internal-measure", str(size)).splitlines()[-1])
-                    modes = ["uncached"] + (["cold"] if cold else []) + (["cached"] if cached else [])
+                    modes = ["uncached"] + (["cold"] if cold else [])
                     latency = {}
                     for mode in modes:
                         latency[mode] = {}
-                        with servers.gunicorn(environment(target.url, *MODES[mode]), workers) as port:
+                        with servers.gunicorn(environment(target.url, MODES[mode]), workers) as port:
                             for label, path in endpoints():
                                 log(f"[{backend} {size} {mode}] {label}")
                                 latency[mode][label] = load(port, path, requests, concurrency)
@@ -339,7 +348,7 @@ def measure_memory_in_database(backend, size, workdir, postgres_url, log):
     target = Target(backend, size, workdir, postgres_url)
     target.create()
     try:
-        env = environment(target.url, page_cache_seconds=0)
+        env = environment(target.url)
         log(f"[{backend} {size}] memory while streaming every park")
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "load_content", "-v", "0")

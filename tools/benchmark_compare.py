@@ -24,7 +24,7 @@ from tools import servers
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 DATASETTE = Path(settings.BASE_DIR) / ".venv-bench" / "bin" / "datasette"
 ARTICLE = "/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/"
-# The site's pages (page cache off, aggregate cache on: what a visitor gets for a page not yet cached).
+# The site's pages straight from gunicorn (aggregate cache on): what a visitor gets for a page nginx has not cached.
 SITE_PAGES = [
     ("filtered list with facets", "/en/parks/?province=jilin&path=urbanization"),
     ("JSON export, one province", "/en/parks/export.json?province=jilin"),
@@ -51,7 +51,7 @@ DATASETTE_PAGES = [
 DATASETTE_CSV = "/parks/parks.csv?_stream=on&_size=max"
 # Above the largest one-province export the benchmark makes (a quarter of --memory-size's 100k).
 DATASETTE_MAX_ROWS = 1_000_000
-CACHED_PAGE = ("cached page (the article)", ARTICLE)
+CACHED_PAGE = ARTICLE
 NUMERIC = {"established_year": "INTEGER", "national_year": "INTEGER", "area_km2": "REAL", "latitude": "REAL",
            "longitude": "REAL"}
 
@@ -146,7 +146,7 @@ def compare(target_url, environment, workers, seconds, log, label):
         (static_root / "bench").mkdir(parents=True)
         media_root = folder / "media"
         media_root.mkdir()
-        with servers.gunicorn(environment(target_url, 0), workers) as port:
+        with servers.gunicorn(environment(target_url), workers) as port:
             pages = SITE_PAGES + ([API_PARKS] if site_has(port, API_PARKS[1]) else [])
             for name, path in pages:
                 log(f"[{label}] site: {name}")
@@ -169,23 +169,19 @@ def compare(target_url, environment, workers, seconds, log, label):
             result["datasette"]["CSV of every park, one download (s)"] = download_seconds(
                 datasette.port, DATASETTE_CSV
             )[0]
-        # The cached page: from gunicorn alone, through deploy/nginx.conf's micro-cache, and the same
-        # bytes as a static file from that nginx.
+        # The cached page: the article through deploy/nginx.conf's cache, beside the same bytes as a
+        # static file from that nginx, and from nginx at its simplest.
         with ExitStack() as stack:
-            port = stack.enter_context(servers.gunicorn(environment(target_url, 600), workers))
-            name, path = CACHED_PAGE
-            servers.request(port, path)
-            log(f"[{label}] cached page from gunicorn")
-            result["site"][name] = wrk(f"http://127.0.0.1:{port}{path}", seconds, host="127.0.0.1")
-            page = servers.request(port, path)[3]
+            port = stack.enter_context(servers.gunicorn(environment(target_url), workers))
+            page = servers.request(port, CACHED_PAGE)[3]
             (static_root / "bench" / "page.html").write_bytes(page)
             result["cached_page_bytes"] = len(page)
             _, https_port, _ = stack.enter_context(servers.nginx(port, static_root, media_root, "localhost"))
             base = f"https://127.0.0.1:{https_port}"
             connect = servers.https_connector("localhost")
-            servers.request(https_port, path, connect=connect)
-            log(f"[{label}] nginx: micro-cached page, static file of the same bytes")
-            result["nginx"]["cached page through nginx's micro-cache"] = wrk(base + path, seconds, host="localhost")
+            servers.request(https_port, CACHED_PAGE, connect=connect)
+            log(f"[{label}] nginx: cached page, static file of the same bytes")
+            result["nginx"]["cached page through nginx's cache"] = wrk(base + CACHED_PAGE, seconds, host="localhost")
             result["nginx"]["static file of the same bytes"] = wrk(
                 base + "/static/bench/page.html", seconds, host="localhost"
             )
@@ -194,11 +190,6 @@ def compare(target_url, environment, workers, seconds, log, label):
             result["nginx"]["static file of the same bytes, plain HTTP"] = wrk(
                 f"http://127.0.0.1:{plain}/bench/page.html", seconds
             )
-        # gunicorn's own ceiling: the same bytes from a WSGI application that does nothing else.
-        ceiling_env = {**environment(target_url, 600), "RUSTBELT_CEILING_BODY": str(static_root / "bench" / "page.html")}
-        with servers.gunicorn(ceiling_env, workers, application="tools.benchmark_ceiling", ready_path="/") as port:
-            log(f"[{label}] gunicorn: the same bytes from a WSGI application that does nothing else")
-            result["gunicorn"] = {"the same bytes, nothing else": wrk(f"http://127.0.0.1:{port}/", seconds)}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return result
@@ -207,12 +198,12 @@ def compare(target_url, environment, workers, seconds, log, label):
 def recycling(target_url, environment, workers, seconds, log, label, settings_to_try=(1000, 20000, 0)):
     """p50/p99/max of the home page under constant load with gunicorn's max_requests at each value.
 
-    The page cache is on, as in production, so thousands of requests reach each worker and
-    max_requests=1000 recycles them many times within the measurement.
+    Every request is rendered (nginx, which would answer most of them, is not in front), so
+    max_requests=1000 recycles each worker several times within the measurement.
     """
     results = {}
     for max_requests in settings_to_try:
-        env = {**environment(target_url, 600), "GUNICORN_MAX_REQUESTS": str(max_requests)}
+        env = {**environment(target_url), "GUNICORN_MAX_REQUESTS": str(max_requests)}
         with servers.gunicorn(env, workers) as port:
             path = "/en/"
             servers.request(port, path)

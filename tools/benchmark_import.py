@@ -203,7 +203,7 @@ def run(sizes, backends, postgres_url, log, gunicorn=True):
             target = benchmark.Target(backend, "import", workdir, postgres_url)
             target.create()
             try:
-                env = {**benchmark.environment(target.url, page_cache_seconds=0), "BENCH_IMPORT_PASSWORD": password}
+                env = {**benchmark.environment(target.url), "BENCH_IMPORT_PASSWORD": password}
                 log(f"[{backend} import] migrate, load_content")
                 benchmark.manage(env, "migrate", "--noinput", "-v", "0")
                 benchmark.manage(env, "load_content", "-v", "0")

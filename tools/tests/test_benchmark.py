@@ -24,8 +24,9 @@ class BenchmarkCommandTests(SimpleTestCase):
             results = json.loads(raw.read_text())
         report = output.getvalue()
         self.assertIn("### sqlite: queries per page, aggregate cache off / on", report)
-        self.assertIn("### sqlite: latency, page cache off, aggregate cache on", report)
-        self.assertIn("### sqlite: latency, page and aggregate caches off", report)
+        self.assertIn("### sqlite: latency, from gunicorn, aggregate cache on", report)
+        self.assertIn("### sqlite: latency, from gunicorn, aggregate cache off", report)
+        self.assertIn("| Park detail, Chinese |", report.split("every page type from gunicorn")[1])
         self.assertEqual(set(results[0]["latency"]), {"uncached", "cold"})
         # The 44 shipped parks (the stand-ins became article mentions) and 20 synthetic ones.
         self.assertIn("### sqlite: memory while streaming every one of 64 parks", report)

@@ -21,7 +21,6 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=200, help="Requests per page and mode.")
         parser.add_argument("--concurrency", type=int, default=4, help="Client threads.")
         parser.add_argument("--workers", type=int, default=4, help="Gunicorn workers.")
-        parser.add_argument("--cached", action="store_true", help="Also measure with the page cache on.")
         parser.add_argument(
             "--cold", action="store_true",
             help="Also measure with the aggregate cache off too: facet counts and matrix counted on every request.",
@@ -67,7 +66,7 @@ class Command(BaseCommand):
             raise CommandError("Sizes must be positive and --requests at least --concurrency.")
         results = benchmark.run(
             options["sizes"], options["backends"], options["requests"], options["concurrency"],
-            options["workers"], options["postgres_url"], options["cached"], log=self.log, cold=options["cold"],
+            options["workers"], options["postgres_url"], log=self.log, cold=options["cold"],
             compare_seconds=options["compare"], recycling_seconds=options["recycling"],
             memory_size=options["memory_size"],
         )
@@ -81,9 +80,8 @@ class Command(BaseCommand):
 
 
 MODE_LABELS = {
-    "uncached": "page cache off, aggregate cache on",
-    "cold": "page and aggregate caches off",
-    "cached": "page cache on",
+    "uncached": "from gunicorn, aggregate cache on",
+    "cold": "from gunicorn, aggregate cache off",
 }
 
 
@@ -127,7 +125,8 @@ def report(results, options):
             for label, _ in benchmark.endpoints():
                 cells = " | ".join(latency_cell(r["latency"][mode][label]) for r in rows)
                 lines.append(f"| {label} | {cells} |")
-        lines += ["", f"### {backend}: CSV export of every park, peak Python memory while streaming (tracemalloc)", "",
+        lines += [""] + page_types_report(backend, rows)
+        lines += [f"### {backend}: CSV export of every park, peak Python memory while streaming (tracemalloc)", "",
                   "| Parks | Rows | Peak |", "|---|---|---|"]
         for r in rows:
             m = r["measured"]
@@ -135,6 +134,22 @@ def report(results, options):
         lines.append("")
         lines += comparison_report(backend, rows) + recycling_report(backend, rows) + memory_report(backend, memory)
     return "\n".join(lines)
+
+
+def page_types_report(backend, rows):
+    """Every page type's p50 from gunicorn beside the home page's, at each size."""
+    lines = []
+    for r in rows:
+        latency = r["latency"]["uncached"]
+        home = latency["Home"]["p50"]
+        lines += [f"### {backend}, {r['measured']['parks']:,} parks: every page type from gunicorn, p50 beside the home page's",
+                  "", "| Page | p50 ms | × home |", "|---|---|---|"]
+        for label, _ in benchmark.endpoints():
+            if label.startswith(("JSON export", "CSV export")):
+                continue  # downloads, measured against Datasette instead
+            lines.append(f"| {label} | {latency[label]['p50']:.1f} | **{latency[label]['p50'] / home:.2f}×** |")
+        lines.append("")
+    return lines
 
 
 def rate(measure):
@@ -159,21 +174,11 @@ def comparison_report(backend, rows):
                      f"{site[csv_name]:.3f} s | Datasette stream {datasette[csv_name]:.3f} s | "
                      f"**{site[csv_name] / datasette[csv_name]:.2f}×** the time |")
         article, home = site["article"], site["home"]
-        lines.append(f"| article, page cache off | {rate(article)}, p50 {article['p50']:.1f} ms | "
+        lines.append(f"| article, from gunicorn | {rate(article)}, p50 {article['p50']:.1f} ms | "
                      f"home {rate(home)}, p50 {home['p50']:.1f} ms | **{home['rps'] / article['rps']:.2f}×** "
                      "the home page's time |")
-        cached = site["cached page (the article)"]
         static = nginx["static file of the same bytes"]
-        proxied = nginx["cached page through nginx's micro-cache"]
-        size = f"{c['cached_page_bytes'] / 1024:,.0f} KiB"
-        plain = nginx["static file of the same bytes, plain HTTP"]
-        lines.append(f"| cached page ({size}) from gunicorn alone | {rate(cached)} | nginx, same bytes as a static "
-                     f"file, plain HTTP like gunicorn: {rate(plain)} | **{100 * cached['rps'] / plain['rps']:.1f} %** |")
-        if "gunicorn" in c:
-            ceiling = c["gunicorn"]["the same bytes, nothing else"]
-            lines.append(f"| the same bytes from a WSGI application that does nothing else, same gunicorn (its ceiling) | "
-                         f"{rate(ceiling)} | nginx, plain HTTP: {rate(plain)} | **{100 * ceiling['rps'] / plain['rps']:.1f} %**"
-                         f"; the site's cached page is **{100 * cached['rps'] / ceiling['rps']:.0f} %** of it |")
+        proxied = nginx["cached page through nginx's cache"]
         lines.append(f"| cached page through deploy/nginx.conf (HTTPS) | {rate(proxied)} | the same nginx, same bytes "
                      f"as a static file (HTTPS): {rate(static)} | **{100 * proxied['rps'] / static['rps']:.1f} %** |")
         for name in ("catalogue search ?q=", "map.json, one province", "park page"):
@@ -197,7 +202,7 @@ def recycling_report(backend, rows):
     lines = []
     for r in (r for r in rows if "recycling" in r):
         lines += [f"### {backend}, {r['measured']['parks']:,} parks: gunicorn worker recycling under load "
-                  "(the home page from the page cache, wrk 4 connections)", "",
+                  "(the home page, rendered, wrk 4 connections)", "",
                   "| max_requests | req/s | p50 ms | p99 ms | max ms | errors |", "|---|---|---|---|---|---|"]
         for setting, m in r["recycling"].items():
             label = "0 (off)" if setting == "0" else f"{int(setting):,} (jitter {int(setting) // 2:,})"
