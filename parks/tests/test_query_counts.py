@@ -36,21 +36,21 @@ class QueryCountTests(TestCase):
 
     # Province, path and industry validation (1 each), count, the five facets' GROUP BYs and the
     # choices of the province, path and industry facets (8), page (its map points too), path index,
-    # the province x path matrix. The test runner turns the aggregate cache off, so this is
+    # the province x path matrix, the content generation (Last-Modified). The test runner turns the aggregate cache off, so this is
     # the count of a first visit; AggregateCacheTests cover the repeat visit.
     def test_list_page_with_filters(self):
         self.assert_same_queries(
-            reverse("parks:list") + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 15
+            reverse("parks:list") + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 16
         )
 
     def test_list_page_without_filters(self):
-        self.assert_same_queries(reverse("parks:list"), 12)
+        self.assert_same_queries(reverse("parks:list"), 13)
 
     # Province validation, parks, industries, sources, and the fact sources with their sources' citations
-    # joined in (one query each per chunk of 2,000: the per-fact provenance columns).
+    # joined in (one query each per chunk of 2,000: the per-fact provenance columns), the content generation.
     def test_csv_export(self):
-        self.assert_same_queries(reverse("parks:export-csv") + "?province=jilin", 5, streamed=True)
+        self.assert_same_queries(reverse("parks:export-csv") + "?province=jilin", 6, streamed=True)
 
     # As the CSV, plus the count in the metadata.
     def test_json_export(self):
-        self.assert_same_queries(reverse("parks:export-json") + "?province=jilin", 6, streamed=True)
+        self.assert_same_queries(reverse("parks:export-json") + "?province=jilin", 7, streamed=True)

@@ -120,7 +120,7 @@ class ParkListTests(TestCase):
             Park(name_en=f"Park {n}", slug=f"park-{n}", province=Province.objects.first(), latitude=44, longitude=125)
             for n in range(200)
         )
-        with self.assertNumQueries(1):
+        with self.assertNumQueries(2):
             self.client.get(reverse("parks:map-data"))
 
     @override_settings(PARKS_MAP_TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png")

@@ -95,12 +95,13 @@ class SiteSearchTests(TestCase):
         self.assertEqual(Park.objects.count(), 3)
 
     def test_query_count_does_not_grow_with_results(self):
-        # The gazetteer's place names (one query; cached between saves outside tests), sections, parks.
-        with self.assertNumQueries(3):
+        # The gazetteer's place names (one query; cached between saves outside tests), sections, parks, the
+        # content generation (Last-Modified).
+        with self.assertNumQueries(4):
             self.search("co-city")
         for n in range(5):
             make_park(name_en=f"Co-city Park {n}", description="co-city")
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             response = self.search("co-city")
         urls = {result.url for result in response.context["results"]}
         self.assertTrue({f"/en/parks/co-city-park-{n}/" for n in range(5)} <= urls)
