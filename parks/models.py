@@ -413,6 +413,10 @@ class Park(Fingerprinted, Versioned):
             # The list's province and path filters, already in name order for the page (BENCHMARKS.md).
             models.Index(fields=["province", "path", "name_en"], name="park_province_path_name"),
             models.Index(fields=["path", "name_en"], name="park_path_name"),
+            # A province page walks its parks in name order; the catalogue's first page walks the
+            # published ones (SQLite cannot use park_published_name for a bare `WHERE is_published`).
+            models.Index(fields=["province", "name_en"], name="park_province_name"),
+            models.Index(fields=["name_en"], condition=models.Q(is_published=True), name="park_published_by_name"),
         ]
 
     def __str__(self):

@@ -41,9 +41,16 @@ class CoveragePageTests(TestCase):
         self.assertContains(response, "Far below the real totals.")
         self.assertContains(response, "The article, section 3")
 
-    def test_lists_catalogued_parks_and_types_without_an_official_count(self):
+    def test_links_each_row_to_its_parks_and_shows_types_without_an_official_count(self):
         response = self.client.get(self.url)
-        self.assertContains(response, '<a href="/en/parks/jilin-etdz/">Jilin ETDZ</a>', html=True)
+        # Rows of a known level send the reader to those parks in the catalogue, not a list of thousands.
+        self.assertContains(
+            response, '<a href="/en/parks/?zone_type=etdz&amp;level=national">Filter, map and download them</a>', html=True
+        )
+        self.assertNotContains(response, "Jilin ETDZ")
+        self.assertNotContains(response, "zone_type=htz&amp;level=national")  # none catalogued
+        # The catalogue's filters cannot select parks of no known level: those are listed.
+        self.assertContains(response, '<a href="/en/parks/hegang-zone/">Hegang zone</a>', html=True)
         self.assertNotContains(response, "Hidden ETDZ")
         other = self.row(response, "unknown-other")
         self.assertIn("the article gives no count for them", other)
@@ -60,12 +67,13 @@ class CoveragePageTests(TestCase):
         self.assertIn("the article counts 2 in", self.row(self.client.get(self.url), "national-etdz"))
 
     def test_query_count_does_not_grow_with_parks(self):
-        # Official counts, parks, unidentified mentions, missing zones.
-        with self.assertNumQueries(4):
+        # Official counts, parks counted by type and level, parks of no known level, unidentified
+        # mentions, missing zones.
+        with self.assertNumQueries(5):
             self.client.get(self.url)
         for n in range(5):
             make_park(f"Extra {n}", zone_type="htz")
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             self.client.get(self.url)
 
 

@@ -29,9 +29,10 @@ PAGES = [
     # Issue 13: +3, the park's fact sources (sources joined), its path evidence and its article mentions.
     ("/en/parks/bulk-park-0001/", 8),
     ("/en/parks/bulk-park-0001/cite.ris", 1),
-    ("/en/parks/provinces/jilin/", 4),
+    # +1: the province's and the path's parks come a page at a time, after a count of them.
+    ("/en/parks/provinces/jilin/", 5),
     # Issue 13: +2, the path's evidence for its named zones and for its inferred ones.
-    ("/en/parks/paths/urbanization/", 6),
+    ("/en/parks/paths/urbanization/", 7),
     ("/en/parks/map.json", 1),
     ("/en/parks/map.json?province=jilin&q=bulk", 2),
     # Issue 13: +1 each, the per-fact sources (one query per chunk of 2,000 parks, like industries).
@@ -41,7 +42,8 @@ PAGES = [
     ("/en/parks/matrix.csv", 1),
     ("/en/parks/matrix.json", 1),
     # Issue 13: +2, the article's mentions that match no zone and the missing national-level zones.
-    ("/en/parks/coverage/", 4),
+    # +1: each row's parks are counted in one grouped query; only those of no known level are listed.
+    ("/en/parks/coverage/", 5),
     # The API's Last-Modified is the content generation's start: one more query than its rows need.
     # Issue 15: +1, the page's per-fact sources.
     ("/api/v1/parks/?province=jilin", 15),
