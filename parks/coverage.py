@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 from parks.models import ArticleMention, Level, MissingZone, OfficialCount, Park, ZoneType
+from publishing.generation import cached_for_generation
 
 def grouped(count):
     """A count as the page's language writes it (10,045), like the template's |intcomma."""
@@ -64,7 +65,8 @@ class CoverageRow:
 
 
 def coverage_rows(listed=None):
-    """One row per zone type and level that has an official count or a catalogued park (three queries).
+    """One row per zone type and level that has an official count or a catalogued park (three queries,
+    two once the counts are kept for the content generation).
 
     Each row counts its published parks and lists those of `listed` (default: all of them). The page
     lists only the parks of no identified level, which its links to the catalogue cannot select: at
@@ -74,15 +76,19 @@ def coverage_rows(listed=None):
     for official in OfficialCount.objects.all():
         rows[(official.zone_type, official.level)] = CoverageRow(official.zone_type, official.level, official)
     published = Park.objects.published()
-    for group in published.values("zone_type", "level").annotate(count=Count("pk")).order_by():
-        key = (group["zone_type"], group["level"])
-        rows.setdefault(key, CoverageRow(*key)).catalogued = group["count"]
+    for zone_type, level, count in cached_for_generation("coverage-counts", lambda: published_counts(published)):
+        rows.setdefault((zone_type, level), CoverageRow(zone_type, level)).catalogued = count
     listed = published if listed is None else listed
     for park in listed.only("slug", "name_en", "name_zh", "zone_type", "level").order_by("name_en"):
         rows.setdefault((park.zone_type, park.level), CoverageRow(park.zone_type, park.level)).parks.append(park)
     return sorted(
         rows.values(), key=lambda row: (LEVEL_ORDER.get(row.level, 3), TYPE_ORDER.get(row.zone_type, 99))
     )
+
+
+def published_counts(published):
+    """(zone type, level, parks): a scan of every published park, so kept per content generation."""
+    return list(published.values_list("zone_type", "level").annotate(count=Count("pk")).order_by())
 
 
 def unidentified_mentions():

@@ -417,6 +417,8 @@ class Park(Fingerprinted, Versioned):
             # published ones (SQLite cannot use park_published_name for a bare `WHERE is_published`).
             models.Index(fields=["province", "name_en"], name="park_province_name"),
             models.Index(fields=["name_en"], condition=models.Q(is_published=True), name="park_published_by_name"),
+            # The coverage page lists the parks of no identified level (a few among thousands).
+            models.Index(fields=["level", "name_en"], name="park_level_name"),
         ]
 
     def __str__(self):
