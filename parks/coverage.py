@@ -1,11 +1,15 @@
 """Official counts (as the article states them) beside what the catalogue holds."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django.db.models import Count
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 from parks.models import ArticleMention, Level, MissingZone, OfficialCount, Park, ZoneType
+from publishing.generation import cached_for_generation
 
 def grouped(count):
     """A count as the page's language writes it (10,045), like the template's |intcomma."""
@@ -21,6 +25,7 @@ class CoverageRow:
     zone_type: str
     level: str
     official: OfficialCount | None = None
+    catalogued: int = 0
     parks: list = field(default_factory=list)
 
     @property
@@ -32,8 +37,11 @@ class CoverageRow:
         return Level(self.level).label if self.level else gettext("Level not identified")
 
     @property
-    def catalogued(self):
-        return len(self.parks)
+    def catalogue_url(self):
+        """The catalogue filtered to this row's parks; a row of no identified level has no such filter."""
+        if not self.level or not self.catalogued:
+            return ""
+        return f"{reverse('parks:list')}?{urlencode({'zone_type': self.zone_type, 'level': self.level})}"
 
     @property
     def difference(self):
@@ -56,18 +64,31 @@ class CoverageRow:
         ) % {"count": grouped(self.official.count)}
 
 
-def coverage_rows():
-    """One row per zone type and level that has an official count or a catalogued park (two queries)."""
+def coverage_rows(listed=None):
+    """One row per zone type and level that has an official count or a catalogued park (three queries,
+    two once the counts are kept for the content generation).
+
+    Each row counts its published parks and lists those of `listed` (default: all of them). The page
+    lists only the parks of no identified level, which its links to the catalogue cannot select: at
+    thousands of parks, a list of them all would be most of the page's weight and time.
+    """
     rows = {}
     for official in OfficialCount.objects.all():
         rows[(official.zone_type, official.level)] = CoverageRow(official.zone_type, official.level, official)
-    parks = Park.objects.published().only("slug", "name_en", "name_zh", "zone_type", "level").order_by("name_en")
-    for park in parks:
-        key = (park.zone_type, park.level)
-        rows.setdefault(key, CoverageRow(*key)).parks.append(park)
+    published = Park.objects.published()
+    for zone_type, level, count in cached_for_generation("coverage-counts", lambda: published_counts(published)):
+        rows.setdefault((zone_type, level), CoverageRow(zone_type, level)).catalogued = count
+    listed = published if listed is None else listed
+    for park in listed.only("slug", "name_en", "name_zh", "zone_type", "level").order_by("name_en"):
+        rows.setdefault((park.zone_type, park.level), CoverageRow(park.zone_type, park.level)).parks.append(park)
     return sorted(
         rows.values(), key=lambda row: (LEVEL_ORDER.get(row.level, 3), TYPE_ORDER.get(row.zone_type, 99))
     )
+
+
+def published_counts(published):
+    """(zone type, level, parks): a scan of every published park, so kept per content generation."""
+    return list(published.values_list("zone_type", "level").annotate(count=Count("pk")).order_by())
 
 
 def unidentified_mentions():

@@ -57,6 +57,10 @@ class Level(models.TextChoices):
     PROVINCIAL = "provincial", _("Provincial")
 
 
+ZONE_TYPE_LABELS = dict(ZoneType.choices)
+LEVEL_LABELS = dict(Level.choices)
+
+
 class Confidence(models.TextChoices):
     HIGH = "high", _("High")
     MEDIUM = "medium", _("Medium")
@@ -413,6 +417,12 @@ class Park(Fingerprinted, Versioned):
             # The list's province and path filters, already in name order for the page (BENCHMARKS.md).
             models.Index(fields=["province", "path", "name_en"], name="park_province_path_name"),
             models.Index(fields=["path", "name_en"], name="park_path_name"),
+            # A province page walks its parks in name order; the catalogue's first page walks the
+            # published ones (SQLite cannot use park_published_name for a bare `WHERE is_published`).
+            models.Index(fields=["province", "name_en"], name="park_province_name"),
+            models.Index(fields=["name_en"], condition=models.Q(is_published=True), name="park_published_by_name"),
+            # The coverage page lists the parks of no identified level (a few among thousands).
+            models.Index(fields=["level", "name_en"], name="park_level_name"),
         ]
 
     def __str__(self):
@@ -464,6 +474,14 @@ class Park(Fingerprinted, Versioned):
     @property
     def has_coordinates(self):
         return self.latitude is not None and self.longitude is not None
+
+    # Django's get_FOO_display() hashes every choice's label, which translates each of them on every
+    # call: a fifth of a catalogue card's time. A lookup by value gives the same label.
+    def get_zone_type_display(self):
+        return str(ZONE_TYPE_LABELS.get(self.zone_type, self.zone_type))
+
+    def get_level_display(self):
+        return str(LEVEL_LABELS.get(self.level, self.level))
 
     @property
     def zone_type_short(self):

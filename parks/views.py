@@ -4,6 +4,7 @@ import json
 import re
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -139,13 +140,21 @@ class ParkDetailView(DetailView):
 
 
 class CatalogueIndexMixin:
-    """Province and path pages link to each other: both list every province and path."""
+    """Province and path pages link to each other: both list every province and path.
+
+    Their parks come a page at a time, as in the catalogue: a province holds thousands of them.
+    """
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["provinces"] = Province.objects.all()
         context["paths"] = DevelopmentPath.objects.all()
         return context
+
+    def parks_page(self, parks):
+        # get_page() shows the nearest real page for a missing, malformed or out-of-range number.
+        page = Paginator(parks, ParkListView.paginate_by).get_page(self.request.GET.get("page"))
+        return {"parks": page.object_list, "page_obj": page, "is_paginated": page.has_other_pages()}
 
 
 class ProvinceDetailView(CatalogueIndexMixin, DetailView):
@@ -155,7 +164,7 @@ class ProvinceDetailView(CatalogueIndexMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["parks"] = Park.objects.published().in_province(self.object.slug).for_listing()
+        context.update(self.parks_page(Park.objects.published().in_province(self.object.slug).for_listing()))
         return context
 
 
@@ -168,7 +177,7 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["parks"] = Park.objects.published().on_path(self.object.slug).for_listing()
+        context.update(self.parks_page(Park.objects.published().on_path(self.object.slug).for_listing()))
         evidence = PathEvidence.objects.filter(path=self.object, park__is_published=True).for_listing()
         context["named_evidence"] = group_by_park(evidence.named())
         context["inferred_evidence"] = group_by_park(evidence.inferred())
@@ -258,7 +267,8 @@ def matrix_json(request):
 
 
 def coverage(request):
-    context = {"rows": coverage_rows(), "unidentified": unidentified_mentions(), "missing": missing_zones()}
+    rows = coverage_rows(listed=Park.objects.published().filter(level=""))
+    context = {"rows": rows, "unidentified": unidentified_mentions(), "missing": missing_zones()}
     return render(request, "parks/coverage.html", context)
 
 

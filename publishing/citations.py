@@ -86,6 +86,14 @@ def load_style(name):
 
 def render_reference(style_name, item):
     """One bibliography entry for the CSL item, in plain text."""
+    # A pure function of its input, and citeproc-py takes most of a park page's time: pages ask for the
+    # same few items (one a record and access day) again and again, so each is rendered once per process.
+    return render_reference_json(style_name, json.dumps(item, sort_keys=True, ensure_ascii=False))
+
+
+@lru_cache(maxsize=4096)
+def render_reference_json(style_name, item_json):
+    item = json.loads(item_json)
     with warnings.catch_warnings():
         # citeproc-py warns about variables it does not use (license…); they stay in the downloads.
         warnings.simplefilter("ignore")

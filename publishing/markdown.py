@@ -6,6 +6,7 @@ reverse("parks:detail", args=[slug]). They are reversed by slug only, so renderi
 """
 
 import re
+from functools import lru_cache
 from xml.etree import ElementTree
 
 import markdown as markdown_lib
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -86,8 +88,16 @@ class InternalLinkExtension(Extension):
 
 def render_markdown(text):
     """Render Markdown and sanitize the result; safe to put on a page."""
+    # A pure function of the text and of the language its internal links are reversed in (their URLs
+    # carry the language prefix): each text is rendered once per process, not on every page view.
+    return render_markdown_in(text or "", get_language())
+
+
+@lru_cache(maxsize=2048)
+def render_markdown_in(text, language):
+    """render_markdown() in the active language, which `language` names so that it is part of the key."""
     html = markdown_lib.markdown(
-        text or "", extensions=["tables", "sane_lists", InternalLinkExtension()], output_format="html"
+        text, extensions=["tables", "sane_lists", InternalLinkExtension()], output_format="html"
     )
     return mark_safe(
         nh3.clean(

@@ -35,6 +35,8 @@ SNIPPET_CHARS = 220
 MARK_START, MARK_END = "\ue000", "\ue001"
 # Words: letters, digits and CJK characters; everything else separates them.
 TERM_RE = re.compile(r"\w+", re.UNICODE)
+# The full-text parser also splits words at underscores.
+WORD_PARTS_RE = re.compile(r"[^\W_]+")
 # Markdown syntax that would clutter a plain-text snippet: link targets, emphasis, heading marks.
 MARKDOWN_LINK_TARGET_RE = re.compile(r"\]\([^)]*\)")
 MARKDOWN_SYMBOLS_RE = re.compile(r"[*_#`>\[\]]+|\{#[^}]*\}")
@@ -110,6 +112,11 @@ def substring_score(groups, title_fields, text_fields):
     return score
 
 
+def has_phrase(groups):
+    """Whether a name in the groups has several words, as the full-text parser splits them."""
+    return any(len(WORD_PARTS_RE.findall(name)) > 1 for names in groups for name in names)
+
+
 def full_text_query(groups):
     """Every word, each in any of its names (phrases for the multi-word ones)."""
     query = None
@@ -144,8 +151,12 @@ def ranked(queryset, groups, title_fields, text_fields, text_field_for_headline)
                 min_words=15,
             ),
         )
-        # A full-text match (@@) of every word in one of its names; ts_rank alone is above 0 for a partial one.
-        match |= Q(search_document=query)
+        if has_phrase(groups):
+            # A full-text match (@@) of every word in one of its names; ts_rank alone is above 0 for a
+            # partial one. Only a name of several words can match this way and not as a substring
+            # (other spacing or punctuation); for single words @@ adds nothing but a text search
+            # vector built for every park (most of the page's time at 10,000 parks).
+            match |= Q(search_document=query)
         # Full-text rank is under 1; substring scores break ties and rank Chinese matches.
         score = score + F("rank") * 10
     return queryset.annotate(score=score).filter(match).order_by("-score", "pk")[:RESULTS_PER_KIND]

@@ -1,13 +1,15 @@
 from io import StringIO
 
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from parks.models import OfficialCount, Park
 from parks.tests.factories import make_official_count, make_park
 
 
+# Query counts and repeat visits need real renders: the anonymous page cache would answer them.
+@override_settings(PAGE_CACHE_SECONDS=0)
 class CoveragePageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -39,9 +41,16 @@ class CoveragePageTests(TestCase):
         self.assertContains(response, "Far below the real totals.")
         self.assertContains(response, "The article, section 3")
 
-    def test_lists_catalogued_parks_and_types_without_an_official_count(self):
+    def test_links_each_row_to_its_parks_and_shows_types_without_an_official_count(self):
         response = self.client.get(self.url)
-        self.assertContains(response, '<a href="/en/parks/jilin-etdz/">Jilin ETDZ</a>', html=True)
+        # Rows of a known level send the reader to those parks in the catalogue, not a list of thousands.
+        self.assertContains(
+            response, '<a href="/en/parks/?zone_type=etdz&amp;level=national">Filter, map and download them</a>', html=True
+        )
+        self.assertNotContains(response, "Jilin ETDZ")
+        self.assertNotContains(response, "zone_type=htz&amp;level=national")  # none catalogued
+        # The catalogue's filters cannot select parks of no known level: those are listed.
+        self.assertContains(response, '<a href="/en/parks/hegang-zone/">Hegang zone</a>', html=True)
         self.assertNotContains(response, "Hidden ETDZ")
         other = self.row(response, "unknown-other")
         self.assertIn("the article gives no count for them", other)
@@ -58,15 +67,18 @@ class CoveragePageTests(TestCase):
         self.assertIn("the article counts 2 in", self.row(self.client.get(self.url), "national-etdz"))
 
     def test_query_count_does_not_grow_with_parks(self):
-        # Official counts, parks, unidentified mentions, missing zones.
-        with self.assertNumQueries(5):  # and the content generation (Last-Modified)
+        # Official counts, parks counted by type and level, parks of no known level, unidentified
+        # mentions, missing zones, the content generation (Last-Modified).
+        with self.assertNumQueries(6):
             self.client.get(self.url)
         for n in range(5):
             make_park(f"Extra {n}", zone_type="htz")
-        with self.assertNumQueries(5):  # and the content generation (Last-Modified)
+        with self.assertNumQueries(6):
             self.client.get(self.url)
 
 
+# Query counts and repeat visits need real renders: the anonymous page cache would answer them.
+@override_settings(PAGE_CACHE_SECONDS=0)
 class ShippedCoverageTests(TestCase):
     """The coverage page over the shipped catalogue and the article's counts (load_content)."""
 
@@ -125,7 +137,7 @@ class OfficialCountAdminTests(TestCase):
         data = {
             "form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1, "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000,
             "form-0-id": official.pk, "form-0-count": 9, "_save": "Save",
-            "form-0-base_version": official.version,  # the version the list showed (so no edit is lost)
+            "form-0-base_version": official.version,  # the version the list showed (issue 17: no lost edits)
         }
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302)

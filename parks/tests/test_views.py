@@ -234,7 +234,7 @@ class ParkDetailTests(TestCase):
 
     def test_query_count_is_fixed(self):
         # Park with province and path (and its article section), industries, sources, fact sources with
-        # their sources, path evidence, mentions, two neighbour lists.
+        # their sources, path evidence, mentions, two neighbour lists, the content generation.
         with self.assertNumQueries(10):
             self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
 
@@ -270,18 +270,34 @@ class ProvinceAndPathPageTests(TestCase):
         self.assertContains(response, 'href="/en/parks/provinces/jilin/"')
 
     def test_query_counts_do_not_grow_with_parks(self):
-        # The province or path, its parks with province and path, the province and path indexes;
-        # a path page also lists its named and its inferred evidence (one query each).
-        pages = ((reverse("parks:province", args=["jilin"]), 5), (reverse("parks:path", args=["urbanization"]), 7))
+        # The province or path, the count of its parks, a page of them with province and path, the
+        # province and path indexes, the content generation; a path page also lists its named and its
+        # inferred evidence.
+        pages = ((reverse("parks:province", args=["jilin"]), 6), (reverse("parks:path", args=["urbanization"]), 8))
         for url, queries in pages:
             with self.subTest(url=url):
                 with self.assertNumQueries(queries):
                     self.client.get(url)
                 bulk_parks(30, make_province(), path=self.path)
                 with self.assertNumQueries(queries):
-                    response = self.client.get(url)
+                    response = self.client.get(url + "?page=2")
                 self.assertContains(response, "Bulk park 0029")
                 Park.objects.filter(slug__startswith="bulk-").delete()
+
+    def test_parks_come_a_page_at_a_time(self):
+        bulk_parks(30, make_province(), path=self.path)
+        for url in (reverse("parks:province", args=["jilin"]), reverse("parks:path", args=["urbanization"])):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "<strong>31</strong> parks")
+                self.assertEqual(card_slugs(response), [f"bulk-park-{number:04d}" for number in range(24)])
+                self.assertContains(response, 'href="?page=2" rel="next"')
+                last = self.client.get(url + "?page=2")
+                self.assertEqual(card_slugs(last), [f"bulk-park-{number:04d}" for number in range(24, 30)] + ["jilin-etdz"])
+                self.assertContains(last, 'href="?page=1" rel="prev"')
+                # A page number that is not one shows the nearest real page, never an error.
+                self.assertEqual(card_slugs(self.client.get(url + "?page=99")), card_slugs(last))
+                self.assertEqual(card_slugs(self.client.get(url + "?page=x")), card_slugs(response))
 
     def test_unknown_province_or_path_is_404(self):
         self.assertEqual(self.client.get(reverse("parks:province", args=["atlantis"])).status_code, 404)

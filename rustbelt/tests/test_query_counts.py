@@ -30,9 +30,9 @@ PAGES = [
     # +3: the park's fact sources (sources joined), its path evidence and its article mentions.
     ("/en/parks/bulk-park-0001/", 9),
     ("/en/parks/bulk-park-0001/cite.ris", 2),
-    ("/en/parks/provinces/jilin/", 5),
+    ("/en/parks/provinces/jilin/", 6),
     # +2: the path's evidence for its named zones and for its inferred ones.
-    ("/en/parks/paths/urbanization/", 7),
+    ("/en/parks/paths/urbanization/", 8),
     ("/en/parks/map.json", 2),
     ("/en/parks/map.json?province=jilin&q=bulk", 3),
     # +1 each: the per-fact sources (one query per chunk of 2,000 parks, like industries).
@@ -42,7 +42,7 @@ PAGES = [
     ("/en/parks/matrix.csv", 2),
     ("/en/parks/matrix.json", 2),
     # +2: the article's mentions that match no zone and the missing national-level zones.
-    ("/en/parks/coverage/", 5),
+    ("/en/parks/coverage/", 6),
     # The API's Last-Modified is the content generation's start: one more query than its rows need.
     # +1: the page's per-fact sources.
     ("/api/v1/parks/?province=jilin", 15),
