@@ -5,8 +5,6 @@ The SQLite file is built once per content generation (rustbelt/publishing/genera
 `settings.DATA_FILES_ROOT`; the CSVs are read from it.
 """
 
-import csv
-import io
 import os
 import sqlite3
 import uuid
@@ -24,6 +22,7 @@ from parks.models import (
     Source,
 )
 from parks import schema
+from publishing.exports import csv_text
 from publishing.generation import current_generation
 
 FILE_PREFIX = "rust-belt-parks-"
@@ -416,8 +415,5 @@ def table_csv(table, path):
         rows = connection.execute(table.select_sql()).fetchall()
     finally:
         connection.close()
-    output = io.StringIO()
-    writer = csv.writer(output, lineterminator="\n")
-    writer.writerow([column.name for column in table.columns])
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
-    return output.getvalue()
+    return csv_text([[column.name for column in table.columns],
+                     *(["" if value is None else value for value in row] for row in rows)])
