@@ -12,7 +12,6 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
@@ -27,6 +26,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from publishing.generation import one_invalidation
+# Without one snapshot, rows deleted between two models' dumps left references that could not be restored.
+from publishing.snapshots import one_snapshot
 
 FORMAT = "rustbelt-backup"
 FORMAT_VERSION = 1
@@ -54,22 +55,6 @@ def sha256(path):
 def media_files():
     root = Path(settings.MEDIA_ROOT)
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
-
-
-@contextmanager
-def one_snapshot():
-    """Every read inside sees the database as of one moment, whatever is saved meanwhile.
-
-    Without it, rows deleted between two models' dumps left references that could not be restored.
-    PostgreSQL: one read-only REPEATABLE READ transaction. SQLite: one transaction (it takes the write
-    lock at BEGIN, so saves wait for the backup, up to the 20-second busy timeout).
-    """
-    starts_transaction = not connection.in_atomic_block  # in tests the transaction already exists
-    with transaction.atomic():
-        if starts_transaction and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
 
 
 def create_backup(destination, verify=True):
