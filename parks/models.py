@@ -192,7 +192,9 @@ class IndustryQuerySet(models.QuerySet):
     def in_published_parks(self):
         """Industries a published park lists: one named only by a draft stays unpublished with it."""
         return self.filter(
-            models.Exists(Park.industries.through.objects.filter(industry=models.OuterRef("pk"), park__is_published=True))
+            models.Exists(
+                Park.industries.through.objects.filter(industry=models.OuterRef("pk"), park__is_published=True)
+            )
         )
 
 
