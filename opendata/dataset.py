@@ -414,7 +414,7 @@ def current_sqlite():
     except FileNotFoundError:
         build_sqlite(path)
     file = path.open("rb")
-    remove_superseded(root)
+    remove_superseded(root, keep=path)
     return file, generation
 
 
@@ -433,13 +433,14 @@ def modified_times(paths):
     return times
 
 
-def remove_superseded(root):
-    """Delete the files replaced more than the grace period ago, and builds abandoned as long ago."""
+def remove_superseded(root, keep):
+    """Delete the files replaced more than the grace period ago (never `keep`, the current generation's),
+    and builds abandoned as long ago."""
     settled = time.time() - SUPERSEDED_GRACE_SECONDS
     files = modified_times(root.glob(f"{FILE_PREFIX}*.sqlite"))
     # Every file older than the newest one built before the grace period was replaced by it long enough ago.
     cutoff = max((moment for moment in files.values() if moment <= settled), default=None)
-    old = [path for path, moment in files.items() if cutoff is not None and moment < cutoff]
+    old = [path for path, moment in files.items() if cutoff is not None and moment < cutoff and path != keep]
     abandoned = [path for path, moment in modified_times(root.glob(f".{FILE_PREFIX}*.partial")).items()
                  if moment <= settled]
     for path in old + abandoned:
