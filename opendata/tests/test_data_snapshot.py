@@ -12,7 +12,7 @@ from pathlib import Path
 from unittest import mock
 
 from django.db import close_old_connections, connection
-from django.test import TestCase, TransactionTestCase, override_settings
+from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
 from opendata import dataset
@@ -129,31 +129,41 @@ class SavesDuringDownloadsTests(DataRootMixin, TransactionTestCase):
         self.assertEqual(self.check_sqlite(content), 1)
         self.assertEqual(self.check_sqlite(self.download()), 2)  # the save made a new generation
 
-    def test_fifty_downloads_while_parks_are_saved(self):
+    def test_fifty_downloads_from_two_workers_while_parks_are_saved(self):
         make_park().industries.add(make_industry())
-        stop, saved = threading.Event(), []
+        stop, saved, errors = threading.Event(), [], []
 
         def keep_saving():
-            while not stop.is_set() and len(saved) < 500:
+            while not stop.is_set() and len(saved) < 1000:
                 self.save_park(len(saved))
                 saved.append(1)
-                time.sleep(0.002)
+
+        def download(worker):
+            client = Client()
+            try:
+                for number in range(25):
+                    name = "park_industries" if (number + worker) % 2 else "sqlite"
+                    url = reverse("data:sqlite") if name == "sqlite" else reverse("data:table", args=[name])
+                    try:
+                        response = client.get(url)
+                        content = b"".join(response.streaming_content) if response.streaming else response.content
+                        if response.status_code != 200:
+                            errors.append(f"{url}: {response.status_code}")
+                        elif name == "sqlite":
+                            self.check_sqlite(content)
+                    except Exception as error:  # noqa: BLE001 - counted: the assertion below names them
+                        errors.append(f"{url}: {error!r}")
+            finally:
+                close_old_connections()
 
         saver = threading.Thread(target=keep_saving)
+        workers = [threading.Thread(target=download, args=(worker,)) for worker in range(2)]
         saver.start()
-        errors = []
-        try:
-            for number in range(50):
-                try:
-                    if number % 2:
-                        self.download("park_industries")
-                    else:
-                        self.check_sqlite(self.download())
-                except Exception as error:  # noqa: BLE001 - counted: the assertion below names them
-                    errors.append(repr(error))
-        finally:
-            stop.set()
-            saver.join()
-            close_old_connections()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        stop.set()
+        saver.join()
         self.assertGreater(len(saved), 5)
         self.assertEqual(errors, [])
