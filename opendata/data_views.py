@@ -80,16 +80,17 @@ def table_csv(request, name):
     table = dataset.table_named(name)
     if table is None:
         raise Http404("No such table.")
-    path, generation = dataset.current_sqlite()
-    response = HttpResponse(dataset.table_csv(table, path), content_type="text/csv; charset=utf-8")
+    file, generation = dataset.current_sqlite()
+    with file:  # a superseded file is kept a while after its replacement (dataset.remove_superseded)
+        response = HttpResponse(dataset.table_csv(table, file.name), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return with_last_modified(response, generation)
 
 
 @require_safe
 def sqlite_file(request):
-    path, generation = dataset.current_sqlite()
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=SQLITE_FILENAME,
+    file, generation = dataset.current_sqlite()
+    response = FileResponse(file, as_attachment=True, filename=SQLITE_FILENAME,
                             content_type="application/vnd.sqlite3")
     # A stream gets no ETag from the middleware; the generation names this file's content.
     response["ETag"] = f'"{generation.token}"'

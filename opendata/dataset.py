@@ -5,10 +5,9 @@ The SQLite file is built once per content generation (rustbelt/publishing/genera
 `settings.DATA_FILES_ROOT`; the CSVs are read from it.
 """
 
-import csv
-import io
 import os
 import sqlite3
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +23,9 @@ from parks.models import (
     Source,
 )
 from parks import schema
+from publishing.exports import csv_text
 from publishing.generation import current_generation
+from publishing.snapshots import one_snapshot
 
 FILE_PREFIX = "rust-belt-parks-"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT",
@@ -122,7 +123,7 @@ def sections():
 def paths():
     # A path may point at a section of an unpublished article: the file holds published content only.
     section_ids = set(Section.objects.filter(article__in=published_articles()).values_list("pk", flat=True))
-    for *row, section_id in DevelopmentPath.objects.order_by("slug").values_list(
+    for *row, section_id in DevelopmentPath.objects.in_published_records().order_by("slug").values_list(
         "slug", "name", "name_zh", "order", "summary", "article_section_id"
     ):
         yield (*row, section_id if section_id in section_ids else None)
@@ -242,8 +243,8 @@ def tables():
             "provinces", "Provinces", "The provinces (and Inner Mongolia's cities) the catalogue covers.",
             [Column("slug", required=True, description=SLUG), Column("name_en", required=True), Column("name_zh"),
              Column("capital"), Column("notes")],
-            ["slug"], lambda: Province.objects.order_by("slug").values_list("slug", "name_en", "name_zh", "capital",
-                                                                            "notes"),
+            ["slug"], lambda: Province.objects.in_published_records().order_by("slug").values_list(
+                "slug", "name_en", "name_zh", "capital", "notes"),
         ),
         Table(
             "paths", "Development paths", "The article's three paths for updating the Rust Belt (section 4). The "
@@ -256,7 +257,7 @@ def tables():
         Table(
             "industries", "Industries", "Leading industries named for the parks.",
             [Column("slug", required=True, description=SLUG), Column("name", required=True)],
-            ["slug"], lambda: Industry.objects.order_by("slug").values_list("slug", "name"),
+            ["slug"], lambda: Industry.objects.in_published_parks().order_by("slug").values_list("slug", "name"),
         ),
         Table(
             "sources", "Sources", "The documents the published parks' facts come from.",
@@ -377,36 +378,73 @@ def table_named(name):
 
 
 def build_sqlite(path):
-    """Write every table to a new SQLite file at `path` (atomically: readers never see half a file)."""
+    """Write every table to a new SQLite file at `path`: from one database snapshot (a park saved meanwhile
+    is in none of the tables or in all), and atomically (readers never see half a file)."""
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
-    connection = sqlite3.connect(partial)
     try:
-        connection.execute("PRAGMA foreign_keys = ON")
-        with connection:
-            for table in tables():
-                connection.execute(table.create_sql())
-                placeholders = ", ".join("?" for _ in table.columns)
-                connection.executemany(f'INSERT INTO "{table.name}" VALUES ({placeholders})', table.rows())
-                for statement in table.index_sql():
-                    connection.execute(statement)
-    finally:
-        connection.close()
-    os.replace(partial, path)
+        connection = sqlite3.connect(partial)
+        try:
+            connection.execute("PRAGMA foreign_keys = ON")
+            with connection, one_snapshot():
+                for table in tables():
+                    connection.execute(table.create_sql())
+                    placeholders = ", ".join("?" for _ in table.columns)
+                    connection.executemany(f'INSERT INTO "{table.name}" VALUES ({placeholders})', table.rows())
+                    for statement in table.index_sql():
+                        connection.execute(statement)
+        finally:
+            connection.close()
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def current_sqlite():
-    """The dataset file of the current content generation, built on first use; older ones are removed."""
+    """The dataset file of the current content generation, open for reading (built on first use).
+
+    The open file outlives its name (POSIX), so a request that has it can always send it whole.
+    """
     root = settings.DATA_FILES_ROOT
     root.mkdir(parents=True, exist_ok=True)
     generation = current_generation()
     path = root / f"{FILE_PREFIX}{generation.token}.sqlite"
-    if not path.exists():
+    try:
+        return path.open("rb"), generation
+    except FileNotFoundError:
         build_sqlite(path)
-        for old in root.glob(f"{FILE_PREFIX}*.sqlite"):
-            if old != path:
-                # Another worker may still be sending it: on POSIX an open file outlives its name.
-                old.unlink(missing_ok=True)
-    return path, generation
+    file = path.open("rb")
+    remove_superseded(root, keep=path)
+    return file, generation
+
+
+# How long a file stays once a newer one replaced it: a request that read the generation just before a
+# save may still be about to open the older file.
+SUPERSEDED_GRACE_SECONDS = 600
+
+
+def modified_times(paths):
+    times = {}
+    for path in paths:
+        try:
+            times[path] = path.stat().st_mtime
+        except FileNotFoundError:  # another worker removed it meanwhile
+            pass
+    return times
+
+
+def remove_superseded(root, keep):
+    """Delete the files replaced more than the grace period ago (never `keep`, the current generation's),
+    and builds abandoned as long ago."""
+    settled = time.time() - SUPERSEDED_GRACE_SECONDS
+    files = modified_times(root.glob(f"{FILE_PREFIX}*.sqlite"))
+    # Every file older than the newest one built before the grace period was replaced by it long enough ago.
+    cutoff = max((moment for moment in files.values() if moment <= settled), default=None)
+    old = [path for path, moment in files.items() if cutoff is not None and moment < cutoff and path != keep]
+    abandoned = [path for path, moment in modified_times(root.glob(f".{FILE_PREFIX}*.partial")).items()
+                 if moment <= settled]
+    for path in old + abandoned:
+        path.unlink(missing_ok=True)
 
 
 def table_csv(table, path):
@@ -416,8 +454,5 @@ def table_csv(table, path):
         rows = connection.execute(table.select_sql()).fetchall()
     finally:
         connection.close()
-    output = io.StringIO()
-    writer = csv.writer(output, lineterminator="\n")
-    writer.writerow([column.name for column in table.columns])
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
-    return output.getvalue()
+    return csv_text([[column.name for column in table.columns],
+                     *(["" if value is None else value for value in row] for row in rows)])

@@ -262,20 +262,22 @@ class SlugDetail(OpenDataMixin, RetrieveAPIView):
 class ProvinceList(OpenDataMixin, ListAPIView):
     """Every province of the catalogue."""
 
-    queryset = Province.objects.all()
+    queryset = Province.objects.in_published_records()
     serializer_class = serializers.ProvinceSerializer
 
 
 @extend_schema(responses={200: serializers.ProvinceSerializer, **ERRORS})
 class ProvinceDetail(SlugDetail):
-    queryset = Province.objects.all()
+    queryset = Province.objects.in_published_records()
     serializer_class = serializers.ProvinceSerializer
 
 
 def paths():
     # Each path's evidence, for published parks only, in one query for the whole list.
     evidence = PathEvidence.objects.filter(park__in=Park.objects.published()).select_related("park", "path")
-    return DevelopmentPath.objects.select_related("article_section__article").prefetch_related(
+    return DevelopmentPath.objects.in_published_records().select_related(
+        "article_section__article"
+    ).prefetch_related(
         Prefetch("evidence", queryset=evidence.order_by("park__name_en", "order", "pk"))
     )
 
@@ -327,7 +329,7 @@ class MissingZoneList(OpenDataMixin, ListAPIView):
 class IndustryList(OpenDataMixin, ListAPIView):
     """Every industry a park lists; `url` is the parks API filtered by it."""
 
-    queryset = Industry.objects.all()
+    queryset = Industry.objects.in_published_parks()
     serializer_class = serializers.IndustrySerializer
 
 

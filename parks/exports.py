@@ -6,7 +6,6 @@ and per chunk of parks one query each for their industries, their sources and th
 and the bytes are those the page's facts show.
 """
 
-import csv
 import io
 import json
 from itertools import islice
@@ -25,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from parks import schema
 from parks.models import Fact, FactSource, Park, coordinates_are_approximate
 from publishing.bilingual import is_chinese, other, pick
-from publishing.exports import export_metadata, safe_row
+from publishing.exports import csv_text, export_metadata, safe_row
 
 # Parks fetched and written per chunk: bounds memory, and costs three queries each (industries,
 # sources, per-fact sources).
@@ -210,14 +209,6 @@ def batches(rows, size):
     rows = iter(rows)
     while batch := list(islice(rows, size)):
         yield batch
-
-
-def csv_text(rows):
-    """CSV lines for these rows: every cell of every CSV download of the catalogue is written here, formula-safe."""
-    buffer = io.StringIO()
-    # One writerows() per batch: the csv module loops in C, rather than one Python call per line.
-    csv.writer(buffer).writerows(safe_row(cells) for cells in rows)
-    return buffer.getvalue()
 
 
 def csv_lines(queryset, request):

@@ -40,11 +40,11 @@ class ParkFilter(django_filters.FilterSet):
     )
     province = django_filters.ModelChoiceFilter(
         label=_("Province"),
-        queryset=Province.objects.all(), to_field_name="slug", empty_label=_("All provinces")
+        queryset=Province.objects.in_published_records(), to_field_name="slug", empty_label=_("All provinces")
     )
     path = django_filters.ModelChoiceFilter(
         label=_("Development path"),
-        queryset=DevelopmentPath.objects.all(),
+        queryset=DevelopmentPath.objects.in_published_records(),
         to_field_name="slug",
         empty_label=_("All paths"),
         null_label=_("No path (not grouped by the article)"),
@@ -55,7 +55,7 @@ class ParkFilter(django_filters.FilterSet):
     industry = django_filters.ModelChoiceFilter(
         field_name="industries",
         label=_("Industry"),
-        queryset=Industry.objects.all(),
+        queryset=Industry.objects.in_published_parks(),
         to_field_name="slug",
         empty_label=_("All industries"),
     )

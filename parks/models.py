@@ -67,6 +67,16 @@ class Confidence(models.TextChoices):
     LOW = "low", _("Low")
 
 
+class ProvinceQuerySet(models.QuerySet):
+    def in_published_records(self):
+        """Provinces a published park or a missing zone (the Coverage page) is in: a province added with a
+        draft park stays unpublished with it."""
+        return self.filter(
+            models.Exists(Park.objects.published().filter(province=models.OuterRef("pk")))
+            | models.Exists(MissingZone.objects.filter(province=models.OuterRef("pk")))
+        )
+
+
 class Province(Fingerprinted):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name_en = models.CharField(_("English name"), max_length=100)
@@ -81,6 +91,7 @@ class Province(Fingerprinted):
         blank=True,
         help_text=_("A translation reviewed by a researcher; empty shows the English notes on Chinese pages."),
     )
+    objects = ProvinceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -109,6 +120,17 @@ class Province(Fingerprinted):
 
     def get_absolute_url(self):
         return reverse("parks:province", args=[self.slug])
+
+
+class DevelopmentPathQuerySet(models.QuerySet):
+    def in_published_records(self):
+        """Paths a published park is on, or is placed on by the article's evidence: a path added with a draft
+        park stays unpublished with it."""
+        published = Park.objects.published()
+        return self.filter(
+            models.Exists(published.filter(path=models.OuterRef("pk")))
+            | models.Exists(PathEvidence.objects.filter(path=models.OuterRef("pk"), park__in=published))
+        )
 
 
 class DevelopmentPath(Fingerprinted):
@@ -142,6 +164,7 @@ class DevelopmentPath(Fingerprinted):
         verbose_name=_("article section"),
         help_text=_("The article subsection that describes this path."),
     )
+    objects = DevelopmentPathQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -169,6 +192,16 @@ class DevelopmentPath(Fingerprinted):
         return reverse("parks:path", args=[self.slug])
 
 
+class IndustryQuerySet(models.QuerySet):
+    def in_published_parks(self):
+        """Industries a published park lists: one named only by a draft stays unpublished with it."""
+        return self.filter(
+            models.Exists(
+                Park.industries.through.objects.filter(industry=models.OuterRef("pk"), park__is_published=True)
+            )
+        )
+
+
 class Industry(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     name_zh = models.CharField(
@@ -176,6 +209,7 @@ class Industry(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
 
+    objects = IndustryQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

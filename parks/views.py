@@ -107,7 +107,7 @@ class ParkListView(FilterView):
                 "table_query": query_with(self.request.GET, view="table"),
                 "table_columns": table_columns(self.request.GET) if view == "table" else [],
                 "map": map_settings(),
-                "paths": DevelopmentPath.objects.all(),
+                "paths": DevelopmentPath.objects.in_published_records(),
             }
         )
         return context
@@ -147,8 +147,8 @@ class CatalogueIndexMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["provinces"] = Province.objects.all()
-        context["paths"] = DevelopmentPath.objects.all()
+        context["provinces"] = Province.objects.in_published_records()
+        context["paths"] = DevelopmentPath.objects.in_published_records()
         return context
 
     def parks_page(self, parks):
@@ -158,7 +158,7 @@ class CatalogueIndexMixin:
 
 
 class ProvinceDetailView(CatalogueIndexMixin, DetailView):
-    model = Province
+    queryset = Province.objects.in_published_records()
     template_name = "parks/province_detail.html"
     context_object_name = "province"
 
@@ -173,7 +173,7 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
     context_object_name = "development_path"
 
     def get_queryset(self):
-        return DevelopmentPath.objects.select_related("article_section__article")
+        return DevelopmentPath.objects.in_published_records().select_related("article_section__article")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

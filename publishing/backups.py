@@ -12,7 +12,6 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
@@ -22,11 +21,13 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
-from django.db.models import PROTECT
+from django.db.models import PROTECT, FileField
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from publishing.generation import one_invalidation
+# Without one snapshot, rows deleted between two models' dumps left references that could not be restored.
+from publishing.snapshots import one_snapshot
 
 FORMAT = "rustbelt-backup"
 FORMAT_VERSION = 1
@@ -56,71 +57,116 @@ def media_files():
     return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
 
 
-@contextmanager
-def one_snapshot():
-    """Every read inside sees the database as of one moment, whatever is saved meanwhile.
-
-    Without it, rows deleted between two models' dumps left references that could not be restored.
-    PostgreSQL: one read-only REPEATABLE READ transaction. SQLite: one transaction (it takes the write
-    lock at BEGIN, so saves wait for the backup, up to the 20-second busy timeout).
-    """
-    starts_transaction = not connection.in_atomic_block  # in tests the transaction already exists
-    with transaction.atomic():
-        if starts_transaction and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
-
-
 def create_backup(destination, verify=True):
     """Write the zip (readable by its owner only); returns the manifest.
 
-    With `verify`, the zip is first restored into a scratch database, and only a backup that restores
-    is put under its real name.
+    Media are copied before the database snapshot: a photo replaced meanwhile is then either copied already
+    or named by the snapshot and copied right after it, so every file the snapshot names is in the zip.
+    With `verify`, the zip is first checked and restored into a scratch database, and only a backup that
+    restores is put under its real name. On any failure nothing is left behind.
     """
-    root = Path(settings.MEDIA_ROOT)
-    with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder) / "data.json"
-        with one_snapshot():
-            call_command(
-                "dumpdata", *ACCOUNT_MODELS, *settings.CONTENT_APPS, format=SERIALIZATION_FORMAT,
-                natural_foreign=True, natural_primary=True, use_base_manager=True, output=str(data), verbosity=0,
-            )
-            counts = content_counts()
-        files = media_files()
-        manifest = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "created_at": timezone.now().isoformat(),
-            "database": connection.vendor,
-            "counts": counts,
-            "media": {path.relative_to(root).as_posix(): sha256(path) for path in files},
-        }
-        partial = Path(f"{destination}.partial")
-        # It holds password hashes: never readable by other users, not even for a moment.
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "wb") as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("manifest.json", json.dumps(manifest, indent=2))
-            archive.write(data, "data.json")
-            for path in files:
-                archive.write(path, f"media/{path.relative_to(root).as_posix()}")
+    partial = Path(f"{destination}.partial")
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            copies = Path(folder) / "media"
+            copied = copy_media_files(media_files(), copies)
+            data = Path(folder) / "data.json"
+            with one_snapshot():
+                call_command(
+                    "dumpdata", *ACCOUNT_MODELS, *settings.CONTENT_APPS, format=SERIALIZATION_FORMAT,
+                    natural_foreign=True, natural_primary=True, use_base_manager=True, output=str(data),
+                    verbosity=0,
+                )
+                counts = content_counts()
+            named = referenced_media(data.read_bytes())
+            root = Path(settings.MEDIA_ROOT)
+            copied |= copy_media_files([root / name for name in sorted(named - copied)], copies)
+            if lost := sorted(named - copied):
+                raise CommandError(
+                    "The database names media files that are not in the media folder (removed during the "
+                    f"backup, or lost before): {', '.join(lost)}. No backup was kept: run it again, and if "
+                    "the same files are named, put them back or clear the fields that name them."
+                )
+            manifest = {
+                "format": FORMAT,
+                "version": FORMAT_VERSION,
+                "created_at": timezone.now().isoformat(),
+                "database": connection.vendor,
+                "counts": counts,
+                "media": {name: sha256(copies / name) for name in sorted(copied)},
+            }
+            # It holds password hashes: never readable by other users, not even for a moment.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(descriptor, 0o600)
+            with os.fdopen(descriptor, "wb") as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+                archive.write(data, "data.json")
+                for name in sorted(copied):
+                    archive.write(copies / name, f"media/{name}")
         if verify:
-            try:
-                verify_backup(partial)
-            except CommandError:
-                partial.unlink()
-                raise
+            verify_backup(partial)
         partial.replace(destination)  # never leave a half-written or unverified backup under the real name
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return manifest
 
 
+def copy_media_files(paths, folder):
+    """Copy these media files into `folder` (same relative names); returns the names copied."""
+    root = Path(settings.MEDIA_ROOT)
+    copied = set()
+    for path in paths:
+        name = path.relative_to(root).as_posix()
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(path, target)
+        except FileNotFoundError:
+            continue  # removed since it was listed (a replaced photo): needed only if the snapshot names it
+        copied.add(name)
+    return copied
+
+
+def file_fields():
+    """{model label: its file fields} of the content models (history left out: it names replaced files)."""
+    fields = {}
+    for model in content_models():
+        names = [field.name for field in model._meta.concrete_fields if isinstance(field, FileField)]
+        if names and not is_historical(model):
+            fields[model._meta.label_lower] = names
+    return fields
+
+
+def referenced_media(data):
+    """The media files the rows of a data.json name."""
+    fields = file_fields()
+    return {
+        row["fields"][name]
+        for row in json.loads(data)
+        if row["model"] in fields
+        for name in fields[row["model"]]
+        if row["fields"].get(name)
+    }
+
+
+def check_media(path):
+    """CommandError unless every media file the backup's rows name is in it."""
+    with zipfile.ZipFile(path) as archive:
+        packed = {name.removeprefix("media/") for name in archive.namelist() if name.startswith("media/")}
+        missing = sorted(referenced_media(archive.read("data.json")) - packed)
+    if missing:
+        raise CommandError(f"The backup lacks media files its database names, so it was not kept: {', '.join(missing)}")
+
+
 def verify_backup(path):
-    """Restore the zip into a scratch SQLite database with the real commands; CommandError if it fails.
+    """Check that the zip holds every media file its rows name, and restore it into a scratch SQLite
+    database with the real commands; CommandError if either fails.
 
     Backups are portable between engines, so a fresh SQLite file is a scratch database that needs no
     server rights. A separate process keeps this one's database connection and settings untouched.
     """
+    check_media(path)
     with tempfile.TemporaryDirectory(prefix="rustbelt-verify-") as folder:
         env = {
             **os.environ,

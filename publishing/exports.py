@@ -1,6 +1,12 @@
-"""CSV and JSON downloads that always carry their source and licence."""
+"""CSV and JSON downloads that always carry their source and licence.
+
+Every CSV the site serves is written by `csv_text` (or `csv_download`, which uses it): formula-safe cells,
+and RFC 4180 quoting, so no value an editor typed can start a formula or a row of its own.
+"""
 
 import csv
+import io
+import re
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -13,13 +19,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralize_formula(value):
     """Text that a spreadsheet would run as a formula, prefixed with ' so it shows as the text it is."""
-    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS) or PLAIN_NUMBER.fullmatch(value):
         return value
-    try:
-        float(value)  # "-3.5" is a number, not a formula
-        return value
-    except ValueError:
-        return "'" + value
+    return "'" + value
+
+
+# "-3.5" or "+2e3" is a number a spreadsheet reads as one, not a formula (float() would also accept
+# "\t5", "-inf" or "1_000").
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
 
 
 # Their first characters: checked inline, so the usual cell (a number, or text starting otherwise)
@@ -32,6 +39,19 @@ def safe_row(row):
         neutralize_formula(cell) if isinstance(cell, str) and cell[:1] in FORMULA_FIRST_CHARACTERS else cell
         for cell in row
     ]
+
+
+def csv_text(rows):
+    """CSV lines for these rows, formula-safe.
+
+    RFC 4180: lines end in CRLF, and a field holding CR, LF, a quote or a comma is quoted. The csv module
+    quotes a field holding a character of its line terminator: with "\n" alone a CR went out unquoted,
+    and a spreadsheet split the row in two there.
+    """
+    buffer = io.StringIO()
+    # One writerows() per call: the csv module loops in C, rather than one Python call per line.
+    csv.writer(buffer, lineterminator="\r\n").writerows(map(safe_row, rows))
+    return buffer.getvalue()
 
 
 def export_metadata(request, title, page_url, source):
@@ -52,10 +72,7 @@ def csv_download(filename, header, rows, metadata):
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     source = f"{metadata['source']}; {metadata['url']}"
     licence = f"{metadata['licence']} {metadata['licence_url']}"
-    writer = csv.writer(response)
-    writer.writerow(safe_row([*header, "source", "licence"]))
-    for row in rows:
-        writer.writerow(safe_row([*row, source, licence]))
+    response.write(csv_text([[*header, "source", "licence"], *([*row, source, licence] for row in rows)]))
     return response
 
 

@@ -42,12 +42,12 @@ class ParkSitemap(BilingualSitemap):
 
 class ProvinceSitemap(BilingualSitemap):
     def items(self):
-        return Province.objects.order_by("slug")
+        return Province.objects.in_published_records().order_by("slug")
 
 
 class DevelopmentPathSitemap(BilingualSitemap):
     def items(self):
-        return DevelopmentPath.objects.order_by("order", "slug")
+        return DevelopmentPath.objects.in_published_records().order_by("order", "slug")
 
 
 SITEMAPS = {

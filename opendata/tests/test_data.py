@@ -165,7 +165,9 @@ class SqliteFileTests(DataFilesTestCase):
                 self.assertTrue({f"{table}_{column}" for column in expected} <= indexes, indexes)
 
     def test_built_once_per_content_generation(self):
-        with mock.patch("opendata.dataset.build_sqlite", wraps=dataset.build_sqlite) as build:
+        # No grace period: the file a newer one replaces is removed at once.
+        with mock.patch("opendata.dataset.build_sqlite", wraps=dataset.build_sqlite) as build, \
+                mock.patch.object(dataset, "SUPERSEDED_GRACE_SECONDS", 0):
             self.download(reverse("data:sqlite"))
             self.download(reverse("data:table", args=["parks"]))
             self.assertEqual(build.call_count, 1)
