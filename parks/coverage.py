@@ -61,7 +61,7 @@ def coverage_rows():
     rows = {}
     for official in OfficialCount.objects.all():
         rows[(official.zone_type, official.level)] = CoverageRow(official.zone_type, official.level, official)
-    parks = Park.objects.published().only("slug", "name_en", "name_zh", "zone_type", "level").order_by("name_en")
+    parks = Park.objects.published().only("slug", "name_en", "name_zh", "zone_type", "level").in_name_order()
     for park in parks:
         key = (park.zone_type, park.level)
         rows.setdefault(key, CoverageRow(*key)).parks.append(park)

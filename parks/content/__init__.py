@@ -17,6 +17,8 @@ Files in this folder:
 - `missing-zones.csv`: national-level zones the catalogue is known to lack (no source read yet).
 - `places-zh.csv`: the standard Chinese names of the cities the fact sheet names (cities, capitals).
 - `industries-zh.csv`: the editors' Chinese translations of the fact sheet's industry names.
+- `aliases.csv`: short forms of zone names in common use (哈高新, 大连开发区), each with its park and
+  where it comes from (its header comment says how); search finds the park by them.
 """
 
 import csv
@@ -49,8 +51,9 @@ ARTICLE_CITATION = (
 
 
 def read_rows(name):
+    # Lines starting with # are a file's header comment (aliases.csv says where its names come from).
     with open(CONTENT_DIR / name, encoding="utf-8", newline="") as csv_file:
-        return list(csv.DictReader(csv_file))
+        return list(csv.DictReader(line for line in csv_file if not line.startswith("#")))
 
 
 def split_list(cell):
@@ -182,6 +185,7 @@ def load_parks(provinces, paths, sources, report, force):
     skipped = stand_in_slugs()
     places = chinese_names("places-zh.csv", "name_en")
     industries_zh = chinese_names("industries-zh.csv", "name")
+    aliases = {park: "; ".join(row["alias"] for row in rows) for park, rows in rows_by_park("aliases.csv").items()}
     parks = {}
     for row in read_rows("northeast-parks.csv") + read_rows("added-zones.csv"):
         if row["slug"] in skipped:
@@ -200,6 +204,7 @@ def load_parks(provinces, paths, sources, report, force):
             "name_en": row["name_en"],
             "name_zh": row["name_zh"],
             "article_name": article_names.get(row["slug"], ""),
+            "aliases": aliases.get(row["slug"], ""),
             "province_id": provinces[row["province"]].pk,
             "city": row["city"],
             "city_zh": places.get(row["city"], ""),

@@ -36,11 +36,11 @@ class QueryCountTests(TestCase):
 
     # Province, path and industry validation (1 each), count, the five facets' GROUP BYs and the
     # choices of the province, path and industry facets (8), page (its map points too), path index,
-    # the province x path matrix. The test runner turns the aggregate cache off, so this is
-    # the count of a first visit; AggregateCacheTests cover the repeat visit.
+    # the province x path matrix, and the search words' other names (gazetteer). The test runner turns
+    # the aggregate cache off, so this is the count of a first visit; AggregateCacheTests cover the repeat visit.
     def test_list_page_with_filters(self):
         self.assert_same_queries(
-            reverse("parks:list") + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 15
+            reverse("parks:list") + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 16
         )
 
     def test_list_page_without_filters(self):
