@@ -20,7 +20,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
-from parks.models import Park, ZoneType, pinyin_key
+from parks.models import Park, Province, ZoneType, pinyin_key
 from publishing.generation import cached_for_generation
 
 MAX_TERMS = 8
@@ -48,18 +48,11 @@ ZONE_TYPE_NAMES = {
     ZoneType.BONDED: ["CBZ", "Comprehensive Bonded Zone", "综合保税区", "综保区"],
     ZoneType.MUTUAL_TRADE: ["Mutual Market Trade Zone", "Mutual Trade Zone", "互市贸易区"],
 }
-# What a park's names, city, province and description are compared with (case-insensitive substrings).
-PARK_TEXT_FIELDS = [
-    "name_en",
-    "name_zh",
-    "article_name",
-    "aliases",
-    "city",
-    "city_zh",
-    "province__name_en",
-    "province__name_zh",
-    "description",
-]
+# What a word is compared with (case-insensitive substrings): a park's names, then its city and description,
+# then its province's names (looked up once in the small province table, not joined for every park).
+PARK_NAME_FIELDS = ["name_en", "name_zh", "article_name", "aliases"]
+PARK_TEXT_FIELDS = PARK_NAME_FIELDS + ["city", "city_zh", "description"]
+PROVINCE_NAME_FIELDS = ["name_en", "name_zh"]
 # Chinese administrative suffixes: 吉林省 is also written 吉林.
 PROVINCE_SUFFIXES = ("省", "自治区")
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
@@ -176,17 +169,26 @@ def expanded_terms(query):
 
 def names_match(names):
     """Parks that one word, in any of its names, describes."""
-    match = Q()
+    zone_types = zone_types_named(names)
+    if zone_types:
+        # A zone type's name is the park's type, or in its name; a city or a province is never called that.
+        return Q(zone_type__in=zone_types) | contains_any(names, PARK_NAME_FIELDS)
+    match = contains_any(names, PARK_TEXT_FIELDS)
+    provinces = contains_any(names, PROVINCE_NAME_FIELDS)
+    match |= Q(province__in=Province.objects.filter(provinces))
     for name in names:
-        for field in PARK_TEXT_FIELDS:
-            match |= Q(**{f"{field}__icontains": name})
         key = typed_pinyin(name)
         if len(key) >= PINYIN_MIN_LENGTH:
             match |= Q(pinyin__contains=key)
-    zone_types = zone_types_named(names)
-    if zone_types:
-        match |= Q(zone_type__in=zone_types)
     return match
+
+
+def contains_any(names, fields):
+    found = Q()
+    for name in names:
+        for field in fields:
+            found |= Q(**{f"{field}__icontains": name})
+    return found
 
 
 def park_match(query, groups=None):
