@@ -38,7 +38,7 @@ class ParkAdmin(SafeImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ("industries", "sources")
     actions = ("publish", "unpublish")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("aliases", "created_at", "updated_at")
     fieldsets = (
         (_("Names"), {"fields": ("name_en", "name_zh", "article_name", "aliases", "slug")}),
         (_("Classification"), {"fields": ("province", "city", "city_zh", "zone_type", "level", "path")}),

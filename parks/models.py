@@ -355,11 +355,13 @@ class Park(Fingerprinted, Versioned):
         blank=True,
         help_text=_("The name as the article writes it, where it differs."),
     )
+    # Loaded from parks/content/aliases.csv, the one record of them (with where each comes from).
     aliases = models.CharField(
         _("short forms"),
         max_length=255,
         blank=True,
-        help_text=_("Other names in common use, separated by semicolons (e.g. 哈高新); search finds the park by them."),
+        editable=False,
+        help_text=_("Short forms in common use (e.g. 哈高新), separated by semicolons; search finds the park by them."),
     )
     # Filled on save: search compares pinyin with it and Chinese pages sort by it.
     pinyin = models.CharField(

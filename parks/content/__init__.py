@@ -98,6 +98,7 @@ def load_catalogue(report, force=False):
     load_fact_sources(parks, sources, report, force)
     load_path_evidence(parks, paths, report, force)
     load_mentions(parks, report, force)
+    load_aliases(parks, report)
     load_official_counts(report, force)
     load_missing_zones(provinces, report, force)
 
@@ -185,7 +186,6 @@ def load_parks(provinces, paths, sources, report, force):
     skipped = stand_in_slugs()
     places = chinese_names("places-zh.csv", "name_en")
     industries_zh = chinese_names("industries-zh.csv", "name")
-    aliases = {park: "; ".join(row["alias"] for row in rows) for park, rows in rows_by_park("aliases.csv").items()}
     parks = {}
     for row in read_rows("northeast-parks.csv") + read_rows("added-zones.csv"):
         if row["slug"] in skipped:
@@ -204,7 +204,6 @@ def load_parks(provinces, paths, sources, report, force):
             "name_en": row["name_en"],
             "name_zh": row["name_zh"],
             "article_name": article_names.get(row["slug"], ""),
-            "aliases": aliases.get(row["slug"], ""),
             "province_id": provinces[row["province"]].pk,
             "city": row["city"],
             "city_zh": places.get(row["city"], ""),
@@ -266,6 +265,17 @@ def load_mentions(parks, report, force):
             "order": order,
         }
         sync_record(ArticleMention, {"key": row["key"]}, values, report=report, force=force)
+
+
+def load_aliases(parks, report):
+    """Each park's short forms, as aliases.csv lists them: the file is their one record (the admin shows them)."""
+    shipped = {park: "; ".join(row["alias"] for row in rows) for park, rows in rows_by_park("aliases.csv").items()}
+    for slug, park in parks.items():
+        aliases = shipped.get(slug, "")
+        if park.aliases != aliases:
+            park.aliases = aliases
+            park.save(update_fields=["aliases"])
+            report.updated.append(f"{park._meta.verbose_name} {slug}")
 
 
 def load_official_counts(report, force):

@@ -1,6 +1,7 @@
-"""Parks get their short forms in common use (哈高新) and, with provinces, a pinyin key filled from their
-Chinese names: search compares pinyin with it and Chinese pages sort by it. Existing rows are filled here
-(later saves fill it in the model), the same way as `pinyin_key` in parks/models.py.
+"""Parks get their short forms in common use (哈高新, loaded from parks/content/aliases.csv) and, with
+provinces, a pinyin key filled from their Chinese names: search compares pinyin with it and Chinese pages
+sort by it. Existing rows are filled here (later saves fill it in the model), the same way as `pinyin_key`
+in parks/models.py.
 """
 
 import unicodedata
@@ -35,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalpark',
             name='aliases',
-            field=models.CharField(blank=True, help_text='Other names in common use, separated by semicolons (e.g. 哈高新); search finds the park by them.', max_length=255, verbose_name='short forms'),
+            field=models.CharField(blank=True, editable=False, help_text='Short forms in common use (e.g. 哈高新), separated by semicolons; search finds the park by them.', max_length=255, verbose_name='short forms'),
         ),
         migrations.AddField(
             model_name='historicalpark',
@@ -50,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='park',
             name='aliases',
-            field=models.CharField(blank=True, help_text='Other names in common use, separated by semicolons (e.g. 哈高新); search finds the park by them.', max_length=255, verbose_name='short forms'),
+            field=models.CharField(blank=True, editable=False, help_text='Short forms in common use (e.g. 哈高新), separated by semicolons; search finds the park by them.', max_length=255, verbose_name='short forms'),
         ),
         migrations.AddField(
             model_name='park',
