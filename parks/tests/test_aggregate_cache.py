@@ -23,7 +23,7 @@ class AggregateCacheTests(TestCase):
         cls.liaoning = make_province("liaoning", name_en="Liaoning", name_zh="辽宁省")
         cls.urbanization = make_path("urbanization")
         make_park("Jilin ETDZ", province=cls.jilin, path=cls.urbanization)
-        make_park("Changchun HTZ", province=cls.jilin, path=cls.urbanization)
+        make_park("Changchun HTZ", province=cls.jilin, path=cls.urbanization, zone_type="htz")
         make_park("Siping ETDZ", province=cls.jilin)
         make_park("Dalian ETDZ", province=cls.liaoning)
 
