@@ -34,13 +34,13 @@ class ParkAdmin(SafeImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name_en", "name_zh", "province", "path", "zone_type", "level", "is_published")
     list_filter = ("province", "path", "zone_type", "level", "is_published", "confidence")
     list_select_related = ("province", "path")
-    search_fields = ("name_en", "name_zh", "article_name", "city", "slug")
+    search_fields = ("name_en", "name_zh", "article_name", "aliases", "city", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ("industries", "sources")
     actions = ("publish", "unpublish")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("aliases", "created_at", "updated_at")
     fieldsets = (
-        (_("Names"), {"fields": ("name_en", "name_zh", "article_name", "slug")}),
+        (_("Names"), {"fields": ("name_en", "name_zh", "article_name", "aliases", "slug")}),
         (_("Classification"), {"fields": ("province", "city", "city_zh", "zone_type", "level", "path")}),
         (_("Facts"), {"fields": ("established_year", "national_year", "area_km2", "area_note", "industries")}),
         (_("Location"), {"fields": ("latitude", "longitude", "coord_note")}),

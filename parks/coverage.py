@@ -79,7 +79,7 @@ def coverage_rows(listed=None):
     for zone_type, level, count in cached_for_generation("coverage-counts", lambda: published_counts(published)):
         rows.setdefault((zone_type, level), CoverageRow(zone_type, level)).catalogued = count
     listed = published if listed is None else listed
-    for park in listed.only("slug", "name_en", "name_zh", "zone_type", "level").order_by("name_en"):
+    for park in listed.only("slug", "name_en", "name_zh", "zone_type", "level").in_name_order():
         rows.setdefault((park.zone_type, park.level), CoverageRow(park.zone_type, park.level)).parks.append(park)
     return sorted(
         rows.values(), key=lambda row: (LEVEL_ORDER.get(row.level, 3), TYPE_ORDER.get(row.zone_type, 99))

@@ -1,20 +1,21 @@
 import re
+import unicodedata
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connections, models
-from django.db.models.expressions import RawSQL
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
-from publishing.bilingual import other, pick
+from publishing.bilingual import is_chinese, other, pick
 from publishing.images import ProcessedImageField, srcset
 from publishing.markdown import render_markdown
 from publishing.models import Fingerprinted, Versioned
@@ -23,11 +24,24 @@ from publishing.models import Fingerprinted, Versioned
 LATITUDE_RANGE = (37, 54)
 LONGITUDE_RANGE = (105, 136)
 EARLIEST_YEAR = 1980
-# Trigram indexes can only look up texts of at least three characters.
-SEARCH_TRIGRAM = 3
 CATALOGUE_TITLE = "Catalogue of Northeast China's industrial parks"
 # The filter value, and the matrix column, for parks the article groups into no development path.
 NO_PATH = "none"
+
+
+def pinyin_key(text):
+    """Toneless pinyin without spaces or apostrophes, lower case: 哈尔滨, Hā'ěrbīn and Ha er bin give haerbin.
+
+    ü is written v, as on a pinyin keyboard (绿 is lv); other letters and digits are kept.
+    """
+    plain = unicodedata.normalize("NFKD", "".join(lazy_pinyin(text, style=Style.NORMAL)).lower())
+    plain = plain.replace("u\u0308", "v").replace("ü", "v")
+    return "".join(char for char in plain if char.isalnum())
+
+
+def park_pinyin(name, city, aliases):
+    """A park's pinyin key: its name's first, so Chinese lists sorted by it are in name order."""
+    return " ".join(filter(None, [pinyin_key(name), pinyin_key(city), *(pinyin_key(a) for a in aliases.split(";"))]))
 
 
 class ZoneType(models.TextChoices):
@@ -91,6 +105,11 @@ class Province(Fingerprinted):
         blank=True,
         help_text=_("A translation reviewed by a researcher; empty shows the English notes on Chinese pages."),
     )
+    # Filled on save: Chinese pages list provinces in pinyin order.
+    pinyin = models.CharField(
+        _("pinyin"), max_length=300, blank=True, editable=False,
+        help_text=_("The Chinese name's pinyin, without tones or spaces."),
+    )
     objects = ProvinceQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -101,6 +120,13 @@ class Province(Fingerprinted):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.pinyin = pinyin_key(self.name_zh or self.name_en)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "pinyin"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self):
@@ -336,25 +362,21 @@ class ParkQuerySet(models.QuerySet):
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
-    def search(self, text):
-        """Parks whose English, Chinese or article name, or city, contains the text (case-insensitive).
+    def search(self, text, groups=None):
+        """Parks matching the words of `text` (parks/search.py): the site's search and the catalogue's `?q=`
+        find the same parks. `groups` are the words with their other names, when the caller has them."""
+        from parks.search import park_match
 
-        Served by an index (parks/migrations/0003_search_index.py): PostgreSQL's trigram
-        indexes match these icontains lookups as they are; on SQLite a text of three characters or
-        more is looked up in the FTS5 trigram table (shorter ones have no trigram to look up).
-        """
-        if connections[self.db].vendor == "sqlite" and len(text) >= SEARCH_TRIGRAM:
-            # One FTS5 phrase: the text's trigrams in a row, i.e. the text as a substring.
-            phrase = '"' + text.replace('"', '""') + '"'
-            return self.filter(pk__in=RawSQL(
-                "SELECT rowid FROM parks_park_search WHERE parks_park_search MATCH %s", [phrase]
-            ))
-        return self.filter(
-            models.Q(name_en__icontains=text)
-            | models.Q(name_zh__icontains=text)
-            | models.Q(article_name__icontains=text)
-            | models.Q(city__icontains=text)
-        )
+        return self.filter(park_match(text, groups))
+
+    def in_name_order(self):
+        """By name in the page's language: Chinese pages in pinyin order, not by code point."""
+        return self.order_by(name_order(), "pk")
+
+
+def name_order():
+    """The field a list sorted by name is sorted by in the page's language."""
+    return "pinyin" if is_chinese() else "name_en"
 
 
 def park_photo_upload_to(instance, filename):
@@ -370,6 +392,19 @@ class Park(Fingerprinted, Versioned):
         max_length=255,
         blank=True,
         help_text=_("The name as the article writes it, where it differs."),
+    )
+    # Loaded from parks/content/aliases.csv, the one record of them (with where each comes from).
+    aliases = models.CharField(
+        _("short forms"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("Short forms in common use (e.g. 哈高新), separated by semicolons; search finds the park by them."),
+    )
+    # Filled on save: search compares pinyin with it and Chinese pages sort by it.
+    pinyin = models.CharField(
+        _("pinyin"), max_length=600, blank=True, editable=False,
+        help_text=_("The Chinese name's pinyin, then the city's and the short forms', without tones or spaces."),
     )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     province = models.ForeignKey(
@@ -461,6 +496,13 @@ class Park(Fingerprinted, Versioned):
 
     def __str__(self):
         return self.name_en
+
+    def save(self, *args, **kwargs):
+        self.pinyin = park_pinyin(self.name_zh or self.name_en, self.city_zh, self.aliases)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "pinyin"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("parks:detail", args=[self.slug])

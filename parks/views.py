@@ -29,6 +29,7 @@ from parks.filters import (
 from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Park, PathEvidence, Province
 from parks.provenance import park_provenance
+from parks.search import did_you_mean
 from publishing.bilingual import download_language
 from publishing.citations import citation_download
 from publishing.exports import csv_download, export_metadata, json_download
@@ -108,9 +109,17 @@ class ParkListView(FilterView):
                 "table_columns": table_columns(self.request.GET) if view == "table" else [],
                 "map": map_settings(),
                 "paths": DevelopmentPath.objects.in_published_records(),
+                "suggestion": self.suggestion(context["paginator"].count),
             }
         )
         return context
+
+
+    def suggestion(self, count):
+        """For a search that found nothing: the same words, nearer the catalogue's names, and their link."""
+        query = self.filterset.active_values.get("q", "") if self.filterset.is_valid() else ""
+        suggested = did_you_mean(query) if query and not count else ""
+        return {"text": suggested, "query": query_with(self.request.GET, q=suggested)} if suggested else None
 
 
 class ParkDetailView(DetailView):
@@ -128,7 +137,7 @@ class ParkDetailView(DetailView):
     def get_context_data(self, **kwargs):
         park = self.object
         context = super().get_context_data(**kwargs)
-        neighbours = Park.objects.published().exclude(pk=park.pk).only("slug", "name_en", "name_zh")
+        neighbours = Park.objects.published().exclude(pk=park.pk).only("slug", "name_en", "name_zh").in_name_order()
         # A handful of neighbours; the province and path pages list them all.
         context["province_neighbours"] = neighbours.in_province(park.province.slug)[:NEIGHBOURS_SHOWN]
         context["path_neighbours"] = neighbours.on_path(park.path.slug)[:NEIGHBOURS_SHOWN] if park.path else None
@@ -164,7 +173,7 @@ class ProvinceDetailView(CatalogueIndexMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.parks_page(Park.objects.published().in_province(self.object.slug).for_listing()))
+        context.update(self.parks_page(Park.objects.published().in_province(self.object.slug).for_listing().in_name_order()))
         return context
 
 
@@ -177,7 +186,7 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.parks_page(Park.objects.published().on_path(self.object.slug).for_listing()))
+        context.update(self.parks_page(Park.objects.published().on_path(self.object.slug).for_listing().in_name_order()))
         evidence = PathEvidence.objects.filter(path=self.object, park__is_published=True).for_listing()
         context["named_evidence"] = group_by_park(evidence.named())
         context["inferred_evidence"] = group_by_park(evidence.inferred())

@@ -4,7 +4,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from articles.models import Article
-from rustbelt.search import SearchForm, expanded_terms
+from parks.search import did_you_mean, expanded_terms
+from rustbelt.search import SearchForm
 from rustbelt.search import search as site_search
 
 
@@ -20,16 +21,19 @@ def page_not_found(request, exception):
 def search(request):
     # Empty is a fresh search box (200); an unusable query is the visitor's error (400), explained.
     form = SearchForm(request.GET)
-    query, results, expansions, status = "", [], [], 200
+    query, results, expansions, suggestion, status = "", [], [], "", 200
     if form.is_valid():
         query = form.cleaned_data["q"]
         groups = expanded_terms(query)
         results = site_search(query, groups)
         # The other names the gazetteer added, so the reader sees why a result matched.
         expansions = [name for names in groups for name in names[1:]]
+        if query and not results:
+            suggestion = did_you_mean(query)
     else:
         status = 400
-    return render(request, "search.html", {"form": form, "query": query, "results": results, "expansions": expansions}, status=status)
+    context = {"form": form, "query": query, "results": results, "expansions": expansions, "suggestion": suggestion}
+    return render(request, "search.html", context, status=status)
 
 
 def robots_txt(request):

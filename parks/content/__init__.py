@@ -17,6 +17,8 @@ Files in this folder:
 - `missing-zones.csv`: national-level zones the catalogue is known to lack (no source read yet).
 - `places-zh.csv`: the standard Chinese names of the cities the fact sheet names (cities, capitals).
 - `industries-zh.csv`: the editors' Chinese translations of the fact sheet's industry names.
+- `aliases.csv`: short forms of zone names in common use (哈高新, 大连开发区), each with its park and
+  where it comes from (its header comment says how); search finds the park by them.
 """
 
 import csv
@@ -49,8 +51,9 @@ ARTICLE_CITATION = (
 
 
 def read_rows(name):
+    # Lines starting with # are a file's header comment (aliases.csv says where its names come from).
     with open(CONTENT_DIR / name, encoding="utf-8", newline="") as csv_file:
-        return list(csv.DictReader(csv_file))
+        return list(csv.DictReader(line for line in csv_file if not line.startswith("#")))
 
 
 def split_list(cell):
@@ -95,6 +98,7 @@ def load_catalogue(report, force=False):
     load_fact_sources(parks, sources, report, force)
     load_path_evidence(parks, paths, report, force)
     load_mentions(parks, report, force)
+    load_aliases(parks, report)
     load_official_counts(report, force)
     load_missing_zones(provinces, report, force)
 
@@ -261,6 +265,17 @@ def load_mentions(parks, report, force):
             "order": order,
         }
         sync_record(ArticleMention, {"key": row["key"]}, values, report=report, force=force)
+
+
+def load_aliases(parks, report):
+    """Each park's short forms, as aliases.csv lists them: the file is their one record (the admin shows them)."""
+    shipped = {park: "; ".join(row["alias"] for row in rows) for park, rows in rows_by_park("aliases.csv").items()}
+    for slug, park in parks.items():
+        aliases = shipped.get(slug, "")
+        if park.aliases != aliases:
+            park.aliases = aliases
+            park.save(update_fields=["aliases"])
+            report.updated.append(f"{park._meta.verbose_name} {slug}")
 
 
 def load_official_counts(report, force):

@@ -36,11 +36,12 @@ class QueryCountTests(TestCase):
 
     # Province, path and industry validation (1 each), count, the five facets' GROUP BYs and the
     # choices of the province, path and industry facets (8), page (its map points too), path index,
-    # the province x path matrix, the content generation (Last-Modified). The test runner turns the aggregate cache off, so this is
-    # the count of a first visit; AggregateCacheTests cover the repeat visit.
+    # the province x path matrix, the search words' other names (gazetteer), the content generation
+    # (Last-Modified). The test runner turns the aggregate cache off, so this is the count of a first
+    # visit; AggregateCacheTests cover the repeat visit.
     def test_list_page_with_filters(self):
         self.assert_same_queries(
-            reverse("parks:list") + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 16
+            reverse("parks:list") + "?province=jilin&path=urbanization&industry=fine-chemicals&q=bulk", 17
         )
 
     def test_list_page_without_filters(self):

@@ -26,7 +26,8 @@ PAGES = [
     (ARTICLE + "figures/detroit-population.svg", 5),
     (ARTICLE + "cite.bib", 2),
     ("/en/parks/", 13),
-    ("/en/parks/?province=jilin&path=urbanization&q=bulk&ordering=-area", 15),
+    # +1 with a search: the gazetteer's place names and short forms (cached between saves outside tests).
+    ("/en/parks/?province=jilin&path=urbanization&q=bulk&ordering=-area", 16),
     # +3: the park's fact sources (sources joined), its path evidence and its article mentions.
     ("/en/parks/bulk-park-0001/", 9),
     ("/en/parks/bulk-park-0001/cite.ris", 2),
@@ -34,7 +35,7 @@ PAGES = [
     # +2: the path's evidence for its named zones and for its inferred ones.
     ("/en/parks/paths/urbanization/", 8),
     ("/en/parks/map.json", 2),
-    ("/en/parks/map.json?province=jilin&q=bulk", 3),
+    ("/en/parks/map.json?province=jilin&q=bulk", 4),
     # +1 each: the per-fact sources (one query per chunk of 2,000 parks, like industries).
     ("/en/parks/export.csv", 5),
     ("/en/parks/export.csv?province=jilin&ordering=-area", 6),

@@ -43,6 +43,46 @@ class ReadingTests(BrowserTestCase):
         self.assertIn("吉林", self.browser.find_element(By.TAG_NAME, "main").text)
 
 
+class SearchBoxesTests(BrowserTestCase):
+    """The header's box and the catalogue's box find the same parks for the same words."""
+
+    QUERIES = ["吉林", "Harbin", "haerbin", "Ha'erbin", "ETDZ", "经开区", "哈高新"]
+
+    def park_paths(self, selector):
+        return {link.get_attribute("pathname") for link in self.browser.find_elements(By.CSS_SELECTOR, selector)}
+
+    def header_search(self, words):
+        self.open(reverse("home"))
+        self.browser.find_element(By.ID, "site-search-q").send_keys(words, Keys.ENTER)
+        self.wait_until(EC.url_contains("/search/"))
+        return self.park_paths('.search-results h3 a[href*="/parks/"]')
+
+    def catalogue_search(self, words):
+        self.open(reverse("parks:list"))
+        box = self.browser.find_element(By.CSS_SELECTOR, "form.park-filters input[name=q]")
+        box.send_keys(words, Keys.ENTER)
+        self.wait_until(EC.url_contains("q="))
+        found = self.park_paths(".park-card h3 a")
+        # Every match is on this one page: the count above the cards is the number of cards.
+        self.assertIn(f"{len(found)} park", self.browser.find_element(By.CSS_SELECTOR, ".result-count").text)
+        return found
+
+    def test_the_same_words_find_the_same_parks_in_both_boxes(self):
+        for words in self.QUERIES:
+            with self.subTest(words=words):
+                found = self.catalogue_search(words)
+                self.assertTrue(found)
+                self.assertEqual(self.header_search(words), found)
+
+    def test_a_misspelling_gets_a_link_to_the_right_one_in_both_boxes(self):
+        for search in [self.header_search, self.catalogue_search]:
+            with self.subTest(box=search.__name__):
+                self.assertEqual(search("Harbn"), set())
+                self.browser.find_element(By.CSS_SELECTOR, ".did-you-mean a").click()
+                self.wait_until(EC.url_contains("q=Harbin"))
+                self.assertIn("/en/parks/harbin-htz/", self.park_paths('a[href*="/parks/harbin"]'))
+
+
 class CatalogueTests(BrowserTestCase):
     def park_names(self):
         return [link.text for link in self.browser.find_elements(By.CSS_SELECTOR, ".park-card h3 a")]
