@@ -151,6 +151,6 @@ class ExportTemplateDriftTests(SimpleTestCase):
             self.assertIn(before, upstream, "django-import-export's export.html changed: update ours to match.")
             upstream = upstream.replace(before, after)
         ours = self.content_block(
-            Path(settings.BASE_DIR) / "rustbelt/publishing/templates/admin/import_export/export.html"
+            Path(settings.BASE_DIR) / "publishing/templates/admin/import_export/export.html"
         )
         self.assertEqual(ours, upstream)
