@@ -1,4 +1,4 @@
-"""A real headless Chromium driving the deployed build (rustbelt/deployed.py): debug off, hashed static files, gunicorn."""
+"""A real headless Chromium driving the deployed build (tools/deployed.py): debug off, hashed static files, gunicorn."""
 
 import atexit
 import shutil
@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, tag
 from django.utils import translation
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -27,8 +27,13 @@ def deployed_site():
     return _site
 
 
+@tag("deployed")
 class BrowserTestCase(SimpleTestCase):
     """One browser per class, on the shared deployed site; tests read what it shows, not the test database."""
+
+    @classmethod
+    def setUpTestRun(cls):
+        deployed_site()  # before the test processes of --parallel start, so that they share it
 
     @classmethod
     def setUpClass(cls):

@@ -4,7 +4,7 @@ from selenium.webdriver.common.by import By
 
 from django.urls import reverse
 
-from rustbelt.tests.browser import BrowserTestCase
+from tools.tests.browser import BrowserTestCase
 
 # Collects CSP violations from the first script on: anything our policy blocks shows up here.
 RECORD_CSP_VIOLATIONS = (
