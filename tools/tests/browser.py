@@ -68,12 +68,9 @@ class BrowserTestCase(SimpleTestCase):
         super().tearDown()
 
     def has_failed(self):
-        # unittest reports a failure (or failed subtest) to the result before tearDown runs.
-        result = self._outcome.result
-        return any(
-            test is self or getattr(test, "test_case", None) is self
-            for test, _ in getattr(result, "failures", []) + getattr(result, "errors", [])
-        )
+        # unittest marks the outcome as soon as the test or one of its subtests fails, before tearDown; the
+        # result's lists would not do, as a --parallel worker's result only records events to send back.
+        return not self._outcome.success
 
     def open(self, path):
         self.browser.get(self.live_server_url + path)
