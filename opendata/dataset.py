@@ -203,11 +203,10 @@ def editorial_notes():
 
 
 def data_series():
-    for row in DataSeries.objects.filter(article__in=published_articles()).order_by("slug").values_list(
+    yield from DataSeries.objects.filter(article__in=published_articles()).order_by("slug").values_list(
         "slug", "article__slug", "section_id", "name", "unit", "label_title", "kind", "source_sentence", "source",
         "caption", "lower_is_better",
-    ):
-        yield row
+    )
 
 
 def data_points():

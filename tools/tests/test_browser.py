@@ -27,7 +27,8 @@ class ReadingTests(BrowserTestCase):
                 toc_link.click()
                 self.wait_until(EC.url_contains(f"#{anchor}"))
                 heading = self.browser.find_element(By.ID, anchor)
-                self.wait_until(lambda browser: self.is_in_viewport(heading), message=f"#{anchor} not scrolled into view")
+                self.wait_until(lambda browser, heading=heading: self.is_in_viewport(heading),
+                                message=f"#{anchor} not scrolled into view")
                 self.assertEqual(heading.tag_name in {"h2", "h3"}, True)
 
     def test_site_search_from_the_header(self):
