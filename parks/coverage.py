@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
-from parks.models import ArticleMention, Level, MissingZone, OfficialCount, Park, ZoneType
+from parks.models import ArticleMention, Level, MissingZone, OfficialCount, Park, ZoneTotal, ZoneType
 
 def grouped(count):
     """A count as the page's language writes it (10,045), like the template's |intcomma."""
@@ -77,3 +77,59 @@ def unidentified_mentions():
 
 def missing_zones():
     return MissingZone.objects.select_related("province")
+
+
+@dataclass
+class ProvinceTypeRow:
+    """One province and zone type: the published total with its source, the catalogued zones, the missing ones."""
+
+    province: object
+    zone_type: str
+    total: ZoneTotal | None = None
+    parks: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+
+    @property
+    def zone_type_label(self):
+        return ZoneType(self.zone_type).label
+
+    @property
+    def catalogued(self):
+        return len(self.parks)
+
+    @property
+    def known_total(self):
+        return self.total.count if self.total else None
+
+    @property
+    def complete(self):
+        """The catalogue holds as many as the published total counts."""
+        return self.known_total is not None and self.catalogued >= self.known_total
+
+
+def province_coverage():
+    """Per province of the region and zone type: known total, catalogued national zones, missing ones (three queries).
+
+    The region is the provinces with recorded totals (the three Northeast provinces), so the article's
+    Inner Mongolia zones stay in the catalogue without being counted here.
+    """
+    rows = {}
+    for total in ZoneTotal.objects.select_related("province", "source"):
+        rows[(total.province.slug, total.zone_type)] = ProvinceTypeRow(total.province, total.zone_type, total)
+    provinces = {row.province.slug: row.province for row in rows.values()}
+    parks = (
+        Park.objects.published()
+        .filter(level=Level.NATIONAL, province__slug__in=provinces)
+        .select_related("province")
+        .only("slug", "name_en", "name_zh", "zone_type", "province__slug")
+        .order_by("name_en")
+    )
+    for park in parks:
+        key = (park.province.slug, park.zone_type)
+        rows.setdefault(key, ProvinceTypeRow(provinces[park.province.slug], park.zone_type)).parks.append(park)
+    for zone in MissingZone.objects.filter(province__slug__in=provinces).select_related("province"):
+        key = (zone.province.slug, zone.zone_type)
+        rows.setdefault(key, ProvinceTypeRow(provinces[zone.province.slug], zone.zone_type)).missing.append(zone)
+    return sorted(
+        rows.values(), key=lambda row: (row.province.name_en, TYPE_ORDER.get(row.zone_type, 99))
+    )

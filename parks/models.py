@@ -36,7 +36,11 @@ class ZoneType(models.TextChoices):
     BECZ = "becz", _("Border economic cooperation zone")
     MUTUAL_TRADE = "mutual-trade", _("Mutual market trade zone")
     BONDED = "bonded", _("Comprehensive bonded zone")
+    # The customs areas comprehensive bonded zones replace: bonded zones, bonded port areas, logistics parks.
+    BONDED_AREA = "bonded-area", _("Bonded zone, bonded port area or bonded logistics park")
     EPZ = "epz", _("Export processing zone")
+    NEW_AREA = "new-area", _("National new area")
+    FTZ_AREA = "ftz-area", _("Free-trade-zone area")
     OTHER = "other", _("Other")
 
 
@@ -48,6 +52,9 @@ ZONE_TYPE_SHORT = {
     ZoneType.MUTUAL_TRADE: pgettext_lazy("zone type, short", "Mutual trade"),
     ZoneType.BONDED: pgettext_lazy("zone type, short", "Bonded"),
     ZoneType.EPZ: pgettext_lazy("zone type, short", "EPZ"),
+    ZoneType.BONDED_AREA: pgettext_lazy("zone type, short", "Bonded area"),
+    ZoneType.NEW_AREA: pgettext_lazy("zone type, short", "New area"),
+    ZoneType.FTZ_AREA: pgettext_lazy("zone type, short", "FTZ area"),
     ZoneType.OTHER: pgettext_lazy("zone type, short", "Other"),
 }
 
@@ -707,6 +714,7 @@ class MissingZone(Fingerprinted):
     """A national-level zone of the region the catalogue lacks: listed so readers know it is partial."""
 
     name_en = models.CharField(_("English name"), max_length=255, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=255, blank=True)
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="missing_zones", verbose_name=_("province")
     )
@@ -721,3 +729,39 @@ class MissingZone(Fingerprinted):
 
     def __str__(self):
         return self.name_en
+
+    @property
+    def display_name(self):
+        return pick(self.name_en, self.name_zh)
+
+
+class ZoneTotal(Fingerprinted):
+    """How many national zones of one type a province has, as a published list or count gives it.
+
+    The coverage page puts it beside the catalogue's count; an empty count means no source checked gives one.
+    """
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="zone_totals", verbose_name=_("province")
+    )
+    zone_type = models.CharField(_("zone type"), max_length=20, choices=ZoneType.choices)
+    count = models.PositiveIntegerField(
+        _("known total"), null=True, blank=True, help_text=_("Empty when no source checked gives a total.")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="zone_totals",
+        verbose_name=_("source"),
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("What the source counts, and as of when."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["province__name_en", "zone_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "zone_type"], name="unique_zone_total"),
+        ]
+        verbose_name = _("known total")
+        verbose_name_plural = _("known totals")
+
+    def __str__(self):
+        return f"{self.province}: {self.get_zone_type_display()}"

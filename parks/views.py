@@ -14,7 +14,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from parks import exports
-from parks.coverage import coverage_rows, missing_zones, unidentified_mentions
+from parks.coverage import coverage_rows, missing_zones, province_coverage, unidentified_mentions
 from parks.filters import (
     SEARCH_MAX_LENGTH,
     ParkFilter,
@@ -258,7 +258,12 @@ def matrix_json(request):
 
 
 def coverage(request):
-    context = {"rows": coverage_rows(), "unidentified": unidentified_mentions(), "missing": missing_zones()}
+    context = {
+        "rows": coverage_rows(),
+        "by_province": province_coverage(),
+        "unidentified": unidentified_mentions(),
+        "missing": missing_zones(),
+    }
     return render(request, "parks/coverage.html", context)
 
 

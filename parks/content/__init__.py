@@ -15,6 +15,8 @@ Files in this folder:
 - `added-zones.csv`: national-level zones missing from the fact sheet, added where a source names them
   (same columns as the fact sheet; each fact's source is in `provenance.csv`).
 - `missing-zones.csv`: national-level zones the catalogue is known to lack (no source read yet).
+- `zone-totals.csv`: per province and zone type, the number of national zones a published list or count
+  gives, with its source (empty count: none found); the coverage page puts it beside the catalogue.
 - `places-zh.csv`: the standard Chinese names of the cities the fact sheet names (cities, capitals).
 - `industries-zh.csv`: the editors' Chinese translations of the fact sheet's industry names.
 """
@@ -36,6 +38,7 @@ from parks.models import (
     PathEvidence,
     Province,
     Source,
+    ZoneTotal,
 )
 from publishing.loading import sync_record
 
@@ -97,6 +100,7 @@ def load_catalogue(report, force=False):
     load_mentions(parks, report, force)
     load_official_counts(report, force)
     load_missing_zones(provinces, report, force)
+    load_zone_totals(provinces, sources, report, force)
 
 
 def load_provinces(report, force):
@@ -283,5 +287,18 @@ def load_official_counts(report, force):
 
 def load_missing_zones(provinces, report, force):
     for row in read_rows("missing-zones.csv"):
-        values = {"province_id": provinces[row["province"]].pk, "zone_type": row["zone_type"], "note": row["note"]}
+        values = {
+            "name_zh": row["name_zh"],
+            "province_id": provinces[row["province"]].pk,
+            "zone_type": row["zone_type"],
+            "note": row["note"],
+        }
         sync_record(MissingZone, {"name_en": row["name_en"]}, values, report=report, force=force)
+
+
+def load_zone_totals(provinces, sources, report, force):
+    for row in read_rows("zone-totals.csv"):
+        source = sources[row["source"]] if row["source"] else None
+        values = {"count": int_or_none(row["count"]), "source_id": source.pk if source else None, "note": row["note"]}
+        lookup = {"province_id": provinces[row["province"]].pk, "zone_type": row["zone_type"]}
+        sync_record(ZoneTotal, lookup, values, report=report, force=force)
