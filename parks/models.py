@@ -64,6 +64,21 @@ class Level(models.TextChoices):
     PROVINCIAL = "provincial", _("Provincial")
 
 
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    MERGED = "merged", _("Merged into another zone")
+    UPGRADED = "upgraded", _("Upgraded to another zone")
+    ABOLISHED = "abolished", _("Abolished")
+
+
+class AreaKind(models.TextChoices):
+    """What an area figure measures: sources give several, and they differ widely."""
+
+    PLANNED = "planned", _("Planned area")
+    APPROVED = "approved", _("Approved area")
+    MANAGED = "managed", _("Area under management")
+
+
 class Confidence(models.TextChoices):
     HIGH = "high", _("High")
     MEDIUM = "medium", _("Medium")
@@ -208,9 +223,13 @@ class SourceKind(models.TextChoices):
 
 class SourceQuerySet(models.QuerySet):
     def cited_by_published(self):
-        """Sources of published parks, as a whole or for one fact: the open data lists these (opendata/)."""
+        """Sources of published parks, as a whole or for one fact, and of the known totals: the open data lists
+        these (opendata/)."""
         published = Park.objects.published()
-        return self.filter(models.Q(parks__in=published) | models.Q(fact_sources__park__in=published)).distinct()
+        return self.filter(
+            models.Q(parks__in=published) | models.Q(fact_sources__park__in=published)
+            | models.Q(zone_totals__isnull=False)
+        ).distinct()
 
 
 class Source(Fingerprinted):
@@ -251,10 +270,11 @@ class Fact(models.TextChoices):
     LEVEL = "level", _("Level")
     ESTABLISHED_YEAR = "established_year", _("Year established")
     NATIONAL_YEAR = "national_year", _("Year raised to national level")
-    AREA = "area", _("Planned area")
+    AREA = "area", _("Area")
     COORDINATES = "coordinates", _("Coordinates")
     INDUSTRIES = "industries", _("Leading industries")
     PATH = "path", _("Development path")
+    STATUS = "status", _("Status")
 
 
 class Kind(models.TextChoices):
@@ -300,7 +320,9 @@ class ParkQuerySet(models.QuerySet):
 
     def with_provenance(self):
         # The park page's facts, their sources, the path's evidence and the article's mentions.
-        return self.with_facts().prefetch_related("fact_sources__source", "path_evidence", "mentions")
+        return self.with_facts().select_related("successor").prefetch_related(
+            "fact_sources__source", "path_evidence", "mentions"
+        )
 
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
@@ -369,8 +391,23 @@ class Park(Fingerprinted, Versioned):
     national_year = models.PositiveSmallIntegerField(
         _("year raised to national level"), null=True, blank=True
     )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, blank=True,
+        help_text=_("Empty when no source gives it."),
+    )
+    status_year = models.PositiveSmallIntegerField(
+        _("year of status"), null=True, blank=True, help_text=_("When the zone was merged, upgraded or abolished.")
+    )
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors",
+        verbose_name=_("became"), help_text=_("The zone it was merged into or upgraded to, where catalogued."),
+    )
     area_km2 = models.DecimalField(
-        _("planned area (km²)"), max_digits=10, decimal_places=4, null=True, blank=True
+        _("area (km²)"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    area_kind = models.CharField(
+        _("kind of area"), max_length=10, choices=AreaKind.choices, blank=True,
+        help_text=_("What the area figure measures; empty when the source does not say."),
     )
     area_note = models.CharField(
         _("area note"), max_length=500, blank=True, help_text=_("What the area measures; sources often differ.")
@@ -392,6 +429,10 @@ class Park(Fingerprinted, Versioned):
         validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
     )
     coord_note = models.CharField(_("coordinates note"), max_length=255, blank=True)
+    coordinates_approximate = models.BooleanField(
+        _("coordinates are approximate"), default=False,
+        help_text=_("Ticked when the position stands in for the zone (a city centre), not a surveyed location."),
+    )
     industries = models.ManyToManyField(Industry, blank=True, related_name="parks", verbose_name=_("industries"))
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown. HTML is sanitized before it reaches the page.")
@@ -499,7 +540,7 @@ class Park(Fingerprinted, Versioned):
 
     @property
     def coordinates_are_approximate(self):
-        return coordinates_are_approximate(self.coord_note)
+        return self.coordinates_approximate
 
     @property
     def description_html(self):

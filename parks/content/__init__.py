@@ -15,6 +15,9 @@ Files in this folder:
 - `added-zones.csv`: national-level zones missing from the fact sheet, added where a source names them
   (same columns as the fact sheet; each fact's source is in `provenance.csv`).
 - `missing-zones.csv`: national-level zones the catalogue is known to lack (no source read yet).
+- `zone-records.csv`: per park (fact sheet or added), what the fact sheet's columns cannot hold: its status
+  (active, merged, upgraded, abolished), the year of it and the park it became, and the kind of area
+  (planned, approved, managed); their sources are in `provenance.csv` (facts `status`, `area`).
 - `zone-totals.csv`: per province and zone type, the number of national zones a published list or count
   gives, with its source (empty count: none found); the coverage page puts it beside the catalogue.
 - `places-zh.csv`: the standard Chinese names of the cities the fact sheet names (cities, capitals).
@@ -39,6 +42,7 @@ from parks.models import (
     Province,
     Source,
     ZoneTotal,
+    coordinates_are_approximate,
 )
 from publishing.loading import sync_record
 
@@ -186,10 +190,16 @@ def load_parks(provinces, paths, sources, report, force):
     skipped = stand_in_slugs()
     places = chinese_names("places-zh.csv", "name_en")
     industries_zh = chinese_names("industries-zh.csv", "name")
+    records = {row["slug"]: row for row in read_rows("zone-records.csv")}
     parks = {}
-    for row in read_rows("northeast-parks.csv") + read_rows("added-zones.csv"):
+    rows = read_rows("northeast-parks.csv") + read_rows("added-zones.csv")
+    # A park that became another is loaded after it, so its successor can be linked.
+    rows.sort(key=lambda row: bool(records.get(row["slug"], {}).get("successor")))
+    for row in rows:
         if row["slug"] in skipped:
             continue
+        record = records.get(row["slug"], {})
+        successor = parks[record["successor"]] if record.get("successor") else None
         industries = [
             with_chinese_name(
                 get_or_create_named(Industry, {"slug": slugify(name)}, {"name": name}, report),
@@ -217,6 +227,11 @@ def load_parks(provinces, paths, sources, report, force):
             "latitude": decimal_or_none(row["latitude"], "latitude"),
             "longitude": decimal_or_none(row["longitude"], "longitude"),
             "coord_note": row["coord_note"],
+            "coordinates_approximate": coordinates_are_approximate(row["coord_note"]),
+            "status": record.get("status", ""),
+            "status_year": int_or_none(record.get("status_year", "")),
+            "successor_id": successor.pk if successor else None,
+            "area_kind": record.get("area_kind", ""),
             "confidence": row["confidence"],
             "notes": row["notes"],
         }
