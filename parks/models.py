@@ -267,6 +267,7 @@ class Source(Fingerprinted):
 class Fact(models.TextChoices):
     """The facts of a park that must each carry their sources."""
 
+    NAME_ZH = "name_zh", _("Chinese name")
     LEVEL = "level", _("Level")
     ESTABLISHED_YEAR = "established_year", _("Year established")
     NATIONAL_YEAR = "national_year", _("Year raised to national level")

@@ -53,6 +53,7 @@ def fact_values(park):
         coordinates = f"{coordinates} ({APPROXIMATE})"
     industries = list(park.industries.all())
     return {
+        Fact.NAME_ZH: (park.name_zh or None, ""),
         Fact.LEVEL: (park.get_level_display() or None, ""),
         Fact.ESTABLISHED_YEAR: (park.established_year, ""),
         Fact.NATIONAL_YEAR: (park.national_year, ""),

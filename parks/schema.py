@@ -76,7 +76,7 @@ class CatalogueField:
 FIELDS = [
     CatalogueField("slug", _("Slug"), required=True, description=_("The park's identifier in the site's URLs.")),
     CatalogueField("name_en", _("English name"), required=True),
-    CatalogueField("name_zh", _("Chinese name"), description=_("Empty when unknown.")),
+    CatalogueField("name_zh", _("Chinese name"), fact=Fact.NAME_ZH, description=_("Empty when unknown.")),
     CatalogueField("article_name", _("Name in the article"),
                    description=_("The name as the article writes it, where it differs.")),
     CatalogueField("province", _("Province"), required=True, names=("name_en", "name_zh")),
