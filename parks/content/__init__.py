@@ -17,8 +17,8 @@ Files in this folder:
 - `missing-zones.csv`: national-level zones the catalogue is known to lack (no source read yet).
 - `zone-records.csv`: per park (fact sheet or added), what the fact sheet's columns cannot hold: its status
   (active, merged, upgraded, abolished), the year of it and the park it became, the kind of area
-  (planned, approved, managed), and years found since where the fact sheet's cell is empty; their sources
-  are in `provenance.csv` (facts `status`, `area`, `established_year`, `national_year`).
+  (planned, approved, managed), and years and areas found since where the fact sheet's cell is empty; their
+  sources are in `provenance.csv` (facts `status`, `area`, `established_year`, `national_year`).
 - `zone-totals.csv`: per province and zone type, the number of national zones a published list or count
   gives, with its source (empty count: none found); the coverage page puts it beside the catalogue.
 - `places-zh.csv`: the standard Chinese names of the cities the fact sheet names (cities, capitals).
@@ -224,7 +224,7 @@ def load_parks(provinces, paths, sources, report, force):
             # Years found since fill the fact sheet's empty cells; they never replace its values.
             "established_year": int_or_none(row["established_year"] or record.get("established_year", "")),
             "national_year": int_or_none(row["national_year"] or record.get("national_year", "")),
-            "area_km2": decimal_or_none(row["area_km2"], "area_km2"),
+            "area_km2": decimal_or_none(row["area_km2"] or record.get("area_km2", ""), "area_km2"),
             "area_note": row["area_note"],
             "latitude": decimal_or_none(row["latitude"], "latitude"),
             "longitude": decimal_or_none(row["longitude"], "longitude"),
