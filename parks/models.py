@@ -267,7 +267,6 @@ class Source(Fingerprinted):
 class Fact(models.TextChoices):
     """The facts of a park that must each carry their sources."""
 
-    NAME_ZH = "name_zh", _("Chinese name")
     LEVEL = "level", _("Level")
     ESTABLISHED_YEAR = "established_year", _("Year established")
     NATIONAL_YEAR = "national_year", _("Year raised to national level")
@@ -276,6 +275,7 @@ class Fact(models.TextChoices):
     INDUSTRIES = "industries", _("Leading industries")
     PATH = "path", _("Development path")
     STATUS = "status", _("Status")
+    NAME_ZH = "name_zh", _("Chinese name")
 
 
 class Kind(models.TextChoices):

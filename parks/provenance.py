@@ -53,7 +53,6 @@ def fact_values(park):
         coordinates = f"{coordinates} ({APPROXIMATE})"
     industries = list(park.industries.all())
     return {
-        Fact.NAME_ZH: (park.name_zh or None, ""),
         Fact.LEVEL: (park.get_level_display() or None, ""),
         Fact.ESTABLISHED_YEAR: (park.established_year, ""),
         Fact.NATIONAL_YEAR: (park.national_year, ""),
@@ -62,6 +61,7 @@ def fact_values(park):
         Fact.INDUSTRIES: (", ".join(industry.display_name for industry in industries) or None, ""),
         Fact.PATH: (park.path.display_name if park.path else None, ""),
         Fact.STATUS: (status_text(park), ""),
+        Fact.NAME_ZH: (park.name_zh or None, ""),
     }
 
 

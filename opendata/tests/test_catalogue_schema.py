@@ -35,7 +35,7 @@ class PublicColumnsTests(ApiTestCase):
             "area_kind", "latitude", "longitude", "coord_note", "coordinates_approximate",
             "industries", "sources", "confidence", "notes", "permalink", "level_sources", "established_year_sources",
             "national_year_sources", "area_sources", "coordinates_sources", "industries_sources", "path_sources",
-            "status_sources", "licence",
+            "status_sources", "name_zh_sources", "licence",
         ])
 
 
