@@ -14,6 +14,7 @@ from parks.models import (
     PathEvidence,
     Province,
     Source,
+    ZoneTotal,
 )
 from parks.resources import ParkResource
 from publishing.admin_mixins import WorkflowAdminMixin
@@ -135,8 +136,16 @@ class ArticleMentionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 @admin.register(MissingZone)
 class MissingZoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
-    list_display = ("name_en", "province", "zone_type")
+    list_display = ("name_en", "name_zh", "province", "zone_type")
     list_filter = ("province", "zone_type")
+
+
+@admin.register(ZoneTotal)
+class ZoneTotalAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ("province", "zone_type", "count", "source")
+    list_filter = ("province", "zone_type")
+    list_select_related = ("province", "source")
+    autocomplete_fields = ("source",)
 
 
 @admin.register(OfficialCount)

@@ -50,7 +50,11 @@ class ZoneType(models.TextChoices):
     BECZ = "becz", _("Border economic cooperation zone")
     MUTUAL_TRADE = "mutual-trade", _("Mutual market trade zone")
     BONDED = "bonded", _("Comprehensive bonded zone")
+    # The customs areas comprehensive bonded zones replace: bonded zones, bonded port areas, logistics parks.
+    BONDED_AREA = "bonded-area", _("Bonded zone, bonded port area or bonded logistics park")
     EPZ = "epz", _("Export processing zone")
+    NEW_AREA = "new-area", _("National new area")
+    FTZ_AREA = "ftz-area", _("Free-trade-zone area")
     OTHER = "other", _("Other")
 
 
@@ -62,6 +66,9 @@ ZONE_TYPE_SHORT = {
     ZoneType.MUTUAL_TRADE: pgettext_lazy("zone type, short", "Mutual trade"),
     ZoneType.BONDED: pgettext_lazy("zone type, short", "Bonded"),
     ZoneType.EPZ: pgettext_lazy("zone type, short", "EPZ"),
+    ZoneType.BONDED_AREA: pgettext_lazy("zone type, short", "Bonded area"),
+    ZoneType.NEW_AREA: pgettext_lazy("zone type, short", "New area"),
+    ZoneType.FTZ_AREA: pgettext_lazy("zone type, short", "FTZ area"),
     ZoneType.OTHER: pgettext_lazy("zone type, short", "Other"),
 }
 
@@ -69,6 +76,21 @@ ZONE_TYPE_SHORT = {
 class Level(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    MERGED = "merged", _("Merged into another zone")
+    UPGRADED = "upgraded", _("Upgraded to another zone")
+    ABOLISHED = "abolished", _("Abolished")
+
+
+class AreaKind(models.TextChoices):
+    """What an area figure measures: sources give several, and they differ widely."""
+
+    PLANNED = "planned", _("Planned area")
+    APPROVED = "approved", _("Approved area")
+    MANAGED = "managed", _("Area under management")
 
 
 ZONE_TYPE_LABELS = dict(ZoneType.choices)
@@ -265,9 +287,13 @@ class SourceKind(models.TextChoices):
 
 class SourceQuerySet(models.QuerySet):
     def cited_by_published(self):
-        """Sources of published parks, as a whole or for one fact: the open data lists these (opendata/)."""
+        """Sources of published parks, as a whole or for one fact, and of the known totals: the open data lists
+        these (opendata/)."""
         published = Park.objects.published()
-        return self.filter(models.Q(parks__in=published) | models.Q(fact_sources__park__in=published)).distinct()
+        return self.filter(
+            models.Q(parks__in=published) | models.Q(fact_sources__park__in=published)
+            | models.Q(zone_totals__isnull=False)
+        ).distinct()
 
 
 class Source(Fingerprinted):
@@ -308,10 +334,12 @@ class Fact(models.TextChoices):
     LEVEL = "level", _("Level")
     ESTABLISHED_YEAR = "established_year", _("Year established")
     NATIONAL_YEAR = "national_year", _("Year raised to national level")
-    AREA = "area", _("Planned area")
+    AREA = "area", _("Area")
     COORDINATES = "coordinates", _("Coordinates")
     INDUSTRIES = "industries", _("Leading industries")
     PATH = "path", _("Development path")
+    STATUS = "status", _("Status")
+    NAME_ZH = "name_zh", _("Chinese name")
 
 
 class Kind(models.TextChoices):
@@ -357,7 +385,9 @@ class ParkQuerySet(models.QuerySet):
 
     def with_provenance(self):
         # The park page's facts, their sources, the path's evidence and the article's mentions.
-        return self.with_facts().prefetch_related("fact_sources__source", "path_evidence", "mentions")
+        return self.with_facts().select_related("successor").prefetch_related(
+            "fact_sources__source", "path_evidence", "mentions"
+        )
 
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
@@ -435,8 +465,23 @@ class Park(Fingerprinted, Versioned):
     national_year = models.PositiveSmallIntegerField(
         _("year raised to national level"), null=True, blank=True
     )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, blank=True,
+        help_text=_("Empty when no source gives it."),
+    )
+    status_year = models.PositiveSmallIntegerField(
+        _("year of status"), null=True, blank=True, help_text=_("When the zone was merged, upgraded or abolished.")
+    )
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors",
+        verbose_name=_("became"), help_text=_("The zone it was merged into or upgraded to, where catalogued."),
+    )
     area_km2 = models.DecimalField(
-        _("planned area (km²)"), max_digits=10, decimal_places=4, null=True, blank=True
+        _("area (km²)"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    area_kind = models.CharField(
+        _("kind of area"), max_length=10, choices=AreaKind.choices, blank=True,
+        help_text=_("What the area figure measures; empty when the source does not say."),
     )
     area_note = models.CharField(
         _("area note"), max_length=500, blank=True, help_text=_("What the area measures; sources often differ.")
@@ -458,6 +503,10 @@ class Park(Fingerprinted, Versioned):
         validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
     )
     coord_note = models.CharField(_("coordinates note"), max_length=255, blank=True)
+    coordinates_approximate = models.BooleanField(
+        _("coordinates are approximate"), default=False,
+        help_text=_("Ticked when the position stands in for the zone (a city centre), not a surveyed location."),
+    )
     industries = models.ManyToManyField(Industry, blank=True, related_name="parks", verbose_name=_("industries"))
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown. HTML is sanitized before it reaches the page.")
@@ -586,7 +635,7 @@ class Park(Fingerprinted, Versioned):
 
     @property
     def coordinates_are_approximate(self):
-        return coordinates_are_approximate(self.coord_note)
+        return self.coordinates_approximate
 
     @property
     def description_html(self):
@@ -801,6 +850,7 @@ class MissingZone(Fingerprinted):
     """A national-level zone of the region the catalogue lacks: listed so readers know it is partial."""
 
     name_en = models.CharField(_("English name"), max_length=255, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=255, blank=True)
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="missing_zones", verbose_name=_("province")
     )
@@ -815,3 +865,39 @@ class MissingZone(Fingerprinted):
 
     def __str__(self):
         return self.name_en
+
+    @property
+    def display_name(self):
+        return pick(self.name_en, self.name_zh)
+
+
+class ZoneTotal(Fingerprinted):
+    """How many national zones of one type a province has, as a published list or count gives it.
+
+    The coverage page puts it beside the catalogue's count; an empty count means no source checked gives one.
+    """
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="zone_totals", verbose_name=_("province")
+    )
+    zone_type = models.CharField(_("zone type"), max_length=20, choices=ZoneType.choices)
+    count = models.PositiveIntegerField(
+        _("known total"), null=True, blank=True, help_text=_("Empty when no source checked gives a total.")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="zone_totals",
+        verbose_name=_("source"),
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("What the source counts, and as of when."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["province__name_en", "zone_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "zone_type"], name="unique_zone_total"),
+        ]
+        verbose_name = _("known total")
+        verbose_name_plural = _("known totals")
+
+    def __str__(self):
+        return f"{self.province}: {self.get_zone_type_display()}"

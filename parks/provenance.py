@@ -12,6 +12,8 @@ from parks.models import Fact
 
 UNKNOWN = _("Unknown")
 UNSOURCED = _("Unknown (no source recorded for this value)")
+APPROXIMATE = _("approximate")
+STATUS_WITH_YEAR = _("%(status)s, %(year)s")
 
 
 @dataclass
@@ -42,9 +44,13 @@ class CitedSource:
 def fact_values(park):
     """The value each fact has on the record (None when empty), with the record's note on it."""
     area = f"{park.area_km2.normalize():f} km²" if park.area_km2 is not None else None
+    if area and park.area_kind:
+        area = f"{area} ({park.get_area_kind_display()})"
     coordinates = (
         f"{park.latitude.normalize():f}° N, {park.longitude.normalize():f}° E" if park.has_coordinates else None
     )
+    if coordinates and park.coordinates_approximate:
+        coordinates = f"{coordinates} ({APPROXIMATE})"
     industries = list(park.industries.all())
     return {
         Fact.LEVEL: (park.get_level_display() or None, ""),
@@ -54,7 +60,18 @@ def fact_values(park):
         Fact.COORDINATES: (coordinates, park.coord_note),
         Fact.INDUSTRIES: (", ".join(industry.display_name for industry in industries) or None, ""),
         Fact.PATH: (park.path.display_name if park.path else None, ""),
+        Fact.STATUS: (status_text(park), ""),
+        Fact.NAME_ZH: (park.name_zh or None, ""),
     }
+
+
+def status_text(park):
+    """"Merged into another zone, 2018": the status with its year; the successor is linked beside it."""
+    if not park.status:
+        return None
+    if not park.status_year:
+        return park.get_status_display()
+    return STATUS_WITH_YEAR % {"status": park.get_status_display(), "year": park.status_year}
 
 
 def park_provenance(park):

@@ -15,7 +15,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from parks import exports
-from parks.coverage import coverage_rows, missing_zones, unidentified_mentions
+from parks.coverage import coverage_rows, missing_zones, province_coverage, unidentified_mentions
 from parks.filters import (
     SEARCH_MAX_LENGTH,
     ParkFilter,
@@ -276,8 +276,12 @@ def matrix_json(request):
 
 
 def coverage(request):
-    rows = coverage_rows(listed=Park.objects.published().filter(level=""))
-    context = {"rows": rows, "unidentified": unidentified_mentions(), "missing": missing_zones()}
+    context = {
+        "rows": coverage_rows(listed=Park.objects.published().filter(level="")),
+        "by_province": province_coverage(),
+        "unidentified": unidentified_mentions(),
+        "missing": missing_zones(),
+    }
     return render(request, "parks/coverage.html", context)
 
 

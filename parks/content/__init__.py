@@ -15,6 +15,12 @@ Files in this folder:
 - `added-zones.csv`: national-level zones missing from the fact sheet, added where a source names them
   (same columns as the fact sheet; each fact's source is in `provenance.csv`).
 - `missing-zones.csv`: national-level zones the catalogue is known to lack (no source read yet).
+- `zone-records.csv`: per park (fact sheet or added), what the fact sheet's columns cannot hold: its status
+  (active, merged, upgraded, abolished), the year of it and the park it became, the kind of area
+  (planned, approved, managed), and years and areas found since where the fact sheet's cell is empty; their
+  sources are in `provenance.csv` (facts `status`, `area`, `established_year`, `national_year`).
+- `zone-totals.csv`: per province and zone type, the number of national zones a published list or count
+  gives, with its source (empty count: none found); the coverage page puts it beside the catalogue.
 - `places-zh.csv`: the standard Chinese names of the cities the fact sheet names (cities, capitals).
 - `industries-zh.csv`: the editors' Chinese translations of the fact sheet's industry names.
 - `aliases.csv`: short forms of zone names in common use (哈高新, 大连开发区), each with its park and
@@ -38,6 +44,8 @@ from parks.models import (
     PathEvidence,
     Province,
     Source,
+    ZoneTotal,
+    coordinates_are_approximate,
 )
 from publishing.loading import sync_record
 
@@ -101,6 +109,7 @@ def load_catalogue(report, force=False):
     load_aliases(parks, report)
     load_official_counts(report, force)
     load_missing_zones(provinces, report, force)
+    load_zone_totals(provinces, sources, report, force)
 
 
 def load_provinces(report, force):
@@ -186,10 +195,16 @@ def load_parks(provinces, paths, sources, report, force):
     skipped = stand_in_slugs()
     places = chinese_names("places-zh.csv", "name_en")
     industries_zh = chinese_names("industries-zh.csv", "name")
+    records = {row["slug"]: row for row in read_rows("zone-records.csv")}
     parks = {}
-    for row in read_rows("northeast-parks.csv") + read_rows("added-zones.csv"):
+    rows = read_rows("northeast-parks.csv") + read_rows("added-zones.csv")
+    # A park that became another is loaded after it, so its successor can be linked.
+    rows.sort(key=lambda row: bool(records.get(row["slug"], {}).get("successor")))
+    for row in rows:
         if row["slug"] in skipped:
             continue
+        record = records.get(row["slug"], {})
+        successor = parks[record["successor"]] if record.get("successor") else None
         industries = [
             with_chinese_name(
                 get_or_create_named(Industry, {"slug": slugify(name)}, {"name": name}, report),
@@ -210,13 +225,19 @@ def load_parks(provinces, paths, sources, report, force):
             "zone_type": row["zone_type"],
             "level": row["level"],
             "path_id": path.pk if path else None,
-            "established_year": int_or_none(row["established_year"]),
-            "national_year": int_or_none(row["national_year"]),
-            "area_km2": decimal_or_none(row["area_km2"], "area_km2"),
+            # Years found since fill the fact sheet's empty cells; they never replace its values.
+            "established_year": int_or_none(row["established_year"] or record.get("established_year", "")),
+            "national_year": int_or_none(row["national_year"] or record.get("national_year", "")),
+            "area_km2": decimal_or_none(row["area_km2"] or record.get("area_km2", ""), "area_km2"),
             "area_note": row["area_note"],
             "latitude": decimal_or_none(row["latitude"], "latitude"),
             "longitude": decimal_or_none(row["longitude"], "longitude"),
             "coord_note": row["coord_note"],
+            "coordinates_approximate": coordinates_are_approximate(row["coord_note"]),
+            "status": record.get("status", ""),
+            "status_year": int_or_none(record.get("status_year", "")),
+            "successor_id": successor.pk if successor else None,
+            "area_kind": record.get("area_kind", ""),
             "confidence": row["confidence"],
             "notes": row["notes"],
         }
@@ -298,5 +319,18 @@ def load_official_counts(report, force):
 
 def load_missing_zones(provinces, report, force):
     for row in read_rows("missing-zones.csv"):
-        values = {"province_id": provinces[row["province"]].pk, "zone_type": row["zone_type"], "note": row["note"]}
+        values = {
+            "name_zh": row["name_zh"],
+            "province_id": provinces[row["province"]].pk,
+            "zone_type": row["zone_type"],
+            "note": row["note"],
+        }
         sync_record(MissingZone, {"name_en": row["name_en"]}, values, report=report, force=force)
+
+
+def load_zone_totals(provinces, sources, report, force):
+    for row in read_rows("zone-totals.csv"):
+        source = sources[row["source"]] if row["source"] else None
+        values = {"count": int_or_none(row["count"]), "source_id": source.pk if source else None, "note": row["note"]}
+        lookup = {"province_id": provinces[row["province"]].pk, "zone_type": row["zone_type"]}
+        sync_record(ZoneTotal, lookup, values, report=report, force=force)

@@ -40,7 +40,11 @@ class FilterTests(TestCase):
 
     def test_parks_without_a_path(self):
         slugs = self.slugs("?path=none&province=jilin")
-        self.assertEqual(slugs, {"changchun-htz", "changchun-etdz", "siping-hongzui-etdz", "changchun-automotive-etdz"})
+        self.assertEqual(slugs, {
+            "changchun-htz", "changchun-etdz", "siping-hongzui-etdz", "changchun-automotive-etdz",
+            "changchun-jingyue-htz", "changchun-xinglong-comprehensive-bonded-zone", "changchun-new-area",
+            "hunchun-comprehensive-bonded-zone", "helong-becz",
+        })
 
     def test_search_in_chinese_matches_chinese_names(self):
         slugs = self.slugs("?q=吉林")
@@ -53,7 +57,7 @@ class FilterTests(TestCase):
 
     def test_search_matches_article_wording_and_city(self):
         self.assertEqual(self.slugs("?q=Pharmaceutical High-tech"), {"tonghua-medical-htz"})
-        self.assertEqual(self.slugs("?q=hunchun"), {"hunchun-becz", "hunchun-epz"})
+        self.assertEqual(self.slugs("?q=hunchun"), {"hunchun-becz", "hunchun-epz", "hunchun-comprehensive-bonded-zone"})
 
     def test_ordering_by_area_descending(self):
         response = list_page(self.client, "?ordering=-area&zone_type=etdz")

@@ -61,11 +61,11 @@ class ParkSearchTests(TestCase):
             with self.subTest(written=written):
                 self.assertEqual(slugs(written), etdz)
         self.assertEqual(slugs("BECZ"), slugs("边合区"))
-        self.assertEqual(slugs("BECZ"), {"manzhouli-becz", "hunchun-becz", "heihe-becz", "suifenhe-becz"})
+        self.assertEqual(slugs("BECZ"), {"manzhouli-becz", "hunchun-becz", "heihe-becz", "suifenhe-becz", "dandong-becz", "helong-becz"})
         self.assertEqual(slugs("CBZ"), set(Park.objects.filter(zone_type="bonded").values_list("slug", flat=True)))
         self.assertEqual(slugs("综保区"), slugs("CBZ"))
         self.assertEqual(slugs("Harbin HTZ"), {"harbin-htz"})
-        self.assertEqual(slugs("长春高新区"), {"changchun-htz"})
+        self.assertEqual(slugs("长春高新区"), {"changchun-htz", "changchun-jingyue-htz"})
 
     def test_short_forms_in_common_use_find_their_zone(self):
         self.assertEqual(slugs("哈高新"), {"harbin-htz"})

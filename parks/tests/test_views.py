@@ -159,9 +159,13 @@ class ParkDetailTests(TestCase):
             national_year=2013,
             area_km2="12.7082",
             area_note="planned area",
+            area_kind="planned",
             latitude=41.73,
             longitude=125.94,
             coord_note="city centre approx.",
+            coordinates_approximate=True,
+            status="merged",
+            status_year=2018,
             confidence="high",
             notes="China's only pharmaceutical-themed HTZ.",
             description="Known as **China Medicine City**.<script>alert(1)</script>",
@@ -173,6 +177,22 @@ class ParkDetailTests(TestCase):
         make_mention(cls.park, "Tonghua Pharmaceutical High-tech Industrial Park", confidence="high")
         cls.neighbour = make_park("Benxi High-tech Industrial Development Zone", slug="benxi-htz", path=cls.path)
         cls.other_path = make_park("Changchun HTZ", slug="changchun-htz")
+        cls.park.successor = make_park("Tonghua Comprehensive Zone", slug="tonghua-zone", province=make_province("liaoning"))
+        cls.park.save(update_fields=["successor"])
+
+    def test_status_with_its_year_links_to_the_zone_it_became(self):
+        html = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"])).content.decode()
+        status = html.split('<div id="fact-status">', 1)[1].split("</div>", 1)[0]
+        self.assertIn('Merged into another zone, 2018: <a href="/en/parks/tonghua-zone/">Tonghua Comprehensive Zone</a>', status)
+        self.assertIn('<a href="#source-1">', status)
+
+    def test_area_names_its_kind_and_coordinates_say_they_are_approximate(self):
+        response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
+        self.assertContains(response, "12.7082 km² (Planned area)")
+        self.assertContains(response, "41.73° N, 125.94° E (approximate)")
+        chinese = self.client.get("/zh-hans/parks/tonghua-medical-htz/")
+        self.assertContains(chinese, "12.7082 km² (规划面积)")
+        self.assertContains(chinese, "已并入其他园区（2018年）")
 
     def test_shows_every_fact(self):
         response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))

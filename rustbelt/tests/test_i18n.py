@@ -446,7 +446,7 @@ class ChineseExportTests(TestCase):
         self.assertEqual(rows[0][:6], ("网址标识", "英文名称", "中文名称", "文中名称", "省份", "城市"))
         jilin = dict(zip(rows[0], next(row for row in rows if row[0] == "jilin-etdz")))
         self.assertEqual(jilin["省份"], "吉林省")
-        self.assertEqual(jilin["规划面积（平方千米）"], 20.4)
+        self.assertEqual(jilin["面积（平方千米）"], 20.4)
         self.assertIn("级别来源", rows[0])
         self.assertIn("许可", rows[0])
 

@@ -42,8 +42,10 @@ PAGES = [
     ("/en/parks/export.json?province=jilin", 7),
     ("/en/parks/matrix.csv", 2),
     ("/en/parks/matrix.json", 2),
-    # +2: the article's mentions that match no zone and the missing national-level zones.
-    ("/en/parks/coverage/", 6),
+    # Official counts, counts by type and level, parks of no known level, totals, national parks counted
+    # and (where few) named by province, missing zones by province, unmatched mentions, missing zones,
+    # the content generation.
+    ("/en/parks/coverage/", 10),
     # The API's Last-Modified is the content generation's start: one more query than its rows need.
     # +1: the page's per-fact sources.
     ("/api/v1/parks/?province=jilin", 15),
