@@ -322,6 +322,11 @@ IMPORT_TMP_DIR = Path(os.environ.get("DJANGO_IMPORT_TMP_DIR", BASE_DIR / "var" /
 # Larger files are refused with a message before they are read (the dry run must fit the request timeout).
 IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "5000"))
 IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# An XLSX file is compressed: it is also refused when it unpacks to more than this, or has more columns.
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_COLUMNS = int(os.environ.get("DJANGO_IMPORT_MAX_COLUMNS", "60"))
+# A preview not confirmed within this many seconds is deleted (also on sign-out).
+IMPORT_PENDING_MAX_AGE = int(os.environ.get("DJANGO_IMPORT_PENDING_MAX_AGE", "3600"))
 # Uploaded images: refused above these limits, before Pillow decodes a single pixel.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 40_000_000
