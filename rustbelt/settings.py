@@ -87,6 +87,8 @@ MIDDLEWARE = [
     # After sessions, before CommonMiddleware (Django's order): picks the language from the URL prefix,
     # and sends unprefixed URLs to the visitor's language (cookie, then Accept-Language).
     "django.middleware.locale.LocaleMiddleware",
+    # Refuses a NUL in any query parameter (400) before any view or lookup reads it.
+    "rustbelt.security.NulParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

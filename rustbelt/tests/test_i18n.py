@@ -167,7 +167,7 @@ class ChinesePagesTests(TestCase):
                 self.assert_all_chinese(url)
 
     def test_error_pages_and_messages_are_chinese_too(self):
-        self.assert_all_chinese(zh("parks:list", query="?province=atlantis&level=galactic"), status=200)
+        self.assert_all_chinese(zh("parks:list", query="?province=atlantis&level=galactic"), status=400)
         self.assert_all_chinese(zh("search", query="?q=!!!"), status=400)
         self.assert_all_chinese("/zh-hans/no-such-page/", status=404)
         self.assert_all_chinese(zh("parks:detail", "no-such-park"), status=404)
