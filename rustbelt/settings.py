@@ -281,19 +281,24 @@ PUBLIC_PAGE_MAX_AGE = 5
 AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
 
 # Errors go to stderr (gunicorn's error log) with their traceback, one greppable line each to start.
+# Django's errors go where gunicorn's go (gunicorn.conf.py): the file GUNICORN_ERROR_LOG names, else stderr.
+# WatchedFileHandler reopens the file after logrotate moves it.
+ERROR_LOG = os.environ.get("GUNICORN_ERROR_LOG", "-")
+if ERROR_LOG in ("", "-"):
+    ERROR_HANDLER = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "line"}
+else:
+    ERROR_HANDLER = {"class": "logging.handlers.WatchedFileHandler", "filename": ERROR_LOG, "formatter": "line"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "line": {"format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s"},
     },
-    "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "line"},
-    },
+    "handlers": {"errors": ERROR_HANDLER},
     "loggers": {
-        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
-        "django.security": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
-        "rustbelt": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"), "propagate": False},
+        "django.request": {"handlers": ["errors"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["errors"], "level": "ERROR", "propagate": False},
+        "rustbelt": {"handlers": ["errors"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"), "propagate": False},
     },
 }
 
