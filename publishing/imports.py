@@ -251,7 +251,8 @@ class SafeImportExportMixin(ImportExportMixin):
         try:
             return super().export_action(request)
         except IncorrectLookupParameters:
-            self.message_user(request, _("These filters were not understood. Filter the list, then export."), messages.ERROR)
+            message = _("These filters were not understood. Filter the list, then export.")
+            self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
     def import_action(self, request, **kwargs):

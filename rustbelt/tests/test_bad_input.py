@@ -70,6 +70,14 @@ class BadInputTests(TestCase):
                     self.assertEqual(response.status_code, 400)
                     self.assertContains(response, "NUL character", status_code=400)
 
+    def test_junk_values_of_known_parameters_never_give_a_server_error(self):
+        # Django caches no page, so a junk value costs one render; it must never be a 500.
+        urls = [reverse("home"), reverse("parks:list"), reverse("parks:detail", args=["park-0"]), "/api/v1/parks/"]
+        for url in urls:
+            for query in ["?lang=xx", "?lang=", "?section=%ff%fe", "?section=" + "x" * 3000, "?page=-1", "?page=1e9"]:
+                with self.subTest(url=url, query=query):
+                    self.assertIn(self.client.get(url + query).status_code, (200, 400, 404))
+
     def test_search_refuses_an_unusable_query(self):
         response = self.client.get(reverse("search") + "?q=,,,")
         self.assertEqual(response.status_code, 400)

@@ -44,4 +44,5 @@ class ErrorLogTests(SimpleTestCase):
         with mock.patch("sys.stderr") as stderr:
             self.logging_as_deployed({"GUNICORN_ERROR_LOG": "-"})
             Client(raise_request_exception=False).get("/broken/")
-        self.assertIn("RuntimeError: the view broke here", "".join(call.args[0] for call in stderr.write.call_args_list))
+        written = "".join(call.args[0] for call in stderr.write.call_args_list)
+        self.assertIn("RuntimeError: the view broke here", written)

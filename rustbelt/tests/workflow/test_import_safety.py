@@ -411,7 +411,8 @@ class XLSXBombTests(TestCase):
     def test_5000_rows_of_2000_columns_are_refused_by_their_unpacked_size_before_a_row_is_read(self):
         response, rows = self.upload_counting_rows(self.wide)
         self.assert_refused(
-            response, "This file unpacks to 143.1\xa0MB; imports are limited to 50.0\xa0MB. Split it into smaller files."
+            response,
+            "This file unpacks to 143.1\xa0MB; imports are limited to 50.0\xa0MB. Split it into smaller files.",
         )
         self.assertEqual(rows, 0)
 
@@ -447,7 +448,8 @@ class XLSXBombTests(TestCase):
     def test_reading_stops_one_row_beyond_the_cap(self):
         # Whatever the checks before it let through, the sheet is read row by row up to the cap.
         book = openpyxl.load_workbook(io.BytesIO(xlsx_file(NARROW_ROW, 10_000)), read_only=True)
-        with mock.patch.object(WorkSheetParser, "parse_row", autospec=True, side_effect=WorkSheetParser.parse_row) as parse_row:
+        counted = mock.patch.object(WorkSheetParser, "parse_row", autospec=True, side_effect=WorkSheetParser.parse_row)
+        with counted as parse_row:
             with self.assertRaisesMessage(ImportFileRefused, "This file has more than 100 rows"):
                 BoundedXLSX().read_sheet(book.active)
         self.assertEqual(parse_row.call_count, 102)  # the header, 100 rows, and the one beyond the cap
@@ -455,7 +457,8 @@ class XLSXBombTests(TestCase):
     @override_settings(IMPORT_MAX_COLUMNS=10)
     def test_reading_stops_at_the_first_row_beyond_the_column_cap(self):
         book = openpyxl.load_workbook(io.BytesIO(xlsx_file(WIDE_ROW, 1000)), read_only=True)
-        with mock.patch.object(WorkSheetParser, "parse_row", autospec=True, side_effect=WorkSheetParser.parse_row) as parse_row:
+        counted = mock.patch.object(WorkSheetParser, "parse_row", autospec=True, side_effect=WorkSheetParser.parse_row)
+        with counted as parse_row:
             with self.assertRaisesMessage(ImportFileRefused, "This file has more than 10 columns"):
                 BoundedXLSX().read_sheet(book.active)
         self.assertEqual(parse_row.call_count, 1)
@@ -470,7 +473,9 @@ class XLSXBombTests(TestCase):
         self.assertFalse(Park.objects.exists())
 
     def test_a_column_named_twice_in_xlsx_is_refused(self):
-        dataset = tablib.Dataset(["jilin-etdz", "Jilin ETDZ", "jilin", "other"], headers=["slug", "name_en", "province", "slug"])
+        dataset = tablib.Dataset(
+            ["jilin-etdz", "Jilin ETDZ", "jilin", "other"], headers=["slug", "name_en", "province", "slug"]
+        )
         response = self.upload(dataset.export("xlsx"), name="parks.xlsx", file_format="1")
         self.assertContains(response, "The column “slug” appears 2 times. Keep one of them.")
         self.assertFalse(Park.objects.exists())
