@@ -73,7 +73,8 @@ def decode_cursor(cursor, keys):
         position = [key.field.clean(value, None) for key, value in zip(keys, values)]
     except (ValidationError, TypeError):
         raise BadParameter(NOT_THIS_ORDERING) from None
-    if any(value is None for value in position):
+    # No value this site writes holds a NUL, and PostgreSQL refuses one in a query (a database error).
+    if any(value is None or (isinstance(value, str) and "\x00" in value) for value in position):
         raise BadParameter(NOT_THIS_ORDERING)
     return direction == "before", position
 

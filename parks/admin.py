@@ -18,14 +18,14 @@ from parks.models import (
 )
 from parks.resources import ParkResource
 from publishing.admin_mixins import WorkflowAdminMixin
-from publishing.imports import SafeImportExportMixin
+from publishing.imports import BoundedXLSX, SafeImportExportMixin
 
 
 @admin.register(Park)
 class ParkAdmin(SafeImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     """The workflow plus CSV/XLSX import (with a dry-run preview) and export in the fact sheet's columns."""
 
-    import_formats = [CSV, XLSX]
+    import_formats = [CSV, BoundedXLSX]
     export_formats = [CSV, XLSX]
     resource_classes = [ParkResource]
     publish_field = "is_published"

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F
 from django.http import QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import BaseCSVField
 
 from parks.models import NO_PATH, DevelopmentPath, Industry, Level, Park, Province, ZoneType, name_order
 from parks.search import expanded_terms
@@ -19,8 +21,21 @@ from publishing.generation import cached_for_generation
 SEARCH_MAX_LENGTH = 200
 
 
+class OrderingKeysField(BaseCSVField):
+    """Comma-separated ordering keys, none of them empty: `?ordering=name,` is refused, not read as "name"
+    and an unknown empty key."""
+
+    def clean(self, value):
+        keys = super().clean(value)
+        if keys and "" in keys:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""})
+        return keys
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Ordering where parks with an unknown year or area come last either way, then by name (stable pages)."""
+
+    base_field_class = OrderingKeysField
 
     def get_ordering_value(self, param):
         name = super().get_ordering_value(param)

@@ -83,6 +83,12 @@ class ParkListView(FilterView):
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def render_to_response(self, context, **response_kwargs):
+        # Filters not understood: the page says which, over an empty list, as the 400 any invalid input gets.
+        if self.filterset.errors:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_query"] = query_without(self.request.GET, "page")

@@ -1,7 +1,11 @@
+from urllib.parse import urlsplit
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
+from django.views.i18n import set_language
 
 from articles.models import Article
 from parks.search import did_you_mean, expanded_terms
@@ -48,3 +52,17 @@ def robots_txt(request):
 def favicon(request):
     # Browsers and crawlers ask for /favicon.ico whatever the page says; send them to the hashed file.
     return redirect(static("rustbelt/favicon.svg"), permanent=True)
+
+
+def switch_language(request):
+    """Django's set_language, with `next` read in the language of its own prefix.
+
+    set_language translates `next` by resolving it in the active language, which on this unprefixed
+    address is the visitor's cookie or Accept-Language: an English reader on a shared /zh-hans/ link
+    (no cookie) pressing "English" was sent back to the Chinese page, its prefix not resolving in English.
+    """
+    next_url = request.POST.get("next", request.GET.get("next")) or ""
+    language = translation.get_language_from_path(urlsplit(next_url).path)
+    if language:
+        translation.activate(language)
+    return set_language(request)

@@ -87,10 +87,15 @@ class SiteSearchTests(TestCase):
         self.assertNotContains(response, "result")
 
     def test_bad_queries_get_a_clear_message_not_an_error(self):
-        for query in ["!!! ???", "x" * 5000, "\x00\x00", "a\x00co-city", "---"]:
+        for query in ["!!! ???", "x" * 5000, "---"]:
             with self.subTest(query=query[:10]):
                 response = self.search(query, status=400)
                 self.assertContains(response, 'role="alert"', status_code=400)
+        # A NUL is refused before any page is drawn (rustbelt/security.py), with the same status.
+        for query in ["\x00\x00", "a\x00co-city"]:
+            with self.subTest(query=query[:10]):
+                response = self.search(query, status=400)
+                self.assertContains(response, "NUL character", status_code=400)
 
     def test_hostile_queries_are_escaped_or_harmless(self):
         response = self.search("<script>alert(1)</script>")

@@ -416,3 +416,18 @@ class ChinesePagesInTheBrowserTests(BrowserTestCase):
         self.wait_until(EC.url_contains("/zh-hans/"))
         self.assertTrue(self.browser.current_url.endswith(f"/zh-hans/articles/{ARTICLE_SLUG}/#detroit"))
         self.assertIn("本文以英文发表", self.browser.find_element(By.TAG_NAME, "main").text)
+
+    def test_a_reader_without_a_cookie_on_a_shared_chinese_link_switches_to_english_and_back(self):
+        # The browser asks for English (Accept-Language); the link it was given is the Chinese page.
+        self.open("/robots.txt")
+        self.browser.delete_all_cookies()
+        park = self.chinese("parks:detail", "harbin-htz")
+        self.open(park)
+        self.assertEqual(self.browser.find_element(By.TAG_NAME, "html").get_attribute("lang"), "zh-Hans")
+        self.browser.find_element(By.CSS_SELECTOR, '.language-switcher button[value="en"]').click()
+        self.wait_until(EC.url_contains("/en/"), message=self.browser.current_url)
+        self.assertTrue(self.browser.current_url.endswith(reverse("parks:detail", args=["harbin-htz"])))
+        self.assertEqual(self.browser.find_element(By.TAG_NAME, "html").get_attribute("lang"), "en")
+        self.browser.find_element(By.CSS_SELECTOR, '.language-switcher button[value="zh-hans"]').click()
+        self.wait_until(EC.url_contains("/zh-hans/"), message=self.browser.current_url)
+        self.assertTrue(self.browser.current_url.endswith(park))
