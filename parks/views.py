@@ -26,7 +26,7 @@ from parks.filters import (
     view_of,
 )
 from parks.matrix import published_matrix
-from parks.models import DevelopmentPath, Park, PathEvidence, Province
+from parks.models import DevelopmentPath, Kind, Park, PathEvidence, Province
 from parks.provenance import park_provenance
 from publishing.bilingual import download_language
 from publishing.citations import citation_download
@@ -168,19 +168,23 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["parks"] = Park.objects.published().on_path(self.object.slug).for_listing()
-        evidence = PathEvidence.objects.filter(path=self.object, park__is_published=True).for_listing()
-        context["named_evidence"] = group_by_park(evidence.named())
-        context["inferred_evidence"] = group_by_park(evidence.inferred())
+        parks = list(Park.objects.published().on_path(self.object.slug).for_listing())
+        evidence = list(PathEvidence.objects.filter(path=self.object, park__is_published=True).for_listing())
+        context["parks"] = parks
+        context["named_evidence"] = group_by_quote(item for item in evidence if item.kind == Kind.NAMED)
+        context["inferred_evidence"] = group_by_quote(item for item in evidence if item.kind == Kind.INFERRED)
+        # The parks above are not listed again: only those on the path that no quote names.
+        quoted = {item.park_id for item in evidence}
+        context["other_parks"] = [park for park in parks if park.pk not in quoted]
         return context
 
 
-def group_by_park(evidence):
-    """[(park, [its evidence in order])] for a path page's two lists."""
+def group_by_quote(evidence):
+    """[(the quote's first evidence, [each park's evidence under it])]: each quote once, in the order met."""
     grouped = {}
     for item in evidence:
-        grouped.setdefault(item.park, []).append(item)
-    return list(grouped.items())
+        grouped.setdefault(item.quote, {}).setdefault(item.park_id, item)
+    return [(next(iter(items.values())), list(items.values())) for items in grouped.values()]
 
 
 def filtered_parks_or_error(request):

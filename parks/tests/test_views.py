@@ -4,7 +4,7 @@ import re
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from parks.models import Fact, FactSource, Park, Province
+from parks.models import Fact, FactSource, Park, PathEvidence, Province
 from parks.tests.factories import (
     bulk_parks,
     card_slugs,
@@ -271,8 +271,8 @@ class ProvinceAndPathPageTests(TestCase):
 
     def test_query_counts_do_not_grow_with_parks(self):
         # The province or path, its parks with province and path, the province and path indexes;
-        # a path page also lists its named and its inferred evidence (one query each).
-        pages = ((reverse("parks:province", args=["jilin"]), 5), (reverse("parks:path", args=["urbanization"]), 7))
+        # a path page also lists its evidence, named and inferred (one query).
+        pages = ((reverse("parks:province", args=["jilin"]), 5), (reverse("parks:path", args=["urbanization"]), 6))
         for url, queries in pages:
             with self.subTest(url=url):
                 with self.assertNumQueries(queries):
@@ -282,6 +282,23 @@ class ProvinceAndPathPageTests(TestCase):
                     response = self.client.get(url)
                 self.assertContains(response, "Bulk park 0029")
                 Park.objects.filter(slug__startswith="bulk-").delete()
+
+    def test_path_page_gives_each_quote_once_and_no_park_twice(self):
+        quote = "Parks such as Jilin and Changchun grow into new urban areas."
+        second = make_park("Changchun ETDZ", slug="changchun-etdz", path=self.path)
+        for park in (Park.objects.get(slug="jilin-etdz"), second):
+            PathEvidence.objects.create(
+                park=park, path=self.path, kind="named", quote=quote, article_slug="article", section_slug="urbanization"
+            )
+        response = self.client.get(reverse("parks:path", args=["urbanization"]))
+        html = response.content.decode()
+        self.assertEqual(html.count(quote), 1)
+        under_quote = html.split(quote, 1)[1].split("</ul>", 1)[0]
+        self.assertIn('href="/en/parks/jilin-etdz/"', under_quote)
+        self.assertIn('href="/en/parks/changchun-etdz/"', under_quote)
+        # Both are named above, so neither comes again as a card.
+        self.assertEqual(html.count('href="/en/parks/changchun-etdz/"'), 1)
+        self.assertNotContains(response, "Other parks on this path")
 
     def test_unknown_province_or_path_is_404(self):
         self.assertEqual(self.client.get(reverse("parks:province", args=["atlantis"])).status_code, 404)
