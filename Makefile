@@ -94,7 +94,8 @@ test: install browser nginx htmlcheck messages
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py test --noinput $(TESTS)
 
-# Full-page PNGs of every page type at 390 and 1280 px from the deployed build, in screenshots/.
+# Whole-page PNGs (long pages in parts) of every page type in both languages at 390 and 1280 px, and the
+# catalogue's map on a phone, from the deployed build, in screenshots/.
 # Noto CJK so that Chinese renders as it would on a reader's machine.
 screenshots: install browser messages
 	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
