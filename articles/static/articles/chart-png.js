@@ -10,7 +10,6 @@
         var box = svg.viewBox.baseVal;
         var scale = 3;
         var image = new Image();
-        var url = URL.createObjectURL(new Blob([text], {type: "image/svg+xml"}));
         image.onload = function () {
           var canvas = document.createElement("canvas");
           canvas.width = box.width * scale;
@@ -19,7 +18,6 @@
           context.fillStyle = "#ffffff";
           context.fillRect(0, 0, canvas.width, canvas.height);
           context.drawImage(image, 0, 0, canvas.width, canvas.height);
-          URL.revokeObjectURL(url);
           canvas.toBlob(function (blob) {
             var link = document.createElement("a");
             link.href = URL.createObjectURL(blob);
@@ -29,7 +27,8 @@
             link.remove();
           }, "image/png");
         };
-        image.src = url;
+        // A data: address, which the site's Content-Security-Policy allows for images (blob: it does not).
+        image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
       });
     });
   });
