@@ -31,8 +31,8 @@ PAGES = [
     ("/en/parks/bulk-park-0001/", 9),
     ("/en/parks/bulk-park-0001/cite.ris", 2),
     ("/en/parks/provinces/jilin/", 5),
-    # +2: the path's evidence for its named zones and for its inferred ones.
-    ("/en/parks/paths/urbanization/", 7),
+    # +1: the path's evidence, for its named and its inferred zones together.
+    ("/en/parks/paths/urbanization/", 6),
     ("/en/parks/map.json", 2),
     ("/en/parks/map.json?province=jilin&q=bulk", 3),
     # +1 each: the per-fact sources (one query per chunk of 2,000 parks, like industries).
