@@ -122,7 +122,8 @@ test: lint browser nginx htmlcheck messages
 test-fast: lint messages
 	$(PY) manage.py test --noinput --parallel $(PARALLEL) --exclude-tag=deployed $(TESTS)
 
-# Full-page PNGs of every page type at 390 and 1280 px from the deployed build, in screenshots/.
+# Whole-page PNGs (long pages in parts) of every page type in both languages at 390 and 1280 px, and the
+# catalogue's map on a phone, from the deployed build, in screenshots/.
 # Noto CJK so that Chinese renders as it would on a reader's machine.
 screenshots: install-dev browser messages
 	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \

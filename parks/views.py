@@ -27,7 +27,7 @@ from parks.filters import (
     view_of,
 )
 from parks.matrix import published_matrix
-from parks.models import DevelopmentPath, Park, PathEvidence, Province
+from parks.models import DevelopmentPath, Kind, Park, PathEvidence, Province
 from parks.provenance import park_provenance
 from parks.search import did_you_mean
 from publishing.bilingual import download_language
@@ -192,19 +192,24 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.parks_page(Park.objects.published().on_path(self.object.slug).for_listing().in_name_order()))
-        evidence = PathEvidence.objects.filter(path=self.object, park__is_published=True).for_listing()
-        context["named_evidence"] = group_by_park(evidence.named())
-        context["inferred_evidence"] = group_by_park(evidence.inferred())
+        evidence = list(PathEvidence.objects.filter(path=self.object, park__is_published=True).for_listing())
+        context["named_evidence"] = group_by_quote(item for item in evidence if item.kind == Kind.NAMED)
+        context["inferred_evidence"] = group_by_quote(item for item in evidence if item.kind == Kind.INFERRED)
+        on_path = Park.objects.published().on_path(self.object.slug)
+        context["park_count"] = on_path.count()
+        # The parks the quotes name are not listed again: a page at a time of those no quote names.
+        quoted = {item.park_id for item in evidence}
+        others = self.parks_page(on_path.exclude(pk__in=quoted).for_listing().in_name_order())
+        context.update(others, other_parks=others["parks"])
         return context
 
 
-def group_by_park(evidence):
-    """[(park, [its evidence in order])] for a path page's two lists."""
+def group_by_quote(evidence):
+    """[(the quote's first evidence, [each park's evidence under it])]: each quote once, in the order met."""
     grouped = {}
     for item in evidence:
-        grouped.setdefault(item.park, []).append(item)
-    return list(grouped.items())
+        grouped.setdefault(item.quote, {}).setdefault(item.park_id, item)
+    return [(next(iter(items.values())), list(items.values())) for items in grouped.values()]
 
 
 def filtered_parks_or_error(request):

@@ -4,7 +4,7 @@ import re
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from parks.models import Fact, FactSource, Park, Province
+from parks.models import Fact, FactSource, Park, PathEvidence, Province
 from parks.tests.factories import (
     bulk_parks,
     card_slugs,
@@ -292,7 +292,7 @@ class ProvinceAndPathPageTests(TestCase):
     def test_query_counts_do_not_grow_with_parks(self):
         # The province or path, the count of its parks, a page of them with province and path, the
         # province and path indexes, the content generation; a path page also lists its named and its
-        # inferred evidence.
+        # inferred evidence (one query) and its count of parks.
         pages = ((reverse("parks:province", args=["jilin"]), 6), (reverse("parks:path", args=["urbanization"]), 8))
         for url, queries in pages:
             with self.subTest(url=url):
@@ -318,6 +318,23 @@ class ProvinceAndPathPageTests(TestCase):
                 # A page number that is not one shows the nearest real page, never an error.
                 self.assertEqual(card_slugs(self.client.get(url + "?page=99")), card_slugs(last))
                 self.assertEqual(card_slugs(self.client.get(url + "?page=x")), card_slugs(response))
+
+    def test_path_page_gives_each_quote_once_and_no_park_twice(self):
+        quote = "Parks such as Jilin and Changchun grow into new urban areas."
+        second = make_park("Changchun ETDZ", slug="changchun-etdz", path=self.path)
+        for park in (Park.objects.get(slug="jilin-etdz"), second):
+            PathEvidence.objects.create(
+                park=park, path=self.path, kind="named", quote=quote, article_slug="article", section_slug="urbanization"
+            )
+        response = self.client.get(reverse("parks:path", args=["urbanization"]))
+        html = response.content.decode()
+        self.assertEqual(html.count(quote), 1)
+        under_quote = html.split(quote, 1)[1].split("</ul>", 1)[0]
+        self.assertIn('href="/en/parks/jilin-etdz/"', under_quote)
+        self.assertIn('href="/en/parks/changchun-etdz/"', under_quote)
+        # Both are named above, so neither comes again as a card.
+        self.assertEqual(html.count('href="/en/parks/changchun-etdz/"'), 1)
+        self.assertNotContains(response, "Other parks on this path")
 
     def test_unknown_province_or_path_is_404(self):
         self.assertEqual(self.client.get(reverse("parks:province", args=["atlantis"])).status_code, 404)

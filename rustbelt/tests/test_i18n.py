@@ -319,7 +319,8 @@ class ArticleInChineseTests(TestCase):
         response = self.client.get(zh("articles:detail", "a"))
         self.assertContains(
             response,
-            '<h2 id="paths"><span lang="zh-Hans">锈带更新路径 <span class="translation-mark">（编者译）</span></span>'
+            '<h2 id="paths"><span lang="zh-Hans">锈带更新路径<span class="editors-mark" title="标题为编者所译">'
+            '<span aria-hidden="true">编</span><span class="visually-hidden"> (标题为编者所译)</span></span></span>'
             ' <span class="original-title" lang="en">Paths for updating</span></h2>',
             html=True,
         )

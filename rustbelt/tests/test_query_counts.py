@@ -32,7 +32,7 @@ PAGES = [
     ("/en/parks/bulk-park-0001/", 9),
     ("/en/parks/bulk-park-0001/cite.ris", 2),
     ("/en/parks/provinces/jilin/", 6),
-    # +2: the path's evidence for its named zones and for its inferred ones.
+    # +2: the path's evidence (named and inferred together) and its count of parks.
     ("/en/parks/paths/urbanization/", 8),
     ("/en/parks/map.json", 2),
     ("/en/parks/map.json?province=jilin&q=bulk", 4),
