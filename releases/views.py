@@ -1,0 +1,137 @@
+"""A release's pages as they were: its article, its parks, its files, and what changed since another release."""
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from parks import schema
+from publishing.markdown import render_markdown
+from releases import changes
+from releases.models import Kind, Release
+
+PARKS_PER_PAGE = 500
+
+
+def release_or_404(number):
+    return get_object_or_404(Release, number=number)
+
+
+@require_safe
+def release_list(request):
+    return render(request, "releases/release_list.html", {"releases": Release.objects.all()})
+
+
+@require_safe
+def release_detail(request, number):
+    release = release_or_404(number)
+    context = {
+        "release": release,
+        "articles": release.records(Kind.ARTICLE).values(),
+        "park_count": release.entries.filter(kind=Kind.PARK).count(),
+        "files": release.files.all(),
+        "previous": release.previous(),
+    }
+    return render(request, "releases/release_detail.html", context)
+
+
+@require_safe
+def release_article(request, number, slug):
+    release = release_or_404(number)
+    article = release.record(Kind.ARTICLE, slug)
+    if article is None:
+        raise Http404("This release has no such article.")
+    sections = [
+        {**section, "body_html": render_markdown(section["body"])}
+        for key, section in release.records(Kind.SECTION).items()
+        if key.startswith(f"{slug}/")
+    ]
+    context = {"release": release, "article": article, "sections": sections}
+    return render(request, "releases/release_article.html", context)
+
+
+@require_safe
+def release_parks(request, number):
+    release = release_or_404(number)
+    entries = release.entries.filter(kind=Kind.PARK).order_by("position").values_list("key", "frozen__data__name_en")
+    page = Paginator(entries, PARKS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "releases/release_parks.html", {"release": release, "page": page})
+
+
+def park_rows(record):
+    """(label, value) of each field the release's record has, in the schema's order."""
+    rows = []
+    for field in schema.fields(schema.API):
+        if field.name not in record:
+            continue
+        value = record[field.name]
+        if field.names and not field.is_list:
+            value = record.get(f"{field.name}_{field.names[0]}") or ""
+        elif field.choices:
+            value = record.get(f"{field.name}_label") or value or ""
+        elif field.name == "sources":
+            continue
+        elif field.is_list:
+            value = "; ".join(value)
+        rows.append((field.label, "" if value is None else value))
+    return rows
+
+
+@require_safe
+def release_park(request, number, slug):
+    release = release_or_404(number)
+    park = release.record(Kind.PARK, slug)
+    if park is None:
+        raise Http404("This release has no such park.")
+    context = {"release": release, "park": park, "rows": park_rows(park)}
+    return render(request, "releases/release_park.html", context)
+
+
+@require_safe
+def release_file(request, number, name):
+    release = release_or_404(number)
+    stored = get_object_or_404(release.files, name=name)
+    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=f"{release.number}-{name}",
+                            content_type=stored.content_type)
+    # A release's file never changes: any cache may keep it.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def compared(older_number, newer_number):
+    newer = release_or_404(newer_number)
+    older = release_or_404(older_number) if older_number else newer.previous()
+    return older, newer
+
+
+def changes_page(request, older, newer):
+    context = {"older": older, "newer": newer, "changes": changes.between(older, newer)}
+    return render(request, "releases/changes.html", context)
+
+
+def changes_json(older, newer):
+    data = {"from": older.number if older else None, "to": newer.number, **changes.between(older, newer)}
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@require_safe
+def release_changes(request, number):
+    older, newer = compared(None, number)
+    return changes_page(request, older, newer)
+
+
+@require_safe
+def release_changes_json(request, number):
+    return changes_json(*compared(None, number))
+
+
+@require_safe
+def compare(request, older, newer):
+    return changes_page(request, *compared(older, newer))
+
+
+@require_safe
+def compare_json(request, older, newer):
+    return changes_json(*compared(older, newer))
+
+
