@@ -25,7 +25,9 @@ urlpatterns = [
     path("<release:number>/changes/", views.release_changes, name="changes"),
     path("<release:number>/changes.json", views.release_changes_json, name="changes-json"),
     path("<release:number>/articles/<slug:slug>/", views.release_article, name="article"),
+    path("<release:number>/articles/<slug:slug>/cite.<slug:fmt>", views.article_cite, name="article-cite"),
     path("<release:number>/parks/", views.release_parks, name="parks"),
+    path("<release:number>/parks/<slug:slug>/cite.<slug:fmt>", views.park_cite, name="park-cite"),
     path("<release:number>/parks/<slug:slug>/", views.release_park, name="park"),
     path("<release:number>/files/<str:name>", views.release_file, name="file"),
 ]

@@ -3,11 +3,14 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from parks import schema
+from publishing.citations import citation_download
 from publishing.markdown import render_markdown
 from releases import changes
+from releases.citations import ReleasedRecord, released
 from releases.models import Kind, Release
 
 PARKS_PER_PAGE = 500
@@ -46,7 +49,9 @@ def release_article(request, number, slug):
         for key, section in release.records(Kind.SECTION).items()
         if key.startswith(f"{slug}/")
     ]
-    context = {"release": release, "article": article, "sections": sections}
+    context = {"release": release, "article": article, "sections": sections,
+               "record": ReleasedRecord(release, Kind.ARTICLE, article),
+               "live_url": reverse("articles:detail", args=[slug])}
     return render(request, "releases/release_article.html", context)
 
 
@@ -83,7 +88,8 @@ def release_park(request, number, slug):
     park = release.record(Kind.PARK, slug)
     if park is None:
         raise Http404("This release has no such park.")
-    context = {"release": release, "park": park, "rows": park_rows(park)}
+    context = {"release": release, "park": park, "rows": park_rows(park),
+               "record": ReleasedRecord(release, Kind.PARK, park), "live_url": reverse("parks:detail", args=[slug])}
     return render(request, "releases/release_park.html", context)
 
 
@@ -135,3 +141,20 @@ def compare_json(request, older, newer):
     return changes_json(*compared(older, newer))
 
 
+
+
+def released_or_404(number, kind, slug):
+    record = released(release_or_404(number), kind, slug)
+    if record is None:
+        raise Http404("This release has no such record.")
+    return record
+
+
+@require_safe
+def article_cite(request, number, slug, fmt):
+    return citation_download(request, released_or_404(number, Kind.ARTICLE, slug), fmt)
+
+
+@require_safe
+def park_cite(request, number, slug, fmt):
+    return citation_download(request, released_or_404(number, Kind.PARK, slug), fmt)
