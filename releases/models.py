@@ -131,3 +131,44 @@ class ReleaseFile(models.Model):
 
     def get_absolute_url(self):
         return reverse("releases:file", args=[self.release.number, self.name])
+
+
+class SuggestionStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Suggestion(models.Model):
+    """A reader's suggested correction of a park's field or a passage of the article. Never shown publicly:
+    a researcher reviews it, and accepting it applies it through the normal, recorded edit."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=[(Kind.PARK, _("Park")), (Kind.SECTION, _("Section"))])
+    # The park's slug, or "article-slug/section-slug".
+    key = models.CharField(_("record"), max_length=250)
+    field = models.CharField(
+        _("field or passage"), max_length=300,
+        help_text=_("For a park, the field's name; for a section, the words the reader says are wrong."),
+    )
+    problem = models.TextField(_("what is wrong"), max_length=2000)
+    proposed_value = models.CharField(_("proposed value"), max_length=500)
+    source_url = models.CharField(_("source URL"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=SuggestionStatus.choices,
+                              default=SuggestionStatus.NEW)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    editable=False, related_name="+", verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("suggested correction")
+        verbose_name_plural = _("suggested corrections")
+
+    def __str__(self):
+        return f"#{self.pk} {self.key}: {self.field}"
+
+    @property
+    def credit(self):
+        """The line the record's history keeps for an edit made from this suggestion."""
+        return f"Reader's suggested correction #{self.pk}"

@@ -2,15 +2,19 @@
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
+from articles.models import Article, Section
 from parks import schema
+from parks.models import Park
 from publishing.citations import citation_download
 from publishing.markdown import render_markdown
 from releases import changes
 from releases.citations import ReleasedRecord, released
+from releases.corrections import SuggestionForm, over_limit
 from releases.models import Kind, Release
 
 PARKS_PER_PAGE = 500
@@ -158,3 +162,45 @@ def article_cite(request, number, slug, fmt):
 @require_safe
 def park_cite(request, number, slug, fmt):
     return citation_download(request, released_or_404(number, Kind.PARK, slug), fmt)
+
+
+# A suggestion's fields fit well within this; anything larger is not a reader's form.
+SUGGESTION_MAX_BYTES = 16 * 1024
+
+
+def suggestion_page(request, kind, key, target):
+    """The form (GET), or a suggestion received (POST): saved for review, never shown back."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) > SUGGESTION_MAX_BYTES:
+        return render(request, "releases/suggestion_refused.html", {"target": target}, status=413)
+    form = SuggestionForm(request.POST or None, kind=kind)
+    if request.method == "POST":
+        if over_limit(request):
+            return render(request, "releases/suggestion_refused.html", {"target": target, "too_many": True},
+                          status=429)
+        if form.is_valid():
+            # A filled honeypot is a bot's: it is thanked like anyone, and nothing is kept.
+            if not form.cleaned_data["website"]:
+                form.instance.kind, form.instance.key = kind, key
+                form.save()
+            return redirect("releases:suggestion-received")
+    return render(request, "releases/suggestion_form.html", {"form": form, "target": target, "kind": kind})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def suggest_park(request, slug):
+    park = get_object_or_404(Park.objects.published(), slug=slug)
+    return suggestion_page(request, Kind.PARK, park.slug, park)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def suggest_section(request, article, section):
+    found = get_object_or_404(Section.objects.filter(article__in=Article.objects.published()).select_related("article"),
+                              article__slug=article, slug=section)
+    return suggestion_page(request, Kind.SECTION, f"{article}/{section}", found)
+
+
+@require_safe
+def suggestion_received(request):
+    return render(request, "releases/suggestion_received.html")

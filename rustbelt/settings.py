@@ -373,6 +373,8 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Link"]
 # The SQLite dataset is built once per content generation and kept here (not public: served by a view).
 DATA_FILES_ROOT = Path(os.environ.get("DJANGO_DATA_FILES_ROOT", BASE_DIR / "var" / "data"))
+# Readers' suggested corrections accepted from one address per hour (releases/corrections.py).
+SUGGESTIONS_PER_HOUR = int(os.environ.get("DJANGO_SUGGESTIONS_PER_HOUR", "5"))
 # Each release's data files, kept for good and served only through the release's addresses.
 RELEASE_FILES_ROOT = Path(os.environ.get("DJANGO_RELEASE_FILES_ROOT", BASE_DIR / "var" / "releases"))
 
