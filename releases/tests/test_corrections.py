@@ -125,4 +125,6 @@ class SuggestedCorrectionTests(TestCase):
     def test_the_form_page_is_never_cached(self):
         response = self.client.get(PARK_FORM)
         self.assertIn("no-cache", response["Cache-Control"])
-        self.assertContains(self.client.get("/zh-hans/releases/corrections/parks/jilin-etdz/"), "csrfmiddlewaretoken")
+        chinese = self.client.get("/zh-hans/releases/corrections/parks/jilin-etdz/")
+        self.assertContains(chinese, "csrfmiddlewaretoken")
+        self.assertContains(chinese, "提出更正建议")
