@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate content clean browser nginx bench screenshots htmlcheck gettext messages
+.PHONY: run test install migrate content clean browser nginx print bench screenshots htmlcheck gettext messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,17 @@ nginx:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
 		else \
 			echo "The nginx tests need nginx: sudo apt-get install nginx" >&2; exit 1; \
+		fi; \
+	fi
+
+# The release PDFs (releases/printing.py): WeasyPrint draws with Pango, in Noto CJK for the Chinese pages;
+# the tests read the PDFs back with poppler's pdftotext.
+print:
+	@if ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils; \
+		else \
+			echo "The release PDFs need Pango, Noto CJK and poppler: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils" >&2; exit 1; \
 		fi; \
 	fi
 
@@ -90,7 +101,7 @@ messages: install gettext
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-bench -v 0
 
 # Import rules first (.importlinter): a dependency in the wrong direction fails the suite.
-test: install browser nginx htmlcheck messages
+test: install browser nginx print htmlcheck messages
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py test --noinput $(TESTS)
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("<release:number>/changes/", views.release_changes, name="changes"),
     path("<release:number>/changes.json", views.release_changes_json, name="changes-json"),
     path("<release:number>/articles/<slug:slug>/", views.release_article, name="article"),
+    path("<release:number>/articles/<slug:slug>/<slug:language>.pdf", views.article_pdf, name="article-pdf"),
     path("<release:number>/articles/<slug:slug>/cite.<slug:fmt>", views.article_cite, name="article-cite"),
     path("<release:number>/parks/", views.release_parks, name="parks"),
     path("<release:number>/parks/<slug:slug>/cite.<slug:fmt>", views.park_cite, name="park-cite"),

@@ -12,7 +12,7 @@ from parks import schema
 from parks.models import Park
 from publishing.citations import citation_download
 from publishing.markdown import render_markdown
-from releases import changes
+from releases import changes, printing
 from releases.citations import ReleasedRecord, released
 from releases.corrections import SuggestionForm, over_limit
 from releases.models import Kind, Release
@@ -204,3 +204,15 @@ def suggest_section(request, article, section):
 @require_safe
 def suggestion_received(request):
     return render(request, "releases/suggestion_received.html")
+
+
+@require_safe
+def article_pdf(request, number, slug, language):
+    release = release_or_404(number)
+    if language not in printing.LANGUAGES or release.record(Kind.ARTICLE, slug) is None:
+        raise Http404("No such edition.")
+    stored = printing.article_pdf(request, release, slug, language)
+    response = FileResponse(stored.file.open("rb"), filename=f"{release.number}-{stored.name}",
+                            content_type=stored.content_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
