@@ -150,3 +150,24 @@ class ReleaseTests(ReleaseFilesFolder, TestCase):
         make_release(self.client, "1.1")
         self.assertEqual(Frozen.objects.count(), stored + 1)
         self.assertEqual(ReleaseEntry.objects.count(), 2 * first.entries.count())
+
+
+@override_settings(SITE_URL="https://parks.example.org")
+class MakeReleaseCommandTests(ReleaseFilesFolder, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_content", stdout=StringIO())
+
+    def test_the_command_makes_the_same_release_as_the_admin(self):
+        output = StringIO()
+        call_command("make_release", "2.0", "--date", "2026-12-05", "--notes", "Big.", "--notes-zh", "大。", stdout=output)
+        release = Release.objects.get()
+        self.assertEqual((release.number, str(release.date)), ("2.0", "2026-12-05"))
+        self.assertIn("5 files", output.getvalue())
+        park = release.record("park", "jilin-etdz")
+        self.assertEqual(park["html_url"], "https://parks.example.org/en/parks/jilin-etdz/")
+        from django.core.management.base import CommandError
+
+        with self.assertRaises(CommandError):
+            call_command("make_release", "2.0", "--notes", "Again", "--notes-zh", "再", stdout=StringIO())
+        self.assertEqual(Release.objects.count(), 1)
