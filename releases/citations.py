@@ -15,8 +15,9 @@ from releases.models import Kind, ReleaseEntry
 class ReleasedRecord:
     """An article or park of a release, citable like the live one (csl_item, get_citation_url)."""
 
-    def __init__(self, release, kind, record):
-        self.release, self.kind, self.record = release, kind, record
+    def __init__(self, release, kind, record, section=None):
+        # section: for an article, one of its frozen sections, cited as its article with a locator.
+        self.release, self.kind, self.record, self.section = release, kind, record, section
 
     @property
     def slug(self):
@@ -36,7 +37,8 @@ class ReleasedRecord:
 
     def get_citation_url(self, fmt):
         name = "releases:article-cite" if self.kind == Kind.ARTICLE else "releases:park-cite"
-        return reverse(name, args=[self.release.number, self.slug, fmt])
+        url = reverse(name, args=[self.release.number, self.slug, fmt])
+        return f"{url}?section={self.section['slug']}" if self.section else url
 
     def csl_item(self):
         obj = self.live_object()
@@ -46,8 +48,22 @@ class ReleasedRecord:
             # The live record's version is its last-modified date; a release's is its number, issued on its date.
             obj.updated_at = self.release.made_at
             item = {**obj.csl_item(), "issued": date_parts(self.release.date)}
-        return {**item, "id": f"{item['id']}-{self.release.number}", "version": self.release.number,
+        item = {**item, "id": f"{item['id']}-{self.release.number}", "version": self.release.number,
                 "URL": self.get_absolute_url()}
+        if self.section:
+            item.update(id=f"{item['id']}-{self.section['slug']}", URL=f"{item['URL']}#{self.section['slug']}",
+                        locator=self.locator())
+        return item
+
+    def locator(self):
+        """As the live section's: the top-level section's number, and the heading when it is the author's."""
+        sections = self.release.records(Kind.SECTION)
+        top_level = [section["slug"] for key, section in sections.items()
+                     if key.startswith(f"{self.slug}/") and not section["parent"]]
+        number = top_level.index(self.section["parent"] or self.section["slug"]) + 1
+        if self.section["heading_by_editors"]:
+            return f"section {number}"
+        return f"section {number}, “{self.section['title_en']}”"
 
 
 def released(release, kind, slug):

@@ -156,7 +156,13 @@ def released_or_404(number, kind, slug):
 
 @require_safe
 def article_cite(request, number, slug, fmt):
-    return citation_download(request, released_or_404(number, Kind.ARTICLE, slug), fmt)
+    """The article's citation, or one section's with ?section=<its anchor>."""
+    record = released_or_404(number, Kind.ARTICLE, slug)
+    if "section" in request.GET:
+        record.section = record.release.record(Kind.SECTION, f"{slug}/{request.GET['section']}")
+        if record.section is None:
+            raise Http404("This release's article has no such section.")
+    return citation_download(request, record, fmt)
 
 
 @require_safe

@@ -59,3 +59,13 @@ class VersionCitationTests(ReleaseFilesFolder, TestCase):
                 response = self.client.get(url)
                 self.assertContains(response, "/releases/1.0/")
                 self.assertContains(response, "releases/1.0/", count=5)  # the release, APA and three downloads
+
+    def test_a_section_of_a_release_is_cited_with_its_locator(self):
+        url = reverse("releases:article-cite", args=["1.0", FEATURED_ARTICLE_SLUG, "json"])
+        [item] = json.loads(self.client.get(url + "?section=detroit").content)
+        self.assertEqual(item["URL"], f"http://testserver/en/releases/1.0/articles/{FEATURED_ARTICLE_SLUG}/#detroit")
+        self.assertEqual(item["version"], "1.0")
+        live = json.loads(self.client.get(reverse("articles:cite", args=[FEATURED_ARTICLE_SLUG, "json"])
+                                          + "?section=detroit").content)[0]
+        self.assertEqual(item["section"], live["section"])
+        self.assertEqual(self.client.get(url + "?section=nowhere").status_code, 404)
