@@ -7,7 +7,7 @@ PORT ?= 8000
 PARALLEL ?= 2
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-fast lint lock install install-dev migrate content clean browser nginx bench screenshots htmlcheck gettext messages
+.PHONY: run test test-fast lint lock install install-dev migrate content clean browser nginx print bench screenshots htmlcheck gettext messages
 
 # The lock files (hash-pinned, compiled from pyproject.toml by `make lock`): requirements.txt is what the
 # site runs on; requirements-dev.txt adds the tests and tooling, at the same versions.
@@ -63,6 +63,17 @@ nginx:
 		fi; \
 	fi
 
+# The release PDFs (releases/printing.py): WeasyPrint draws with Pango, in Noto CJK for the Chinese pages;
+# the tests read the PDFs back with poppler's pdftotext.
+print:
+	@if ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils; \
+		else \
+			echo "The release PDFs need Pango, Noto CJK and poppler: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils" >&2; exit 1; \
+		fi; \
+	fi
+
 # The benchmark's comparison tools: Datasette in its own virtualenv, wrk and nginx from Debian.
 BENCH_VENV ?= .venv-bench
 $(BENCH_VENV)/.installed: requirements-bench.txt
@@ -115,11 +126,11 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-test: lint browser nginx htmlcheck messages
+test: lint browser nginx print htmlcheck messages
 	$(PY) manage.py test --noinput --parallel $(PARALLEL) $(TESTS)
 
 # Everything but the tests of the deployed build (browser, nginx, HTML checker), tagged "deployed".
-test-fast: lint messages
+test-fast: lint print messages
 	$(PY) manage.py test --noinput --parallel $(PARALLEL) --exclude-tag=deployed $(TESTS)
 
 # Whole-page PNGs (long pages in parts) of every page type in both languages at 390 and 1280 px, and the

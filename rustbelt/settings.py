@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "parks",
     # Open data: the API, the data package, the SQLite dataset and the Data page.
     "opendata",
+    # Numbered, dated editions of the article, the catalogue and the data files (releases/).
+    "releases",
     "rustbelt.apps.RustbeltConfig",
 ]
 # Apps whose records appear on public pages: their saves start a new content generation, `backup`
@@ -383,6 +385,10 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Link"]
 # The SQLite dataset is built once per content generation and kept here (not public: served by a view).
 DATA_FILES_ROOT = Path(os.environ.get("DJANGO_DATA_FILES_ROOT", BASE_DIR / "var" / "data"))
+# Readers' suggested corrections accepted from one address per hour (releases/corrections.py).
+SUGGESTIONS_PER_HOUR = int(os.environ.get("DJANGO_SUGGESTIONS_PER_HOUR", "5"))
+# Each release's data files, kept for good and served only through the release's addresses.
+RELEASE_FILES_ROOT = Path(os.environ.get("DJANGO_RELEASE_FILES_ROOT", BASE_DIR / "var" / "releases"))
 
 # Parks map: any XYZ tile server; OpenStreetMap's by default.
 PARKS_MAP_TILE_URL = os.environ.get("PARKS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

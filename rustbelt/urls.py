@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("articles/", include("articles.urls")),
     path("parks/", include("parks.urls")),
     path("search/", views.search, name="search"),
+    path("releases/", include("releases.urls")),
 )
 # Uploaded figures and photos in development (static() adds nothing when DEBUG is off).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -19,7 +19,8 @@ PAGES = [
     ("/en/search/?q=bulk", 4),
     ("/sitemap.xml", 4),
     # +2: the sections' editorial notes and the charts' editorial notes (one prefetch each).
-    (ARTICLE, 10),
+    # +1: the latest release that has the article (its "cite this version").
+    (ARTICLE, 11),
     # +1 each: the charts' editorial notes (prefetched by DataSeries.objects.for_charts()).
     (ARTICLE + "figures/", 5),
     (ARTICLE + "figures/detroit-population.csv", 5),
@@ -29,7 +30,8 @@ PAGES = [
     # +1 with a search: the gazetteer's place names and short forms (cached between saves outside tests).
     ("/en/parks/?province=jilin&path=urbanization&q=bulk&ordering=-area", 16),
     # +3: the park's fact sources (sources joined), its path evidence and its article mentions.
-    ("/en/parks/bulk-park-0001/", 9),
+    # +1: the latest release that has the park.
+    ("/en/parks/bulk-park-0001/", 10),
     ("/en/parks/bulk-park-0001/cite.ris", 2),
     ("/en/parks/provinces/jilin/", 6),
     # +2: the path's evidence (named and inferred together) and its count of parks.
