@@ -53,7 +53,7 @@ browser:
 		fi; \
 	fi
 
-# deploy/nginx.conf is tested in front of gunicorn (rustbelt/tests/test_nginx.py) with Debian's nginx.
+# deploy/nginx.conf is tested in front of gunicorn (tools/tests/test_nginx.py) with Debian's nginx.
 nginx:
 	@if [ ! -x /usr/sbin/nginx ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
@@ -89,7 +89,7 @@ bench: install-dev nginx messages $(BENCH_VENV)/.installed
 	DJANGO_DEBUG=0 DJANGO_SETTINGS_MODULE=tools.settings $(PY) manage.py benchmark $(BENCH_ARGS)
 
 # The Nu Html Checker (vnu.jar) from the npm package vnu-jar, run by a Debian JRE; the test suite
-# checks every page type of the deployed build with it (rustbelt/tests/test_html_checker.py).
+# checks every page type of the deployed build with it (tools/tests/test_html_checker.py).
 VNU_VERSION := 26.9.27
 export VNU_JAR := $(abspath $(VENV))/vnu-$(VNU_VERSION)/package/build/dist/vnu.jar
 $(VNU_JAR):
