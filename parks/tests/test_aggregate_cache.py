@@ -2,6 +2,7 @@ import json
 
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from parks.models import Park
 from parks.tests.factories import make_park, make_path, make_province
@@ -38,9 +39,9 @@ class AggregateCacheTests(TestCase):
     def test_a_repeat_visit_counts_nothing_again(self):
         first = self.list_page("?province=jilin")
         self.assertContains(first, province_option("jilin", "Jilin", 3, selected=True), html=True)
-        # Province validation, the page of parks, the paths index, the content generation (kept in the
-        # database so every worker agrees): no count, facet or matrix query.
-        with self.assertNumQueries(4):
+        # Province validation, the page of parks, the content generation (kept in the database so every
+        # worker agrees): no count, facet or matrix query, and the paths index is a cached fragment.
+        with self.assertNumQueries(3):
             repeat = self.list_page("?province=jilin")
         self.assertContains(repeat, province_option("jilin", "Jilin", 3, selected=True), html=True)
         self.assertContains(repeat, province_option("liaoning", "Liaoning", 1), html=True)
@@ -84,3 +85,31 @@ class AggregateCacheTests(TestCase):
         self.assertEqual(self.map_slugs("?province=liaoning"), {"dalian-etdz"})
         Park.objects.get(slug="yanji-htz").delete()
         self.assertNotIn("yanji-htz", self.map_slugs("?province=jilin"))
+
+    def test_a_save_shows_in_the_cached_cards_filters_and_index_at_once(self):
+        list_page = self.list_page()
+        self.assertContains(list_page, province_option("jilin", "Jilin", 3), html=True)
+        self.assertContains(list_page, ">Jilin ETDZ</a></h3>")
+        province_page = self.client.get(reverse("parks:province", args=["jilin"]))
+        self.assertContains(province_page, ">Jilin ETDZ</a></h3>")
+        self.assertContains(province_page, 'aria-current="page">Jilin</a>')
+        park = Park.objects.get(slug="jilin-etdz")
+        park.name_en = "Jilin Economic Zone"
+        park.save()
+        self.jilin.name_en = "Jilin Province"
+        self.jilin.save()
+        list_page = self.list_page()
+        self.assertContains(list_page, ">Jilin Economic Zone</a></h3>")
+        self.assertContains(list_page, ">Jilin Province</a>")  # on every Jilin card and in the index
+        self.assertContains(list_page, province_option("jilin", "Jilin Province", 3), html=True)
+        province_page = self.client.get(reverse("parks:province", args=["jilin"]))
+        self.assertContains(province_page, ">Jilin Economic Zone</a></h3>")
+        self.assertContains(province_page, 'aria-current="page">Jilin Province</a>')
+
+    def test_each_language_has_its_own_cards_and_filters(self):
+        self.assertContains(self.list_page(), "<dt>Where</dt>")
+        with translation.override("zh-hans"):
+            chinese = self.client.get(reverse("parks:list"))
+        self.assertContains(chinese, "<dt>地点</dt>")
+        self.assertContains(chinese, province_option("liaoning", "辽宁省", 1), html=True)
+        self.assertNotContains(chinese, "<dt>Where</dt>")
