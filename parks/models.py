@@ -325,13 +325,10 @@ class ParkQuerySet(models.QuerySet):
         # Cards show province and path; fetching them up front keeps the query count flat.
         return self.select_related("province", "path")
 
-    def with_facts(self):
-        # The park page lists industries and sources (the downloads read plain values: parks/exports.py).
-        return self.for_listing().prefetch_related("industries", "sources")
-
     def with_provenance(self):
-        # The park page's facts, their sources, the path's evidence and the article's mentions.
-        return self.with_facts().prefetch_related("fact_sources__source", "path_evidence", "mentions")
+        # The park page's facts (industries among them), their sources, the path's evidence and the
+        # article's mentions; the page lists the sources each fact cites, not the park's own list.
+        return self.for_listing().prefetch_related("industries", "fact_sources__source", "path_evidence", "mentions")
 
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)

@@ -113,3 +113,16 @@ class AggregateCacheTests(TestCase):
         self.assertContains(chinese, "<dt>地点</dt>")
         self.assertContains(chinese, province_option("liaoning", "辽宁省", 1), html=True)
         self.assertNotContains(chinese, "<dt>Where</dt>")
+
+    def test_a_save_shows_in_the_cached_table_rows_and_neighbour_lists_at_once(self):
+        detail_url = reverse("parks:detail", args=["changchun-htz"])
+        self.assertContains(self.list_page("?view=table"), ">Jilin ETDZ</a></th>")
+        self.assertContains(self.client.get(detail_url), ">Jilin ETDZ</a></li>")
+        park = Park.objects.get(slug="jilin-etdz")
+        park.name_en = "Jilin Economic Zone"
+        park.save()
+        self.assertContains(self.list_page("?view=table"), ">Jilin Economic Zone</a></th>")
+        self.assertContains(self.client.get(detail_url), ">Jilin Economic Zone</a></li>")
+        park.is_published = False
+        park.save()
+        self.assertNotContains(self.client.get(detail_url), "Jilin Economic Zone")
