@@ -328,7 +328,14 @@ class ParkQuerySet(models.QuerySet):
     def with_provenance(self):
         # The park page's facts (industries among them), their sources, the path's evidence and the
         # article's mentions; the page lists the sources each fact cites, not the park's own list.
-        return self.for_listing().prefetch_related("industries", "fact_sources__source", "path_evidence", "mentions")
+        # Each fact source comes with its source in one query, ordered within the park (the models'
+        # default ordering starts with the park's name, a join this page does not need).
+        return self.for_listing().prefetch_related(
+            "industries",
+            models.Prefetch("fact_sources", FactSource.objects.select_related("source").order_by("fact", "pk")),
+            models.Prefetch("path_evidence", PathEvidence.objects.order_by("order", "pk")),
+            "mentions",
+        )
 
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
@@ -678,7 +685,8 @@ class PathEvidenceQuerySet(models.QuerySet):
         return self.filter(kind=Kind.INFERRED)
 
     def for_listing(self):
-        return self.select_related("park", "path").order_by("park__name_en", "order")
+        # Each park's evidence together (two parks may share a name), for the path page's {% regroup %}.
+        return self.select_related("park", "path").order_by("park__name_en", "park", "order")
 
 
 class PathEvidence(ArticleAnchor, Fingerprinted):

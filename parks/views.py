@@ -178,18 +178,11 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.parks_page(Park.objects.published().on_path(self.object.slug).for_listing()))
+        # Grouped by park in the template; queried only when its cached fragment is not there.
         evidence = PathEvidence.objects.filter(path=self.object, park__is_published=True).for_listing()
-        context["named_evidence"] = group_by_park(evidence.named())
-        context["inferred_evidence"] = group_by_park(evidence.inferred())
+        context["named_evidence"] = evidence.named()
+        context["inferred_evidence"] = evidence.inferred()
         return context
-
-
-def group_by_park(evidence):
-    """[(park, [its evidence in order])] for a path page's two lists."""
-    grouped = {}
-    for item in evidence:
-        grouped.setdefault(item.park, []).append(item)
-    return list(grouped.items())
 
 
 def filtered_parks_or_error(request):

@@ -126,3 +126,11 @@ class AggregateCacheTests(TestCase):
         park.is_published = False
         park.save()
         self.assertNotContains(self.client.get(detail_url), "Jilin Economic Zone")
+
+    def test_a_save_shows_in_the_cached_park_record_at_once(self):
+        url = reverse("parks:detail", args=["jilin-etdz"])
+        self.assertNotContains(self.client.get(url), "Research notes")
+        park = Park.objects.get(slug="jilin-etdz")
+        park.notes = "Checked against the provincial gazette."
+        park.save()
+        self.assertContains(self.client.get(url), "Checked against the provincial gazette.")

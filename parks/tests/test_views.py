@@ -233,10 +233,10 @@ class ParkDetailTests(TestCase):
         self.assertContains(response, "2013")  # still sourced
 
     def test_query_count_is_fixed(self):
-        # Park with province and path (and its article section), industries, fact sources with their
-        # sources, path evidence, mentions, two neighbour lists, the content generation. (The park's own
-        # list of sources is not read: the page lists the sources each fact cites.)
-        with self.assertNumQueries(9):
+        # Park with province and path (and its article section), industries, fact sources joined with
+        # their sources, path evidence, mentions, two neighbour lists, the content generation. (The park's
+        # own list of sources is not read: the page lists the sources each fact cites.)
+        with self.assertNumQueries(8):
             self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
 
     def test_unknown_and_unpublished_parks_are_404_except_for_staff(self):

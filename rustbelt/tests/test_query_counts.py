@@ -27,8 +27,9 @@ PAGES = [
     (ARTICLE + "cite.bib", 2),
     ("/en/parks/", 13),
     ("/en/parks/?province=jilin&path=urbanization&q=bulk&ordering=-area", 15),
-    # +3: the park's fact sources (sources joined), its path evidence and its article mentions.
-    ("/en/parks/bulk-park-0001/", 9),
+    # +3: the park's fact sources (sources joined), its path evidence and its article mentions; the
+    # park's own source list is not read (the page lists the sources each fact cites).
+    ("/en/parks/bulk-park-0001/", 8),
     ("/en/parks/bulk-park-0001/cite.ris", 2),
     ("/en/parks/provinces/jilin/", 6),
     # +2: the path's evidence for its named zones and for its inferred ones.
