@@ -2,6 +2,7 @@
 
 import json
 import re
+from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -98,8 +99,9 @@ class ParkListView(FilterView):
                 "search_max_length": SEARCH_MAX_LENGTH,
                 "chips": filter_chips(filterset, self.request.GET),
                 # The map fetches every filtered park from map.json; the page itself carries only the
-                # points of the parks it lists, so its size does not grow with the catalogue.
-                "map_points": exports.map_points_of(context["page_obj"]),
+                # points of the parks it lists, so its size does not grow with the catalogue. The template
+                # calls this only when the results' cached fragment is not there: a repeat visit reads no park.
+                "map_points": partial(exports.map_points_of, context["page_obj"]),
                 "map_points_url": f"{reverse('parks:map-data')}?{context['export_query']}",
                 "heading": catalogue_heading(filterset, context["paginator"].count),
                 "view": view,
@@ -152,8 +154,13 @@ class CatalogueIndexMixin:
         return context
 
     def parks_page(self, parks):
+        paginator = Paginator(parks, ParkListView.paginate_by)
+        # Counting a province's thousands of parks reads them all; the count changes only with the content.
+        paginator.count = cached_for_generation(
+            f"park-count:{self.object._meta.model_name}:{self.object.pk}", parks.count
+        )
         # get_page() shows the nearest real page for a missing, malformed or out-of-range number.
-        page = Paginator(parks, ParkListView.paginate_by).get_page(self.request.GET.get("page"))
+        page = paginator.get_page(self.request.GET.get("page"))
         return {"parks": page.object_list, "page_obj": page, "is_paginated": page.has_other_pages()}
 
 

@@ -39,9 +39,9 @@ class AggregateCacheTests(TestCase):
     def test_a_repeat_visit_counts_nothing_again(self):
         first = self.list_page("?province=jilin")
         self.assertContains(first, province_option("jilin", "Jilin", 3, selected=True), html=True)
-        # Province validation, the page of parks, the content generation (kept in the database so every
-        # worker agrees): no count, facet or matrix query, and the paths index is a cached fragment.
-        with self.assertNumQueries(3):
+        # Province validation and the content generation (kept in the database so every worker agrees):
+        # no count, facet or matrix query, and the page's parks, map points and paths index are cached fragments.
+        with self.assertNumQueries(2):
             repeat = self.list_page("?province=jilin")
         self.assertContains(repeat, province_option("jilin", "Jilin", 3, selected=True), html=True)
         self.assertContains(repeat, province_option("liaoning", "Liaoning", 1), html=True)
@@ -134,3 +134,26 @@ class AggregateCacheTests(TestCase):
         park.notes = "Checked against the provincial gazette."
         park.save()
         self.assertContains(self.client.get(url), "Checked against the provincial gazette.")
+
+    def test_a_province_page_repeat_visit_reads_no_park_and_shows_a_save_at_once(self):
+        url = reverse("parks:province", args=["jilin"])
+        self.assertContains(self.client.get(url), "<strong>3</strong> parks in the catalogue")
+        # The province and the content generation: the count, the page's parks and the index are cached.
+        with self.assertNumQueries(2):
+            repeat = self.client.get(url)
+        self.assertContains(repeat, "<strong>3</strong> parks in the catalogue")
+        self.assertContains(repeat, ">Siping ETDZ</a></h3>")
+        make_park("Tonghua ETDZ", province=self.jilin)
+        fresh = self.client.get(url)
+        self.assertContains(fresh, "<strong>4</strong> parks in the catalogue")
+        self.assertContains(fresh, ">Tonghua ETDZ</a></h3>")
+
+    def test_each_page_of_results_is_its_own_fragment(self):
+        for number in range(30):
+            make_park(f"Bulk zone {number:02}", province=self.liaoning)
+        first, second = self.list_page("?province=liaoning"), self.list_page("?province=liaoning&page=2")
+        self.assertContains(first, ">Bulk zone 00</a></h3>")
+        self.assertNotContains(first, ">Bulk zone 29</a></h3>")
+        self.assertContains(second, ">Bulk zone 29</a></h3>")
+        self.assertNotContains(second, ">Bulk zone 00</a></h3>")
+        self.assertContains(self.list_page("?province=liaoning&view=table"), ">Bulk zone 00</a></th>")
