@@ -325,18 +325,6 @@ class ParkQuerySet(models.QuerySet):
         # Cards show province and path; fetching them up front keeps the query count flat.
         return self.select_related("province", "path")
 
-    def with_provenance(self):
-        # The park page's facts (industries among them), their sources, the path's evidence and the
-        # article's mentions; the page lists the sources each fact cites, not the park's own list.
-        # Each fact source comes with its source in one query, ordered within the park (the models'
-        # default ordering starts with the park's name, a join this page does not need).
-        return self.for_listing().prefetch_related(
-            "industries",
-            models.Prefetch("fact_sources", FactSource.objects.select_related("source").order_by("fact", "pk")),
-            models.Prefetch("path_evidence", PathEvidence.objects.order_by("order", "pk")),
-            "mentions",
-        )
-
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 

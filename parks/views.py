@@ -29,7 +29,7 @@ from parks.filters import (
 )
 from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Park, PathEvidence, Province
-from parks.provenance import park_provenance
+from parks.provenance import park_record
 from publishing.bilingual import download_language
 from publishing.citations import citation_download
 from publishing.exports import csv_download, export_metadata, json_download
@@ -123,7 +123,7 @@ class ParkDetailView(DetailView):
         # The path's article link needs its section and the section's article.
         return (
             Park.objects.visible_to(self.request.user)
-            .with_provenance()
+            .for_listing()
             .select_related("path__article_section__article")
         )
 
@@ -135,7 +135,8 @@ class ParkDetailView(DetailView):
         context["province_neighbours"] = neighbours.in_province(park.province.slug)[:NEIGHBOURS_SHOWN]
         context["path_neighbours"] = neighbours.on_path(park.path.slug)[:NEIGHBOURS_SHOWN] if park.path else None
         context["map"] = map_settings()
-        context["facts"], context["cited_sources"] = park_provenance(park)
+        # Called by the template only when the page's cached record is missing.
+        context["read_record"] = partial(park_record, park)
         if park.has_coordinates:
             context["map_points"] = exports.map_points_of([park])
         return context

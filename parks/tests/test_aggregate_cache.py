@@ -130,6 +130,9 @@ class AggregateCacheTests(TestCase):
     def test_a_save_shows_in_the_cached_park_record_at_once(self):
         url = reverse("parks:detail", args=["jilin-etdz"])
         self.assertNotContains(self.client.get(url), "Research notes")
+        # The park and the content generation: its facts, sources, evidence, mentions and neighbours are cached.
+        with self.assertNumQueries(2):
+            self.assertContains(self.client.get(url), ">Changchun HTZ</a></li>")
         park = Park.objects.get(slug="jilin-etdz")
         park.notes = "Checked against the provincial gazette."
         park.save()
