@@ -59,7 +59,8 @@ class ParkListView(FilterView):
     def paginate_queryset(self, queryset, page_size):
         # Out-of-range or malformed page numbers show the nearest real page with a notice, never a 404/500.
         paginator = self.get_paginator(queryset, page_size)
-        if self.filterset.is_valid():
+        # The catalogue without parameters is unbound (not "valid") and lists every park.
+        if not self.filterset.is_bound or self.filterset.is_valid():
             # The number of matches, like the facet counts, is counted once per content generation and
             # filter set: at 10k parks a search's count scans as many rows as the page itself.
             paginator.count = cached_for_generation(self.filterset.match_count_cache_name(), queryset.count)

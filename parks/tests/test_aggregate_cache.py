@@ -160,3 +160,10 @@ class AggregateCacheTests(TestCase):
         self.assertContains(second, ">Bulk zone 29</a></h3>")
         self.assertNotContains(second, ">Bulk zone 00</a></h3>")
         self.assertContains(self.list_page("?province=liaoning&view=table"), ">Bulk zone 00</a></th>")
+
+    def test_a_repeat_visit_to_the_whole_catalogue_reads_only_the_generation(self):
+        self.assertContains(self.list_page(), "<strong>4</strong> parks found")
+        with self.assertNumQueries(1):
+            self.assertContains(self.list_page(), "<strong>4</strong> parks found")
+        make_park("Tonghua ETDZ", province=self.jilin)
+        self.assertContains(self.list_page(), "<strong>5</strong> parks found")
