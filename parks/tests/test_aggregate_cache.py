@@ -167,3 +167,11 @@ class AggregateCacheTests(TestCase):
             self.assertContains(self.list_page(), "<strong>4</strong> parks found")
         make_park("Tonghua ETDZ", province=self.jilin)
         self.assertContains(self.list_page(), "<strong>5</strong> parks found")
+
+    def test_the_cached_coverage_page_shows_a_save_at_once(self):
+        url = reverse("parks:coverage")
+        self.assertContains(self.client.get(url), "In the catalogue: 4.")
+        with self.assertNumQueries(1):  # the content generation
+            self.assertContains(self.client.get(url), "In the catalogue: 4.")
+        make_park("Tonghua ETDZ", province=self.jilin)
+        self.assertContains(self.client.get(url), "In the catalogue: 5.")
