@@ -114,7 +114,7 @@ class AggregateCacheTests(TestCase):
         self.assertContains(chinese, province_option("liaoning", "辽宁省", 1), html=True)
         self.assertNotContains(chinese, "<dt>Where</dt>")
 
-    def test_a_save_shows_in_the_cached_table_rows_and_neighbour_lists_at_once(self):
+    def test_a_save_shows_in_the_cached_table_and_neighbour_lists_at_once(self):
         detail_url = reverse("parks:detail", args=["changchun-htz"])
         self.assertContains(self.list_page("?view=table"), ">Jilin ETDZ</a></th>")
         self.assertContains(self.client.get(detail_url), ">Jilin ETDZ</a></li>")
