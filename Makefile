@@ -2,17 +2,36 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+PORT ?= 8000
+# Test processes: 2 fits this project's 2-core machines; `make test PARALLEL=1` runs them one by one.
+PARALLEL ?= 2
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test install migrate content clean browser nginx bench screenshots htmlcheck gettext messages
+.PHONY: run test test-fast lint lock install install-dev migrate content clean browser nginx print bench screenshots htmlcheck gettext messages
 
-$(VENV)/.installed: requirements.txt
+# The lock files (hash-pinned, compiled from pyproject.toml by `make lock`): requirements.txt is what the
+# site runs on; requirements-dev.txt adds the tests and tooling, at the same versions.
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+# After editing the dependencies in pyproject.toml. PyPI only, so that the hashes are PyPI's files.
+LOCK := PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --index-url https://pypi.org/simple
+lock: install-dev
+	$(LOCK) --output-file requirements.txt pyproject.toml
+	$(LOCK) --extra dev --constraint requirements.txt --output-file requirements-dev.txt pyproject.toml
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -21,7 +40,7 @@ content: migrate messages
 	$(PY) manage.py load_content
 
 run: content
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser tests drive Debian's chromium; CI runs as root on a fresh machine, so install it there.
 # Noto CJK: the Chinese pages are checked with real Chinese glyphs (widths at 360 px).
@@ -44,6 +63,17 @@ nginx:
 		fi; \
 	fi
 
+# The release PDFs (releases/printing.py): WeasyPrint draws with Pango, in Noto CJK for the Chinese pages;
+# the tests read the PDFs back with poppler's pdftotext.
+print:
+	@if ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils; \
+		else \
+			echo "The release PDFs need Pango, Noto CJK and poppler: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils" >&2; exit 1; \
+		fi; \
+	fi
+
 # The benchmark's comparison tools: Datasette in its own virtualenv, wrk and nginx from Debian.
 BENCH_VENV ?= .venv-bench
 $(BENCH_VENV)/.installed: requirements-bench.txt
@@ -51,7 +81,7 @@ $(BENCH_VENV)/.installed: requirements-bench.txt
 	$(BENCH_VENV)/bin/pip install --quiet -r requirements-bench.txt
 	touch $@
 
-bench: install nginx messages $(BENCH_VENV)/.installed
+bench: install-dev nginx messages $(BENCH_VENV)/.installed
 	@if [ ! -x /usr/bin/wrk ]; then \
 		if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
 		else echo "The benchmark needs wrk: sudo apt-get install wrk" >&2; exit 1; fi; \
@@ -89,14 +119,24 @@ gettext:
 messages: install gettext
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-bench -v 0
 
-# Import rules first (.importlinter): a dependency in the wrong direction fails the suite.
-test: install browser nginx htmlcheck messages
+# Ruff's rules and layout (pyproject.toml), and the import rules (.importlinter): a dependency in the
+# wrong direction fails the suite.
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) manage.py test --noinput $(TESTS)
 
-# Full-page PNGs of every page type at 390 and 1280 px from the deployed build, in screenshots/.
+test: lint browser nginx print htmlcheck messages
+	$(PY) manage.py test --noinput --parallel $(PARALLEL) $(TESTS)
+
+# Everything but the tests of the deployed build (browser, nginx, HTML checker), tagged "deployed".
+test-fast: lint print messages
+	$(PY) manage.py test --noinput --parallel $(PARALLEL) --exclude-tag=deployed $(TESTS)
+
+# Whole-page PNGs (long pages in parts) of every page type in both languages at 390 and 1280 px, and the
+# catalogue's map on a phone, from the deployed build, in screenshots/.
 # Noto CJK so that Chinese renders as it would on a reader's machine.
-screenshots: install browser messages
+screenshots: install-dev browser messages
 	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; \

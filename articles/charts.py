@@ -355,12 +355,17 @@ class Chart:
         ET.SubElement(g, "polyline", {"points": coordinates, "fill": "none", "stroke": BAR, "stroke-width": "3"})
         for year, point in zip(years, self.points):
             ET.SubElement(g, "circle", {"cx": f"{x(year):.1f}", "cy": f"{y(point.value):.1f}", "r": "5", "fill": BAR})
+            # The first value reads rightwards from its dot and the last leftwards, so neither reaches
+            # the value axis's labels or runs off the drawing.
+            anchor = "start" if year == first else "end" if year == last else "middle"
+            offset = {"start": -4, "end": 4, "middle": 0}[anchor]
             self.text(
-                g, x(year), y(point.value) - 10, self.value_label(point),
-                **{"text-anchor": "middle", "font-weight": "bold"},
+                g, x(year) + offset, y(point.value) - 10, self.value_label(point),
+                **{"text-anchor": anchor, "font-weight": "bold", **HALO},
             )
-            self.text(g, x(year), bottom + LINE, point.label, **{"text-anchor": "middle", "fill": MUTED})
+            # Low enough to clear the value axis's "0" beside the corner.
+            self.text(g, x(year), bottom + LINE + 4, point.label, **{"text-anchor": "middle", "fill": MUTED})
         label = self.series.label_title.lower() or _("year")
-        self.text(g, 4, bottom + 2 * LINE + 6, _("%(axis)s, by %(label)s") % {"axis": self.axis_title(), "label": label},
+        self.text(g, 4, bottom + 2 * LINE + 10, _("%(axis)s, by %(label)s") % {"axis": self.axis_title(), "label": label},
                   **{"fill": MUTED, **self.interface()})
-        return g, bottom + 2 * LINE + 14
+        return g, bottom + 2 * LINE + 18

@@ -7,10 +7,11 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -33,6 +34,8 @@ PARTIAL_DATE = RegexValidator(r"^\d{4}(-\d{2}(-\d{2})?)?$", _("Write YYYY, YYYY-
 
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
 MARKDOWN_EMPHASIS = re.compile(r"\*\*|__")
+# A common silent-reading pace for non-fiction in English.
+WORDS_PER_MINUTE = 230
 
 
 class Status(models.TextChoices):
@@ -168,7 +171,14 @@ class Article(Fingerprinted, Versioned):
             section.children = children[section.pk]
         # Section citations name the top-level section's number: known now, so no query per section.
         self._section_numbers = {section.pk: number for number, section in enumerate(children[None], start=1)}
+        # Notes are numbered through the whole article, in reading order, as the reader meets them.
+        self.notes_in_order = [
+            note for section in children[None] for part in [section, *section.children] for note in part.editorial_notes.all()
+        ]
+        for number, note in enumerate(self.notes_in_order, start=1):
+            note.number = number
         return children[None]
+
 
     def section_numbers(self):
         """{top-level section id: its number (1, 2, …)}, fetched once per article object."""
@@ -506,14 +516,23 @@ class EditorialNote(Fingerprinted, Versioned):
             raise ValidationError({"passage": _("Copy the words exactly from the section's text.")})
 
 
+def reading_minutes(sections):
+    """Minutes to read these sections (with their subsections) at an unhurried pace, from their word count."""
+    words = sum(len(plain_text(part.body).split()) for section in sections for part in [section, *section.children])
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
 def plain_text(markdown_text):
     """Markdown without link targets and emphasis marks: the words a reader sees."""
     return MARKDOWN_EMPHASIS.sub("", MARKDOWN_LINK.sub(r"\1", markdown_text))
 
 
 def attach_note_markers(html, notes):
-    """Put a numbered link to each note after the paragraph holding its passage."""
-    for number, note in enumerate(notes, start=1):
+    """Put each note's numbered marker, and its text as a sidenote, after the paragraph holding its passage.
+
+    Notes carry their number through the article (set by Article.section_tree); one counted here is a fallback.
+    """
+    for fallback, note in enumerate(notes, start=1):
         # The passage as written, HTML-escaped, or with its Chinese marked lang="zh-Hans" as the body renders it.
         position = next(
             (found for found in (html.find(form) for form in (note.passage, escape(note.passage), mark_chinese(note.passage)))
@@ -526,15 +545,9 @@ def attach_note_markers(html, notes):
             (index for index in (html.find(tag, position) for tag in ("</p>", "</li>")) if index != -1),
             default=len(html),
         )
-        label = _("Editors’ note") if note.kind == NoteKind.NOTE else _("Correction")
-        # The label is interface text inside the English article: on Chinese pages it says it is Chinese.
-        marker = format_html(
-            ' <sup class="note-ref"><a href="#{}" id="{}-ref">[{}<span class="visually-hidden"{}>: {}</span>]</a></sup>',
-            note.anchor,
-            note.anchor,
-            number,
-            mark_safe(' lang="zh-Hans"') if is_chinese() else "",
-            label,
-        )
+        marker = render_to_string(
+            "articles/_note_marker.html",
+            {"note": note, "number": getattr(note, "number", fallback), "interface_lang": "zh-Hans" if is_chinese() else ""},
+        ).strip()
         html = mark_safe(html[:end] + marker + html[end:])
     return html

@@ -18,7 +18,8 @@ def visible_article(request, slug):
 
 def article_detail(request, slug):
     article = visible_article(request, slug)
-    context = {"article": article, "body": article_body(request, article)}
+    body, minutes = article_body(request, article)
+    context = {"article": article, "body": body, "reading_minutes": minutes}
     return render(request, "articles/article_detail.html", context)
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article, DataPoint, DataSeries, EditorialNote, Section
 from parks.models import (
     ArticleMention, DevelopmentPath, FactSource, Industry, MissingZone, OfficialCount, Park, PathEvidence, Province,
-    Source,
+    Source, ZoneTotal, ZoneType,
 )
 from parks import schema
 from publishing.exports import csv_text
@@ -28,6 +28,7 @@ from publishing.generation import current_generation
 from publishing.snapshots import one_snapshot
 
 FILE_PREFIX = "rust-belt-parks-"
+ZONE_TYPES = "One of: " + ", ".join(ZoneType.values) + "."
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT",
              "datetime": "TEXT"}
 
@@ -130,7 +131,7 @@ def paths():
 
 
 # The tables a park's foreign keys point to.
-RELATED_TABLES = {Province: "provinces", DevelopmentPath: "paths"}
+RELATED_TABLES = {Province: "provinces", DevelopmentPath: "paths", Park: "parks"}
 
 
 def park_columns():
@@ -203,11 +204,10 @@ def editorial_notes():
 
 
 def data_series():
-    for row in DataSeries.objects.filter(article__in=published_articles()).order_by("slug").values_list(
+    yield from DataSeries.objects.filter(article__in=published_articles()).order_by("slug").values_list(
         "slug", "article__slug", "section_id", "name", "unit", "label_title", "kind", "source_sentence", "source",
         "caption", "lower_is_better",
-    ):
-        yield row
+    )
 
 
 def data_points():
@@ -326,12 +326,22 @@ def tables():
         ),
         Table(
             "missing_zones", "Missing zones", "National-level zones of the region the catalogue lacks: it is partial.",
-            [Column("name_en", required=True), Column("province", required=True),
-             Column("zone_type", description="etdz, htz, becz, mutual-trade, bonded, epz or other."),
+            [Column("name_en", required=True), Column("name_zh"), Column("province", required=True),
+             Column("zone_type", description=ZONE_TYPES),
              Column("note", description="Why it is not in the catalogue yet.")],
             ["name_en"], lambda: MissingZone.objects.order_by("name_en").values_list(
-                "name_en", "province__slug", "zone_type", "note"),
+                "name_en", "name_zh", "province__slug", "zone_type", "note"),
             [(["province"], "provinces", ["slug"])],
+        ),
+        Table(
+            "zone_totals", "Known totals", "Per province and zone type, the number of national zones a published "
+            "list or count gives, with its source; an empty count means none was found in the sources checked.",
+            [Column("province", required=True), Column("zone_type", required=True, description=ZONE_TYPES),
+             Column("count", "integer"), Column("source", "integer", description="The source's id in sources."),
+             Column("note")],
+            ["province", "zone_type"], lambda: ZoneTotal.objects.order_by("province__slug", "zone_type").values_list(
+                "province__slug", "zone_type", "count", "source_id", "note"),
+            [(["province"], "provinces", ["slug"]), (["source"], "sources", ["id"])],
         ),
         Table(
             "official_counts", "Official counts", "Zone counts the article states (section 3), with their source.",

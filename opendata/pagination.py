@@ -63,15 +63,18 @@ def decode_cursor(cursor, keys):
         body = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
         (direction, values), = body.items()
     except (ValueError, TypeError, AttributeError, UnicodeError, binascii.Error):
-        raise BadParameter(_("The cursor parameter was not understood: use the next and previous links as given."))
+        raise BadParameter(
+            _("The cursor parameter was not understood: use the next and previous links as given.")
+        ) from None
     if direction not in ("after", "before") or not isinstance(values, list) or len(values) != len(keys):
         raise BadParameter(NOT_THIS_ORDERING)
     try:
         # clean() validates too: a number beyond the column's range would be a database error, not a 400.
         position = [key.field.clean(value, None) for key, value in zip(keys, values)]
     except (ValidationError, TypeError):
-        raise BadParameter(NOT_THIS_ORDERING)
-    if any(value is None for value in position):
+        raise BadParameter(NOT_THIS_ORDERING) from None
+    # No value this site writes holds a NUL, and PostgreSQL refuses one in a query (a database error).
+    if any(value is None or (isinstance(value, str) and "\x00" in value) for value in position):
         raise BadParameter(NOT_THIS_ORDERING)
     return direction == "before", position
 

@@ -314,7 +314,7 @@ class SourceDetail(OpenDataMixin, RetrieveAPIView):
         try:
             return super().get_object()
         except Http404:
-            raise NotFound(_("No source of a published park has this id."))
+            raise NotFound(_("No source of a published park has this id.")) from None
 
 
 @extend_schema(responses={200: serializers.MissingZoneSerializer(many=True), **ERRORS})

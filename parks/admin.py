@@ -14,17 +14,18 @@ from parks.models import (
     PathEvidence,
     Province,
     Source,
+    ZoneTotal,
 )
 from parks.resources import ParkResource
 from publishing.admin_mixins import WorkflowAdminMixin
-from publishing.imports import SafeImportExportMixin
+from publishing.imports import BoundedXLSX, SafeImportExportMixin
 
 
 @admin.register(Park)
 class ParkAdmin(SafeImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     """The workflow plus CSV/XLSX import (with a dry-run preview) and export in the fact sheet's columns."""
 
-    import_formats = [CSV, XLSX]
+    import_formats = [CSV, BoundedXLSX]
     export_formats = [CSV, XLSX]
     resource_classes = [ParkResource]
     publish_field = "is_published"
@@ -34,13 +35,13 @@ class ParkAdmin(SafeImportExportMixin, WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ("name_en", "name_zh", "province", "path", "zone_type", "level", "is_published")
     list_filter = ("province", "path", "zone_type", "level", "is_published", "confidence")
     list_select_related = ("province", "path")
-    search_fields = ("name_en", "name_zh", "article_name", "city", "slug")
+    search_fields = ("name_en", "name_zh", "article_name", "aliases", "city", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     filter_horizontal = ("industries", "sources")
     actions = ("publish", "unpublish")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("aliases", "created_at", "updated_at")
     fieldsets = (
-        (_("Names"), {"fields": ("name_en", "name_zh", "article_name", "slug")}),
+        (_("Names"), {"fields": ("name_en", "name_zh", "article_name", "aliases", "slug")}),
         (_("Classification"), {"fields": ("province", "city", "city_zh", "zone_type", "level", "path")}),
         (_("Facts"), {"fields": ("established_year", "national_year", "area_km2", "area_note", "industries")}),
         (_("Location"), {"fields": ("latitude", "longitude", "coord_note")}),
@@ -135,8 +136,16 @@ class ArticleMentionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
 
 @admin.register(MissingZone)
 class MissingZoneAdmin(WorkflowAdminMixin, admin.ModelAdmin):
-    list_display = ("name_en", "province", "zone_type")
+    list_display = ("name_en", "name_zh", "province", "zone_type")
     list_filter = ("province", "zone_type")
+
+
+@admin.register(ZoneTotal)
+class ZoneTotalAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ("province", "zone_type", "count", "source")
+    list_filter = ("province", "zone_type")
+    list_select_related = ("province", "source")
+    autocomplete_fields = ("source",)
 
 
 @admin.register(OfficialCount)

@@ -1,15 +1,18 @@
 """Official counts (as the article states them) beside what the catalogue holds."""
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
-from parks.models import ArticleMention, Level, MissingZone, OfficialCount, Park, ZoneType
+from parks.models import ArticleMention, Level, MissingZone, OfficialCount, Park, ZoneTotal, ZoneType
 from publishing.generation import cached_for_generation
+
 
 def grouped(count):
     """A count as the page's language writes it (10,045), like the template's |intcomma."""
@@ -79,7 +82,7 @@ def coverage_rows(listed=None):
     for zone_type, level, count in cached_for_generation("coverage-counts", lambda: published_counts(published)):
         rows.setdefault((zone_type, level), CoverageRow(zone_type, level)).catalogued = count
     listed = published if listed is None else listed
-    for park in listed.only("slug", "name_en", "name_zh", "zone_type", "level").order_by("name_en"):
+    for park in listed.only("slug", "name_en", "name_zh", "zone_type", "level").in_name_order():
         rows.setdefault((park.zone_type, park.level), CoverageRow(park.zone_type, park.level)).parks.append(park)
     return sorted(
         rows.values(), key=lambda row: (LEVEL_ORDER.get(row.level, 3), TYPE_ORDER.get(row.zone_type, 99))
@@ -98,3 +101,66 @@ def unidentified_mentions():
 
 def missing_zones():
     return MissingZone.objects.select_related("province")
+
+
+@dataclass
+class ProvinceTypeRow:
+    """One province and zone type: the published total with its source, the catalogued zones, the missing ones."""
+
+    province: object
+    zone_type: str
+    total: ZoneTotal | None = None
+    catalogued: int = 0
+    parks: list = field(default_factory=list)  # named only up to NAMED_PER_ROW; more are a link to the catalogue
+    missing: list = field(default_factory=list)
+
+    @property
+    def zone_type_label(self):
+        return ZoneType(self.zone_type).label
+
+    @property
+    def known_total(self):
+        return self.total.count if self.total else None
+
+    @property
+    def complete(self):
+        """The catalogue holds as many as the published total counts."""
+        return self.known_total is not None and self.catalogued >= self.known_total
+
+    @property
+    def catalogue_url(self):
+        query = urlencode({"province": self.province.slug, "zone_type": self.zone_type, "level": Level.NATIONAL})
+        return f"{reverse('parks:list')}?{query}"
+
+
+# A province's zones of one type are named on the page up to this many (the region has at most a dozen
+# of a type); a larger catalogue links to them instead of printing thousands of names.
+NAMED_PER_ROW = 30
+
+
+def province_coverage():
+    """Per province of the region and zone type: known total, catalogued national zones, missing ones (four queries).
+
+    The region is the provinces with recorded totals (the three Northeast provinces), so the article's
+    Inner Mongolia zones stay in the catalogue without being counted here.
+    """
+    rows = {}
+    for total in ZoneTotal.objects.select_related("province", "source"):
+        rows[(total.province.slug, total.zone_type)] = ProvinceTypeRow(total.province, total.zone_type, total)
+    provinces = {row.province.slug: row.province for row in rows.values()}
+    national = Park.objects.published().filter(level=Level.NATIONAL, province__slug__in=provinces)
+    counts = national.values_list("province__slug", "zone_type").annotate(count=Count("pk")).order_by()
+    for slug, zone_type, count in counts:
+        rows.setdefault((slug, zone_type), ProvinceTypeRow(provinces[slug], zone_type)).catalogued = count
+    few = [Q(province__slug=slug, zone_type=zone_type) for (slug, zone_type), row in rows.items()
+           if 0 < row.catalogued <= NAMED_PER_ROW]
+    if few:
+        named = national.filter(reduce(or_, few)).select_related("province")
+        for park in named.only("slug", "name_en", "name_zh", "zone_type", "province__slug").in_name_order():
+            rows[(park.province.slug, park.zone_type)].parks.append(park)
+    for zone in MissingZone.objects.filter(province__slug__in=provinces).select_related("province"):
+        key = (zone.province.slug, zone.zone_type)
+        rows.setdefault(key, ProvinceTypeRow(provinces[zone.province.slug], zone.zone_type)).missing.append(zone)
+    return sorted(
+        rows.values(), key=lambda row: (row.province.name_en, TYPE_ORDER.get(row.zone_type, 99))
+    )

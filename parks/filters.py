@@ -5,30 +5,58 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F
 from django.http import QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import BaseCSVField
 
-from parks.models import NO_PATH, DevelopmentPath, Industry, Level, Park, Province, ZoneType
+from parks.models import NO_PATH, DevelopmentPath, Industry, Level, Park, Province, ZoneType, name_order
+from parks.search import expanded_terms
 from publishing.bilingual import is_chinese
 from publishing.generation import cached_for_generation
 
 SEARCH_MAX_LENGTH = 200
 
 
+class OrderingKeysField(BaseCSVField):
+    """Comma-separated ordering keys, none of them empty: `?ordering=name,` is refused, not read as "name"
+    and an unknown empty key."""
+
+    def clean(self, value):
+        keys = super().clean(value)
+        if keys and "" in keys:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": ""})
+        return keys
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Ordering where parks with an unknown year or area come last either way, then by name (stable pages)."""
 
+    base_field_class = OrderingKeysField
+
     def get_ordering_value(self, param):
         name = super().get_ordering_value(param)
-        field = F(name.lstrip("-"))
+        field = F(by_name_in_page_language(name.lstrip("-")))
         return field.desc(nulls_last=True) if name.startswith("-") else field.asc(nulls_last=True)
 
     def filter(self, qs, value):
+        # Without a choice, and between equal values, parks come in name order (pinyin on Chinese pages).
         ordered = super().filter(qs, value)
-        return ordered.order_by(*ordered.query.order_by, "name_en", "pk") if value else ordered
+        return ordered.order_by(*ordered.query.order_by, name_order(), "pk") if value else ordered.in_name_order()
+
+
+def by_name_in_page_language(field):
+    """Sorting by either name sorts by the page language's: the Chinese name by its pinyin, not by code point."""
+    if field == "name_zh":
+        return "pinyin"
+    return name_order() if field == "name_en" else field
+
+
+def provinces_in_name_order(request):
+    return Province.objects.in_published_records().order_by(name_order())
 
 
 class ParkFilter(django_filters.FilterSet):
@@ -36,11 +64,11 @@ class ParkFilter(django_filters.FilterSet):
         label=_("Search names and cities"),
         method="search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text=_("English or Chinese name, the article's wording, or city (e.g. Hunchun, 吉林)."),
+        help_text=_("A name in English, Chinese or pinyin, a short form, a city or a province (e.g. Hunchun, 吉林, haerbin, ETDZ)."),
     )
     province = django_filters.ModelChoiceFilter(
         label=_("Province"),
-        queryset=Province.objects.in_published_records(), to_field_name="slug", empty_label=_("All provinces")
+        queryset=provinces_in_name_order, to_field_name="slug", empty_label=_("All provinces")
     )
     path = django_filters.ModelChoiceFilter(
         label=_("Development path"),
@@ -104,8 +132,19 @@ class ParkFilter(django_filters.FilterSet):
         model = Park
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The search words with their other names, looked up once however many facets are counted.
+        self.expanded_words = {}
+
     def search(self, queryset, name, value):
-        return queryset.search(value.strip()) if value.strip() else queryset
+        # The site's search finds the same parks for the same words (parks/search.py).
+        text = value.strip()
+        if not text:
+            return queryset
+        if text not in self.expanded_words:
+            self.expanded_words[text] = expanded_terms(text)
+        return queryset.search(text, self.expanded_words[text])
 
     @property
     def error_messages(self):

@@ -1,20 +1,21 @@
 import re
+import unicodedata
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connections, models
-from django.db.models.expressions import RawSQL
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
-from publishing.bilingual import other, pick
+from publishing.bilingual import is_chinese, other, pick
 from publishing.images import ProcessedImageField, srcset
 from publishing.markdown import render_markdown
 from publishing.models import Fingerprinted, Versioned
@@ -23,11 +24,24 @@ from publishing.models import Fingerprinted, Versioned
 LATITUDE_RANGE = (37, 54)
 LONGITUDE_RANGE = (105, 136)
 EARLIEST_YEAR = 1980
-# Trigram indexes can only look up texts of at least three characters.
-SEARCH_TRIGRAM = 3
 CATALOGUE_TITLE = "Catalogue of Northeast China's industrial parks"
 # The filter value, and the matrix column, for parks the article groups into no development path.
 NO_PATH = "none"
+
+
+def pinyin_key(text):
+    """Toneless pinyin without spaces or apostrophes, lower case: 哈尔滨, Hā'ěrbīn and Ha er bin give haerbin.
+
+    ü is written v, as on a pinyin keyboard (绿 is lv); other letters and digits are kept.
+    """
+    plain = unicodedata.normalize("NFKD", "".join(lazy_pinyin(text, style=Style.NORMAL)).lower())
+    plain = plain.replace("u\u0308", "v").replace("ü", "v")
+    return "".join(char for char in plain if char.isalnum())
+
+
+def park_pinyin(name, city, aliases):
+    """A park's pinyin key: its name's first, so Chinese lists sorted by it are in name order."""
+    return " ".join(filter(None, [pinyin_key(name), pinyin_key(city), *(pinyin_key(a) for a in aliases.split(";"))]))
 
 
 class ZoneType(models.TextChoices):
@@ -36,7 +50,11 @@ class ZoneType(models.TextChoices):
     BECZ = "becz", _("Border economic cooperation zone")
     MUTUAL_TRADE = "mutual-trade", _("Mutual market trade zone")
     BONDED = "bonded", _("Comprehensive bonded zone")
+    # The customs areas comprehensive bonded zones replace: bonded zones, bonded port areas, logistics parks.
+    BONDED_AREA = "bonded-area", _("Bonded zone, bonded port area or bonded logistics park")
     EPZ = "epz", _("Export processing zone")
+    NEW_AREA = "new-area", _("National new area")
+    FTZ_AREA = "ftz-area", _("Free-trade-zone area")
     OTHER = "other", _("Other")
 
 
@@ -48,6 +66,9 @@ ZONE_TYPE_SHORT = {
     ZoneType.MUTUAL_TRADE: pgettext_lazy("zone type, short", "Mutual trade"),
     ZoneType.BONDED: pgettext_lazy("zone type, short", "Bonded"),
     ZoneType.EPZ: pgettext_lazy("zone type, short", "EPZ"),
+    ZoneType.BONDED_AREA: pgettext_lazy("zone type, short", "Bonded area"),
+    ZoneType.NEW_AREA: pgettext_lazy("zone type, short", "New area"),
+    ZoneType.FTZ_AREA: pgettext_lazy("zone type, short", "FTZ area"),
     ZoneType.OTHER: pgettext_lazy("zone type, short", "Other"),
 }
 
@@ -55,6 +76,21 @@ ZONE_TYPE_SHORT = {
 class Level(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    MERGED = "merged", _("Merged into another zone")
+    UPGRADED = "upgraded", _("Upgraded to another zone")
+    ABOLISHED = "abolished", _("Abolished")
+
+
+class AreaKind(models.TextChoices):
+    """What an area figure measures: sources give several, and they differ widely."""
+
+    PLANNED = "planned", _("Planned area")
+    APPROVED = "approved", _("Approved area")
+    MANAGED = "managed", _("Area under management")
 
 
 ZONE_TYPE_LABELS = dict(ZoneType.choices)
@@ -91,6 +127,11 @@ class Province(Fingerprinted):
         blank=True,
         help_text=_("A translation reviewed by a researcher; empty shows the English notes on Chinese pages."),
     )
+    # Filled on save: Chinese pages list provinces in pinyin order.
+    pinyin = models.CharField(
+        _("pinyin"), max_length=300, blank=True, editable=False,
+        help_text=_("The Chinese name's pinyin, without tones or spaces."),
+    )
     objects = ProvinceQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -101,6 +142,13 @@ class Province(Fingerprinted):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.pinyin = pinyin_key(self.name_zh or self.name_en)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "pinyin"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self):
@@ -239,9 +287,13 @@ class SourceKind(models.TextChoices):
 
 class SourceQuerySet(models.QuerySet):
     def cited_by_published(self):
-        """Sources of published parks, as a whole or for one fact: the open data lists these (opendata/)."""
+        """Sources of published parks, as a whole or for one fact, and of the known totals: the open data lists
+        these (opendata/)."""
         published = Park.objects.published()
-        return self.filter(models.Q(parks__in=published) | models.Q(fact_sources__park__in=published)).distinct()
+        return self.filter(
+            models.Q(parks__in=published) | models.Q(fact_sources__park__in=published)
+            | models.Q(zone_totals__isnull=False)
+        ).distinct()
 
 
 class Source(Fingerprinted):
@@ -282,10 +334,12 @@ class Fact(models.TextChoices):
     LEVEL = "level", _("Level")
     ESTABLISHED_YEAR = "established_year", _("Year established")
     NATIONAL_YEAR = "national_year", _("Year raised to national level")
-    AREA = "area", _("Planned area")
+    AREA = "area", _("Area")
     COORDINATES = "coordinates", _("Coordinates")
     INDUSTRIES = "industries", _("Leading industries")
     PATH = "path", _("Development path")
+    STATUS = "status", _("Status")
+    NAME_ZH = "name_zh", _("Chinese name")
 
 
 class Kind(models.TextChoices):
@@ -328,25 +382,21 @@ class ParkQuerySet(models.QuerySet):
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
-    def search(self, text):
-        """Parks whose English, Chinese or article name, or city, contains the text (case-insensitive).
+    def search(self, text, groups=None):
+        """Parks matching the words of `text` (parks/search.py): the site's search and the catalogue's `?q=`
+        find the same parks. `groups` are the words with their other names, when the caller has them."""
+        from parks.search import park_match
 
-        Served by an index (parks/migrations/0003_search_index.py): PostgreSQL's trigram
-        indexes match these icontains lookups as they are; on SQLite a text of three characters or
-        more is looked up in the FTS5 trigram table (shorter ones have no trigram to look up).
-        """
-        if connections[self.db].vendor == "sqlite" and len(text) >= SEARCH_TRIGRAM:
-            # One FTS5 phrase: the text's trigrams in a row, i.e. the text as a substring.
-            phrase = '"' + text.replace('"', '""') + '"'
-            return self.filter(pk__in=RawSQL(
-                "SELECT rowid FROM parks_park_search WHERE parks_park_search MATCH %s", [phrase]
-            ))
-        return self.filter(
-            models.Q(name_en__icontains=text)
-            | models.Q(name_zh__icontains=text)
-            | models.Q(article_name__icontains=text)
-            | models.Q(city__icontains=text)
-        )
+        return self.filter(park_match(text, groups))
+
+    def in_name_order(self):
+        """By name in the page's language: Chinese pages in pinyin order, not by code point."""
+        return self.order_by(name_order(), "pk")
+
+
+def name_order():
+    """The field a list sorted by name is sorted by in the page's language."""
+    return "pinyin" if is_chinese() else "name_en"
 
 
 def park_photo_upload_to(instance, filename):
@@ -362,6 +412,19 @@ class Park(Fingerprinted, Versioned):
         max_length=255,
         blank=True,
         help_text=_("The name as the article writes it, where it differs."),
+    )
+    # Loaded from parks/content/aliases.csv, the one record of them (with where each comes from).
+    aliases = models.CharField(
+        _("short forms"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("Short forms in common use (e.g. 哈高新), separated by semicolons; search finds the park by them."),
+    )
+    # Filled on save: search compares pinyin with it and Chinese pages sort by it.
+    pinyin = models.CharField(
+        _("pinyin"), max_length=600, blank=True, editable=False,
+        help_text=_("The Chinese name's pinyin, then the city's and the short forms', without tones or spaces."),
     )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     province = models.ForeignKey(
@@ -392,8 +455,23 @@ class Park(Fingerprinted, Versioned):
     national_year = models.PositiveSmallIntegerField(
         _("year raised to national level"), null=True, blank=True
     )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, blank=True,
+        help_text=_("Empty when no source gives it."),
+    )
+    status_year = models.PositiveSmallIntegerField(
+        _("year of status"), null=True, blank=True, help_text=_("When the zone was merged, upgraded or abolished.")
+    )
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors",
+        verbose_name=_("became"), help_text=_("The zone it was merged into or upgraded to, where catalogued."),
+    )
     area_km2 = models.DecimalField(
-        _("planned area (km²)"), max_digits=10, decimal_places=4, null=True, blank=True
+        _("area (km²)"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+    area_kind = models.CharField(
+        _("kind of area"), max_length=10, choices=AreaKind.choices, blank=True,
+        help_text=_("What the area figure measures; empty when the source does not say."),
     )
     area_note = models.CharField(
         _("area note"), max_length=500, blank=True, help_text=_("What the area measures; sources often differ.")
@@ -415,6 +493,10 @@ class Park(Fingerprinted, Versioned):
         validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
     )
     coord_note = models.CharField(_("coordinates note"), max_length=255, blank=True)
+    coordinates_approximate = models.BooleanField(
+        _("coordinates are approximate"), default=False,
+        help_text=_("Ticked when the position stands in for the zone (a city centre), not a surveyed location."),
+    )
     industries = models.ManyToManyField(Industry, blank=True, related_name="parks", verbose_name=_("industries"))
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown. HTML is sanitized before it reaches the page.")
@@ -453,6 +535,13 @@ class Park(Fingerprinted, Versioned):
 
     def __str__(self):
         return self.name_en
+
+    def save(self, *args, **kwargs):
+        self.pinyin = park_pinyin(self.name_zh or self.name_en, self.city_zh, self.aliases)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "pinyin"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("parks:detail", args=[self.slug])
@@ -536,7 +625,7 @@ class Park(Fingerprinted, Versioned):
 
     @property
     def coordinates_are_approximate(self):
-        return coordinates_are_approximate(self.coord_note)
+        return self.coordinates_approximate
 
     @property
     def description_html(self):
@@ -752,6 +841,7 @@ class MissingZone(Fingerprinted):
     """A national-level zone of the region the catalogue lacks: listed so readers know it is partial."""
 
     name_en = models.CharField(_("English name"), max_length=255, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=255, blank=True)
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="missing_zones", verbose_name=_("province")
     )
@@ -766,3 +856,39 @@ class MissingZone(Fingerprinted):
 
     def __str__(self):
         return self.name_en
+
+    @property
+    def display_name(self):
+        return pick(self.name_en, self.name_zh)
+
+
+class ZoneTotal(Fingerprinted):
+    """How many national zones of one type a province has, as a published list or count gives it.
+
+    The coverage page puts it beside the catalogue's count; an empty count means no source checked gives one.
+    """
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="zone_totals", verbose_name=_("province")
+    )
+    zone_type = models.CharField(_("zone type"), max_length=20, choices=ZoneType.choices)
+    count = models.PositiveIntegerField(
+        _("known total"), null=True, blank=True, help_text=_("Empty when no source checked gives a total.")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="zone_totals",
+        verbose_name=_("source"),
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("What the source counts, and as of when."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["province__name_en", "zone_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "zone_type"], name="unique_zone_total"),
+        ]
+        verbose_name = _("known total")
+        verbose_name_plural = _("known totals")
+
+    def __str__(self):
+        return f"{self.province}: {self.get_zone_type_display()}"

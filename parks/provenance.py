@@ -14,6 +14,8 @@ from parks.models import Fact, FactSource, PathEvidence
 
 UNKNOWN = _("Unknown")
 UNSOURCED = _("Unknown (no source recorded for this value)")
+APPROXIMATE = _("approximate")
+STATUS_WITH_YEAR = _("%(status)s, %(year)s")
 
 
 @dataclass
@@ -44,9 +46,13 @@ class CitedSource:
 def fact_values(park):
     """The value each fact has on the record (None when empty), with the record's note on it."""
     area = f"{park.area_km2.normalize():f} km²" if park.area_km2 is not None else None
+    if area and park.area_kind:
+        area = f"{area} ({park.get_area_kind_display()})"
     coordinates = (
         f"{park.latitude.normalize():f}° N, {park.longitude.normalize():f}° E" if park.has_coordinates else None
     )
+    if coordinates and park.coordinates_approximate:
+        coordinates = f"{coordinates} ({APPROXIMATE})"
     industries = list(park.industries.all())
     return {
         Fact.LEVEL: (park.get_level_display() or None, ""),
@@ -56,6 +62,8 @@ def fact_values(park):
         Fact.COORDINATES: (coordinates, park.coord_note),
         Fact.INDUSTRIES: (", ".join(industry.display_name for industry in industries) or None, ""),
         Fact.PATH: (park.path.display_name if park.path else None, ""),
+        Fact.STATUS: (status_text(park), ""),
+        Fact.NAME_ZH: (park.name_zh or None, ""),
     }
 
 
@@ -66,7 +74,8 @@ class Provenance(NamedTuple):
 
 def park_record(park):
     """The park page's record: reads its industries, fact sources with their sources, the path's
-    evidence and the article's mentions onto the park (four queries), then its provenance.
+    evidence, the article's mentions and the zone that succeeded it, if any, onto the park (four or
+    five queries), then its provenance.
 
     The page calls this only when its cached record is missing: a repeat visit reads the park alone.
     """
@@ -77,8 +86,18 @@ def park_record(park):
         Prefetch("fact_sources", FactSource.objects.select_related("source").order_by("fact", "pk")),
         Prefetch("path_evidence", PathEvidence.objects.order_by("order", "pk")),
         "mentions",
+        "successor",
     )
     return park_provenance(park)
+
+
+def status_text(park):
+    """"Merged into another zone, 2018": the status with its year; the successor is linked beside it."""
+    if not park.status:
+        return None
+    if not park.status_year:
+        return park.get_status_display()
+    return STATUS_WITH_YEAR % {"status": park.get_status_display(), "year": park.status_year}
 
 
 def park_provenance(park):

@@ -90,6 +90,11 @@ def file_problem(dataset):
             f"This file has {len(dataset):,} rows; imports are limited to {settings.IMPORT_MAX_ROWS:,} "
             "rows per file. Split it into smaller files."
         )
+    named = [str(header).strip() for header in dataset.headers or [] if header is not None and str(header).strip()]
+    for name in dict.fromkeys(named):
+        if named.count(name) > 1:
+            # The duplicate check below reads one column and the import the other: the researcher must choose.
+            return f"The column “{name}” appears {named.count(name)} times. Keep one of them."
     if "slug" not in (dataset.headers or []):
         return None
     first_row = {}

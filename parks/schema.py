@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from parks.models import Confidence, Fact, Level, ZoneType
+from parks.models import AreaKind, Confidence, Fact, Level, Status, ZoneType
 
 # Where a field appears.
 DOWNLOADS = "downloads"  # the catalogue's CSV, JSON and workbook downloads
@@ -76,7 +76,7 @@ class CatalogueField:
 FIELDS = [
     CatalogueField("slug", _("Slug"), required=True, description=_("The park's identifier in the site's URLs.")),
     CatalogueField("name_en", _("English name"), required=True),
-    CatalogueField("name_zh", _("Chinese name"), description=_("Empty when unknown.")),
+    CatalogueField("name_zh", _("Chinese name"), fact=Fact.NAME_ZH, description=_("Empty when unknown.")),
     CatalogueField("article_name", _("Name in the article"),
                    description=_("The name as the article writes it, where it differs.")),
     CatalogueField("province", _("Province"), required=True, names=("name_en", "name_zh")),
@@ -88,13 +88,23 @@ FIELDS = [
                    description=_("The article's grouping; empty for zones it does not group.")),
     CatalogueField("established_year", _("Year established"), INTEGER, fact=Fact.ESTABLISHED_YEAR),
     CatalogueField("national_year", _("Year raised to national level"), INTEGER, fact=Fact.NATIONAL_YEAR),
-    CatalogueField("area_km2", _("Planned area (km²)"), NUMBER, fact=Fact.AREA,
-                   description=_("Planned area in square kilometres; see the area note.")),
+    CatalogueField("status", _("Status"), choices=Status, fact=Fact.STATUS,
+                   description=_("Active, merged, upgraded or abolished; empty when no source gives it.")),
+    CatalogueField("status_year", _("Year of status"), INTEGER, fact=Fact.STATUS,
+                   description=_("When the zone was merged, upgraded or abolished.")),
+    CatalogueField("successor", _("Became"), names=("name_en", "name_zh"), fact=Fact.STATUS,
+                   description=_("The catalogued zone it was merged into or upgraded to (its slug).")),
+    CatalogueField("area_km2", _("Area (km²)"), NUMBER, fact=Fact.AREA,
+                   description=_("Area in square kilometres, of the kind the next column names; see the area note.")),
     CatalogueField("area_note", _("Area note"), description=_("What the area measures; sources often differ.")),
+    CatalogueField("area_kind", _("Kind of area"), choices=AreaKind, fact=Fact.AREA,
+                   description=_("Planned, approved or under management; empty when the source does not say.")),
     CatalogueField("latitude", _("Latitude"), NUMBER, fact=Fact.COORDINATES, description=_("Degrees north.")),
     CatalogueField("longitude", _("Longitude"), NUMBER, fact=Fact.COORDINATES, description=_("Degrees east.")),
     CatalogueField("coord_note", _("Coordinates note"),
                    description=_("Approximate positions (a city centre) say so here.")),
+    CatalogueField("coordinates_approximate", _("Coordinates are approximate"), BOOLEAN, fact=Fact.COORDINATES,
+                   description=_("True when the position stands in for the zone (a city centre).")),
     CatalogueField("industries", _("Leading industries"), LIST, names=("name", "name_zh"), fact=Fact.INDUSTRIES,
                    import_column="leading_industries", shown_in=frozenset({DOWNLOADS, API, IMPORT})),
     CatalogueField("sources", _("Sources"), LIST, names=("citation",), shown_in=frozenset({DOWNLOADS, API, IMPORT}),

@@ -16,7 +16,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from parks import exports
-from parks.coverage import coverage_rows, missing_zones, unidentified_mentions
+from parks.coverage import coverage_rows, missing_zones, province_coverage, unidentified_mentions
 from parks.filters import (
     SEARCH_MAX_LENGTH,
     ParkFilter,
@@ -28,8 +28,9 @@ from parks.filters import (
     view_of,
 )
 from parks.matrix import published_matrix
-from parks.models import DevelopmentPath, Park, PathEvidence, Province
+from parks.models import DevelopmentPath, Kind, Park, PathEvidence, Province
 from parks.provenance import park_record
+from parks.search import did_you_mean
 from publishing.bilingual import download_language
 from publishing.citations import citation_download
 from publishing.exports import csv_download, export_metadata, json_download
@@ -84,6 +85,12 @@ class ParkListView(FilterView):
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def render_to_response(self, context, **response_kwargs):
+        # Filters not understood: the page says which, over an empty list, as the 400 any invalid input gets.
+        if self.filterset.errors:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_query"] = query_without(self.request.GET, "page")
@@ -111,9 +118,17 @@ class ParkListView(FilterView):
                 "table_columns": table_columns(self.request.GET) if view == "table" else [],
                 "map": map_settings(),
                 "paths": DevelopmentPath.objects.in_published_records(),
+                "suggestion": self.suggestion(context["paginator"].count),
             }
         )
         return context
+
+
+    def suggestion(self, count):
+        """For a search that found nothing: the same words, nearer the catalogue's names, and their link."""
+        query = self.filterset.active_values.get("q", "") if self.filterset.is_valid() else ""
+        suggested = did_you_mean(query) if query and not count else ""
+        return {"text": suggested, "query": query_with(self.request.GET, q=suggested)} if suggested else None
 
 
 class ParkDetailView(DetailView):
@@ -131,7 +146,7 @@ class ParkDetailView(DetailView):
     def get_context_data(self, **kwargs):
         park = self.object
         context = super().get_context_data(**kwargs)
-        neighbours = Park.objects.published().exclude(pk=park.pk).only("slug", "name_en", "name_zh")
+        neighbours = Park.objects.published().exclude(pk=park.pk).only("slug", "name_en", "name_zh").in_name_order()
         # A handful of neighbours; the province and path pages list them all.
         context["province_neighbours"] = neighbours.in_province(park.province.slug)[:NEIGHBOURS_SHOWN]
         context["path_neighbours"] = neighbours.on_path(park.path.slug)[:NEIGHBOURS_SHOWN] if park.path else None
@@ -173,7 +188,7 @@ class ProvinceDetailView(CatalogueIndexMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.parks_page(Park.objects.published().in_province(self.object.slug).for_listing()))
+        context.update(self.parks_page(Park.objects.published().in_province(self.object.slug).for_listing().in_name_order()))
         return context
 
 
@@ -186,12 +201,24 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.parks_page(Park.objects.published().on_path(self.object.slug).for_listing()))
-        # Grouped by park in the template; queried only when its cached fragment is not there.
-        evidence = PathEvidence.objects.filter(path=self.object, park__is_published=True).for_listing()
-        context["named_evidence"] = evidence.named()
-        context["inferred_evidence"] = evidence.inferred()
+        evidence = list(PathEvidence.objects.filter(path=self.object, park__is_published=True).for_listing())
+        context["named_evidence"] = group_by_quote(item for item in evidence if item.kind == Kind.NAMED)
+        context["inferred_evidence"] = group_by_quote(item for item in evidence if item.kind == Kind.INFERRED)
+        on_path = Park.objects.published().on_path(self.object.slug)
+        context["park_count"] = cached_for_generation(f"path-park-count:{self.object.pk}", on_path.count)
+        # The parks the quotes name are not listed again: a page at a time of those no quote names.
+        quoted = {item.park_id for item in evidence}
+        others = self.parks_page(on_path.exclude(pk__in=quoted).for_listing().in_name_order())
+        context.update(others, other_parks=others["parks"])
         return context
+
+
+def group_by_quote(evidence):
+    """[(the quote's first evidence, [each park's evidence under it])]: each quote once, in the order met."""
+    grouped = {}
+    for item in evidence:
+        grouped.setdefault(item.quote, {}).setdefault(item.park_id, item)
+    return [(next(iter(items.values())), list(items.values())) for items in grouped.values()]
 
 
 def filtered_parks_or_error(request):
@@ -272,6 +299,7 @@ def coverage(request):
     # The template reads these only when its cached fragment is missing.
     context = {
         "read_rows": partial(coverage_rows, listed=Park.objects.published().filter(level="")),
+        "read_by_province": province_coverage,
         "unidentified": unidentified_mentions(),
         "missing": missing_zones(),
     }

@@ -46,6 +46,12 @@ def missing_files_cleared(obj):
     return cleared
 
 
+def linked_objects(record, accessor, target):
+    """The objects a history record links to through its many-to-many history rows (prefetched), by id."""
+    rows = getattr(record, accessor).all()
+    return sorted((getattr(row, target) for row in rows if getattr(row, target) is not None), key=lambda obj: obj.pk)
+
+
 class VersionedInlineMixin:
     """Optimistic locking for inline rows (e.g. an article's sections)."""
 
@@ -184,13 +190,7 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
         changes = []
         for field in self.history_m2m_fields:
             target, accessor = field.m2m_reverse_field_name(), self.history_links_accessor(field)
-
-            def linked(record):
-                rows = getattr(record, accessor).all()  # prefetched
-                return sorted((getattr(row, target) for row in rows if getattr(row, target) is not None),
-                              key=lambda obj: obj.pk)
-
-            old, new = linked(older), linked(newer)
+            old, new = linked_objects(older, accessor, target), linked_objects(newer, accessor, target)
             if [obj.pk for obj in old] != [obj.pk for obj in new]:
                 changes.append(ModelChange(field.name, [{target: obj} for obj in old], [{target: obj} for obj in new]))
         return changes

@@ -13,6 +13,9 @@ class PublishingConfig(AppConfig):
     verbose_name = "Researchers' workflow"
 
     def ready(self):
-        from publishing import generation
+        from django.contrib.auth.signals import user_logged_out
+
+        from publishing import generation, imports
 
         generation.connect_invalidation()
+        user_logged_out.connect(imports.forget_pending_imports, dispatch_uid="forget_pending_imports")

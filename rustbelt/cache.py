@@ -65,6 +65,12 @@ class CacheHeadersMiddleware:
             response = self.get_response(request)
             if request.method not in ("GET", "HEAD"):
                 return response
+            if response.status_code >= 500:
+                # Nobody's to keep. Asking who the visitor is would read their session again, and a
+                # database that hangs would make the request wait a second connect timeout.
+                if not response.has_header("Cache-Control"):
+                    patch_cache_control(response, private=True, no_store=True)
+                return response
             if is_public(request, response):
                 patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
                 response["Last-Modified"] = http_date(current_generation().changed_at)

@@ -5,8 +5,9 @@ ranked with SearchRank and highlighted with SearchHeadline. Chinese has no space
 so a whole phrase like 吉林 is one token there; substring matching (icontains) finds it on every
 database and is the whole search on SQLite, ranked by where the words matched.
 
-Each word is first expanded with the bilingual gazetteer (rustbelt/gazetteer.py): a record matches
-when, for every word, it contains the word or another name of the same place or zone type.
+Each word is first expanded with the bilingual gazetteer (parks/search.py): a section matches when, for
+every word, it contains the word or another name of the same place or zone type. Parks are the ones the
+catalogue's search finds for the same words (`Park.objects.search`), ranked here.
 """
 
 import re
@@ -23,19 +24,16 @@ from django.utils.translation import gettext_lazy
 
 from articles.models import Section, Status
 from parks.models import Park
-from rustbelt.gazetteer import gazetteer
+from parks.search import expanded_terms, search_terms
 from publishing.bilingual import is_chinese, pick
 
 MAX_QUERY_LENGTH = 200
-MAX_TERMS = 8
 RESULTS_PER_KIND = 30
 SNIPPET_CHARS = 220
 # Private-use characters mark the highlights inside SearchHeadline's output; the text is escaped
 # afterwards and only these markers become <mark>, so nothing from the database is trusted as HTML.
 MARK_START, MARK_END = "\ue000", "\ue001"
-# Words: letters, digits and CJK characters; everything else separates them.
-TERM_RE = re.compile(r"\w+", re.UNICODE)
-# The full-text parser also splits words at underscores.
+# The full-text parser splits words at underscores too.
 WORD_PARTS_RE = re.compile(r"[^\W_]+")
 # Markdown syntax that would clutter a plain-text snippet: link targets, emphasis, heading marks.
 MARKDOWN_LINK_TARGET_RE = re.compile(r"\]\([^)]*\)")
@@ -43,7 +41,7 @@ MARKDOWN_SYMBOLS_RE = re.compile(r"[*_#`>\[\]]+|\{#[^}]*\}")
 
 SECTION_TITLE_FIELDS = ["title_en", "title_zh_hans"]
 SECTION_TEXT_FIELDS = ["body"]
-PARK_TITLE_FIELDS = ["name_en", "name_zh", "article_name"]
+PARK_TITLE_FIELDS = ["name_en", "name_zh", "article_name", "aliases"]
 PARK_TEXT_FIELDS = ["city", "city_zh", "description", "province__name_en", "province__name_zh"]
 
 
@@ -69,14 +67,6 @@ class SearchResult:
     url: str
     snippet: str
     lang: str = ""  # set when the snippet's language differs from the page's
-
-
-def search_terms(query):
-    terms = []
-    for term in TERM_RE.findall(query):
-        if term.lower() not in (t.lower() for t in terms):
-            terms.append(term)
-    return terms[:MAX_TERMS]
 
 
 def is_postgresql():
@@ -129,9 +119,14 @@ def full_text_query(groups):
     return query
 
 
-def ranked(queryset, groups, title_fields, text_fields, text_field_for_headline):
-    """Matching records with a `score`, best first; on PostgreSQL also a `headline`."""
-    match = substring_match(groups, title_fields + text_fields)
+def ranked(queryset, groups, title_fields, text_fields, text_field_for_headline, match=None):
+    """Matching records with a `score`, best first; on PostgreSQL also a `headline`.
+
+    `match` is the condition when the queryset is not already the matching records (the parks are);
+    otherwise every word, or on PostgreSQL their full-text match.
+    """
+    full_text = match is None
+    match = substring_match(groups, title_fields + text_fields) if full_text else match
     score = substring_score(groups, title_fields, text_fields)
     if is_postgresql():
         vector = SearchVector(*title_fields, weight="A", config="simple") + SearchVector(
@@ -151,7 +146,7 @@ def ranked(queryset, groups, title_fields, text_fields, text_field_for_headline)
                 min_words=15,
             ),
         )
-        if has_phrase(groups):
+        if full_text and has_phrase(groups):
             # A full-text match (@@) of every word in one of its names; ts_rank alone is above 0 for a
             # partial one. Only a name of several words can match this way and not as a substring
             # (other spacing or punctuation); for single words @@ adds nothing but a text search
@@ -194,11 +189,6 @@ def snippet(record, text, terms):
     return highlight(text, terms)
 
 
-def expanded_terms(query):
-    """The query's words, each with its other names from the gazetteer (a list of lists)."""
-    return gazetteer().expand(search_terms(query))
-
-
 def search(query, groups=None):
     """Sections then parks matching `query`, each list best first (three queries: gazetteer, sections, parks).
 
@@ -216,11 +206,12 @@ def search(query, groups=None):
         "body",
     )
     parks = ranked(
-        Park.objects.published().select_related("province"),
+        Park.objects.published().search(query, groups).select_related("province"),
         groups,
         PARK_TITLE_FIELDS,
         PARK_TEXT_FIELDS,
         "description",
+        match=Q(),
     )
     # The article and park descriptions are in English: on Chinese pages their snippets say so.
     english_text = "en" if is_chinese() else ""

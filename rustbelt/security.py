@@ -1,6 +1,10 @@
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from opendata.problems import PROBLEM_CONTENT_TYPE, problem
 
 # django-import-export and simple-history ship admin templates with inline styles and handlers; we extend
 # their templates rather than fork them (a fork drifts on upgrade), so the admin allows inline.
@@ -31,4 +35,23 @@ class CanonicalOriginMiddleware:
     def __call__(self, request):
         if settings.SITE_URL:
             request._current_scheme_host = settings.SITE_URL
+        return self.get_response(request)
+
+
+class NulParameterMiddleware:
+    """A NUL character in a query parameter is a 400, on every page, download, API endpoint and admin list.
+
+    No parameter of this site may hold one, and PostgreSQL refuses one in a query, so a NUL reaching a
+    lookup (a slug, an admin list filter) would be a database error, a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in text for key, values in request.GET.lists() for text in [key, *values]):
+            detail = _("A parameter of this address holds a NUL character; remove it.")
+            if request.path_info.startswith("/api/"):
+                return JsonResponse(problem(400, detail, request), status=400, content_type=PROBLEM_CONTENT_TYPE)
+            return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "parks",
     # Open data: the API, the data package, the SQLite dataset and the Data page.
     "opendata",
+    # Numbered, dated editions of the article, the catalogue and the data files (releases/).
+    "releases",
     "rustbelt.apps.RustbeltConfig",
 ]
 # Apps whose records appear on public pages: their saves start a new content generation, `backup`
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     # After sessions, before CommonMiddleware (Django's order): picks the language from the URL prefix,
     # and sends unprefixed URLs to the visitor's language (cookie, then Accept-Language).
     "django.middleware.locale.LocaleMiddleware",
+    # Refuses a NUL in any query parameter (400) before any view or lookup reads it.
+    "rustbelt.security.NulParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -281,19 +285,24 @@ PUBLIC_PAGE_MAX_AGE = 5
 AGGREGATE_CACHE_SECONDS = int(os.environ.get("DJANGO_AGGREGATE_CACHE_SECONDS", "600" if REDIS_URL else "60"))
 
 # Errors go to stderr (gunicorn's error log) with their traceback, one greppable line each to start.
+# Django's errors go where gunicorn's go (gunicorn.conf.py): the file GUNICORN_ERROR_LOG names, else stderr.
+# WatchedFileHandler reopens the file after logrotate moves it.
+ERROR_LOG = os.environ.get("GUNICORN_ERROR_LOG", "-")
+if ERROR_LOG in ("", "-"):
+    ERROR_HANDLER = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "line"}
+else:
+    ERROR_HANDLER = {"class": "logging.handlers.WatchedFileHandler", "filename": ERROR_LOG, "formatter": "line"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "line": {"format": "%(asctime)s %(levelname)s %(name)s [pid %(process)d] %(message)s"},
     },
-    "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "line"},
-    },
+    "handlers": {"errors": ERROR_HANDLER},
     "loggers": {
-        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
-        "django.security": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
-        "rustbelt": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"), "propagate": False},
+        "django.request": {"handlers": ["errors"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["errors"], "level": "ERROR", "propagate": False},
+        "rustbelt": {"handlers": ["errors"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"), "propagate": False},
     },
 }
 
@@ -324,6 +333,11 @@ IMPORT_TMP_DIR = Path(os.environ.get("DJANGO_IMPORT_TMP_DIR", BASE_DIR / "var" /
 # Larger files are refused with a message before they are read (the dry run must fit the request timeout).
 IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "5000"))
 IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# An XLSX file is compressed: it is also refused when it unpacks to more than this, or has more columns.
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_COLUMNS = int(os.environ.get("DJANGO_IMPORT_MAX_COLUMNS", "60"))
+# A preview not confirmed within this many seconds is deleted (also on sign-out).
+IMPORT_PENDING_MAX_AGE = int(os.environ.get("DJANGO_IMPORT_PENDING_MAX_AGE", "3600"))
 # Uploaded images: refused above these limits, before Pillow decodes a single pixel.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 40_000_000
@@ -373,6 +387,10 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "Link"]
 # The SQLite dataset is built once per content generation and kept here (not public: served by a view).
 DATA_FILES_ROOT = Path(os.environ.get("DJANGO_DATA_FILES_ROOT", BASE_DIR / "var" / "data"))
+# Readers' suggested corrections accepted from one address per hour (releases/corrections.py).
+SUGGESTIONS_PER_HOUR = int(os.environ.get("DJANGO_SUGGESTIONS_PER_HOUR", "5"))
+# Each release's data files, kept for good and served only through the release's addresses.
+RELEASE_FILES_ROOT = Path(os.environ.get("DJANGO_RELEASE_FILES_ROOT", BASE_DIR / "var" / "releases"))
 
 # Parks map: any XYZ tile server; OpenStreetMap's by default.
 PARKS_MAP_TILE_URL = os.environ.get("PARKS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -3,6 +3,9 @@
 Each page is listed once per language with its hreflang alternates (Django's i18n sitemaps).
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -14,6 +17,14 @@ class BilingualSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    # Addresses on the site's own origin (DJANGO_SITE_URL), not the Host the request carried (a port or
+    # another allowed name would otherwise reach search engines).
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc if settings.SITE_URL else super().get_domain(site)
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme if settings.SITE_URL else super().get_protocol(protocol)
 
 
 class PagesSitemap(BilingualSitemap):

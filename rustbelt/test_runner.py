@@ -2,14 +2,16 @@ import tempfile
 import unittest
 
 from django.conf import settings
-from django.test.runner import DiscoverRunner
-from django.test.utils import override_settings
+from django.test import runner
+from django.test.utils import iter_test_cases, override_settings
 from django.utils import translation
 
 from publishing import generation
 
 
-class FreshCacheResult(unittest.TextTestResult):
+class FreshCacheResult:
+    """Mixed into the result class of the process that runs the tests (each worker with --parallel)."""
+
     def startTest(self, test):
         # Each test rolls its data back without signals, so an aggregate cached by the previous test
         # would otherwise be served to this one.
@@ -21,14 +23,43 @@ class FreshCacheResult(unittest.TextTestResult):
         super().startTest(test)
 
 
-class RustbeltTestRunner(DiscoverRunner):
+class FreshCacheRemoteResult(FreshCacheResult, runner.RemoteTestResult):
+    pass
+
+
+class FreshCacheRemoteRunner(runner.RemoteTestRunner):
+    resultclass = FreshCacheRemoteResult
+
+
+def init_worker(counter, *args, **kwargs):
+    runner._init_worker(counter, *args, **kwargs)
+    # Workers may share one Redis: each keeps its aggregates apart from the others'.
+    worker_caches = {
+        alias: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-test{runner._worker_id}"}
+        for alias, config in settings.CACHES.items()
+    }
+    override_settings(CACHES=worker_caches).enable()
+
+
+class ParallelTestSuite(runner.ParallelTestSuite):
+    init_worker = init_worker
+    runner_class = FreshCacheRemoteRunner
+
+
+class RustbeltTestRunner(runner.DiscoverRunner):
     """The default runner, with the aggregate cache emptied before every test and off by default,
     and a fast password hasher.
 
     Tests bulk-create or update() rows between two requests, which sends no signals, so a stored
     matrix would hide the change; parks/tests/test_aggregate_cache.py and articles/tests/test_rendering.py
     turn the store back on to test it.
+
+    A test class may define a class method `setUpTestRun`: it is called once before any test runs, in
+    this process, so servers it starts (the deployed build) are shared by every worker of --parallel.
     """
+
+    parallel_test_suite = ParallelTestSuite
+    tests_run_in_workers = False
 
     def setup_test_environment(self, **kwargs):
         super().setup_test_environment(**kwargs)
@@ -47,6 +78,14 @@ class RustbeltTestRunner(DiscoverRunner):
         self.import_folder.cleanup()
         super().teardown_test_environment(**kwargs)
 
+    def run_suite(self, suite, **kwargs):
+        for set_up in {getattr(type(test), "setUpTestRun", None) for test in iter_test_cases(suite)} - {None}:
+            set_up()
+        self.tests_run_in_workers = isinstance(suite, runner.ParallelTestSuite)
+        return super().run_suite(suite, **kwargs)
+
     def get_resultclass(self):
         base = super().get_resultclass() or unittest.TextTestResult
+        if self.tests_run_in_workers:
+            return base  # the workers' results reset the caches (FreshCacheRemoteResult)
         return type("FreshCache" + base.__name__, (FreshCacheResult, base), {})

@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 
 from rustbelt import health, views
 from rustbelt.sitemaps import SITEMAPS
@@ -24,7 +23,7 @@ urlpatterns = [
     path("data/", include("opendata.data_urls")),
     # Django's own view; exempt from CSRF so anonymous pages need no token (they are cached whole).
     # The worst a forged post can do is change someone's preferred language.
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("i18n/setlang/", csrf_exempt(views.switch_language), name="set_language"),
 ]
 # Every public page in both languages: /en/... and /zh-hans/...; the old unprefixed addresses
 # redirect to the visitor's language (LocaleMiddleware).
@@ -33,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("articles/", include("articles.urls")),
     path("parks/", include("parks.urls")),
     path("search/", views.search, name="search"),
+    path("releases/", include("releases.urls")),
 )
 # Uploaded figures and photos in development (static() adds nothing when DEBUG is off).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,10 +1,15 @@
+from urllib.parse import urlsplit
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
+from django.views.i18n import set_language
 
 from articles.models import Article
-from rustbelt.search import SearchForm, expanded_terms
+from parks.search import did_you_mean, expanded_terms
+from rustbelt.search import SearchForm
 from rustbelt.search import search as site_search
 
 
@@ -20,16 +25,19 @@ def page_not_found(request, exception):
 def search(request):
     # Empty is a fresh search box (200); an unusable query is the visitor's error (400), explained.
     form = SearchForm(request.GET)
-    query, results, expansions, status = "", [], [], 200
+    query, results, expansions, suggestion, status = "", [], [], "", 200
     if form.is_valid():
         query = form.cleaned_data["q"]
         groups = expanded_terms(query)
         results = site_search(query, groups)
         # The other names the gazetteer added, so the reader sees why a result matched.
         expansions = [name for names in groups for name in names[1:]]
+        if query and not results:
+            suggestion = did_you_mean(query)
     else:
         status = 400
-    return render(request, "search.html", {"form": form, "query": query, "results": results, "expansions": expansions}, status=status)
+    context = {"form": form, "query": query, "results": results, "expansions": expansions, "suggestion": suggestion}
+    return render(request, "search.html", context, status=status)
 
 
 def robots_txt(request):
@@ -44,3 +52,17 @@ def robots_txt(request):
 def favicon(request):
     # Browsers and crawlers ask for /favicon.ico whatever the page says; send them to the hashed file.
     return redirect(static("rustbelt/favicon.svg"), permanent=True)
+
+
+def switch_language(request):
+    """Django's set_language, with `next` read in the language of its own prefix.
+
+    set_language translates `next` by resolving it in the active language, which on this unprefixed
+    address is the visitor's cookie or Accept-Language: an English reader on a shared /zh-hans/ link
+    (no cookie) pressing "English" was sent back to the Chinese page, its prefix not resolving in English.
+    """
+    next_url = request.POST.get("next", request.GET.get("next")) or ""
+    language = translation.get_language_from_path(urlsplit(next_url).path)
+    if language:
+        translation.activate(language)
+    return set_language(request)

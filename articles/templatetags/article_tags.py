@@ -70,9 +70,9 @@ def section_body(article, section):
     return mark_safe("".join(output))
 
 
-@register.inclusion_tag("includes/_section_stories.html", takes_context=True)
-def section_stories(context, article, section):
-    """Charts not placed in the text, the matrix after section 4, and 'cite this section'."""
+@register.inclusion_tag("includes/_section_stories.html")
+def section_stories(article, section):
+    """Charts not placed in the text and the matrix after section 4."""
     charts = charts_by_section(article)[section.pk]
     return {
         "article": article,
@@ -80,9 +80,13 @@ def section_stories(context, article, section):
         "charts": place_charts(section.body_html, charts)[1],
         "has_charts": bool(charts),
         "shows_matrix": section.slug == MATRIX_SECTION,
-        "citation": cite(section, context["request"]),
-        "downloads": download_links(section),
     }
+
+
+@register.inclusion_tag("includes/_section_cite.html", takes_context=True)
+def section_cite(context, article, section):
+    """'Cite this section', once a top-level section, after its subsections: a subsection is cited as part of it."""
+    return {"citation": cite(section, context["request"]), "downloads": download_links(section)}
 
 
 @register.inclusion_tag("includes/_chart.html")

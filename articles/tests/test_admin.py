@@ -84,7 +84,7 @@ class AdminPagesTests(TestCase):
             for field in management.fields:
                 data[f"{formset.prefix}-{field}"] = management[field].value()
             for index, inline_form in enumerate(formset.forms):
-                for name, field in inline_form.fields.items():
+                for name in inline_form.fields:
                     value = inline_form[name].value()
                     if value is not None:
                         data[f"{formset.prefix}-{index}-{name}"] = value

@@ -45,7 +45,7 @@ class PageStructure(HTMLParser):
         attrs = dict(attrs)
         if "id" in attrs:
             self.ids.append(attrs["id"])
-        if tag == "nav" and attrs.get("aria-label") == "Table of contents":
+        if tag == "nav" and "toc" in (attrs.get("class") or "").split():
             self.in_toc = True
         if tag == "a" and self.in_toc:
             self.toc_links.append(attrs.get("href"))
@@ -83,8 +83,9 @@ class ShippedArticlePageTests(TestCase):
         response = self.get_page()
         self.assertEqual(response.status_code, 200)
         h2s = [(heading_id, text) for tag, heading_id, text in page_structure(response).headings if tag == "h2"]
-        self.assertEqual([heading_id for heading_id, _ in h2s], SECTION_SLUGS)
-        self.assertEqual([text for _, text in h2s], SECTION_TITLES)
+        # The four sections, then the editors' notes, numbered through the article, in one list at the end.
+        self.assertEqual([heading_id for heading_id, _ in h2s], SECTION_SLUGS + ["editors-notes"])
+        self.assertEqual([text for _, text in h2s][:4], SECTION_TITLES)
 
     def test_shows_the_attribution(self):
         response = self.get_page()
@@ -98,7 +99,9 @@ class ShippedArticlePageTests(TestCase):
 
     def test_every_table_of_contents_anchor_resolves_to_an_id_on_the_page(self):
         structure = page_structure(self.get_page())
-        self.assertEqual(len(structure.toc_links), Section.objects.filter(article=self.article).count())
+        # Every section, plus the top of the page and the editors' notes.
+        sections = Section.objects.filter(article=self.article).values_list("slug", flat=True)
+        self.assertEqual(sorted(structure.toc_links), sorted([f"#{slug}" for slug in sections] + ["#main", "#editors-notes"]))
         for href in structure.toc_links:
             self.assertIs(href.startswith("#"), True, href)
             self.assertIn(href[1:], structure.ids)
@@ -206,10 +209,10 @@ class QueryCountTests(TestCase):
         large = self.make_article_with("large", top_level=10, per_section=2)  # 30 sections
         self.assertEqual(large.sections.count(), 30)
         # Article, its sections, their figures and editorial notes (prefetched), figures outside sections,
-        # data series, the content generation (Last-Modified).
-        with self.assertNumQueries(7):
+        # data series, the content generation (Last-Modified), the latest release that has the article.
+        with self.assertNumQueries(8):
             self.client.get(small.get_absolute_url())
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             response = self.client.get(large.get_absolute_url())
         self.assertContains(response, 'id="s9-1"')
         self.assertEqual(self.count_queries(small)[0], self.count_queries(large)[0])

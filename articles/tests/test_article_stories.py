@@ -55,10 +55,16 @@ class ArticleStoriesTests(TestCase):
         self.assertIn('href="/en/parks/matrix.csv"', section_4)
         self.assertIn('href="/en/parks/?province=liaoning&amp;path=co-city"', section_4)
 
-    def test_every_section_can_be_cited(self):
+    def test_every_section_can_be_cited_once(self):
         article = Article.objects.get(slug=ARTICLE_SLUG)
-        for section in article.sections.all():
-            self.assertIn(f"/cite.bib?section={section.slug}", self.html)
+        # One control a section; a subsection is cited as part of its section.
+        for section in article.sections.top_level():
+            self.assertEqual(self.html.count(f"/cite.bib?section={section.slug}\""), 1)
+        for section in article.sections.filter(parent__isnull=False):
+            self.assertNotIn(f"/cite.bib?section={section.slug}\"", self.html)
+        self.assertEqual(self.html.count("<summary>Cite this section</summary>"), 4)
+        # The rights statement once in the details, once in the article's citation: never per section.
+        self.assertEqual(self.html.count("The site’s licence (CC BY 4.0) does not cover it."), 2)
         self.assertIn("<summary>Cite this article</summary>", self.html)
         # GB/T 7714 by the official CSL style: family name in capitals, given name initialised.
         self.assertIn("JIA X. Industrial Real Estate Park Revitalization in Major Rust Belts", self.html)
@@ -81,9 +87,9 @@ class ArticleStoriesTests(TestCase):
     def test_query_count_does_not_grow_with_charts(self):
         article = Article.objects.get(slug=ARTICLE_SLUG)
         # Article, sections, figures, editorial notes, loose figures, series, points, the series' notes, matrix.
-        with self.assertNumQueries(10):  # and the content generation (Last-Modified)
+        with self.assertNumQueries(11):  # and the content generation (Last-Modified), the latest release
             self.client.get(URL)
         for n, section in enumerate(article.sections.all()):
             make_series(article, section, slug=f"extra-{n}")
-        with self.assertNumQueries(10):  # and the content generation (Last-Modified)
+        with self.assertNumQueries(11):  # and the content generation (Last-Modified), the latest release
             self.client.get(URL)

@@ -31,10 +31,11 @@ class PublicColumnsTests(ApiTestCase):
         header = next(csv.reader(io.StringIO(body(self.client.get(reverse("parks:export-csv"))).decode("utf-8-sig"))))
         self.assertEqual(header, [
             "slug", "name_en", "name_zh", "article_name", "province", "city", "zone_type", "level", "path",
-            "established_year", "national_year", "area_km2", "area_note", "latitude", "longitude", "coord_note",
+            "established_year", "national_year", "status", "status_year", "successor", "area_km2", "area_note",
+            "area_kind", "latitude", "longitude", "coord_note", "coordinates_approximate",
             "industries", "sources", "confidence", "notes", "permalink", "level_sources", "established_year_sources",
             "national_year_sources", "area_sources", "coordinates_sources", "industries_sources", "path_sources",
-            "licence",
+            "status_sources", "name_zh_sources", "licence",
         ])
 
 

@@ -146,15 +146,16 @@ class SqliteFileTests(DataFilesTestCase):
         self.assertEqual(connection.execute("PRAGMA integrity_check").fetchone(), ("ok",))
         self.assertEqual(connection.execute("PRAGMA foreign_key_check").fetchall(), [])
         references = {row[2] for row in connection.execute("PRAGMA foreign_key_list(parks)")}
-        self.assertEqual(references, {"provinces", "paths"})
+        self.assertEqual(references, {"provinces", "paths", "parks"})
         indexes = {row[1] for row in connection.execute("PRAGMA index_list(parks)")}
-        self.assertTrue({"parks_province", "parks_path"} <= indexes, indexes)
+        self.assertTrue({"parks_province", "parks_path", "parks_successor"} <= indexes, indexes)
         # Each provenance table: its references, and an index on each referencing column.
         provenance = {
             "fact_sources": {"park": "parks", "source": "sources"},
             "path_evidence": {"park": "parks", "path": "paths", "section": "sections"},
             "article_mentions": {"park": "parks", "section": "sections"},
             "missing_zones": {"province": "provinces"},
+            "zone_totals": {"province": "provinces", "source": "sources"},
             "editorial_notes": {"section": "sections", "data_series": "data_series"},
         }
         for table, expected in provenance.items():

@@ -15,8 +15,16 @@ Files in this folder:
 - `added-zones.csv`: national-level zones missing from the fact sheet, added where a source names them
   (same columns as the fact sheet; each fact's source is in `provenance.csv`).
 - `missing-zones.csv`: national-level zones the catalogue is known to lack (no source read yet).
+- `zone-records.csv`: per park (fact sheet or added), what the fact sheet's columns cannot hold: its status
+  (active, merged, upgraded, abolished), the year of it and the park it became, the kind of area
+  (planned, approved, managed), and years and areas found since where the fact sheet's cell is empty; their
+  sources are in `provenance.csv` (facts `status`, `area`, `established_year`, `national_year`).
+- `zone-totals.csv`: per province and zone type, the number of national zones a published list or count
+  gives, with its source (empty count: none found); the coverage page puts it beside the catalogue.
 - `places-zh.csv`: the standard Chinese names of the cities the fact sheet names (cities, capitals).
 - `industries-zh.csv`: the editors' Chinese translations of the fact sheet's industry names.
+- `aliases.csv`: short forms of zone names in common use (哈高新, 大连开发区), each with its park and
+  where it comes from (its header comment says how); search finds the park by them.
 """
 
 import csv
@@ -36,6 +44,8 @@ from parks.models import (
     PathEvidence,
     Province,
     Source,
+    ZoneTotal,
+    coordinates_are_approximate,
 )
 from publishing.loading import sync_record
 
@@ -49,8 +59,9 @@ ARTICLE_CITATION = (
 
 
 def read_rows(name):
+    # Lines starting with # are a file's header comment (aliases.csv says where its names come from).
     with open(CONTENT_DIR / name, encoding="utf-8", newline="") as csv_file:
-        return list(csv.DictReader(csv_file))
+        return list(csv.DictReader(line for line in csv_file if not line.startswith("#")))
 
 
 def split_list(cell):
@@ -95,8 +106,10 @@ def load_catalogue(report, force=False):
     load_fact_sources(parks, sources, report, force)
     load_path_evidence(parks, paths, report, force)
     load_mentions(parks, report, force)
+    load_aliases(parks, report)
     load_official_counts(report, force)
     load_missing_zones(provinces, report, force)
+    load_zone_totals(provinces, sources, report, force)
 
 
 def load_provinces(report, force):
@@ -182,10 +195,16 @@ def load_parks(provinces, paths, sources, report, force):
     skipped = stand_in_slugs()
     places = chinese_names("places-zh.csv", "name_en")
     industries_zh = chinese_names("industries-zh.csv", "name")
+    records = {row["slug"]: row for row in read_rows("zone-records.csv")}
     parks = {}
-    for row in read_rows("northeast-parks.csv") + read_rows("added-zones.csv"):
+    rows = read_rows("northeast-parks.csv") + read_rows("added-zones.csv")
+    # A park that became another is loaded after it, so its successor can be linked.
+    rows.sort(key=lambda row: bool(records.get(row["slug"], {}).get("successor")))
+    for row in rows:
         if row["slug"] in skipped:
             continue
+        record = records.get(row["slug"], {})
+        successor = parks[record["successor"]] if record.get("successor") else None
         industries = [
             with_chinese_name(
                 get_or_create_named(Industry, {"slug": slugify(name)}, {"name": name}, report),
@@ -206,13 +225,19 @@ def load_parks(provinces, paths, sources, report, force):
             "zone_type": row["zone_type"],
             "level": row["level"],
             "path_id": path.pk if path else None,
-            "established_year": int_or_none(row["established_year"]),
-            "national_year": int_or_none(row["national_year"]),
-            "area_km2": decimal_or_none(row["area_km2"], "area_km2"),
+            # Years found since fill the fact sheet's empty cells; they never replace its values.
+            "established_year": int_or_none(row["established_year"] or record.get("established_year", "")),
+            "national_year": int_or_none(row["national_year"] or record.get("national_year", "")),
+            "area_km2": decimal_or_none(row["area_km2"] or record.get("area_km2", ""), "area_km2"),
             "area_note": row["area_note"],
             "latitude": decimal_or_none(row["latitude"], "latitude"),
             "longitude": decimal_or_none(row["longitude"], "longitude"),
             "coord_note": row["coord_note"],
+            "coordinates_approximate": coordinates_are_approximate(row["coord_note"]),
+            "status": record.get("status", ""),
+            "status_year": int_or_none(record.get("status_year", "")),
+            "successor_id": successor.pk if successor else None,
+            "area_kind": record.get("area_kind", ""),
             "confidence": row["confidence"],
             "notes": row["notes"],
         }
@@ -263,6 +288,17 @@ def load_mentions(parks, report, force):
         sync_record(ArticleMention, {"key": row["key"]}, values, report=report, force=force)
 
 
+def load_aliases(parks, report):
+    """Each park's short forms, as aliases.csv lists them: the file is their one record (the admin shows them)."""
+    shipped = {park: "; ".join(row["alias"] for row in rows) for park, rows in rows_by_park("aliases.csv").items()}
+    for slug, park in parks.items():
+        aliases = shipped.get(slug, "")
+        if park.aliases != aliases:
+            park.aliases = aliases
+            park.save(update_fields=["aliases"])
+            report.updated.append(f"{park._meta.verbose_name} {slug}")
+
+
 def load_official_counts(report, force):
     for row in read_rows("official-counts.csv"):
         values = {
@@ -283,5 +319,18 @@ def load_official_counts(report, force):
 
 def load_missing_zones(provinces, report, force):
     for row in read_rows("missing-zones.csv"):
-        values = {"province_id": provinces[row["province"]].pk, "zone_type": row["zone_type"], "note": row["note"]}
+        values = {
+            "name_zh": row["name_zh"],
+            "province_id": provinces[row["province"]].pk,
+            "zone_type": row["zone_type"],
+            "note": row["note"],
+        }
         sync_record(MissingZone, {"name_en": row["name_en"]}, values, report=report, force=force)
+
+
+def load_zone_totals(provinces, sources, report, force):
+    for row in read_rows("zone-totals.csv"):
+        source = sources[row["source"]] if row["source"] else None
+        values = {"count": int_or_none(row["count"]), "source_id": source.pk if source else None, "note": row["note"]}
+        lookup = {"province_id": provinces[row["province"]].pk, "zone_type": row["zone_type"]}
+        sync_record(ZoneTotal, lookup, values, report=report, force=force)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('parks', '0006_issue13_replace_stand_ins'),
+        ('parks', '0006_replace_stand_ins'),
     ]
 
     operations = [

@@ -66,8 +66,11 @@ def make_official_count(zone_type="etdz", level="national", count=8, **fields):
     return OfficialCount.objects.create(zone_type=zone_type, level=level, count=count, **fields)
 
 
-def bulk_parks(count, province, path=None, industry=None, source=None):
-    """Many parks in a few queries, with coordinates and (optionally) an industry and a source each."""
+def bulk_parks(count, province, path=None, industry=None, source=None, first=0):
+    """Many parks in a few queries, with coordinates and (optionally) an industry and a source each.
+
+    They are numbered from `first`, so that a test can add more to those it made before.
+    """
     parks = Park.objects.bulk_create(
         Park(
             name_en=f"Bulk park {number:04d}",
@@ -81,7 +84,7 @@ def bulk_parks(count, province, path=None, industry=None, source=None):
             latitude=43 + number / 1000,
             longitude=125,
         )
-        for number in range(count)
+        for number in range(first, first + count)
     )
     if industry:
         Park.industries.through.objects.bulk_create(

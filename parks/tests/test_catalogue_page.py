@@ -127,8 +127,8 @@ class TableViewTests(TestCase):
         self.assertEqual(self.rows("?view=table&ordering=-name"), ["beta-zone", "alpha-zone"])
         self.assertEqual(self.rows("?view=table&ordering=city"), ["beta-zone", "alpha-zone"])
         self.assertEqual(self.rows("?view=table&ordering=-established"), ["beta-zone", "alpha-zone"])
-        # Chinese names sort by code point (乙 U+4E59 before 甲 U+7532), not by pinyin.
-        self.assertEqual(self.rows("?view=table&ordering=name-zh"), ["beta-zone", "alpha-zone"])
+        # Chinese names sort by pinyin (甲 jiǎ before 乙 yǐ), not by code point (乙 U+4E59 before 甲 U+7532).
+        self.assertEqual(self.rows("?view=table&ordering=name-zh"), ["alpha-zone", "beta-zone"])
 
     def test_headers_link_to_their_sort_and_say_which_is_active(self):
         response = self.client.get(reverse("parks:list") + "?view=table&ordering=city")

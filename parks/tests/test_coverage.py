@@ -4,12 +4,11 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from parks.models import OfficialCount, Park
-from parks.tests.factories import make_official_count, make_park
+from parks.models import MissingZone, OfficialCount, Park, ZoneTotal
+from parks.tests.factories import make_official_count, make_park, make_province, make_source
 
 
 # Query counts and repeat visits need real renders: the anonymous page cache would answer them.
-@override_settings(PAGE_CACHE_SECONDS=0)
 class CoveragePageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -19,6 +18,7 @@ class CoveragePageTests(TestCase):
         make_park("Panjin ETDZ")
         make_park("Hidden ETDZ", is_published=False)
         make_park("Hegang zone", zone_type="other", level="")
+        ZoneTotal.objects.create(province=make_province(), zone_type="etdz", count=5)
         cls.url = reverse("parks:coverage")
 
     def row(self, response, row_id):
@@ -47,7 +47,7 @@ class CoveragePageTests(TestCase):
         self.assertContains(
             response, '<a href="/en/parks/?zone_type=etdz&amp;level=national">Filter, map and download them</a>', html=True
         )
-        self.assertNotContains(response, "Jilin ETDZ")
+        self.assertNotIn("Jilin ETDZ", self.row(response, "national-etdz"))
         self.assertNotContains(response, "zone_type=htz&amp;level=national")  # none catalogued
         # The catalogue's filters cannot select parks of no known level: those are listed.
         self.assertContains(response, '<a href="/en/parks/hegang-zone/">Hegang zone</a>', html=True)
@@ -67,18 +67,61 @@ class CoveragePageTests(TestCase):
         self.assertIn("the article counts 2 in", self.row(self.client.get(self.url), "national-etdz"))
 
     def test_query_count_does_not_grow_with_parks(self):
-        # Official counts, parks counted by type and level, parks of no known level, unidentified
+        # Official counts, parks counted by type and level, parks of no known level, totals, national
+        # parks counted and (where few) named by province, missing zones by province, unidentified
         # mentions, missing zones, the content generation (Last-Modified).
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(10):
             self.client.get(self.url)
         for n in range(5):
             make_park(f"Extra {n}", zone_type="htz")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(10):
             self.client.get(self.url)
 
 
-# Query counts and repeat visits need real renders: the anonymous page cache would answer them.
-@override_settings(PAGE_CACHE_SECONDS=0)
+class ProvinceCoverageTests(TestCase):
+    """Per province and type: the published total with its source, the catalogue's count, the missing by name."""
+
+    @classmethod
+    def setUpTestData(cls):
+        jilin = make_province("jilin")
+        liaoning = make_province("liaoning")
+        catalogue = make_source("National catalogue summary", url="https://example.org/catalogue", language="zh")
+        ZoneTotal.objects.create(province=jilin, zone_type="etdz", count=3, source=catalogue, note="Lists three.")
+        ZoneTotal.objects.create(province=liaoning, zone_type="becz", note="No published total was found.")
+        make_park("Jilin ETDZ", province=jilin)
+        make_park("Changchun ETDZ", province=jilin)
+        make_park("Inner Mongolia ETDZ", province=make_province("inner-mongolia"))
+        MissingZone.objects.create(name_en="Siping ETDZ", name_zh="四平经济技术开发区", province=jilin, zone_type="etdz")
+        cls.url = reverse("parks:coverage")
+
+    def row(self, html, row_id):
+        return html.split(f'<tr id="{row_id}">', 1)[1].split("</tr>", 1)[0]
+
+    def test_total_with_its_source_beside_the_catalogued_and_missing_zones(self):
+        html = self.client.get(self.url).content.decode()
+        etdz = self.row(html, "jilin-etdz")
+        self.assertIn('<span class="known-total">3</span>', etdz)
+        self.assertIn('<a href="https://example.org/catalogue" lang="zh">National catalogue summary</a>', etdz)
+        self.assertIn('<span class="catalogue-count">2</span>', etdz)
+        self.assertIn('<a href="/en/parks/jilin-etdz/">Jilin ETDZ</a>', etdz)
+        self.assertIn("Siping ETDZ", etdz)
+
+    def test_says_when_no_total_was_found(self):
+        becz = self.row(self.client.get(self.url).content.decode(), "liaoning-becz")
+        self.assertIn("No published total found", becz)
+        self.assertIn("No published total was found.", becz)
+        self.assertIn("None known by name", becz)
+
+    def test_only_the_provinces_with_totals_are_counted(self):
+        html = self.client.get(self.url).content.decode()
+        self.assertNotIn('<tr id="inner-mongolia-etdz">', html)
+
+    def test_in_chinese_the_missing_zone_has_its_chinese_name(self):
+        html = self.client.get("/zh-hans" + self.url[3:]).content.decode()
+        self.assertIn('<span lang="zh-Hans">四平经济技术开发区</span>', self.row(html, "jilin-etdz"))
+        self.assertIn("本目录不收录省级开发区", html)
+
+
 class ShippedCoverageTests(TestCase):
     """The coverage page over the shipped catalogue and the article's counts (load_content)."""
 
@@ -113,8 +156,16 @@ class ShippedCoverageTests(TestCase):
             with self.subTest(url=url):
                 self.assertContains(self.client.get(url), "The catalogue is partial.")
         response = self.client.get(reverse("parks:coverage"))
-        for name in ("Tieling", "Shenyang Huishan", "Dalian Lüshunkou", "Changchun Jingyue", "Dandong", "Helong"):
+        for name in ("Tieling", "Shenyang Huishan", "Jinzhou", "Yingkou Comprehensive Bonded Zone"):
             self.assertContains(response, name)
+
+    def test_heilongjiang_totals_from_the_national_catalogue(self):
+        html = self.client.get(reverse("parks:coverage")).content.decode()
+        row = html.split('<tr id="heilongjiang-etdz">', 1)[1].split("</tr>", 1)[0]
+        self.assertIn('<span class="known-total">8</span>', row)
+        self.assertIn("China Development Zone Audit Announcement Catalogue (2018)", row)
+        self.assertIn('<span class="catalogue-count">8</span>', row)
+        self.assertIn("The catalogue does not cover provincial-level zones.", html)
 
     def test_known_discrepancies_from_the_fact_sheet_are_shown(self):
         response = self.client.get(reverse("parks:coverage"))

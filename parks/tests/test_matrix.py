@@ -136,7 +136,8 @@ class MatrixAgainstTheListPageTests(TestCase):
                     self.assertEqual(self.listed(matrix_cell.url), matrix_cell.count)
             self.assertEqual(self.listed(row.total.url), row.total.count)
         for column, total in zip(matrix.columns, matrix.column_totals):
-            self.assertEqual(self.listed(total.url), total.count)
+            with self.subTest(path=column.slug):
+                self.assertEqual(self.listed(total.url), total.count)
         self.assertEqual(self.listed(matrix.total.url), matrix.total.count)
         return matrix
 

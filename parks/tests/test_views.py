@@ -4,7 +4,7 @@ import re
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from parks.models import Fact, FactSource, Park, Province
+from parks.models import Fact, FactSource, Park, PathEvidence, Province
 from parks.tests.factories import (
     bulk_parks,
     card_slugs,
@@ -136,7 +136,7 @@ class ParkListTests(TestCase):
         detail = reverse("parks:detail", args=["jilin-economic-and-technological-development-zone"])
         for url in [reverse("parks:list"), detail]:
             content = self.client.get(url).content.decode()
-            scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", content)
+            scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>", content)
             self.assertEqual(scripts, [], url)
             self.assertNotRegex(content, r"\sstyle=|\son[a-z]+=")
 
@@ -159,9 +159,13 @@ class ParkDetailTests(TestCase):
             national_year=2013,
             area_km2="12.7082",
             area_note="planned area",
+            area_kind="planned",
             latitude=41.73,
             longitude=125.94,
             coord_note="city centre approx.",
+            coordinates_approximate=True,
+            status="merged",
+            status_year=2018,
             confidence="high",
             notes="China's only pharmaceutical-themed HTZ.",
             description="Known as **China Medicine City**.<script>alert(1)</script>",
@@ -173,6 +177,22 @@ class ParkDetailTests(TestCase):
         make_mention(cls.park, "Tonghua Pharmaceutical High-tech Industrial Park", confidence="high")
         cls.neighbour = make_park("Benxi High-tech Industrial Development Zone", slug="benxi-htz", path=cls.path)
         cls.other_path = make_park("Changchun HTZ", slug="changchun-htz")
+        cls.park.successor = make_park("Tonghua Comprehensive Zone", slug="tonghua-zone", province=make_province("liaoning"))
+        cls.park.save(update_fields=["successor"])
+
+    def test_status_with_its_year_links_to_the_zone_it_became(self):
+        html = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"])).content.decode()
+        status = html.split('<div id="fact-status">', 1)[1].split("</div>", 1)[0]
+        self.assertIn('Merged into another zone, 2018: <a href="/en/parks/tonghua-zone/">Tonghua Comprehensive Zone</a>', status)
+        self.assertIn('<a href="#source-1">', status)
+
+    def test_area_names_its_kind_and_coordinates_say_they_are_approximate(self):
+        response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
+        self.assertContains(response, "12.7082 km² (Planned area)")
+        self.assertContains(response, "41.73° N, 125.94° E (approximate)")
+        chinese = self.client.get("/zh-hans/parks/tonghua-medical-htz/")
+        self.assertContains(chinese, "12.7082 km² (规划面积)")
+        self.assertContains(chinese, "已并入其他园区（2018年）")
 
     def test_shows_every_fact(self):
         response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
@@ -234,9 +254,10 @@ class ParkDetailTests(TestCase):
 
     def test_query_count_is_fixed(self):
         # Park with province and path (and its article section), industries, fact sources joined with
-        # their sources, path evidence, mentions, two neighbour lists, the content generation. (The park's
-        # own list of sources is not read: the page lists the sources each fact cites.)
-        with self.assertNumQueries(8):
+        # their sources, path evidence, mentions, the zone that succeeded it, two neighbour lists, the
+        # content generation, the latest release that has it. (The park's own list of sources is not
+        # read: the page lists the sources each fact cites.)
+        with self.assertNumQueries(10):
             self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
 
     def test_unknown_and_unpublished_parks_are_404_except_for_staff(self):
@@ -273,7 +294,7 @@ class ProvinceAndPathPageTests(TestCase):
     def test_query_counts_do_not_grow_with_parks(self):
         # The province or path, the count of its parks, a page of them with province and path, the
         # province and path indexes, the content generation; a path page also lists its named and its
-        # inferred evidence.
+        # inferred evidence (one query) and its count of parks.
         pages = ((reverse("parks:province", args=["jilin"]), 6), (reverse("parks:path", args=["urbanization"]), 8))
         for url, queries in pages:
             with self.subTest(url=url):
@@ -299,6 +320,23 @@ class ProvinceAndPathPageTests(TestCase):
                 # A page number that is not one shows the nearest real page, never an error.
                 self.assertEqual(card_slugs(self.client.get(url + "?page=99")), card_slugs(last))
                 self.assertEqual(card_slugs(self.client.get(url + "?page=x")), card_slugs(response))
+
+    def test_path_page_gives_each_quote_once_and_no_park_twice(self):
+        quote = "Parks such as Jilin and Changchun grow into new urban areas."
+        second = make_park("Changchun ETDZ", slug="changchun-etdz", path=self.path)
+        for park in (Park.objects.get(slug="jilin-etdz"), second):
+            PathEvidence.objects.create(
+                park=park, path=self.path, kind="named", quote=quote, article_slug="article", section_slug="urbanization"
+            )
+        response = self.client.get(reverse("parks:path", args=["urbanization"]))
+        html = response.content.decode()
+        self.assertEqual(html.count(quote), 1)
+        under_quote = html.split(quote, 1)[1].split("</ul>", 1)[0]
+        self.assertIn('href="/en/parks/jilin-etdz/"', under_quote)
+        self.assertIn('href="/en/parks/changchun-etdz/"', under_quote)
+        # Both are named above, so neither comes again as a card.
+        self.assertEqual(html.count('href="/en/parks/changchun-etdz/"'), 1)
+        self.assertNotContains(response, "Other parks on this path")
 
     def test_unknown_province_or_path_is_404(self):
         self.assertEqual(self.client.get(reverse("parks:province", args=["atlantis"])).status_code, 404)

@@ -108,7 +108,7 @@ class HostileValuesTests(TestCase):
         self.assertEqual(poisoned, {
             "articles", "sections", "provinces", "paths", "industries", "sources", "parks", "fact_sources",
             "path_evidence", "article_mentions", "missing_zones", "official_counts", "data_series", "data_points",
-            "editorial_notes",
+            "editorial_notes", "zone_totals",
         })
         values = parse(self.get(reverse("data:table", args=["data_points"])))
         self.assertIn("-1.5", [row[3] for row in values])

@@ -11,7 +11,7 @@ import polib
 from openpyxl import load_workbook
 from django.conf import settings
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
@@ -167,7 +167,7 @@ class ChinesePagesTests(TestCase):
                 self.assert_all_chinese(url)
 
     def test_error_pages_and_messages_are_chinese_too(self):
-        self.assert_all_chinese(zh("parks:list", query="?province=atlantis&level=galactic"), status=200)
+        self.assert_all_chinese(zh("parks:list", query="?province=atlantis&level=galactic"), status=400)
         self.assert_all_chinese(zh("search", query="?q=!!!"), status=400)
         self.assert_all_chinese("/zh-hans/no-such-page/", status=404)
         self.assert_all_chinese(zh("parks:detail", "no-such-park"), status=404)
@@ -319,7 +319,8 @@ class ArticleInChineseTests(TestCase):
         response = self.client.get(zh("articles:detail", "a"))
         self.assertContains(
             response,
-            '<h2 id="paths"><span lang="zh-Hans">锈带更新路径 <span class="translation-mark">（编者译）</span></span>'
+            '<h2 id="paths"><span lang="zh-Hans">锈带更新路径<span class="editors-mark" title="标题为编者所译">'
+            '<span aria-hidden="true">编</span><span class="visually-hidden"> (标题为编者所译)</span></span></span>'
             ' <span class="original-title" lang="en">Paths for updating</span></h2>',
             html=True,
         )
@@ -446,7 +447,7 @@ class ChineseExportTests(TestCase):
         self.assertEqual(rows[0][:6], ("网址标识", "英文名称", "中文名称", "文中名称", "省份", "城市"))
         jilin = dict(zip(rows[0], next(row for row in rows if row[0] == "jilin-etdz")))
         self.assertEqual(jilin["省份"], "吉林省")
-        self.assertEqual(jilin["规划面积（平方千米）"], 20.4)
+        self.assertEqual(jilin["面积（平方千米）"], 20.4)
         self.assertIn("级别来源", rows[0])
         self.assertIn("许可", rows[0])
 
@@ -507,3 +508,35 @@ class LanguageIsolationTests(TestCase):
     def test_2_the_next_test_starts_in_english(self):
         self.assertEqual(translation.get_language(), "en")
         self.assertTrue(reverse("home").startswith("/en/"))
+
+
+class SwitcherFromAnyPageTests(TestCase):
+    """The switcher takes any visitor (no cookie, either Accept-Language) to the same page in the other
+    language, from every page type and in both directions."""
+
+    PAGES = [
+        "/", f"/articles/{ARTICLE_SLUG}/", f"/articles/{ARTICLE_SLUG}/figures/", "/parks/?province=jilin&path=co-city",
+        "/parks/jilin-etdz/", "/parks/provinces/jilin/", "/parks/paths/co-city/", "/parks/coverage/",
+        "/parks/methodology/", "/search/?q=jilin",
+    ]
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_content", stdout=StringIO())
+
+    def test_every_page_type_in_both_directions_for_any_visitor(self):
+        prefixes = {"en": "/en", "zh-hans": "/zh-hans"}
+        for page in self.PAGES:
+            for source, target in [("en", "zh-hans"), ("zh-hans", "en")]:
+                for accept_language in ["en", "zh-hans", "zh-CN,zh;q=0.9", ""]:
+                    with self.subTest(page=page, source=source, accept_language=accept_language):
+                        visitor = Client(HTTP_ACCEPT_LANGUAGE=accept_language)  # no cookie
+                        shown = visitor.get(prefixes[source] + page)
+                        self.assertEqual(shown.status_code, 200)
+                        self.assertContains(shown, f'name="language" value="{target}"')
+                        response = visitor.post(
+                            reverse("set_language"), {"language": target, "next": prefixes[source] + page}
+                        )
+                        self.assertRedirects(response, prefixes[target] + page, fetch_redirect_response=False)
+                        self.assertEqual(response.cookies[settings.LANGUAGE_COOKIE_NAME].value, target)
+                        self.assertEqual(visitor.get(response["Location"]).status_code, 200)

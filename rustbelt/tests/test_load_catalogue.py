@@ -6,7 +6,9 @@ from django.test import TestCase
 
 from articles.content import load_article
 from parks.content import load_catalogue, split_list
-from parks.models import DevelopmentPath, Industry, OfficialCount, Park, Province, Source
+from parks.models import (
+    DevelopmentPath, FactSource, Industry, MissingZone, OfficialCount, Park, Province, Source, ZoneTotal,
+)
 from publishing.loading import LoadReport
 
 
@@ -23,8 +25,8 @@ class CatalogueLoaderTests(TestCase):
 
     def test_loads_every_row_of_the_fact_sheet(self):
         self.assertEqual(Province.objects.count(), 4)
-        # The fact sheet's 45 rows less its 4 stand-ins for the article's wording, plus 3 sourced additions.
-        self.assertEqual(Park.objects.count(), 44)
+        # The fact sheet's 45 rows less its 4 stand-ins for the article's wording, plus 20 sourced additions.
+        self.assertEqual(Park.objects.count(), 61)
         self.assertEqual(Park.objects.exclude(path=None).count(), 20)
         self.assertEqual(
             list(DevelopmentPath.objects.values_list("slug", "name")),
@@ -45,6 +47,34 @@ class CatalogueLoaderTests(TestCase):
         self.assertFalse(Park.objects.filter(path=None).exclude(article_name="").exists())
         tonghua = Park.objects.get(slug="tonghua-medical-htz")
         self.assertEqual(tonghua.article_name, "Tonghua Pharmaceutical High-tech Industrial Park")
+
+    def test_status_links_the_zone_it_became_with_its_source(self):
+        epz = Park.objects.get(slug="hunchun-epz")
+        self.assertEqual((epz.status, epz.status_year), ("upgraded", 2018))
+        self.assertEqual(epz.successor.slug, "hunchun-comprehensive-bonded-zone")
+        note = epz.fact_sources.get(fact="status")
+        self.assertIn("April 2018", note.note)
+        self.assertTrue(note.source.url.startswith("http"))
+
+    def test_years_found_since_fill_empty_cells_with_their_source(self):
+        shenyang = Park.objects.get(slug="shenyang-etdz")
+        self.assertEqual((shenyang.established_year, shenyang.national_year), (1988, 1993))
+        self.assertTrue(shenyang.fact_sources.filter(fact="national_year").exists())
+
+    def test_new_zones_carry_sourced_chinese_names_and_approximate_positions(self):
+        added = Park.objects.filter(slug__in=["dandong-becz", "helong-becz", "harbin-new-area", "dalian-bonded-zone"])
+        self.assertEqual(added.count(), 4)
+        for park in added:
+            with self.subTest(park=park.slug):
+                self.assertTrue(park.name_zh)
+                self.assertTrue(park.fact_sources.filter(fact="name_zh").exists())
+                self.assertTrue(park.fact_sources.filter(fact="national_year").exists())
+                self.assertTrue(park.coordinates_approximate)
+
+    def test_no_reader_facing_note_names_the_fact_sheet(self):
+        for model, field in ((FactSource, "note"), (Park, "notes"), (MissingZone, "note"), (ZoneTotal, "note")):
+            with self.subTest(model=model.__name__):
+                self.assertFalse(model.objects.filter(**{f"{field}__iregex": r"fact sheet|readme|(^|[^a-z])issue"}).exists())
 
     def test_row_facts_are_copied_and_empty_cells_stay_empty(self):
         jilin = Park.objects.get(slug="jilin-etdz")
@@ -101,7 +131,7 @@ class CatalogueLoaderTests(TestCase):
     def test_second_run_changes_nothing(self):
         output = load_content()
         self.assertIn("0 created, 0 updated", output)
-        self.assertEqual(Park.objects.count(), 44)
+        self.assertEqual(Park.objects.count(), 61)
 
     def test_admin_edits_survive_a_rerun_unless_forced(self):
         park = Park.objects.get(slug="daqing-htz")
@@ -127,7 +157,7 @@ class CatalogueWithoutArticleTests(TestCase):
     def test_paths_load_without_the_article_and_link_once_it_exists(self):
         load_catalogue(LoadReport())
         self.assertEqual(DevelopmentPath.objects.filter(article_section__isnull=True).count(), 3)
-        self.assertEqual(Park.objects.count(), 44)
+        self.assertEqual(Park.objects.count(), 61)
         # The article arrives later: the next run links the (unedited) paths to its subsections.
         load_article(LoadReport())
         load_catalogue(LoadReport())

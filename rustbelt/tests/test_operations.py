@@ -112,11 +112,11 @@ class LockoutBehindProxyTests(TestCase):
 
 
 class OddInputTests(TestCase):
-    def test_a_nul_in_the_cited_section_is_a_404(self):
+    def test_a_nul_in_the_cited_section_is_a_400(self):
         article = make_article()
         make_section(article, "major-rust-belts")
         response = self.client.get(reverse("articles:cite", args=[article.slug, "bib"]), {"section": "\x00"})
-        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.status_code, 400)
 
     def test_a_history_version_that_is_not_a_number_is_a_404(self):
         park = make_park()

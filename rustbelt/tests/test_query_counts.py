@@ -19,31 +19,36 @@ PAGES = [
     ("/en/search/?q=bulk", 4),
     ("/sitemap.xml", 4),
     # +2: the sections' editorial notes and the charts' editorial notes (one prefetch each).
-    (ARTICLE, 10),
+    # +1: the latest release that has the article (its "cite this version").
+    (ARTICLE, 11),
     # +1 each: the charts' editorial notes (prefetched by DataSeries.objects.for_charts()).
     (ARTICLE + "figures/", 5),
     (ARTICLE + "figures/detroit-population.csv", 5),
     (ARTICLE + "figures/detroit-population.svg", 5),
     (ARTICLE + "cite.bib", 2),
     ("/en/parks/", 13),
-    ("/en/parks/?province=jilin&path=urbanization&q=bulk&ordering=-area", 15),
+    # +1 with a search: the gazetteer's place names and short forms (cached between saves outside tests).
+    ("/en/parks/?province=jilin&path=urbanization&q=bulk&ordering=-area", 16),
     # +3: the park's fact sources (sources joined), its path evidence and its article mentions; the
     # park's own source list is not read (the page lists the sources each fact cites).
-    ("/en/parks/bulk-park-0001/", 8),
+    # +1: the latest release that has the park.
+    ("/en/parks/bulk-park-0001/", 9),
     ("/en/parks/bulk-park-0001/cite.ris", 2),
     ("/en/parks/provinces/jilin/", 6),
-    # +2: the path's evidence for its named zones and for its inferred ones.
+    # +2: the path's evidence (named and inferred together) and its count of parks.
     ("/en/parks/paths/urbanization/", 8),
     ("/en/parks/map.json", 2),
-    ("/en/parks/map.json?province=jilin&q=bulk", 3),
+    ("/en/parks/map.json?province=jilin&q=bulk", 4),
     # +1 each: the per-fact sources (one query per chunk of 2,000 parks, like industries).
     ("/en/parks/export.csv", 5),
     ("/en/parks/export.csv?province=jilin&ordering=-area", 6),
     ("/en/parks/export.json?province=jilin", 7),
     ("/en/parks/matrix.csv", 2),
     ("/en/parks/matrix.json", 2),
-    # +2: the article's mentions that match no zone and the missing national-level zones.
-    ("/en/parks/coverage/", 6),
+    # Official counts, counts by type and level, parks of no known level, totals, national parks counted
+    # and (where few) named by province, missing zones by province, unmatched mentions, missing zones,
+    # the content generation.
+    ("/en/parks/coverage/", 10),
     # The API's Last-Modified is the content generation's start: one more query than its rows need.
     # +1: the page's per-fact sources.
     ("/api/v1/parks/?province=jilin", 15),

@@ -1,4 +1,7 @@
+from io import StringIO
+
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
@@ -6,6 +9,10 @@ from articles.models import Section, Status
 from parks.models import DevelopmentPath, Park, Province
 from articles.tests.factories import make_article
 from parks.tests.factories import make_park
+
+
+# The catalogue page (13 queries) and the gazetteer's place names for the search words.
+CATALOGUE_SEARCH_QUERIES = 14
 
 
 class SiteSearchTests(TestCase):
@@ -80,10 +87,15 @@ class SiteSearchTests(TestCase):
         self.assertNotContains(response, "result")
 
     def test_bad_queries_get_a_clear_message_not_an_error(self):
-        for query in ["!!! ???", "x" * 5000, "\x00\x00", "a\x00co-city", "---"]:
+        for query in ["!!! ???", "x" * 5000, "---"]:
             with self.subTest(query=query[:10]):
                 response = self.search(query, status=400)
                 self.assertContains(response, 'role="alert"', status_code=400)
+        # A NUL is refused before any page is drawn (rustbelt/security.py), with the same status.
+        for query in ["\x00\x00", "a\x00co-city"]:
+            with self.subTest(query=query[:10]):
+                response = self.search(query, status=400)
+                self.assertContains(response, "NUL character", status_code=400)
 
     def test_hostile_queries_are_escaped_or_harmless(self):
         response = self.search("<script>alert(1)</script>")
@@ -95,8 +107,8 @@ class SiteSearchTests(TestCase):
         self.assertEqual(Park.objects.count(), 3)
 
     def test_query_count_does_not_grow_with_results(self):
-        # The gazetteer's place names (one query; cached between saves outside tests), sections, parks, the
-        # content generation (Last-Modified).
+        # The gazetteer's place names (one query; cached between saves outside tests), sections, parks,
+        # and the content generation for Last-Modified.
         with self.assertNumQueries(4):
             self.search("co-city")
         for n in range(5):
@@ -110,3 +122,67 @@ class SiteSearchTests(TestCase):
         response = self.client.get(reverse("home"))
         self.assertContains(response, 'role="search"')
         self.assertContains(response, f'action="{reverse("search")}"')
+
+
+class BothSearchBoxesTests(TestCase):
+    """The header's search and the catalogue's find the same parks for the same words (shipped catalogue)."""
+
+    QUERIES = ["吉林", "Jilin", "哈尔滨", "Harbin", "haerbin", "Ha'erbin", "ETDZ", "经开区", "哈高新", "ha er bin",
+               "Changchun HTZ", "BECZ", "边合区"]
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_content", stdout=StringIO())
+
+    def header_parks(self, query):
+        response = self.client.get(reverse("search"), {"q": query})
+        self.assertEqual(response.status_code, 200)
+        parks = {result.url for result in response.context["results"] if "/parks/" in result.url}
+        # Under the header's limit of parks shown, so every match is in the list.
+        self.assertLess(len(parks), 30)
+        return parks
+
+    def catalogue_parks(self, query):
+        response = self.client.get(reverse("parks:list"), {"q": query})
+        self.assertEqual(response.status_code, 200)
+        return {park.get_absolute_url() for park in response.context["filter"].qs}
+
+    def test_same_parks_for_the_same_words(self):
+        for query in self.QUERIES:
+            with self.subTest(query=query):
+                found = self.catalogue_parks(query)
+                self.assertTrue(found)
+                self.assertEqual(self.header_parks(query), found)
+
+    def test_every_way_of_writing_harbin_finds_the_same_parks(self):
+        harbin = self.catalogue_parks("哈尔滨")
+        self.assertIn("/en/parks/harbin-htz/", harbin)
+        for query in ["Harbin", "haerbin", "Ha'erbin", "Hā'ěrbīn", "ha er bin"]:
+            with self.subTest(query=query):
+                self.assertEqual(self.catalogue_parks(query), harbin)
+                self.assertEqual(self.header_parks(query), harbin)
+        self.assertEqual(self.catalogue_parks("哈高新"), {"/en/parks/harbin-htz/"})
+        self.assertEqual(self.catalogue_parks("ETDZ"), self.catalogue_parks("经开区"))
+
+    def test_both_boxes_suggest_a_spelling_as_a_link(self):
+        response = self.client.get(reverse("search"), {"q": "Harbn"})
+        self.assertContains(response, 'Did you mean <a href="/en/search/?q=Harbin">Harbin</a>?', html=False)
+        response = self.client.get(reverse("parks:list"), {"q": "Harbn", "province": "heilongjiang"})
+        self.assertContains(response, 'Did you mean <a href="?q=Harbin&amp;province=heilongjiang">Harbin</a>?')
+        # Following it finds Harbin's parks.
+        self.assertEqual(self.catalogue_parks("Harbin"), self.header_parks("Harbin"))
+        response = self.client.get("/zh-hans/search/", {"q": "Harbn"})
+        self.assertContains(response, '您是不是要找 <a href="/zh-hans/search/?q=Harbin">Harbin</a>？')
+        # A search that finds something suggests nothing.
+        self.assertNotContains(self.client.get(reverse("parks:list"), {"q": "Harbin"}), "Did you mean")
+
+    def test_query_counts_of_the_search_pages(self):
+        # Header: place names, sections, parks, generation. Catalogue: the same search in its usual queries.
+        with self.assertNumQueries(4):
+            self.client.get(reverse("search"), {"q": "haerbin"})
+        with self.assertNumQueries(4):
+            self.client.get(reverse("search"), {"q": "ETDZ"})
+        with self.assertNumQueries(CATALOGUE_SEARCH_QUERIES):
+            self.client.get(reverse("parks:list"), {"q": "haerbin"})
+        with self.assertNumQueries(CATALOGUE_SEARCH_QUERIES):
+            self.client.get(reverse("parks:list"), {"q": "ETDZ"})

@@ -12,7 +12,7 @@ class SectionStoriesTagTests(TestCase):
 
     TEMPLATE = (
         "{% load article_tags %}{% for section in article.sections.all %}"
-        "<h2>{{ section.title }}</h2>{% section_stories article section %}<hr>{% endfor %}"
+        "<h2>{{ section.title }}</h2>{% section_stories article section %}{% section_cite article section %}<hr>{% endfor %}"
     )
 
     @classmethod

@@ -1,7 +1,8 @@
+import re
 from io import StringIO
 
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from articles.models import Article, Status
@@ -59,3 +60,15 @@ class SitemapTests(TestCase):
                     reverse("parks:path", args=["co-city"])):
             self.assertContains(response, f"<loc>http://testserver{url}</loc>")
         self.assertNotContains(response, "hidden-park")
+
+    @override_settings(SITE_URL="https://parks.example.org")
+    def test_addresses_come_from_the_site_url_not_the_host_header(self):
+        call_command("load_content", stdout=StringIO())
+        response = self.client.get("/sitemap.xml", HTTP_HOST="testserver:6666")
+        xml = response.content.decode()
+        addresses = re.findall(r'<loc>([^<]*)</loc>', xml) + re.findall(r'href="([^"]*)"', xml)
+        self.assertGreater(len(addresses), 20)
+        for address in addresses:
+            self.assertTrue(address.startswith("https://parks.example.org/"), address)
+        self.assertIn("https://parks.example.org/zh-hans/parks/", addresses)
+        self.assertNotIn("testserver", xml)

@@ -68,7 +68,8 @@ class ShippedContentTests(TestCase):
         for title, anchor in HEADINGS:
             with self.subTest(title=title):
                 heading = re.search(rf'<h[23] id="{anchor}">(.*?)</h[23]>', html, re.S).group(1)
-                marked = "heading added by the editors" in heading  # inside the heading: read out with it
+                # The editors' mark inside the heading, its label read out with it.
+                marked = 'class="editors-mark" title="Heading added by the editors"' in heading
                 self.assertIs(marked, (title, anchor) in EDITORIAL_HEADINGS)
                 self.assertIs(Section.objects.get(article=self.article, slug=anchor).heading_by_editors, marked)
 

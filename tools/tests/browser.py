@@ -1,4 +1,4 @@
-"""A real headless Chromium driving the deployed build (rustbelt/deployed.py): debug off, hashed static files, gunicorn."""
+"""A real headless Chromium driving the deployed build (tools/deployed.py): debug off, hashed static files, gunicorn."""
 
 import atexit
 import shutil
@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, tag
 from django.utils import translation
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -27,8 +27,13 @@ def deployed_site():
     return _site
 
 
+@tag("deployed")
 class BrowserTestCase(SimpleTestCase):
     """One browser per class, on the shared deployed site; tests read what it shows, not the test database."""
+
+    @classmethod
+    def setUpTestRun(cls):
+        deployed_site()  # before the test processes of --parallel start, so that they share it
 
     @classmethod
     def setUpClass(cls):
@@ -63,12 +68,9 @@ class BrowserTestCase(SimpleTestCase):
         super().tearDown()
 
     def has_failed(self):
-        # unittest reports a failure (or failed subtest) to the result before tearDown runs.
-        result = self._outcome.result
-        return any(
-            test is self or getattr(test, "test_case", None) is self
-            for test, _ in getattr(result, "failures", []) + getattr(result, "errors", [])
-        )
+        # unittest marks the outcome as soon as the test or one of its subtests fails, before tearDown; the
+        # result's lists would not do, as a --parallel worker's result only records events to send back.
+        return not self._outcome.success
 
     def open(self, path):
         self.browser.get(self.live_server_url + path)

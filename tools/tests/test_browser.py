@@ -8,7 +8,7 @@ from selenium.webdriver.support.ui import Select
 from django.urls import reverse
 from django.utils import translation
 
-from tools.deployed import ARTICLE_SLUG, page_types
+from tools.deployed import ARTICLE_SLUG, page_types, set_viewport
 from tools.tests.browser import BrowserTestCase
 
 PATHS_SECTION = "paths-for-updating-the-rust-belt"
@@ -27,7 +27,8 @@ class ReadingTests(BrowserTestCase):
                 toc_link.click()
                 self.wait_until(EC.url_contains(f"#{anchor}"))
                 heading = self.browser.find_element(By.ID, anchor)
-                self.wait_until(lambda browser: self.is_in_viewport(heading), message=f"#{anchor} not scrolled into view")
+                self.wait_until(lambda browser, heading=heading: self.is_in_viewport(heading),
+                                message=f"#{anchor} not scrolled into view")
                 self.assertEqual(heading.tag_name in {"h2", "h3"}, True)
 
     def test_site_search_from_the_header(self):
@@ -41,6 +42,46 @@ class ReadingTests(BrowserTestCase):
         results[0].click()
         self.wait_until(EC.url_contains("/parks/"))
         self.assertIn("吉林", self.browser.find_element(By.TAG_NAME, "main").text)
+
+
+class SearchBoxesTests(BrowserTestCase):
+    """The header's box and the catalogue's box find the same parks for the same words."""
+
+    QUERIES = ["吉林", "Harbin", "haerbin", "Ha'erbin", "ETDZ", "经开区", "哈高新"]
+
+    def park_paths(self, selector):
+        return {link.get_attribute("pathname") for link in self.browser.find_elements(By.CSS_SELECTOR, selector)}
+
+    def header_search(self, words):
+        self.open(reverse("home"))
+        self.browser.find_element(By.ID, "site-search-q").send_keys(words, Keys.ENTER)
+        self.wait_until(EC.url_contains("/search/"))
+        return self.park_paths('.search-results h3 a[href*="/parks/"]')
+
+    def catalogue_search(self, words):
+        self.open(reverse("parks:list"))
+        box = self.browser.find_element(By.CSS_SELECTOR, "form.park-filters input[name=q]")
+        box.send_keys(words, Keys.ENTER)
+        self.wait_until(EC.url_contains("q="))
+        found = self.park_paths(".park-card h3 a")
+        # Every match is on this one page: the count above the cards is the number of cards.
+        self.assertIn(f"{len(found)} park", self.browser.find_element(By.CSS_SELECTOR, ".result-count").text)
+        return found
+
+    def test_the_same_words_find_the_same_parks_in_both_boxes(self):
+        for words in self.QUERIES:
+            with self.subTest(words=words):
+                found = self.catalogue_search(words)
+                self.assertTrue(found)
+                self.assertEqual(self.header_search(words), found)
+
+    def test_a_misspelling_gets_a_link_to_the_right_one_in_both_boxes(self):
+        for search in [self.header_search, self.catalogue_search]:
+            with self.subTest(box=search.__name__):
+                self.assertEqual(search("Harbn"), set())
+                self.browser.find_element(By.CSS_SELECTOR, ".did-you-mean a").click()
+                self.wait_until(EC.url_contains("q=Harbin"))
+                self.assertIn("/en/parks/harbin-htz/", self.park_paths('a[href*="/parks/harbin"]'))
 
 
 class CatalogueTests(BrowserTestCase):
@@ -375,3 +416,235 @@ class ChinesePagesInTheBrowserTests(BrowserTestCase):
         self.wait_until(EC.url_contains("/zh-hans/"))
         self.assertTrue(self.browser.current_url.endswith(f"/zh-hans/articles/{ARTICLE_SLUG}/#detroit"))
         self.assertIn("本文以英文发表", self.browser.find_element(By.TAG_NAME, "main").text)
+
+    def test_a_reader_without_a_cookie_on_a_shared_chinese_link_switches_to_english_and_back(self):
+        # The browser asks for English (Accept-Language); the link it was given is the Chinese page.
+        self.open("/robots.txt")
+        self.browser.delete_all_cookies()
+        park = self.chinese("parks:detail", "harbin-htz")
+        self.open(park)
+        self.assertEqual(self.browser.find_element(By.TAG_NAME, "html").get_attribute("lang"), "zh-Hans")
+        self.browser.find_element(By.CSS_SELECTOR, '.language-switcher button[value="en"]').click()
+        self.wait_until(EC.url_contains("/en/"), message=self.browser.current_url)
+        self.assertTrue(self.browser.current_url.endswith(reverse("parks:detail", args=["harbin-htz"])))
+        self.assertEqual(self.browser.find_element(By.TAG_NAME, "html").get_attribute("lang"), "en")
+        self.browser.find_element(By.CSS_SELECTOR, '.language-switcher button[value="zh-hans"]').click()
+        self.wait_until(EC.url_contains("/zh-hans/"), message=self.browser.current_url)
+        self.assertTrue(self.browser.current_url.endswith(park))
+
+ARTICLE = f"/en/articles/{ARTICLE_SLUG}/"
+FIGURES = f"/en/articles/{ARTICLE_SLUG}/figures/"
+
+# Every pair of chart labels whose drawn boxes overlap (getBBox in the drawing's units), per drawing.
+OVERLAPPING_CHART_TEXT = (
+    "const found = [];"
+    "for (const svg of document.querySelectorAll('svg.chart-svg')) {"
+    "  const boxes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())"
+    "    .map(t => { const b = t.getBBox(); return {text: t.textContent, x: b.x, y: b.y, r: b.x + b.width, b: b.y + b.height}; });"
+    "  boxes.forEach((one, i) => boxes.slice(i + 1).forEach(other => {"
+    "    if (one.x < other.r && other.x < one.r && one.y < other.b && other.y < one.b)"
+    "      found.push(svg.getAttribute('aria-labelledby') + ': ' + one.text + ' / ' + other.text);"
+    "  }));"
+    "}"
+    "return found;"
+)
+
+
+class ArticleReadingTests(BrowserTestCase):
+    def phone(self, height=844):
+        set_viewport(self.browser, 390, height)
+        self.addCleanup(self.browser.execute_cdp_cmd, "Emulation.clearDeviceMetricsOverride", {})
+
+    def desktop(self, height=700):
+        set_viewport(self.browser, 1280, height)
+        self.addCleanup(self.browser.execute_cdp_cmd, "Emulation.clearDeviceMetricsOverride", {})
+
+    def test_the_first_sentence_is_on_the_first_screen_of_a_phone(self):
+        self.phone()
+        self.open(ARTICLE)
+        top = self.browser.execute_script(
+            "return document.querySelector('.article-body p').getBoundingClientRect().top + window.scrollY;"
+        )
+        self.assertLess(top, 844)
+        self.assertIs(self.browser.execute_script("return document.querySelector('.article-about').open;"), False)
+
+    def test_the_contents_stay_reachable_and_mark_the_section_being_read(self):
+        for size, name in [((390, 844), "phone"), ((1280, 700), "desktop")]:
+            with self.subTest(size=name):
+                set_viewport(self.browser, *size)
+                self.open(ARTICLE + "#co-city")
+                summary = self.browser.find_element(By.CSS_SELECTOR, ".toc-panel > summary")
+                self.wait_until(
+                    lambda browser: browser.execute_script(
+                        "const link = document.querySelector('.toc a[aria-current]'); return link && link.getAttribute('href');"
+                    ) == "#co-city",
+                    message="the section being read is not marked",
+                )
+                box = self.browser.execute_script(
+                    "const b = arguments[0].getBoundingClientRect(); return [b.top, b.bottom, window.innerHeight];", summary
+                )
+                self.assertGreaterEqual(box[0], 0)
+                self.assertLessEqual(box[1], box[2])
+                if name == "phone":
+                    summary.click()
+                    link = self.wait_until(EC.element_to_be_clickable((By.CSS_SELECTOR, '.toc a[href="#detroit"]')))
+                    link.click()
+                    self.wait_until(lambda browser: self.is_in_viewport(browser.find_element(By.ID, "detroit")))
+                    self.assertIs(self.browser.execute_script("return document.getElementById('toc-panel').open;"), False)
+                else:
+                    # The whole contents panel fits a 700 px window; its list scrolls inside it.
+                    bottom = self.browser.execute_script(
+                        "return document.getElementById('toc-panel').getBoundingClientRect().bottom;"
+                    )
+                    self.assertLessEqual(bottom, 700)
+                    notes = self.browser.find_element(By.CSS_SELECTOR, '.toc a[href="#editors-notes"]')
+                    self.browser.execute_script("arguments[0].scrollIntoView({block: 'nearest'});", notes)
+                    self.assertTrue(notes.is_displayed())
+        self.browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def test_notes_are_numbered_in_order_and_open_in_place_by_keyboard(self):
+        self.phone()
+        self.open(ARTICLE)
+        numbers = self.browser.execute_script(
+            "return [...document.querySelectorAll('.note-ref a')].map(a => a.firstChild.textContent);"
+        )
+        self.assertEqual(numbers, [f"[{n}" for n in range(1, len(numbers) + 1)])
+        self.assertGreaterEqual(len(numbers), 5)
+        listed = self.browser.execute_script("return [...document.querySelectorAll('#editors-notes ~ ol > li')].map(li => li.value);")
+        self.assertEqual(listed, list(range(1, len(numbers) + 1)))
+
+        marker = self.browser.find_element(By.CSS_SELECTOR, ".note-ref a")
+        note = self.browser.find_element(By.ID, marker.get_attribute("aria-controls"))
+        self.assertFalse(note.is_displayed())
+        self.browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", marker)
+        self.active_element().send_keys(Keys.ENTER)
+        self.wait_until(lambda browser: note.is_displayed(), message="the note did not open")
+        self.assertEqual(marker.get_attribute("aria-expanded"), "true")
+        self.assertIn("American Motors", note.text)
+        self.assertEqual(self.active_element(), marker)  # the page did not jump to the list
+        self.active_element().send_keys(Keys.ESCAPE)
+        self.wait_until(lambda browser: not note.is_displayed(), message="Escape did not close the note")
+        self.assertEqual(marker.get_attribute("aria-expanded"), "false")
+
+    def test_notes_stand_in_the_margin_beside_their_line_on_a_wide_screen(self):
+        set_viewport(self.browser, 1440, 900)
+        self.addCleanup(self.browser.execute_cdp_cmd, "Emulation.clearDeviceMetricsOverride", {})
+        self.open(ARTICLE)
+        boxes = self.browser.execute_script(
+            "const marker = document.querySelector('.note-ref a'), note = document.getElementById(marker.dataset.sidenote);"
+            "const text = document.querySelector('.article-body').getBoundingClientRect();"
+            "const m = marker.getBoundingClientRect(), n = note.getBoundingClientRect();"
+            "return {markerTop: m.top, noteTop: n.top, noteLeft: n.left, textRight: text.right, noteRight: n.right,"
+            " width: document.documentElement.clientWidth};"
+        )
+        self.assertGreaterEqual(boxes["noteLeft"], boxes["textRight"])
+        self.assertLessEqual(boxes["noteRight"], boxes["width"])
+        self.assertLess(abs(boxes["noteTop"] - boxes["markerTop"]), 40)
+
+    def test_no_chart_text_overlaps_another(self):
+        for width in [360, 390, 1280]:
+            for page in [FIGURES, ARTICLE, "/zh-hans" + FIGURES.removeprefix("/en")]:
+                with self.subTest(width=width, page=page):
+                    self.at_width(width)
+                    self.open(page)
+                    self.assertGreater(self.browser.execute_script("return document.querySelectorAll('svg.chart-svg text').length;"), 50)
+                    self.assertEqual(self.browser.execute_script(OVERLAPPING_CHART_TEXT), [])
+
+    def test_a_chart_downloads_as_png(self):
+        self.open(FIGURES)
+        # The download is a link the script clicks: catch it and read the file it offers.
+        self.browser.execute_script(
+            "window.downloaded = null;"
+            "const objectUrl = URL.createObjectURL;"
+            "URL.createObjectURL = blob => { window.offered = blob; return objectUrl(blob); };"
+            "HTMLAnchorElement.prototype.click = function () { window.downloaded = {name: this.download, href: this.href}; };"
+        )
+        self.browser.find_element(By.CSS_SELECTOR, "figure.chart details summary").click()
+        self.browser.find_element(By.CSS_SELECTOR, "button[data-chart-png]").click()
+        self.wait_until(lambda browser: browser.execute_script("return window.downloaded;"), message="no PNG offered")
+        download = self.browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "const blob = window.offered;"
+            "createImageBitmap(blob).then(image =>"
+            "  done({name: window.downloaded.name, type: blob.type, width: image.width, height: image.height}));"
+        )
+        self.assertTrue(download["name"].endswith(".png"))
+        self.assertEqual(download["type"], "image/png")
+        self.assertGreater(download["width"], 1000)  # three times the drawing's size
+
+
+class CatalogueByKeyboardAndPhoneTests(BrowserTestCase):
+    def test_the_table_view_for_a_visitor_without_a_session(self):
+        self.browser.delete_all_cookies()
+        self.open(reverse("parks:list") + "?view=table")
+        names = lambda: [cell.text for cell in self.browser.find_elements(By.CSS_SELECTOR, ".park-table tbody th")]  # noqa: E731
+        first = names()
+        self.assertGreater(len(first), 10)
+        self.browser.find_element(By.CSS_SELECTOR, ".park-table thead th:first-child a").click()
+        self.wait_until(EC.url_contains("ordering=-name"))
+        self.assertIn("view=table", self.browser.current_url)
+        self.assertEqual(names(), sorted(names(), key=str.casefold, reverse=True))
+        self.assertEqual(self.browser.find_element(By.CSS_SELECTOR, ".park-table thead th:first-child").get_attribute("aria-sort"), "descending")
+
+    def test_a_phone_chooses_between_the_list_and_the_map(self):
+        self.at_width(390)
+        self.open(reverse("parks:list") + "?province=jilin")
+        switch = self.browser.find_element(By.CSS_SELECTOR, ".map-list-switch")
+        top = self.browser.execute_script("return arguments[0].getBoundingClientRect().top + window.scrollY;", switch)
+        card = self.browser.execute_script("return document.querySelector('.park-card').getBoundingClientRect().top + window.scrollY;")
+        self.assertLess(top, card)
+        self.assertFalse(self.browser.find_element(By.ID, "park-map").is_displayed())
+        switch.find_element(By.CSS_SELECTOR, "[data-show=map]").click()
+        self.wait_until(lambda browser: browser.find_element(By.ID, "park-map").is_displayed())
+        self.assertFalse(self.browser.find_element(By.CSS_SELECTOR, ".park-card").is_displayed())
+        self.wait_until(lambda browser: browser.find_elements(By.CSS_SELECTOR, ".park-marker, .park-cluster"))
+        width = self.browser.execute_script("return document.getElementById('park-map').getBoundingClientRect().width;")
+        self.assertGreater(width, 300)
+
+    def test_a_narrow_filter_names_its_parks_on_the_map(self):
+        self.open(reverse("parks:list") + "?province=heilongjiang&path=co-city")
+        listed = int(self.browser.find_element(By.CSS_SELECTOR, ".result-count strong").text)
+        self.assertLessEqual(listed, 8)
+        self.wait_until(lambda browser: browser.find_elements(By.CSS_SELECTOR, ".park-label"), message="no names on the map")
+        labels = self.browser.execute_script("return [...document.querySelectorAll('.park-label')].map(label => label.textContent);")
+        clusters = self.browser.execute_script(
+            "return [...document.querySelectorAll('.park-cluster')].reduce((sum, badge) => sum + parseInt(badge.textContent, 10), 0);"
+        )
+        # Every park is named, except those sharing one point with another (a numbered group).
+        self.assertEqual(len(labels) + clusters, listed)
+        self.assertGreater(len(labels), 0)
+
+    def test_the_map_by_keyboard(self):
+        self.open(reverse("parks:list") + "?province=jilin")
+        self.wait_until(lambda browser: "on the map" in browser.find_element(By.ID, "park-map-status").text)
+        # The markers take Tab in the list's order.
+        order = self.browser.execute_script(
+            "const listed = [...document.querySelectorAll('.park-map-list li a')].map(a => a.textContent.trim());"
+            "return [...document.querySelectorAll('#park-map .park-marker')].map(m => listed.findIndex(name => m.title.startsWith(name)));"
+        )
+        self.assertEqual(order, sorted(order))
+        # A skip link takes the keyboard past the list to the map.
+        self.browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        presses = 1
+        while not self.browser.execute_script("return arguments[0].matches('.skip-to-map')", self.active_element()):
+            self.active_element().send_keys(Keys.TAB)
+            presses += 1
+            self.assertLess(presses, 40, "the skip link to the map is not near the top")
+        self.active_element().send_keys(Keys.ENTER)
+        for _ in range(10):
+            self.active_element().send_keys(Keys.TAB)
+            if self.browser.execute_script("return arguments[0].matches('.park-marker')", self.active_element()):
+                break
+        marker = self.active_element()
+        self.assertIn("park-marker", marker.get_attribute("class"))
+        marker.send_keys(Keys.ENTER)
+        link = self.wait_until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content a")))
+        self.wait_until(lambda browser: self.active_element() == link, message="Enter did not move focus into the popup")
+        self.wait_until(lambda browser: self.browser.execute_script(
+            "const map = document.getElementById('park-map').getBoundingClientRect();"
+            "const popup = document.querySelector('.leaflet-popup').getBoundingClientRect();"
+            "return popup.left >= map.left && popup.right <= map.right && popup.top >= map.top && popup.bottom <= map.bottom;"
+        ), message="the popup is clipped at the map's edge")
+        self.active_element().send_keys(Keys.ESCAPE)
+        self.wait_until(lambda browser: not browser.find_elements(By.CSS_SELECTOR, ".leaflet-popup"), message="Escape left the popup open")
+        self.assertEqual(self.active_element(), marker)

@@ -8,13 +8,18 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, tag
 
 from tools.deployed import page_types
 from tools.tests.browser import deployed_site
 
 
+@tag("deployed")
 class NuHtmlCheckerTests(SimpleTestCase):
+    @classmethod
+    def setUpTestRun(cls):
+        deployed_site()  # before the test processes of --parallel start, so that they share it
+
     def test_no_page_type_has_an_html_error(self):
         jar = Path(os.environ.get("VNU_JAR", ""))
         self.assertTrue(jar.is_file(), "vnu.jar not found: run the suite with `make test`, which installs it")

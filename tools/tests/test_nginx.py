@@ -16,7 +16,7 @@ from pathlib import Path
 from unittest import skipUnless
 
 from django.conf import settings
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, tag
 
 from tools import servers
 
@@ -46,6 +46,7 @@ SECURITY_HEADERS = [
 
 
 @skipUnless(os.path.exists(servers.NGINX), "needs nginx (make test installs it as root: apt-get install nginx)")
+@tag("deployed")
 class NginxInFrontTests(SimpleTestCase):
     """What deploy/nginx.conf promises: static and media from disk, anonymous pages micro-cached,
     nothing personal cached, the site's headers intact, HTTPS known to Django."""

@@ -58,6 +58,51 @@
     });
   }
 
+  // Up to this many parks are drawn one by one, each with its name.
+  var FEW = 8;
+
+  // Keyboard: markers take Tab in the order of the list; Enter opens a popup and moves focus to its
+  // link; Escape closes it and returns focus to the marker.
+  function keyboardOrder(map, container, markers) {
+    var pane = map.getPane("markerPane");
+    function reorder() {
+      var icons = Array.prototype.slice.call(pane.children);
+      icons.sort(function (a, b) { return (a.listIndex === undefined ? -1 : a.listIndex) - (b.listIndex === undefined ? -1 : b.listIndex); });
+      icons.forEach(function (icon) { pane.appendChild(icon); });
+    }
+    markers.forEach(function (marker) {
+      marker.on("add", function () { marker.getElement().listIndex = marker.listIndex; });
+      if (marker.getElement()) {
+        marker.getElement().listIndex = marker.listIndex;
+      }
+    });
+    map.on("moveend zoomend layeradd", function () { window.requestAnimationFrame(reorder); });
+    reorder();
+    var opener = null;
+    map.on("popupopen", function (event) {
+      opener = event.popup._source;
+      var link = event.popup.getElement().querySelector(".leaflet-popup-content a");
+      if (link && opener && opener.getElement() === document.activeElement) {
+        link.focus({ preventScroll: true });
+      }
+    });
+    map.on("popupclose", function (event) {
+      var source = event.popup._source;
+      if (source && source.getElement() && container.contains(document.activeElement) && document.activeElement !== source.getElement()) {
+        source.getElement().focus({ preventScroll: true });
+      }
+    });
+    container.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && map.hasLayer(opener ? opener.getPopup() : null)) {
+        var source = opener;
+        map.closePopup();
+        if (source && source.getElement()) {
+          source.getElement().focus({ preventScroll: true });
+        }
+      }
+    });
+  }
+
   // Over tiles the outlines are lines with a faint fill; without tiles their fill is the land.
   var OVER_TILES = { fillOpacity: 0.1 };
   var WITHOUT_TILES = { fillOpacity: 1 };
@@ -155,15 +200,32 @@
     });
     tiles.addTo(map);
 
-    var group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 30, iconCreateFunction: clusterIcon });
-    points.forEach(function (point) {
+    // A few parks (a narrow filter) each get a marker and a name beside it, grouped only where they share
+    // a point; many parks are grouped into numbered clusters.
+    var few = points.length <= FEW;
+    var group = L.markerClusterGroup({
+      showCoverageOnHover: false, maxClusterRadius: few ? 1 : 30, iconCreateFunction: clusterIcon
+    });
+    var markers = points.map(function (point, index) {
       var title = point.name + (point.name_zh ? " " + point.name_zh : "") + (point.approximate ? " " + message("msgApproximateTitle") : "");
       var marker = L.marker([point.lat, point.lng], { icon: markerIcon(point), title: title, keyboard: true });
-      marker.bindPopup(popupContent(point));
+      marker.listIndex = index;
+      // Inside the map, never clipped at its edge: the map pans to show the whole popup.
+      marker.bindPopup(popupContent(point), {
+        maxWidth: Math.max(160, container.clientWidth - 80), autoPanPadding: [16, 16], keepInView: true
+      });
+      if (few) {
+        marker.bindTooltip(point.name, { permanent: true, direction: "auto", offset: [10, 0], className: "park-label" });
+      }
       group.addLayer(marker);
+      return marker;
     });
     group.addTo(map);
-    map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 6 });
+    var fit = function () { map.fitBounds(group.getBounds(), { padding: few ? [48, 48] : [24, 24], maxZoom: few ? 9 : 6 }); };
+    fit();
+    // Drawn while hidden (a phone showing the list): sized and fitted again once shown.
+    container.addEventListener("parkmap:shown", function () { map.invalidateSize(); fit(); });
+    keyboardOrder(map, container, markers);
     if (!failedTiles) {
       setStatus(status, summary);
     }

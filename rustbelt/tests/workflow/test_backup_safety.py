@@ -13,6 +13,7 @@ from unittest import mock
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import close_old_connections, connection
 from django.test import TestCase, TransactionTestCase
@@ -59,6 +60,12 @@ class BackupSafetyTests(BackupTestMixin, TestCase):
             with self.assertRaisesMessage(CommandError, "The backup does not restore, so it was not kept"):
                 run("backup", archive)
         self.assertEqual(list(self.folder.glob("site.zip*")), [])
+
+
+class ModelsMatchMigrationsTests(TestCase):
+    # A backup is verified in a database whose tables are made from the models, not by the migrations.
+    def test_the_migrations_describe_the_models(self):
+        call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
 @unittest.skipUnless(connection.vendor == "postgresql",

@@ -3,19 +3,27 @@
 import csv
 import io
 import os
+import re
 import tempfile
+import time
+import zipfile
 from unittest import mock
 
 import tablib
+from django.conf import settings
+from django.core.management import call_command
 from django.db import IntegrityError, connection
-from django.test import TestCase, TransactionTestCase, override_settings
+from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+import openpyxl
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from articles.tests.factories import make_article, make_series
 from parks.models import DevelopmentPath, Park, Province
 from parks.resources import ParkResource
 from parks.tests.factories import make_industry, make_park, make_province, make_source
+from publishing.imports import BoundedXLSX, ImportFileRefused
 from publishing.testing import admin_form_data, make_staff, make_superuser
 from rustbelt.tests.workflow import test_import_export
 
@@ -299,3 +307,233 @@ class ImportRaceTests(TransactionTestCase):
         self.assertContains(response, "Nothing was imported: a province, path, industry or source the file refers to")
         self.assertFalse(Park.objects.exists())
         self.assertEqual(Province.objects.count(), len(province_ids))  # rolled back with the import
+
+
+def xlsx_file(row, count, dimension=None):
+    """An XLSX file whose one sheet repeats `row` (sheet XML) `count` times, written straight into the zip
+    at high compression: a file of a few hundred kilobytes that unpacks to a hundred megabytes or more."""
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ))
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="xl/workbook.xml" Type='
+            '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>'
+        ))
+        archive.writestr("xl/workbook.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="Parks" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ))
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type='
+            '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>'
+        ))
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write((
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{declared}<sheetData>'
+            ).encode())
+            chunk = row.encode() * 1000
+            for _ in range(count // 1000):
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+def pending_files():
+    return set(os.listdir(settings.IMPORT_TMP_DIR)) if os.path.isdir(settings.IMPORT_TMP_DIR) else set()
+
+
+WIDE_ROW = "<row>" + "<c><v>1</v></c>" * 2000 + "</row>"
+NARROW_ROW = "<row><c><v>1</v></c></row>"
+
+
+class XLSXBombTests(TestCase):
+    """Small XLSX files that unpack to millions of cells are refused before or as soon as they pass a cap,
+    with a message; nothing is imported and the worker is not held."""
+
+    setUpTestData = test_import_export.ParkImportAdminTests.__dict__["setUpTestData"]
+    upload = test_import_export.ParkImportAdminTests.upload
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # 5,000 rows x 2,000 columns (about 300 KB, 150 MB unpacked), once honest about its size, once not.
+        cls.wide = xlsx_file(WIDE_ROW, 5000, dimension="A1:BXX5000")
+        cls.wide_lying = xlsx_file(WIDE_ROW, 5000, dimension="A1:B2")
+        # 3,000,000 rows of one column (about 200 KB, 80 MB unpacked), with no declared size.
+        cls.long = xlsx_file(NARROW_ROW, 3_000_000)
+
+    def setUp(self):
+        self.pending_before = pending_files()
+
+    def upload_counting_rows(self, content):
+        """Upload `content` as XLSX; return the response and how many sheet rows openpyxl parsed."""
+        parse_row = WorkSheetParser.parse_row
+        parsed = []
+
+        def counted(parser, row):
+            parsed.append(row)
+            if len(parsed) > 6000:  # beyond the 5,000-row cap: the parser should have stopped long before
+                raise AssertionError("the sheet was read beyond the row cap")
+            return parse_row(parser, row)
+
+        with mock.patch.object(WorkSheetParser, "parse_row", counted):
+            response = self.upload(content, name="parks.xlsx", file_format="1")
+        return response, len(parsed)
+
+    def assert_refused(self, response, message):
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(re.findall(r'<ul class="errorlist"[^>]*><li>(.*?)</li>', response.content.decode()), [message])
+        self.assertNotContains(response, "Confirm import")
+        self.assertFalse(Park.objects.exists())
+        self.assertEqual(pending_files(), self.pending_before)  # the refused file is not kept
+
+    def test_the_bombs_are_small(self):
+        self.assertLess(len(self.wide), settings.IMPORT_MAX_BYTES)
+        self.assertLess(len(self.long), settings.IMPORT_MAX_BYTES)
+
+    def test_5000_rows_of_2000_columns_are_refused_by_their_unpacked_size_before_a_row_is_read(self):
+        response, rows = self.upload_counting_rows(self.wide)
+        self.assert_refused(
+            response,
+            "This file unpacks to 143.1\xa0MB; imports are limited to 50.0\xa0MB. Split it into smaller files.",
+        )
+        self.assertEqual(rows, 0)
+
+    @override_settings(IMPORT_MAX_UNPACKED_BYTES=10**9)
+    def test_2000_columns_declared_are_refused_before_a_row_is_read(self):
+        response, rows = self.upload_counting_rows(self.wide)
+        self.assert_refused(response, "This file has more than 60 columns; imports are limited to 60 columns.")
+        self.assertEqual(rows, 0)
+
+    @override_settings(IMPORT_MAX_UNPACKED_BYTES=10**9)
+    def test_2000_columns_undeclared_are_counted_and_refused_before_a_row_is_read(self):
+        response, rows = self.upload_counting_rows(self.wide_lying)
+        self.assert_refused(response, "This file has more than 60 columns; imports are limited to 60 columns.")
+        self.assertEqual(rows, 0)
+
+    def test_3_million_rows_are_refused_by_their_unpacked_size_before_a_row_is_read(self):
+        response, rows = self.upload_counting_rows(self.long)
+        self.assert_refused(response, (
+            "This file unpacks to 74.4\xa0MB; imports are limited to 50.0\xa0MB. Split it into smaller files."
+        ))
+        self.assertEqual(rows, 0)
+
+    @override_settings(IMPORT_MAX_UNPACKED_BYTES=10**9)
+    def test_3_million_rows_undeclared_are_counted_and_refused_before_a_row_is_read(self):
+        response, rows = self.upload_counting_rows(self.long)
+        self.assert_refused(response, (
+            "This file has more than 5,000 rows; imports are limited to 5,000 rows per file. "
+            "Split it into smaller files."
+        ))
+        self.assertEqual(rows, 0)
+
+    @override_settings(IMPORT_MAX_ROWS=100)
+    def test_reading_stops_one_row_beyond_the_cap(self):
+        # Whatever the checks before it let through, the sheet is read row by row up to the cap.
+        book = openpyxl.load_workbook(io.BytesIO(xlsx_file(NARROW_ROW, 10_000)), read_only=True)
+        counted = mock.patch.object(WorkSheetParser, "parse_row", autospec=True, side_effect=WorkSheetParser.parse_row)
+        with counted as parse_row:
+            with self.assertRaisesMessage(ImportFileRefused, "This file has more than 100 rows"):
+                BoundedXLSX().read_sheet(book.active)
+        self.assertEqual(parse_row.call_count, 102)  # the header, 100 rows, and the one beyond the cap
+
+    @override_settings(IMPORT_MAX_COLUMNS=10)
+    def test_reading_stops_at_the_first_row_beyond_the_column_cap(self):
+        book = openpyxl.load_workbook(io.BytesIO(xlsx_file(WIDE_ROW, 1000)), read_only=True)
+        counted = mock.patch.object(WorkSheetParser, "parse_row", autospec=True, side_effect=WorkSheetParser.parse_row)
+        with counted as parse_row:
+            with self.assertRaisesMessage(ImportFileRefused, "This file has more than 10 columns"):
+                BoundedXLSX().read_sheet(book.active)
+        self.assertEqual(parse_row.call_count, 1)
+
+    def test_a_column_named_twice_is_refused(self):
+        rows = THREE_VALID_ROWS.splitlines()
+        rows[0] += ",slug"
+        rows[1:] = [f"{row},other-{number}" for number, row in enumerate(rows[1:])]
+        response = self.upload("\n".join(rows) + "\n")
+        self.assertContains(response, "The column “slug” appears 2 times. Keep one of them.")
+        self.assertNotContains(response, "Confirm import")
+        self.assertFalse(Park.objects.exists())
+
+    def test_a_column_named_twice_in_xlsx_is_refused(self):
+        dataset = tablib.Dataset(
+            ["jilin-etdz", "Jilin ETDZ", "jilin", "other"], headers=["slug", "name_en", "province", "slug"]
+        )
+        response = self.upload(dataset.export("xlsx"), name="parks.xlsx", file_format="1")
+        self.assertContains(response, "The column “slug” appears 2 times. Keep one of them.")
+        self.assertFalse(Park.objects.exists())
+
+
+class PreviewExpiryTests(TestCase):
+    """A preview left unconfirmed does not stay on the server: it goes after an hour, or at sign-out."""
+
+    setUpTestData = test_import_export.ParkImportAdminTests.__dict__["setUpTestData"]
+    upload = test_import_export.ParkImportAdminTests.upload
+
+    def preview(self):
+        before = pending_files()
+        preview = self.upload(THREE_VALID_ROWS)
+        self.assertContains(preview, "Confirm import")
+        (name,) = pending_files() - before
+        return preview, os.path.join(settings.IMPORT_TMP_DIR, name)
+
+    def age(self, path, seconds):
+        then = time.time() - seconds
+        os.utime(path, (then, then))
+
+    def test_a_preview_older_than_an_hour_is_deleted_on_the_next_import_request(self):
+        _, old = self.preview()
+        _, recent = self.preview()
+        self.age(old, 3601)
+        self.age(recent, 3500)
+        self.client.get(reverse("admin:parks_park_import"))
+        self.assertFalse(os.path.exists(old))
+        self.assertTrue(os.path.exists(recent))
+
+    def test_the_command_deletes_previews_older_than_an_hour(self):
+        _, old = self.preview()
+        _, recent = self.preview()
+        self.age(old, 3601)
+        call_command("expire_imports", verbosity=0)
+        self.assertFalse(os.path.exists(old))
+        self.assertTrue(os.path.exists(recent))
+
+    def test_an_expired_preview_cannot_be_confirmed(self):
+        preview, path = self.preview()
+        self.age(path, 3601)
+        call_command("expire_imports", verbosity=0)
+        response = test_import_export.ParkImportAdminTests.confirm(self, preview)
+        self.assertContains(response, "This import is no longer waiting for confirmation")
+        self.assertFalse(Park.objects.exists())
+
+    def test_signing_out_deletes_this_sessions_previews_only(self):
+        _, mine = self.preview()
+        other = Client()
+        other.force_login(self.editor)
+        url = reverse("admin:parks_park_import")
+        data = admin_form_data(other.get(url), action="")
+        upload = io.BytesIO(THREE_VALID_ROWS.encode())
+        upload.name = "parks.csv"
+        before = pending_files()
+        self.assertContains(other.post(url, {**data, "format": "0", "import_file": upload}), "Confirm import")
+        (theirs,) = pending_files() - before
+        self.client.post(reverse("admin:logout"))
+        self.assertFalse(os.path.exists(mine))
+        self.assertTrue(os.path.exists(os.path.join(settings.IMPORT_TMP_DIR, theirs)))

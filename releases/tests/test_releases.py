@@ -1,0 +1,173 @@
+import csv
+import io
+import json
+import shutil
+import sqlite3
+import tempfile
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+from django.urls import reverse
+
+from articles.models import EditorialNote, NoteKind, Section
+from parks.models import Park
+from publishing.testing import admin_form_data, make_staff
+from releases.models import Frozen, Release, ReleaseEntry, ReleaseIsFinal
+
+
+class ReleaseFilesFolder:
+    """Each test class keeps its release files in a folder of its own, removed afterwards."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.release_files = tempfile.mkdtemp(prefix="rustbelt-test-releases-")
+        cls.addClassCleanup(shutil.rmtree, cls.release_files, ignore_errors=True)
+        cls.enterClassContext(override_settings(RELEASE_FILES_ROOT=cls.release_files))
+        super().setUpClass()
+
+
+def make_release(client, number, notes="Notes", notes_zh="说明"):
+    """What an editor does in the admin: open the add page, fill in the form, save."""
+    page = client.get(reverse("admin:releases_release_add"))
+    data = {**admin_form_data(page, form_id="release_form"), "number": number, "date": "2026-12-01",
+            "notes": notes, "notes_zh": notes_zh}
+    response = client.post(reverse("admin:releases_release_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Release.objects.get(number=number)
+
+
+class ReleaseTests(ReleaseFilesFolder, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_content", stdout=StringIO())
+        cls.editor = make_staff("eddie", "Editors")
+        cls.researcher = make_staff("rita", "Researchers")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def test_an_editor_makes_a_release_and_its_pages_and_files_stay_as_they_were(self):
+        release = make_release(self.client, "1.0")
+        self.client.logout()  # as a reader sees them
+        park = Park.objects.published().order_by("slug").first()
+        section = Section.objects.filter(article__status="published").exclude(body="").first()
+        park_page = self.client.get(reverse("releases:park", args=["1.0", park.slug]))
+        article_url = reverse("releases:article", args=["1.0", section.article.slug])
+        article_page = self.client.get(article_url)
+        files = {file.name: b"".join(self.client.get(file.get_absolute_url()).streaming_content)
+                 for file in release.files.all()}
+        self.assertEqual(set(files), {"rust-belt-parks.csv", "rust-belt-parks.json", "rust-belt-parks.xlsx",
+                                      "datapackage.json", "rust-belt-parks.sqlite"})
+        self.assertContains(park_page, park.name_en)
+        self.assertContains(article_page, section.title_en)
+
+        # Later edits change the live site, not the release.
+        Park.objects.filter(pk=park.pk).update(name_en="Renamed After The Release", city="Elsewhere")
+        park.refresh_from_db()
+        park.save()
+        Section.objects.filter(pk=section.pk).update(body="Rewritten after the release.", title_en="New title")
+        self.assertEqual(self.client.get(reverse("releases:park", args=["1.0", park.slug])).content, park_page.content)
+        self.assertEqual(self.client.get(article_url).content, article_page.content)
+        for file in release.files.all():
+            self.assertEqual(b"".join(self.client.get(file.get_absolute_url()).streaming_content), files[file.name])
+
+        rows = list(csv.DictReader(io.StringIO(files["rust-belt-parks.csv"].decode("utf-8-sig"))))
+        self.assertEqual(len(rows), Park.objects.published().count())
+        self.assertNotIn("Renamed After The Release", files["rust-belt-parks.csv"].decode("utf-8-sig"))
+        catalogue = json.loads(files["rust-belt-parks.json"])
+        self.assertEqual(len(catalogue["parks"]), Park.objects.published().count())
+        with tempfile.NamedTemporaryFile(suffix=".sqlite") as handle:
+            handle.write(files["rust-belt-parks.sqlite"])
+            handle.flush()
+            count = sqlite3.connect(handle.name).execute("select count(*) from parks").fetchone()[0]
+        self.assertEqual(count, Park.objects.published().count())
+
+    def test_the_release_page_lists_its_article_parks_and_files_in_both_languages(self):
+        make_release(self.client, "1.0", notes="First edition.", notes_zh="第一版。")
+        english = self.client.get("/en/releases/1.0/")
+        self.assertContains(english, "First edition.")
+        self.assertContains(english, "rust-belt-parks.sqlite")
+        self.assertContains(english, f"{Park.objects.published().count()} parks")
+        self.assertContains(self.client.get("/zh-hans/releases/1.0/"), "第一版。")
+        self.assertContains(self.client.get("/en/releases/"), "First edition.")
+        self.assertEqual(self.client.get("/en/releases/9.9/").status_code, 404)
+        self.assertEqual(self.client.get("/en/releases/1.0/parks/no-such-park/").status_code, 404)
+        self.assertEqual(self.client.get("/en/releases/1.0/files/secret.txt").status_code, 404)
+        self.assertEqual(self.client.get("/en/releases/1.0/files/..%2Fsettings.py").status_code, 404)
+
+    def test_the_park_list_of_a_release_is_paged_in_a_fixed_number_of_queries(self):
+        make_release(self.client, "1.0")
+        self.client.logout()
+        with self.assertNumQueries(4):
+            response = self.client.get(reverse("releases:parks", args=["1.0"]))
+        self.assertContains(response, Park.objects.published().order_by("slug").first().name_en)
+
+    def test_a_release_never_changes_nor_is_deleted(self):
+        release = make_release(self.client, "1.0")
+        release.notes = "Changed"
+        with self.assertRaises(ReleaseIsFinal):
+            release.save()
+        with self.assertRaises(ReleaseIsFinal):
+            release.delete()
+        self.assertEqual(Release.objects.get().notes, "Notes")
+        # The admin shows it read-only, with no delete.
+        change_url = reverse("admin:releases_release_change", args=[release.pk])
+        page = self.client.get(change_url)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, 'name="notes"')
+        self.assertNotContains(page, "deletelink")
+        self.client.post(change_url, {"number": "1.0", "date": "2026-12-01", "notes": "Edited", "notes_zh": "改"})
+        self.assertEqual(Release.objects.get().notes, "Notes")
+        delete = self.client.post(reverse("admin:releases_release_delete", args=[release.pk]), {"post": "yes"})
+        self.assertEqual(delete.status_code, 403)
+        self.assertTrue(Release.objects.filter(pk=release.pk).exists())
+
+    def test_only_an_editor_with_publish_rights_makes_a_release(self):
+        self.client.force_login(self.researcher)
+        self.assertEqual(self.client.get(reverse("admin:releases_release_add")).status_code, 403)
+        response = self.client.post(reverse("admin:releases_release_add"),
+                                    {"number": "1.0", "date": "2026-12-01", "notes": "n", "notes_zh": "n"})
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(Release.objects.exists())
+
+    def test_a_bad_number_is_refused_and_nothing_is_frozen(self):
+        page = self.client.get(reverse("admin:releases_release_add"))
+        data = {**admin_form_data(page, form_id="release_form"), "number": "v1", "notes": "n", "notes_zh": "n",
+                "date": "2026-12-01"}
+        response = self.client.post(reverse("admin:releases_release_add"), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "1.0, 1.1")
+        make_release(self.client, "1.0")
+        response = self.client.post(reverse("admin:releases_release_add"), {**data, "number": "1.0"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(Release.objects.count(), 1)
+
+    def test_unchanged_records_are_stored_once_across_releases(self):
+        first = make_release(self.client, "1.0")
+        stored = Frozen.objects.count()
+        Park.objects.filter(slug=Park.objects.published().order_by("slug").first().slug).update(city="Elsewhere")
+        make_release(self.client, "1.1")
+        self.assertEqual(Frozen.objects.count(), stored + 1)
+        self.assertEqual(ReleaseEntry.objects.count(), 2 * first.entries.count())
+
+
+@override_settings(SITE_URL="https://parks.example.org")
+class MakeReleaseCommandTests(ReleaseFilesFolder, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_content", stdout=StringIO())
+
+    def test_the_command_makes_the_same_release_as_the_admin(self):
+        output = StringIO()
+        call_command("make_release", "2.0", "--date", "2026-12-05", "--notes", "Big.", "--notes-zh", "大。", stdout=output)
+        release = Release.objects.get()
+        self.assertEqual((release.number, str(release.date)), ("2.0", "2026-12-05"))
+        self.assertIn("5 files", output.getvalue())
+        park = release.record("park", "jilin-etdz")
+        self.assertEqual(park["html_url"], "https://parks.example.org/en/parks/jilin-etdz/")
+        from django.core.management.base import CommandError
+
+        with self.assertRaises(CommandError):
+            call_command("make_release", "2.0", "--notes", "Again", "--notes-zh", "再", stdout=StringIO())
+        self.assertEqual(Release.objects.count(), 1)
