@@ -379,16 +379,6 @@ class ParkQuerySet(models.QuerySet):
         # Cards show province and path; fetching them up front keeps the query count flat.
         return self.select_related("province", "path")
 
-    def with_facts(self):
-        # The park page lists industries and sources (the downloads read plain values: parks/exports.py).
-        return self.for_listing().prefetch_related("industries", "sources")
-
-    def with_provenance(self):
-        # The park page's facts, their sources, the path's evidence and the article's mentions.
-        return self.with_facts().select_related("successor").prefetch_related(
-            "fact_sources__source", "path_evidence", "mentions"
-        )
-
     def with_coordinates(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
@@ -772,7 +762,8 @@ class PathEvidenceQuerySet(models.QuerySet):
         return self.filter(kind=Kind.INFERRED)
 
     def for_listing(self):
-        return self.select_related("park", "path").order_by("park__name_en", "order")
+        # Each park's evidence together (two parks may share a name), for the path page's {% regroup %}.
+        return self.select_related("park", "path").order_by("park__name_en", "park", "order")
 
 
 class PathEvidence(ArticleAnchor, Fingerprinted):

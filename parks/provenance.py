@@ -1,14 +1,16 @@
 """Each fact of a park with the sources that give it: footnote numbers and the numbered source list.
 
 A fact is shown only when at least one source gives it; a value nobody sourced shows as unknown.
-Works on a park fetched with `Park.objects.with_provenance()` (no further queries).
+park_record() reads what the park page's record shows; park_provenance() works on a park it has read.
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
-from parks.models import Fact
+from parks.models import Fact, FactSource, PathEvidence
 
 UNKNOWN = _("Unknown")
 UNSOURCED = _("Unknown (no source recorded for this value)")
@@ -65,6 +67,30 @@ def fact_values(park):
     }
 
 
+class Provenance(NamedTuple):
+    facts: list  # FactRow per fact, with its footnote numbers
+    sources: list  # CitedSource in footnote order
+
+
+def park_record(park):
+    """The park page's record: reads its industries, fact sources with their sources, the path's
+    evidence, the article's mentions and the zone that succeeded it, if any, onto the park (four or
+    five queries), then its provenance.
+
+    The page calls this only when its cached record is missing: a repeat visit reads the park alone.
+    """
+    prefetch_related_objects(
+        [park],
+        "industries",
+        # Ordered within the park: the models' default ordering starts with the park's name, a join.
+        Prefetch("fact_sources", FactSource.objects.select_related("source").order_by("fact", "pk")),
+        Prefetch("path_evidence", PathEvidence.objects.order_by("order", "pk")),
+        "mentions",
+        "successor",
+    )
+    return park_provenance(park)
+
+
 def status_text(park):
     """"Merged into another zone, 2018": the status with its year; the successor is linked beside it."""
     if not park.status:
@@ -93,7 +119,7 @@ def park_provenance(park):
             numbers[source.pk].facts.append((row.label, fact_source.note))
             row.markers.append(numbers[source.pk].number)
         rows.append(row)
-    return rows, cited
+    return Provenance(rows, cited)
 
 
 def provenance_record(park):

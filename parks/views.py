@@ -2,6 +2,7 @@
 
 import json
 import re
+from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -28,7 +29,7 @@ from parks.filters import (
 )
 from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Kind, Park, PathEvidence, Province
-from parks.provenance import park_provenance
+from parks.provenance import park_record
 from parks.search import did_you_mean
 from publishing.bilingual import download_language
 from publishing.citations import citation_download
@@ -59,7 +60,8 @@ class ParkListView(FilterView):
     def paginate_queryset(self, queryset, page_size):
         # Out-of-range or malformed page numbers show the nearest real page with a notice, never a 404/500.
         paginator = self.get_paginator(queryset, page_size)
-        if self.filterset.is_valid():
+        # The catalogue without parameters is unbound (not "valid") and lists every park.
+        if not self.filterset.is_bound or self.filterset.is_valid():
             # The number of matches, like the facet counts, is counted once per content generation and
             # filter set: at 10k parks a search's count scans as many rows as the page itself.
             paginator.count = cached_for_generation(self.filterset.match_count_cache_name(), queryset.count)
@@ -105,8 +107,9 @@ class ParkListView(FilterView):
                 "search_max_length": SEARCH_MAX_LENGTH,
                 "chips": filter_chips(filterset, self.request.GET),
                 # The map fetches every filtered park from map.json; the page itself carries only the
-                # points of the parks it lists, so its size does not grow with the catalogue.
-                "map_points": exports.map_points_of(context["page_obj"]),
+                # points of the parks it lists, so its size does not grow with the catalogue. The template
+                # calls this only when the results' cached fragment is not there: a repeat visit reads no park.
+                "map_points": partial(exports.map_points_of, context["page_obj"]),
                 "map_points_url": f"{reverse('parks:map-data')}?{context['export_query']}",
                 "heading": catalogue_heading(filterset, context["paginator"].count),
                 "view": view,
@@ -136,7 +139,7 @@ class ParkDetailView(DetailView):
         # The path's article link needs its section and the section's article.
         return (
             Park.objects.visible_to(self.request.user)
-            .with_provenance()
+            .for_listing()
             .select_related("path__article_section__article")
         )
 
@@ -148,7 +151,8 @@ class ParkDetailView(DetailView):
         context["province_neighbours"] = neighbours.in_province(park.province.slug)[:NEIGHBOURS_SHOWN]
         context["path_neighbours"] = neighbours.on_path(park.path.slug)[:NEIGHBOURS_SHOWN] if park.path else None
         context["map"] = map_settings()
-        context["facts"], context["cited_sources"] = park_provenance(park)
+        # Called by the template only when the page's cached record is missing.
+        context["read_record"] = partial(park_record, park)
         if park.has_coordinates:
             context["map_points"] = exports.map_points_of([park])
         return context
@@ -167,8 +171,13 @@ class CatalogueIndexMixin:
         return context
 
     def parks_page(self, parks):
+        paginator = Paginator(parks, ParkListView.paginate_by)
+        # Counting a province's thousands of parks reads them all; the count changes only with the content.
+        paginator.count = cached_for_generation(
+            f"park-count:{self.object._meta.model_name}:{self.object.pk}", parks.count
+        )
         # get_page() shows the nearest real page for a missing, malformed or out-of-range number.
-        page = Paginator(parks, ParkListView.paginate_by).get_page(self.request.GET.get("page"))
+        page = paginator.get_page(self.request.GET.get("page"))
         return {"parks": page.object_list, "page_obj": page, "is_paginated": page.has_other_pages()}
 
 
@@ -196,7 +205,7 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
         context["named_evidence"] = group_by_quote(item for item in evidence if item.kind == Kind.NAMED)
         context["inferred_evidence"] = group_by_quote(item for item in evidence if item.kind == Kind.INFERRED)
         on_path = Park.objects.published().on_path(self.object.slug)
-        context["park_count"] = on_path.count()
+        context["park_count"] = cached_for_generation(f"path-park-count:{self.object.pk}", on_path.count)
         # The parks the quotes name are not listed again: a page at a time of those no quote names.
         quoted = {item.park_id for item in evidence}
         others = self.parks_page(on_path.exclude(pk__in=quoted).for_listing().in_name_order())
@@ -287,9 +296,10 @@ def matrix_json(request):
 
 
 def coverage(request):
+    # The template reads these only when its cached fragment is missing.
     context = {
-        "rows": coverage_rows(listed=Park.objects.published().filter(level="")),
-        "by_province": province_coverage(),
+        "read_rows": partial(coverage_rows, listed=Park.objects.published().filter(level="")),
+        "read_by_province": province_coverage,
         "unidentified": unidentified_mentions(),
         "missing": missing_zones(),
     }

@@ -6,6 +6,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from publishing.generation import current_generation
+
 # settings.SITE_NAME is translated where it is shown; this line puts it in the message catalogue.
 gettext_noop("Rust Belt Parks")
 # BCP 47 spelling for <html lang> and hreflang (Django's language codes are lower case).
@@ -63,3 +65,15 @@ def languages(request):
     if len({version.url for version in versions}) == len(versions):
         context["language_versions"] = versions
     return context
+
+
+def content_generation(request):
+    """Keys for `{% cache %}` fragments of published content (park cards, the filter form).
+
+    A fragment keyed by the content generation is rendered afresh on the first request after a
+    researcher's save; the generation is read only if a fragment asks for it.
+    """
+    return {
+        "content_generation": lambda: current_generation().token,
+        "fragment_cache_seconds": settings.AGGREGATE_CACHE_SECONDS,
+    }

@@ -114,10 +114,12 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rustbelt.context_processors.site",
                 "rustbelt.context_processors.languages",
+                "rustbelt.context_processors.content_generation",
                 "articles.context_processors.featured_article",
             ],
         },

@@ -1,3 +1,4 @@
+import os
 import tempfile
 import unittest
 
@@ -38,7 +39,10 @@ def init_worker(counter, *args, **kwargs):
         alias: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-test{runner._worker_id}"}
         for alias, config in settings.CACHES.items()
     }
-    override_settings(CACHES=worker_caches).enable()
+    # Each keeps its import previews apart too: tests count the files in the folder before and after
+    # an upload, and another worker's upload in between would be counted as theirs.
+    worker_imports = os.path.join(settings.IMPORT_TMP_DIR, f"worker{runner._worker_id}")
+    override_settings(CACHES=worker_caches, IMPORT_TMP_DIR=worker_imports).enable()
 
 
 class ParallelTestSuite(runner.ParallelTestSuite):

@@ -2,6 +2,7 @@ import json
 
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from parks.models import Park
 from parks.tests.factories import make_park, make_path, make_province
@@ -38,9 +39,9 @@ class AggregateCacheTests(TestCase):
     def test_a_repeat_visit_counts_nothing_again(self):
         first = self.list_page("?province=jilin")
         self.assertContains(first, province_option("jilin", "Jilin", 3, selected=True), html=True)
-        # Province validation, the page of parks, the paths index, the content generation (kept in the
-        # database so every worker agrees): no count, facet or matrix query.
-        with self.assertNumQueries(4):
+        # Province validation and the content generation (kept in the database so every worker agrees):
+        # no count, facet or matrix query, and the page's parks, map points and paths index are cached fragments.
+        with self.assertNumQueries(2):
             repeat = self.list_page("?province=jilin")
         self.assertContains(repeat, province_option("jilin", "Jilin", 3, selected=True), html=True)
         self.assertContains(repeat, province_option("liaoning", "Liaoning", 1), html=True)
@@ -85,3 +86,109 @@ class AggregateCacheTests(TestCase):
         self.assertEqual(self.map_slugs("?province=liaoning"), {"dalian-etdz"})
         Park.objects.get(slug="yanji-htz").delete()
         self.assertNotIn("yanji-htz", self.map_slugs("?province=jilin"))
+
+    def test_a_save_shows_in_the_cached_cards_filters_and_index_at_once(self):
+        list_page = self.list_page()
+        self.assertContains(list_page, province_option("jilin", "Jilin", 3), html=True)
+        self.assertContains(list_page, ">Jilin ETDZ</a></h3>")
+        province_page = self.client.get(reverse("parks:province", args=["jilin"]))
+        self.assertContains(province_page, ">Jilin ETDZ</a></h3>")
+        self.assertContains(province_page, 'aria-current="page">Jilin</a>')
+        park = Park.objects.get(slug="jilin-etdz")
+        park.name_en = "Jilin Economic Zone"
+        park.save()
+        self.jilin.name_en = "Jilin Province"
+        self.jilin.save()
+        list_page = self.list_page()
+        self.assertContains(list_page, ">Jilin Economic Zone</a></h3>")
+        self.assertContains(list_page, ">Jilin Province</a>")  # on every Jilin card and in the index
+        self.assertContains(list_page, province_option("jilin", "Jilin Province", 3), html=True)
+        province_page = self.client.get(reverse("parks:province", args=["jilin"]))
+        self.assertContains(province_page, ">Jilin Economic Zone</a></h3>")
+        self.assertContains(province_page, 'aria-current="page">Jilin Province</a>')
+
+    def test_each_language_has_its_own_cards_and_filters(self):
+        self.assertContains(self.list_page(), "<dt>Where</dt>")
+        with translation.override("zh-hans"):
+            chinese = self.client.get(reverse("parks:list"))
+        self.assertContains(chinese, "<dt>地点</dt>")
+        self.assertContains(chinese, province_option("liaoning", "辽宁省", 1), html=True)
+        self.assertNotContains(chinese, "<dt>Where</dt>")
+
+    def test_a_save_shows_in_the_cached_table_and_neighbour_lists_at_once(self):
+        detail_url = reverse("parks:detail", args=["changchun-htz"])
+        self.assertContains(self.list_page("?view=table"), ">Jilin ETDZ</a></th>")
+        self.assertContains(self.client.get(detail_url), ">Jilin ETDZ</a></li>")
+        park = Park.objects.get(slug="jilin-etdz")
+        park.name_en = "Jilin Economic Zone"
+        park.save()
+        self.assertContains(self.list_page("?view=table"), ">Jilin Economic Zone</a></th>")
+        self.assertContains(self.client.get(detail_url), ">Jilin Economic Zone</a></li>")
+        park.is_published = False
+        park.save()
+        self.assertNotContains(self.client.get(detail_url), "Jilin Economic Zone")
+
+    def test_a_save_shows_in_the_cached_park_record_at_once(self):
+        url = reverse("parks:detail", args=["jilin-etdz"])
+        self.assertNotContains(self.client.get(url), "Research notes")
+        # The park, the content generation and the latest release that has the park (the "cite this
+        # version" line is not cached): its facts, sources, evidence, mentions and neighbours are.
+        with self.assertNumQueries(3):
+            self.assertContains(self.client.get(url), ">Changchun HTZ</a></li>")
+        park = Park.objects.get(slug="jilin-etdz")
+        park.notes = "Checked against the provincial gazette."
+        park.save()
+        self.assertContains(self.client.get(url), "Checked against the provincial gazette.")
+
+    def test_a_province_page_repeat_visit_reads_no_park_and_shows_a_save_at_once(self):
+        url = reverse("parks:province", args=["jilin"])
+        self.assertContains(self.client.get(url), "<strong>3</strong> parks in the catalogue")
+        # The province and the content generation: the count, the page's parks and the index are cached.
+        with self.assertNumQueries(2):
+            repeat = self.client.get(url)
+        self.assertContains(repeat, "<strong>3</strong> parks in the catalogue")
+        self.assertContains(repeat, ">Siping ETDZ</a></h3>")
+        make_park("Tonghua ETDZ", province=self.jilin)
+        fresh = self.client.get(url)
+        self.assertContains(fresh, "<strong>4</strong> parks in the catalogue")
+        self.assertContains(fresh, ">Tonghua ETDZ</a></h3>")
+
+    def test_each_page_of_results_is_its_own_fragment(self):
+        for number in range(30):
+            make_park(f"Bulk zone {number:02}", province=self.liaoning)
+        first, second = self.list_page("?province=liaoning"), self.list_page("?province=liaoning&page=2")
+        self.assertContains(first, ">Bulk zone 00</a></h3>")
+        self.assertNotContains(first, ">Bulk zone 29</a></h3>")
+        self.assertContains(second, ">Bulk zone 29</a></h3>")
+        self.assertNotContains(second, ">Bulk zone 00</a></h3>")
+        self.assertContains(self.list_page("?province=liaoning&view=table"), ">Bulk zone 00</a></th>")
+
+    def test_a_repeat_visit_to_the_whole_catalogue_reads_only_the_generation(self):
+        self.assertContains(self.list_page(), "<strong>4</strong> parks found")
+        with self.assertNumQueries(1):
+            self.assertContains(self.list_page(), "<strong>4</strong> parks found")
+        make_park("Tonghua ETDZ", province=self.jilin)
+        self.assertContains(self.list_page(), "<strong>5</strong> parks found")
+
+    def test_the_cached_coverage_page_shows_a_save_at_once(self):
+        url = reverse("parks:coverage")
+        # The national ETDZs (the high-tech zone is counted on its own row).
+        self.assertContains(self.client.get(url), "In the catalogue: 3.")
+        with self.assertNumQueries(1):  # the content generation
+            self.assertContains(self.client.get(url), "In the catalogue: 3.")
+        make_park("Tonghua ETDZ", province=self.jilin)
+        self.assertContains(self.client.get(url), "In the catalogue: 4.")
+
+    def test_a_path_page_repeat_visit_reads_no_park_and_shows_a_save_at_once(self):
+        url = reverse("parks:path", args=["urbanization"])
+        self.assertContains(self.client.get(url), "<strong>2</strong> parks on this path")
+        # The path, the content generation and its quotes (they decide which parks are listed under
+        # "Other parks"): the count and the page of other parks are cached.
+        with self.assertNumQueries(3):
+            repeat = self.client.get(url)
+        self.assertContains(repeat, "<strong>2</strong> parks on this path")
+        self.assertContains(repeat, ">Changchun HTZ</a></h3>")
+        make_park("Tonghua ETDZ", province=self.jilin, path=self.urbanization)
+        fresh = self.client.get(url)
+        self.assertContains(fresh, "<strong>3</strong> parks on this path")
+        self.assertContains(fresh, ">Tonghua ETDZ</a></h3>")

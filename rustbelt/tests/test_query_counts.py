@@ -29,9 +29,10 @@ PAGES = [
     ("/en/parks/", 13),
     # +1 with a search: the gazetteer's place names and short forms (cached between saves outside tests).
     ("/en/parks/?province=jilin&path=urbanization&q=bulk&ordering=-area", 16),
-    # +3: the park's fact sources (sources joined), its path evidence and its article mentions.
+    # +3: the park's fact sources (sources joined), its path evidence and its article mentions; the
+    # park's own source list is not read (the page lists the sources each fact cites).
     # +1: the latest release that has the park.
-    ("/en/parks/bulk-park-0001/", 10),
+    ("/en/parks/bulk-park-0001/", 9),
     ("/en/parks/bulk-park-0001/cite.ris", 2),
     ("/en/parks/provinces/jilin/", 6),
     # +2: the path's evidence (named and inferred together) and its count of parks.
