@@ -49,7 +49,16 @@ class SectionForm(forms.ModelForm):
 class SectionInline(VersionedInlineMixin, SectionsOfThisArticleMixin, admin.StackedInline):
     model = Section
     form = SectionForm
-    fields = ("parent", "order", "title_en", "title_zh_hans", "slug", "body", "summary_zh_hans", "summary_status_zh_hans")
+    fields = (
+        "parent",
+        "order",
+        "title_en",
+        "title_zh_hans",
+        "slug",
+        "body",
+        "summary_zh_hans",
+        "summary_status_zh_hans",
+    )
     prepopulated_fields = {"slug": ("title_en",)}
     section_fields = ("parent",)
     top_level_only = True  # the article page shows sections and subsections, no deeper
@@ -84,8 +93,16 @@ class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         (_("Attribution"), {"fields": ("author", "series", "episode", "publication", "issued")}),
         (
             _("Translation and rights"),
-            {"fields": ("original_language", "original_title", "translator", "translation_note", "rights_holder",
-                        "rights_statement")},
+            {
+                "fields": (
+                    "original_language",
+                    "original_title",
+                    "translator",
+                    "translation_note",
+                    "rights_holder",
+                    "rights_statement",
+                )
+            },
         ),
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
@@ -110,8 +127,16 @@ class SectionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("parent",)
     fields = (
-        "article", "parent", "order", "title_en", "heading_by_editors", "title_zh_hans", "slug", "body",
-        "summary_zh_hans", "summary_status_zh_hans",
+        "article",
+        "parent",
+        "order",
+        "title_en",
+        "heading_by_editors",
+        "title_zh_hans",
+        "slug",
+        "body",
+        "summary_zh_hans",
+        "summary_status_zh_hans",
     )
 
     def get_queryset(self, request):
@@ -147,7 +172,6 @@ class DataSeriesAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         (_("Chart"), {"fields": ["kind", "unit", "label_title", "lower_is_better", "caption"]}),
         (_("Where the numbers come from"), {"fields": ["source_sentence", "source"]}),
     ]
-
 
 
 @admin.register(EditorialNote)

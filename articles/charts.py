@@ -160,7 +160,8 @@ class Chart:
         lines = textwrap.wrap(_("Source: %(source)s.") % {"source": self.series.source}, width=60)
         lines.append(f"{_(settings.SITE_NAME)} {page_url}")
         lines.append(
-            _("Licence: %(licence)s %(url)s") % {"licence": settings.CONTENT_LICENSE, "url": settings.CONTENT_LICENSE_URL}
+            _("Licence: %(licence)s %(url)s")
+            % {"licence": settings.CONTENT_LICENSE, "url": settings.CONTENT_LICENSE_URL}
         )
         return lines
 
@@ -285,7 +286,9 @@ class Chart:
             self.text(g, x(tick), bottom + LINE, self.tick_label(tick), **{"text-anchor": anchor, "fill": MUTED})
         for point, middle in rows:
             if dots:
-                ET.SubElement(g, "circle", {"cx": f"{x(point.value):.1f}", "cy": f"{middle:.1f}", "r": "6", "fill": BAR})
+                ET.SubElement(
+                    g, "circle", {"cx": f"{x(point.value):.1f}", "cy": f"{middle:.1f}", "r": "6", "fill": BAR}
+                )
                 end = x(point.value) + 6
             else:
                 start = x(point.value if point.is_range else 0)
@@ -360,12 +363,20 @@ class Chart:
             anchor = "start" if year == first else "end" if year == last else "middle"
             offset = {"start": -4, "end": 4, "middle": 0}[anchor]
             self.text(
-                g, x(year) + offset, y(point.value) - 10, self.value_label(point),
+                g,
+                x(year) + offset,
+                y(point.value) - 10,
+                self.value_label(point),
                 **{"text-anchor": anchor, "font-weight": "bold", **HALO},
             )
             # Low enough to clear the value axis's "0" beside the corner.
             self.text(g, x(year), bottom + LINE + 4, point.label, **{"text-anchor": "middle", "fill": MUTED})
         label = self.series.label_title.lower() or _("year")
-        self.text(g, 4, bottom + 2 * LINE + 10, _("%(axis)s, by %(label)s") % {"axis": self.axis_title(), "label": label},
-                  **{"fill": MUTED, **self.interface()})
+        self.text(
+            g,
+            4,
+            bottom + 2 * LINE + 10,
+            _("%(axis)s, by %(label)s") % {"axis": self.axis_title(), "label": label},
+            **{"fill": MUTED, **self.interface()},
+        )
         return g, bottom + 2 * LINE + 18

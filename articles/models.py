@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.charts import format_number
+from publishing.bilingual import is_chinese
 from publishing.citations import partial_date_parts, split_author
 from publishing.images import ProcessedImageField, srcset
 from publishing.markdown import mark_chinese, render_markdown
-from publishing.bilingual import is_chinese
 from publishing.models import Fingerprinted, Versioned
 
 # The site's article, as articles/content/article.toml ships it: the main navigation links it.
@@ -67,10 +67,11 @@ class Article(Fingerprinted, Versioned):
     series = models.CharField(_("series"), max_length=255, blank=True)
     episode = models.PositiveIntegerField(_("episode"), null=True, blank=True)
     publication = models.CharField(
-        _("publication"),
-        max_length=255, blank=True, help_text=_("Where the article first appeared (the source line).")
+        _("publication"), max_length=255, blank=True, help_text=_("Where the article first appeared (the source line).")
     )
-    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences for the home page and search results."))
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences for the home page and search results.")
+    )
     issued = models.CharField(
         _("date of the original"),
         max_length=10,
@@ -80,10 +81,15 @@ class Article(Fingerprinted, Versioned):
     )
     original_language = models.CharField(
         _("original language"),
-        max_length=10, blank=True, help_text=_("Language code of the original when this text is a translation (zh).")
+        max_length=10,
+        blank=True,
+        help_text=_("Language code of the original when this text is a translation (zh)."),
     )
     original_title = models.CharField(
-        _("original title"), max_length=255, blank=True, help_text=_("The original's title, only where a source gives it.")
+        _("original title"),
+        max_length=255,
+        blank=True,
+        help_text=_("The original's title, only where a source gives it."),
     )
     translator = models.CharField(
         _("translator"), max_length=200, blank=True, help_text=_("Leave empty while the source names none.")
@@ -93,7 +99,9 @@ class Article(Fingerprinted, Versioned):
     )
     rights_holder = models.CharField(
         _("rights holder"),
-        max_length=255, blank=True, help_text=_("Who holds the rights to the text (the site's licence does not cover it).")
+        max_length=255,
+        blank=True,
+        help_text=_("Who holds the rights to the text (the site's licence does not cover it)."),
     )
     rights_statement = models.TextField(
         _("rights statement"), blank=True, help_text=_("On what terms the site reproduces the text.")
@@ -173,12 +181,14 @@ class Article(Fingerprinted, Versioned):
         self._section_numbers = {section.pk: number for number, section in enumerate(children[None], start=1)}
         # Notes are numbered through the whole article, in reading order, as the reader meets them.
         self.notes_in_order = [
-            note for section in children[None] for part in [section, *section.children] for note in part.editorial_notes.all()
+            note
+            for section in children[None]
+            for part in [section, *section.children]
+            for note in part.editorial_notes.all()
         ]
         for number, note in enumerate(self.notes_in_order, start=1):
             note.number = number
         return children[None]
-
 
     def section_numbers(self):
         """{top-level section id: its number (1, 2, …)}, fetched once per article object."""
@@ -212,16 +222,23 @@ class Section(Fingerprinted, Versioned):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections", verbose_name=_("article"))
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="subsections",
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subsections",
         verbose_name=_("parent"),
     )
-    order = models.PositiveIntegerField(_("order"), default=0, help_text=_("Position among its siblings (smallest first)."))
+    order = models.PositiveIntegerField(
+        _("order"), default=0, help_text=_("Position among its siblings (smallest first).")
+    )
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(
-        _("slug"),
-        max_length=120, help_text=_("Anchor on the article page (#slug). Changing it breaks shared links.")
+        _("slug"), max_length=120, help_text=_("Anchor on the article page (#slug). Changing it breaks shared links.")
     )
-    body = models.TextField(_("body"), blank=True, help_text=_("Markdown. HTML is sanitized before it reaches the page."))
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("Markdown. HTML is sanitized before it reaches the page.")
+    )
     heading_by_editors = models.BooleanField(
         _("heading added by the editors"),
         default=False,
@@ -285,8 +302,12 @@ class Section(Fingerprinted, Versioned):
     def csl_item(self):
         """This section: its article, with the section as the locator (never an editors' heading as a title)."""
         article = self.article.csl_item()
-        return {**article, "id": f"{article['id']}-{self.slug}", "URL": f"{article['URL']}#{self.slug}",
-                "locator": self.locator}
+        return {
+            **article,
+            "id": f"{article['id']}-{self.slug}",
+            "URL": f"{article['URL']}#{self.slug}",
+            "locator": self.locator,
+        }
 
     @property
     def locator(self):
@@ -325,12 +346,18 @@ def figure_upload_to(instance, filename):
 class Figure(Versioned):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="figures", verbose_name=_("article"))
     section = models.ForeignKey(
-        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="figures",
+        Section,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="figures",
         verbose_name=_("section"),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     image = ProcessedImageField(_("image"), upload_to=figure_upload_to)
-    alt_text = models.CharField(_("alt text"), max_length=300, help_text=_("What the image shows, for readers who cannot see it."))
+    alt_text = models.CharField(
+        _("alt text"), max_length=300, help_text=_("What the image shows, for readers who cannot see it.")
+    )
     caption = models.TextField(_("caption"), blank=True)
     credit = models.CharField(_("credit"), max_length=255, blank=True)
 
@@ -364,7 +391,9 @@ class DataSeriesQuerySet(models.QuerySet):
 class DataSeries(Fingerprinted, Versioned):
     """A set of numbers the article states, drawn as one chart."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="data_series", verbose_name=_("article"))
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="data_series", verbose_name=_("article")
+    )
     section = models.ForeignKey(
         Section,
         on_delete=models.SET_NULL,
@@ -376,19 +405,28 @@ class DataSeries(Fingerprinted, Versioned):
     )
     name = models.CharField(_("name"), max_length=255, help_text=_("The chart's title."))
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_("Used in download file names."))
-    unit = models.CharField(_("unit"), max_length=60, help_text=_("What the values measure, e.g. 'people', '%', 'billion yuan'."))
+    unit = models.CharField(
+        _("unit"), max_length=60, help_text=_("What the values measure, e.g. 'people', '%', 'billion yuan'.")
+    )
     label_title = models.CharField(
         _("label title"),
-        max_length=60, blank=True, help_text=_("What the point labels are, for the axis: 'Year', 'Country'…")
+        max_length=60,
+        blank=True,
+        help_text=_("What the point labels are, for the axis: 'Year', 'Country'…"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ChartKind.choices, default=ChartKind.BAR)
-    order = models.PositiveIntegerField(_("order"), default=0, help_text=_("Position on the Figures page (smallest first)."))
-    source_sentence = models.TextField(_("source sentence"), help_text=_("The article's sentence that states the numbers, word for word."))
-    source = models.CharField(_("source"), max_length=500, help_text=_("Where the numbers come from (the article's citation)."))
+    order = models.PositiveIntegerField(
+        _("order"), default=0, help_text=_("Position on the Figures page (smallest first).")
+    )
+    source_sentence = models.TextField(
+        _("source sentence"), help_text=_("The article's sentence that states the numbers, word for word.")
+    )
+    source = models.CharField(
+        _("source"), max_length=500, help_text=_("Where the numbers come from (the article's citation).")
+    )
     caption = models.TextField(_("caption"), blank=True, help_text=_("What the chart shows and how to read it."))
     lower_is_better = models.BooleanField(
-        _("lower is better"),
-        default=False, help_text=_("Tick for ranks, where 1st is the top: the chart says so.")
+        _("lower is better"), default=False, help_text=_("Tick for ranks, where 1st is the top: the chart says so.")
     )
 
     history = HistoricalRecords()
@@ -416,7 +454,9 @@ class DataSeries(Fingerprinted, Versioned):
 class DataPoint(Fingerprinted):
     series = models.ForeignKey(DataSeries, on_delete=models.CASCADE, related_name="points", verbose_name=_("series"))
     order = models.PositiveIntegerField(_("order"), default=0)
-    label = models.CharField(_("label"), max_length=120, help_text=_("A year ('1950') or a category ('US', 'national ETDZs')."))
+    label = models.CharField(
+        _("label"), max_length=120, help_text=_("A year ('1950') or a category ('US', 'national ETDZs').")
+    )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
     value_high = models.DecimalField(
         _("value high"),
@@ -426,7 +466,9 @@ class DataPoint(Fingerprinted):
         blank=True,
         help_text=_("Only for a range the article states ('7% to 9%'): the upper end; value is the lower end."),
     )
-    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Shown in the data table, e.g. 'a new high'."))
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("Shown in the data table, e.g. 'a new high'.")
+    )
 
     history = HistoricalRecords()
 
@@ -478,11 +520,14 @@ class EditorialNote(Fingerprinted, Versioned):
     kind = models.CharField(_("kind"), max_length=12, choices=NoteKind.choices, default=NoteKind.NOTE)
     passage = models.CharField(
         _("passage"),
-        max_length=500, help_text=_("The article's words the note is attached to, exactly as in the section's text.")
+        max_length=500,
+        help_text=_("The article's words the note is attached to, exactly as in the section's text."),
     )
     corrected_wording = models.CharField(
         _("corrected wording"),
-        max_length=255, blank=True, help_text=_("For a correction: what the source's wording should read.")
+        max_length=255,
+        blank=True,
+        help_text=_("For a correction: what the source's wording should read."),
     )
     text = models.TextField(_("text"), help_text=_("The note. Plain text."))
     data_series = models.ForeignKey(
@@ -535,8 +580,13 @@ def attach_note_markers(html, notes):
     for fallback, note in enumerate(notes, start=1):
         # The passage as written, HTML-escaped, or with its Chinese marked lang="zh-Hans" as the body renders it.
         position = next(
-            (found for found in (html.find(form) for form in (note.passage, escape(note.passage), mark_chinese(note.passage)))
-             if found != -1),
+            (
+                found
+                for found in (
+                    html.find(form) for form in (note.passage, escape(note.passage), mark_chinese(note.passage))
+                )
+                if found != -1
+            ),
             -1,
         )
         if position == -1:
@@ -547,7 +597,11 @@ def attach_note_markers(html, notes):
         )
         marker = render_to_string(
             "articles/_note_marker.html",
-            {"note": note, "number": getattr(note, "number", fallback), "interface_lang": "zh-Hans" if is_chinese() else ""},
+            {
+                "note": note,
+                "number": getattr(note, "number", fallback),
+                "interface_lang": "zh-Hans" if is_chinese() else "",
+            },
         ).strip()
         html = mark_safe(html[:end] + marker + html[end:])
     return html

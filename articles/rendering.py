@@ -23,9 +23,15 @@ def article_body(request, article):
         # page's language tag; it uses nothing else of theirs).
         sections = article.section_tree()
         context = {
-            "article": article, "sections": sections, "notes": article.notes_in_order, "loose_figures": article.loose_figures()
+            "article": article,
+            "sections": sections,
+            "notes": article.notes_in_order,
+            "loose_figures": article.loose_figures(),
         }
-        return {"html": render_to_string("articles/_article_body.html", context, request), "minutes": reading_minutes(sections)}
+        return {
+            "html": render_to_string("articles/_article_body.html", context, request),
+            "minutes": reading_minutes(sections),
+        }
 
     name = f"article-body:{article.pk}:{get_language()}:{request.scheme}://{request.get_host()}"
     body = cached_for_generation(name, render)

@@ -30,7 +30,8 @@ class SectionTranslationOptions(TranslationOptions):
 LABELS = {
     "title_en": (_("title"), ""),
     "title_zh_hans": (
-        _("Chinese title"), _("The editors' translation of the title; Chinese pages show it beside the English title.")
+        _("Chinese title"),
+        _("The editors' translation of the title; Chinese pages show it beside the English title."),
     ),
     "summary_en": (_("English summary"), _("Not shown: the article itself is the English text.")),
     "summary_status_en": (_("English summary status"), _("Not shown: the article itself is the English text.")),

@@ -39,8 +39,15 @@ def series_csv(request, slug, series_slug):
     metadata = export_metadata(request, series.name, series.source_url, series.source)
     header = ["series", "label", "value", "value_high", "unit", "note", "source_sentence"]
     rows = [
-        [series.name, point.label, plain_number(point.value), plain_number(point.value_high) if point.is_range else "",
-         series.unit, point.note, series.source_sentence]
+        [
+            series.name,
+            point.label,
+            plain_number(point.value),
+            plain_number(point.value_high) if point.is_range else "",
+            series.unit,
+            point.note,
+            series.source_sentence,
+        ]
         for point in series.points.all()
     ]
     return csv_download(series.slug, header, rows, metadata)

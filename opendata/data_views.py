@@ -12,8 +12,8 @@ from django.views.decorators.http import require_safe
 
 from articles.models import Article
 from opendata import dataset
-from parks import schema
 from opendata.datapackage import datapackage
+from parks import schema
 from publishing.citations import Citation, cite
 from publishing.generation import current_generation
 
@@ -48,8 +48,11 @@ def data_page(request):
     )
     context = {
         "tables": [
-            {"table": table, "url": reverse("data:table", args=[table.name]),
-             "is_article_text": table.licence == dataset.ARTICLE_TEXT}
+            {
+                "table": table,
+                "url": reverse("data:table", args=[table.name]),
+                "is_article_text": table.licence == dataset.ARTICLE_TEXT,
+            }
             for table in dataset.tables()
         ],
         "catalogue_columns": schema.download_columns(),
@@ -90,8 +93,7 @@ def table_csv(request, name):
 @require_safe
 def sqlite_file(request):
     file, generation = dataset.current_sqlite()
-    response = FileResponse(file, as_attachment=True, filename=SQLITE_FILENAME,
-                            content_type="application/vnd.sqlite3")
+    response = FileResponse(file, as_attachment=True, filename=SQLITE_FILENAME, content_type="application/vnd.sqlite3")
     # A stream gets no ETag from the middleware; the generation names this file's content.
     response["ETag"] = f'"{generation.token}"'
     return with_last_modified(response, generation)

@@ -13,24 +13,39 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from articles.models import Article, DataPoint, DataSeries, EditorialNote, Section
-from parks.models import (
-    ArticleMention, DevelopmentPath, FactSource, Industry, MissingZone, OfficialCount, Park, PathEvidence, Province,
-    Source, ZoneTotal, ZoneType,
-)
 from parks import schema
+from parks.models import (
+    ArticleMention,
+    DevelopmentPath,
+    FactSource,
+    Industry,
+    MissingZone,
+    OfficialCount,
+    Park,
+    PathEvidence,
+    Province,
+    Source,
+    ZoneTotal,
+    ZoneType,
+)
 from publishing.exports import csv_text
 from publishing.generation import current_generation
 from publishing.snapshots import one_snapshot
 
 FILE_PREFIX = "rust-belt-parks-"
 ZONE_TYPES = "One of: " + ", ".join(ZoneType.values) + "."
-SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT",
-             "datetime": "TEXT"}
+SQL_TYPES = {
+    "string": "TEXT",
+    "integer": "INTEGER",
+    "number": "REAL",
+    "boolean": "INTEGER",
+    "date": "TEXT",
+    "datetime": "TEXT",
+}
 
 # Compiled by the site (the catalogue and the numbers): CC BY 4.0. The article's own text is not ours to
 # license: the rights holder's, reproduced for research with attribution.
@@ -64,9 +79,7 @@ class Table:
         ]
         columns.append("PRIMARY KEY (" + ", ".join(f'"{name}"' for name in self.primary_key) + ")")
         for local, table, remote in self.foreign_keys:
-            columns.append(
-                f"FOREIGN KEY ({', '.join(local)}) REFERENCES {table} ({', '.join(remote)})"
-            )
+            columns.append(f"FOREIGN KEY ({', '.join(local)}) REFERENCES {table} ({', '.join(remote)})")
         return f'CREATE TABLE "{self.name}" (\n  ' + ",\n  ".join(columns) + "\n)"
 
     def index_sql(self):
@@ -102,9 +115,12 @@ def published_articles():
 
 
 def article_rows():
-    return published_articles().order_by("slug").values_list(
-        "slug", "title", "author", "series", "episode", "publication", "summary", "published_at"
-    ).iterator()
+    return (
+        published_articles()
+        .order_by("slug")
+        .values_list("slug", "title", "author", "series", "episode", "publication", "summary", "published_at")
+        .iterator()
+    )
 
 
 def articles():
@@ -115,7 +131,13 @@ def articles():
 def sections():
     rows = Section.objects.filter(article__in=published_articles()).values_list(
         # title_en: `title` would follow the active language (django-modeltranslation).
-        "pk", "article__slug", "parent_id", "order", "slug", "title_en", "body"
+        "pk",
+        "article__slug",
+        "parent_id",
+        "order",
+        "slug",
+        "title_en",
+        "body",
     )
     # Top-level sections first, so a subsection's parent is already there (foreign keys are checked).
     return sorted(rows, key=lambda row: (row[2] is not None, row[0]))
@@ -124,8 +146,10 @@ def sections():
 def paths():
     # A path may point at a section of an unpublished article: the file holds published content only.
     section_ids = set(Section.objects.filter(article__in=published_articles()).values_list("pk", flat=True))
-    for *row, section_id in DevelopmentPath.objects.in_published_records().order_by("slug").values_list(
-        "slug", "name", "name_zh", "order", "summary", "article_section_id"
+    for *row, section_id in (
+        DevelopmentPath.objects.in_published_records()
+        .order_by("slug")
+        .values_list("slug", "name", "name_zh", "order", "summary", "article_section_id")
     ):
         yield (*row, section_id if section_id in section_ids else None)
 
@@ -137,18 +161,20 @@ RELATED_TABLES = {Province: "provinces", DevelopmentPath: "paths", Park: "parks"
 def park_columns():
     """The parks table's columns: the schema's fields, foreign keys by slug, coded values by code."""
     columns = []
-    for field in schema.fields(schema.DATASET):
-        description = str(field.description)
-        if field.codes:
-            description = " ".join([description, _("Codes: %(codes)s.") % {"codes": ", ".join(field.codes)}]).strip()
-        columns.append(Column(field.name, field.type, description, field.required))
+    for catalogue_field in schema.fields(schema.DATASET):
+        description = str(catalogue_field.description)
+        if catalogue_field.codes:
+            codes = ", ".join(catalogue_field.codes)
+            description = " ".join([description, _("Codes: %(codes)s.") % {"codes": codes}]).strip()
+        columns.append(Column(catalogue_field.name, catalogue_field.type, description, catalogue_field.required))
     return columns
 
 
 def park_foreign_keys():
     return [
         ([field.name], RELATED_TABLES[Park._meta.get_field(field.name).related_model], ["slug"])
-        for field in schema.fields(schema.DATASET) if field.names
+        for field in schema.fields(schema.DATASET)
+        if field.names
     ]
 
 
@@ -161,14 +187,18 @@ def parks():
 
 
 def sources():
-    return Source.objects.cited_by_published().order_by("pk").values_list(
-        "pk", "citation", "publisher", "issued", "url", "language", "kind"
+    return (
+        Source.objects.cited_by_published()
+        .order_by("pk")
+        .values_list("pk", "citation", "publisher", "issued", "url", "language", "kind")
     )
 
 
 def fact_sources():
-    return FactSource.objects.filter(park__in=published_parks()).order_by("park__slug", "fact", "source_id").values_list(
-        "park__slug", "fact", "source_id", "note"
+    return (
+        FactSource.objects.filter(park__in=published_parks())
+        .order_by("park__slug", "fact", "source_id")
+        .values_list("park__slug", "fact", "source_id", "note")
     )
 
 
@@ -180,9 +210,21 @@ def section_ids():
 
 def path_evidence():
     sections = section_ids()
-    for *row, article, anchor in PathEvidence.objects.filter(park__in=published_parks()).order_by("pk").values_list(
-        "pk", "park__slug", "path__slug", "kind", "quote", "reason", "confidence", "order", "article_slug",
-        "section_slug",
+    for *row, article, anchor in (
+        PathEvidence.objects.filter(park__in=published_parks())
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "park__slug",
+            "path__slug",
+            "kind",
+            "quote",
+            "reason",
+            "confidence",
+            "order",
+            "article_slug",
+            "section_slug",
+        )
     ):
         yield (*row, sections.get((article, anchor)), anchor)
 
@@ -198,187 +240,358 @@ def article_mentions():
 
 
 def editorial_notes():
-    return EditorialNote.objects.filter(section__article__in=published_articles()).order_by("key").values_list(
-        "key", "section_id", "kind", "passage", "corrected_wording", "text", "data_series__slug", "order"
+    return (
+        EditorialNote.objects.filter(section__article__in=published_articles())
+        .order_by("key")
+        .values_list("key", "section_id", "kind", "passage", "corrected_wording", "text", "data_series__slug", "order")
     )
 
 
 def data_series():
-    yield from DataSeries.objects.filter(article__in=published_articles()).order_by("slug").values_list(
-        "slug", "article__slug", "section_id", "name", "unit", "label_title", "kind", "source_sentence", "source",
-        "caption", "lower_is_better",
+    yield from (
+        DataSeries.objects.filter(article__in=published_articles())
+        .order_by("slug")
+        .values_list(
+            "slug",
+            "article__slug",
+            "section_id",
+            "name",
+            "unit",
+            "label_title",
+            "kind",
+            "source_sentence",
+            "source",
+            "caption",
+            "lower_is_better",
+        )
     )
 
 
 def data_points():
-    for series, order, label, value, value_high, note in DataPoint.objects.filter(
-        series__article__in=published_articles()
-    ).order_by("series__slug", "order", "pk").values_list("series__slug", "order", "label", "value", "value_high",
-                                                          "note"):
+    for series, order, label, value, value_high, note in (
+        DataPoint.objects.filter(series__article__in=published_articles())
+        .order_by("series__slug", "order", "pk")
+        .values_list("series__slug", "order", "label", "value", "value_high", "note")
+    ):
         yield series, order, label, number(value), number(value_high), note
 
 
 SLUG = "Identifier used in the site's URLs."
 
+
 def tables():
     """Every table, its columns as the schema declares them now (parks/schema.py)."""
     return [
         Table(
-            "articles", "Articles", "The published article(s): bibliographic fields and summary.",
-            [Column("slug", required=True, description=SLUG), Column("title", required=True), Column("author"),
-             Column("series"), Column("episode", "integer"), Column("publication", description="Where it first appeared."),
-             Column("summary"), Column("published_at", "datetime", "When the site published it (UTC).")],
-            ["slug"], articles, licence=ARTICLE_TEXT,
-        ),
-        Table(
-            "sections", "Article sections", "Each section and subsection of the published article, as Markdown.",
-            [Column("id", "integer", required=True), Column("article", required=True), Column("parent", "integer",
-             "The section this subsection belongs to; empty for a top-level section."), Column("order", "integer"),
-             Column("slug", required=True, description="Anchor on the article page."), Column("title"),
-             Column("body", description="Markdown.")],
-            ["id"], sections, [(["article"], "articles", ["slug"]), (["parent"], "sections", ["id"])],
+            "articles",
+            "Articles",
+            "The published article(s): bibliographic fields and summary.",
+            [
+                Column("slug", required=True, description=SLUG),
+                Column("title", required=True),
+                Column("author"),
+                Column("series"),
+                Column("episode", "integer"),
+                Column("publication", description="Where it first appeared."),
+                Column("summary"),
+                Column("published_at", "datetime", "When the site published it (UTC)."),
+            ],
+            ["slug"],
+            articles,
             licence=ARTICLE_TEXT,
         ),
         Table(
-            "provinces", "Provinces", "The provinces (and Inner Mongolia's cities) the catalogue covers.",
-            [Column("slug", required=True, description=SLUG), Column("name_en", required=True), Column("name_zh"),
-             Column("capital"), Column("notes")],
-            ["slug"], lambda: Province.objects.in_published_records().order_by("slug").values_list(
-                "slug", "name_en", "name_zh", "capital", "notes"),
+            "sections",
+            "Article sections",
+            "Each section and subsection of the published article, as Markdown.",
+            [
+                Column("id", "integer", required=True),
+                Column("article", required=True),
+                Column("parent", "integer", "The section this subsection belongs to; empty for a top-level section."),
+                Column("order", "integer"),
+                Column("slug", required=True, description="Anchor on the article page."),
+                Column("title"),
+                Column("body", description="Markdown."),
+            ],
+            ["id"],
+            sections,
+            [(["article"], "articles", ["slug"]), (["parent"], "sections", ["id"])],
+            licence=ARTICLE_TEXT,
         ),
         Table(
-            "paths", "Development paths", "The article's three paths for updating the Rust Belt (section 4). The "
-            "summary is in the article's words.",
-            [Column("slug", required=True, description=SLUG), Column("name", required=True), Column("name_zh"),
-             Column("order", "integer"), Column("summary", description="In the article's words."),
-             Column("section", "integer", "The article subsection that describes this path.")],
-            ["slug"], paths, [(["section"], "sections", ["id"])], licence=ARTICLE_TEXT,
+            "provinces",
+            "Provinces",
+            "The provinces (and Inner Mongolia's cities) the catalogue covers.",
+            [
+                Column("slug", required=True, description=SLUG),
+                Column("name_en", required=True),
+                Column("name_zh"),
+                Column("capital"),
+                Column("notes"),
+            ],
+            ["slug"],
+            lambda: (
+                Province.objects.in_published_records()
+                .order_by("slug")
+                .values_list("slug", "name_en", "name_zh", "capital", "notes")
+            ),
         ),
         Table(
-            "industries", "Industries", "Leading industries named for the parks.",
+            "paths",
+            "Development paths",
+            "The article's three paths for updating the Rust Belt (section 4). The summary is in the article's words.",
+            [
+                Column("slug", required=True, description=SLUG),
+                Column("name", required=True),
+                Column("name_zh"),
+                Column("order", "integer"),
+                Column("summary", description="In the article's words."),
+                Column("section", "integer", "The article subsection that describes this path."),
+            ],
+            ["slug"],
+            paths,
+            [(["section"], "sections", ["id"])],
+            licence=ARTICLE_TEXT,
+        ),
+        Table(
+            "industries",
+            "Industries",
+            "Leading industries named for the parks.",
             [Column("slug", required=True, description=SLUG), Column("name", required=True)],
-            ["slug"], lambda: Industry.objects.in_published_parks().order_by("slug").values_list("slug", "name"),
+            ["slug"],
+            lambda: Industry.objects.in_published_parks().order_by("slug").values_list("slug", "name"),
         ),
         Table(
-            "sources", "Sources", "The documents the published parks' facts come from.",
-            [Column("id", "integer", required=True), Column("citation", required=True), Column("publisher"),
-             Column("issued", description="YYYY, YYYY-MM or YYYY-MM-DD: only as precise as the source; empty when "
-                    "unknown."), Column("url", description="Link to the document, when known."),
-             Column("language", description="Language code of the document: en, zh, ru…"),
-             Column("kind", description="article, news, government, journal, encyclopedia, profile, chronicle, "
-                    "estimate (the editors' own) or other.")],
-            ["id"], sources,
+            "sources",
+            "Sources",
+            "The documents the published parks' facts come from.",
+            [
+                Column("id", "integer", required=True),
+                Column("citation", required=True),
+                Column("publisher"),
+                Column(
+                    "issued",
+                    description="YYYY, YYYY-MM or YYYY-MM-DD: only as precise as the source; empty when unknown.",
+                ),
+                Column("url", description="Link to the document, when known."),
+                Column("language", description="Language code of the document: en, zh, ru…"),
+                Column(
+                    "kind",
+                    description="article, news, government, journal, encyclopedia, profile, chronicle, "
+                    "estimate (the editors' own) or other.",
+                ),
+            ],
+            ["id"],
+            sources,
         ),
         Table(
-            "parks", "Parks", "The published industrial parks (development zones) of Northeast China.",
-            park_columns(), ["slug"], parks, park_foreign_keys(),
+            "parks",
+            "Parks",
+            "The published industrial parks (development zones) of Northeast China.",
+            park_columns(),
+            ["slug"],
+            parks,
+            park_foreign_keys(),
         ),
         Table(
-            "park_industries", "Parks' industries", "Which industries each published park lists.",
+            "park_industries",
+            "Parks' industries",
+            "Which industries each published park lists.",
             [Column("park", required=True), Column("industry", required=True)],
             ["park", "industry"],
-            lambda: Park.industries.through.objects.filter(park__in=published_parks())
-            .order_by("park__slug", "industry__slug").values_list("park__slug", "industry__slug"),
+            lambda: (
+                Park.industries.through.objects.filter(park__in=published_parks())
+                .order_by("park__slug", "industry__slug")
+                .values_list("park__slug", "industry__slug")
+            ),
             [(["park"], "parks", ["slug"]), (["industry"], "industries", ["slug"])],
         ),
         Table(
-            "park_sources", "Parks' sources", "Which documents each published park's facts come from.",
+            "park_sources",
+            "Parks' sources",
+            "Which documents each published park's facts come from.",
             [Column("park", required=True), Column("source", "integer", required=True)],
             ["park", "source"],
-            lambda: Park.sources.through.objects.filter(park__in=published_parks())
-            .order_by("park__slug", "source_id").values_list("park__slug", "source_id"),
+            lambda: (
+                Park.sources.through.objects.filter(park__in=published_parks())
+                .order_by("park__slug", "source_id")
+                .values_list("park__slug", "source_id")
+            ),
             [(["park"], "parks", ["slug"]), (["source"], "sources", ["id"])],
         ),
         Table(
-            "fact_sources", "Sources per fact", "Which source gives which fact of each published park (provenance).",
-            [Column("park", required=True), Column("fact", required=True, description="level, established_year, "
-             "national_year, area, coordinates, industries or path."), Column("source", "integer", required=True),
-             Column("note", description="What the source says, or why it is cited for this fact.")],
-            ["park", "fact", "source"], fact_sources,
+            "fact_sources",
+            "Sources per fact",
+            "Which source gives which fact of each published park (provenance).",
+            [
+                Column("park", required=True),
+                Column(
+                    "fact",
+                    required=True,
+                    description="level, established_year, national_year, area, coordinates, industries or path.",
+                ),
+                Column("source", "integer", required=True),
+                Column("note", description="What the source says, or why it is cited for this fact."),
+            ],
+            ["park", "fact", "source"],
+            fact_sources,
             [(["park"], "parks", ["slug"]), (["source"], "sources", ["id"])],
         ),
         Table(
-            "path_evidence", "Path evidence", "Why each published park is on its development path: the article's "
+            "path_evidence",
+            "Path evidence",
+            "Why each published park is on its development path: the article's "
             "sentence(s) word for word, and whether the article names the zone or the editors infer it.",
-            [Column("id", "integer", required=True), Column("park", required=True), Column("path", required=True),
-             Column("kind", required=True, description="named (the article names this zone in that path) or inferred "
-                    "(the editors' reading, not the article's words)."),
-             Column("quote", description="The article's words, exactly."),
-             Column("reason", description="For an inferred placement: why the editors read it so."),
-             Column("confidence", description="high, medium or low."), Column("order", "integer"),
-             Column("section", "integer", "The article section the quote comes from."),
-             Column("section_anchor", description="That section's anchor on the article page.")],
-            ["id"], path_evidence,
+            [
+                Column("id", "integer", required=True),
+                Column("park", required=True),
+                Column("path", required=True),
+                Column(
+                    "kind",
+                    required=True,
+                    description="named (the article names this zone in that path) or inferred "
+                    "(the editors' reading, not the article's words).",
+                ),
+                Column("quote", description="The article's words, exactly."),
+                Column("reason", description="For an inferred placement: why the editors read it so."),
+                Column("confidence", description="high, medium or low."),
+                Column("order", "integer"),
+                Column("section", "integer", "The article section the quote comes from."),
+                Column("section_anchor", description="That section's anchor on the article page."),
+            ],
+            ["id"],
+            path_evidence,
             [(["park"], "parks", ["slug"]), (["path"], "paths", ["slug"]), (["section"], "sections", ["id"])],
             licence=ARTICLE_TEXT,
         ),
         Table(
-            "article_mentions", "Article mentions", "The article's wording for a zone and the real zone it most likely "
+            "article_mentions",
+            "Article mentions",
+            "The article's wording for a zone and the real zone it most likely "
             "means; an empty park means it cannot be identified.",
-            [Column("key", required=True, description="Identifies the mention."),
-             Column("wording", required=True, description="The article's words, exactly."),
-             Column("park", description="The zone meant; empty when it cannot be identified."),
-             Column("confidence", description="high, medium or low."), Column("reason"), Column("order", "integer"),
-             Column("section", "integer", "The article section of the wording."),
-             Column("section_anchor", description="That section's anchor on the article page.")],
-            ["key"], article_mentions, [(["park"], "parks", ["slug"]), (["section"], "sections", ["id"])],
+            [
+                Column("key", required=True, description="Identifies the mention."),
+                Column("wording", required=True, description="The article's words, exactly."),
+                Column("park", description="The zone meant; empty when it cannot be identified."),
+                Column("confidence", description="high, medium or low."),
+                Column("reason"),
+                Column("order", "integer"),
+                Column("section", "integer", "The article section of the wording."),
+                Column("section_anchor", description="That section's anchor on the article page."),
+            ],
+            ["key"],
+            article_mentions,
+            [(["park"], "parks", ["slug"]), (["section"], "sections", ["id"])],
             licence=ARTICLE_TEXT,
         ),
         Table(
-            "missing_zones", "Missing zones", "National-level zones of the region the catalogue lacks: it is partial.",
-            [Column("name_en", required=True), Column("name_zh"), Column("province", required=True),
-             Column("zone_type", description=ZONE_TYPES),
-             Column("note", description="Why it is not in the catalogue yet.")],
-            ["name_en"], lambda: MissingZone.objects.order_by("name_en").values_list(
-                "name_en", "name_zh", "province__slug", "zone_type", "note"),
+            "missing_zones",
+            "Missing zones",
+            "National-level zones of the region the catalogue lacks: it is partial.",
+            [
+                Column("name_en", required=True),
+                Column("name_zh"),
+                Column("province", required=True),
+                Column("zone_type", description=ZONE_TYPES),
+                Column("note", description="Why it is not in the catalogue yet."),
+            ],
+            ["name_en"],
+            lambda: MissingZone.objects.order_by("name_en").values_list(
+                "name_en", "name_zh", "province__slug", "zone_type", "note"
+            ),
             [(["province"], "provinces", ["slug"])],
         ),
         Table(
-            "zone_totals", "Known totals", "Per province and zone type, the number of national zones a published "
+            "zone_totals",
+            "Known totals",
+            "Per province and zone type, the number of national zones a published "
             "list or count gives, with its source; an empty count means none was found in the sources checked.",
-            [Column("province", required=True), Column("zone_type", required=True, description=ZONE_TYPES),
-             Column("count", "integer"), Column("source", "integer", description="The source's id in sources."),
-             Column("note")],
-            ["province", "zone_type"], lambda: ZoneTotal.objects.order_by("province__slug", "zone_type").values_list(
-                "province__slug", "zone_type", "count", "source_id", "note"),
+            [
+                Column("province", required=True),
+                Column("zone_type", required=True, description=ZONE_TYPES),
+                Column("count", "integer"),
+                Column("source", "integer", description="The source's id in sources."),
+                Column("note"),
+            ],
+            ["province", "zone_type"],
+            lambda: ZoneTotal.objects.order_by("province__slug", "zone_type").values_list(
+                "province__slug", "zone_type", "count", "source_id", "note"
+            ),
             [(["province"], "provinces", ["slug"]), (["source"], "sources", ["id"])],
         ),
         Table(
-            "official_counts", "Official counts", "Zone counts the article states (section 3), with their source.",
-            [Column("zone_type", required=True), Column("level", required=True), Column("count", "integer"),
-             Column("label", description="The article's wording."), Column("source"), Column("notes")],
+            "official_counts",
+            "Official counts",
+            "Zone counts the article states (section 3), with their source.",
+            [
+                Column("zone_type", required=True),
+                Column("level", required=True),
+                Column("count", "integer"),
+                Column("label", description="The article's wording."),
+                Column("source"),
+                Column("notes"),
+            ],
             ["zone_type", "level"],
             lambda: OfficialCount.objects.order_by("zone_type", "level").values_list(
-                "zone_type", "level", "count", "label", "source", "notes"),
+                "zone_type", "level", "count", "label", "source", "notes"
+            ),
         ),
         Table(
-            "data_series", "Data series", "Sets of numbers the article states, one chart each; source_sentence "
-            "quotes the article.",
-            [Column("slug", required=True, description=SLUG), Column("article", required=True),
-             Column("section", "integer"), Column("name"), Column("unit"), Column("label_title"), Column("kind"),
-             Column("source_sentence", description="The article's sentence, word for word."), Column("source"),
-             Column("caption"), Column("lower_is_better", "boolean")],
-            ["slug"], data_series, [(["article"], "articles", ["slug"]), (["section"], "sections", ["id"])],
+            "data_series",
+            "Data series",
+            "Sets of numbers the article states, one chart each; source_sentence quotes the article.",
+            [
+                Column("slug", required=True, description=SLUG),
+                Column("article", required=True),
+                Column("section", "integer"),
+                Column("name"),
+                Column("unit"),
+                Column("label_title"),
+                Column("kind"),
+                Column("source_sentence", description="The article's sentence, word for word."),
+                Column("source"),
+                Column("caption"),
+                Column("lower_is_better", "boolean"),
+            ],
+            ["slug"],
+            data_series,
+            [(["article"], "articles", ["slug"]), (["section"], "sections", ["id"])],
             licence=ARTICLE_TEXT,
         ),
         Table(
-            "data_points", "Data points", "The values of each data series.",
-            [Column("series", required=True), Column("order", "integer"), Column("label", required=True),
-             Column("value", "number"), Column("value_high", "number", "Upper end of a range; empty for one value."),
-             Column("note")],
-            ["series", "label"], data_points, [(["series"], "data_series", ["slug"])],
+            "data_points",
+            "Data points",
+            "The values of each data series.",
+            [
+                Column("series", required=True),
+                Column("order", "integer"),
+                Column("label", required=True),
+                Column("value", "number"),
+                Column("value_high", "number", "Upper end of a range; empty for one value."),
+                Column("note"),
+            ],
+            ["series", "label"],
+            data_points,
+            [(["series"], "data_series", ["slug"])],
         ),
         Table(
-            "editorial_notes", "Editorial notes", "The editors' notes and corrections on passages of the article; the "
+            "editorial_notes",
+            "Editorial notes",
+            "The editors' notes and corrections on passages of the article; the "
             "article's text itself is never changed.",
-            [Column("key", required=True, description="Identifies the note; #note-<key> on the article page."),
-             Column("section", "integer", required=True), Column("kind", description="note or correction."),
-             Column("passage", description="The article's words the note is attached to, exactly."),
-             Column("corrected_wording", description="For a correction: what the source's wording should read."),
-             Column("text", description="The note."),
-             Column("data_series", description="A data series with the same numbers, if any."),
-             Column("order", "integer")],
-            ["key"], editorial_notes, [(["section"], "sections", ["id"]), (["data_series"], "data_series", ["slug"])],
+            [
+                Column("key", required=True, description="Identifies the note; #note-<key> on the article page."),
+                Column("section", "integer", required=True),
+                Column("kind", description="note or correction."),
+                Column("passage", description="The article's words the note is attached to, exactly."),
+                Column("corrected_wording", description="For a correction: what the source's wording should read."),
+                Column("text", description="The note."),
+                Column("data_series", description="A data series with the same numbers, if any."),
+                Column("order", "integer"),
+            ],
+            ["key"],
+            editorial_notes,
+            [(["section"], "sections", ["id"]), (["data_series"], "data_series", ["slug"])],
         ),
     ]
 
@@ -451,8 +664,9 @@ def remove_superseded(root, keep):
     # Every file older than the newest one built before the grace period was replaced by it long enough ago.
     cutoff = max((moment for moment in files.values() if moment <= settled), default=None)
     old = [path for path, moment in files.items() if cutoff is not None and moment < cutoff and path != keep]
-    abandoned = [path for path, moment in modified_times(root.glob(f".{FILE_PREFIX}*.partial")).items()
-                 if moment <= settled]
+    abandoned = [
+        path for path, moment in modified_times(root.glob(f".{FILE_PREFIX}*.partial")).items() if moment <= settled
+    ]
     for path in old + abandoned:
         path.unlink(missing_ok=True)
 
@@ -464,5 +678,9 @@ def table_csv(table, path):
         rows = connection.execute(table.select_sql()).fetchall()
     finally:
         connection.close()
-    return csv_text([[column.name for column in table.columns],
-                     *(["" if value is None else value for value in row] for row in rows)])
+    return csv_text(
+        [
+            [column.name for column in table.columns],
+            *(["" if value is None else value for value in row] for row in rows),
+        ]
+    )

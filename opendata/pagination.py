@@ -22,7 +22,6 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from opendata.problems import BadParameter
 
-
 NOT_THIS_ORDERING = gettext_lazy("The cursor parameter does not fit this ordering: start again without it.")
 
 
@@ -61,7 +60,7 @@ def decode_cursor(cursor, keys):
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         body = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        (direction, values), = body.items()
+        ((direction, values),) = body.items()
     except (ValueError, TypeError, AttributeError, UnicodeError, binascii.Error):
         raise BadParameter(
             _("The cursor parameter was not understood: use the next and previous links as given.")

@@ -48,7 +48,10 @@ class UnknownLanguage(BadParameter):
 
 def problem(status_code, detail, request=None, **extra):
     body = {
-        "type": "about:blank", "title": HTTPStatus(status_code).phrase, "status": status_code, "detail": str(detail)
+        "type": "about:blank",
+        "title": HTTPStatus(status_code).phrase,
+        "status": status_code,
+        "detail": str(detail),
     }
     if request is not None:
         body["instance"] = request.get_full_path()

@@ -4,7 +4,9 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
 LANG_PARAMETER = OpenApiParameter(
-    "lang", str, enum=["en", "zh-hans"],
+    "lang",
+    str,
+    enum=["en", "zh-hans"],
     description="Language of labels and messages: en (the default, whatever Accept-Language says) or zh-hans "
     "for Chinese. Any other value is a 400 problem.",
 )

@@ -9,7 +9,15 @@ from rest_framework import serializers
 from articles.models import Article, DataPoint, DataSeries, EditorialNote, Section
 from parks import schema
 from parks.models import (
-    ArticleMention, DevelopmentPath, Fact, Industry, MissingZone, OfficialCount, PathEvidence, Province, Source,
+    ArticleMention,
+    DevelopmentPath,
+    Fact,
+    Industry,
+    MissingZone,
+    OfficialCount,
+    PathEvidence,
+    Province,
+    Source,
 )
 
 
@@ -86,14 +94,20 @@ def record_fields(field):
         }
     if field.choices:
         blank = [] if field.required else [("", "Empty: not known")]
-        return {name: serializers.ChoiceField(choices=[*field.choices.choices, *blank], **help_text),
-                f"{name}_label": ChoiceLabel(field.choices, source=name)}
+        return {
+            name: serializers.ChoiceField(choices=[*field.choices.choices, *blank], **help_text),
+            f"{name}_label": ChoiceLabel(field.choices, source=name),
+        }
     if name == "sources":
         return {name: SourceSerializer(many=True, **help_text)}
     if field.is_list:
         return {name: serializers.ListField(child=serializers.CharField(), **help_text)}
-    kind = {schema.INTEGER: serializers.IntegerField, schema.NUMBER: serializers.FloatField,
-            schema.BOOLEAN: serializers.BooleanField, schema.DATE: serializers.DateField}
+    kind = {
+        schema.INTEGER: serializers.IntegerField,
+        schema.NUMBER: serializers.FloatField,
+        schema.BOOLEAN: serializers.BooleanField,
+        schema.DATE: serializers.DateField,
+    }
     return {name: kind.get(field.type, serializers.CharField)(**optional, **help_text)}
 
 
@@ -143,8 +157,10 @@ class PathEvidenceSerializer(ArticlePlaceSerializer):
     class Meta:
         model = PathEvidence
         fields = ["park", "path", "kind", "kind_label", "quote", "reason", "confidence", "section", "html_url"]
-        extra_kwargs = {"quote": {"help_text": "The article's sentence(s), word for word."},
-                        "reason": {"help_text": "For an inferred placement: why the editors read it so."}}
+        extra_kwargs = {
+            "quote": {"help_text": "The article's sentence(s), word for word."},
+            "reason": {"help_text": "For an inferred placement: why the editors read it so."},
+        }
 
 
 class MentionSerializer(ArticlePlaceSerializer):
@@ -276,8 +292,18 @@ class PathSerializer(LinkedModelSerializer):
 
     class Meta:
         model = DevelopmentPath
-        fields = ["slug", "name", "name_zh", "order", "summary", "article_section", "evidence", "url", "html_url",
-                  "parks_url"]
+        fields = [
+            "slug",
+            "name",
+            "name_zh",
+            "order",
+            "summary",
+            "article_section",
+            "evidence",
+            "url",
+            "html_url",
+            "parks_url",
+        ]
 
     def get_parks_url(self, obj) -> str:
         return self.context["request"].build_absolute_uri(reverse("api:park-list") + f"?path={obj.slug}")
@@ -365,8 +391,18 @@ class ArticleSerializer(LinkedModelSerializer):
 
     class Meta:
         model = Article
-        fields = ["slug", "title", "author", "series", "episode", "publication", "summary", "published_at", "url",
-                  "html_url"]
+        fields = [
+            "slug",
+            "title",
+            "author",
+            "series",
+            "episode",
+            "publication",
+            "summary",
+            "published_at",
+            "url",
+            "html_url",
+        ]
 
 
 class EditorialNoteSerializer(serializers.ModelSerializer):
@@ -377,8 +413,17 @@ class EditorialNoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EditorialNote
-        fields = ["key", "kind", "kind_label", "section", "passage", "corrected_wording", "text", "data_series",
-                  "html_url"]
+        fields = [
+            "key",
+            "kind",
+            "kind_label",
+            "section",
+            "passage",
+            "corrected_wording",
+            "text",
+            "data_series",
+            "html_url",
+        ]
         extra_kwargs = {
             "passage": {"help_text": "The article's words the note is attached to, exactly."},
             "corrected_wording": {"help_text": "For a correction: what the source's wording should read."},
@@ -401,15 +446,17 @@ class ArticleDetailSerializer(ArticleSerializer):
         """The editors' notes and corrections, in reading order; the sections' text is never changed."""
         notes = EditorialNote.objects.filter(section__article=article).select_related("section", "data_series")
         context = {**self.context, "article_url": article.get_absolute_url()}
-        return EditorialNoteSerializer(notes.order_by("section__order", "section__pk", "order", "pk"), many=True,
-                                       context=context).data
+        return EditorialNoteSerializer(
+            notes.order_by("section__order", "section__pk", "order", "pk"), many=True, context=context
+        ).data
 
     @extend_schema_field(SectionSerializer(many=True))
     def get_sections(self, article):
         context = {**self.context, "article_url": article.get_absolute_url()}
         # Parents are already fetched with the sections (select_related in the view).
-        return SectionSerializer(article.sections.order_by("order", "pk").select_related("parent"), many=True,
-                                 context=context).data
+        return SectionSerializer(
+            article.sections.order_by("order", "pk").select_related("parent"), many=True, context=context
+        ).data
 
 
 class DataPointSerializer(serializers.ModelSerializer):
@@ -431,8 +478,23 @@ class DataSeriesSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DataSeries
-        fields = ["slug", "name", "unit", "label_title", "kind", "source_sentence", "source", "caption",
-                  "lower_is_better", "article", "section", "points", "url", "html_url", "csv_url"]
+        fields = [
+            "slug",
+            "name",
+            "unit",
+            "label_title",
+            "kind",
+            "source_sentence",
+            "source",
+            "caption",
+            "lower_is_better",
+            "article",
+            "section",
+            "points",
+            "url",
+            "html_url",
+            "csv_url",
+        ]
 
     def get_url(self, obj) -> str:
         return self.context["request"].build_absolute_uri(reverse("api:series-detail", args=[obj.slug]))

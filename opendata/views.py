@@ -19,17 +19,25 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles.models import Article, DataSeries
+from opendata import pagination, serializers
+from opendata.pagination import SortKey
+from opendata.problems import InvalidFilters, UnknownLanguage
 from parks import schema
 from parks.coverage import coverage_rows, missing_zones
 from parks.exports import names_by_park
 from parks.filters import ParkFilter
 from parks.matrix import published_matrix
 from parks.models import (
-    ArticleMention, DevelopmentPath, FactSource, Industry, OfficialCount, Park, PathEvidence, Province, Source,
+    ArticleMention,
+    DevelopmentPath,
+    FactSource,
+    Industry,
+    OfficialCount,
+    Park,
+    PathEvidence,
+    Province,
+    Source,
 )
-from opendata import pagination, serializers
-from opendata.pagination import SortKey
-from opendata.problems import InvalidFilters, UnknownLanguage
 from publishing.bilingual import requested_language
 from publishing.generation import current_generation
 
@@ -40,29 +48,56 @@ ERRORS = {400: PROBLEM, 404: PROBLEM, 429: PROBLEM}
 
 def problem_example(name, request_path, status, detail, **extra):
     """A documented error; its description is the request that gives it (the tests send it)."""
-    value = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail,
-             "instance": request_path, **extra}
-    return OpenApiResponse(serializers.ProblemSerializer, description=PROBLEM_DESCRIPTION, examples=[
-        OpenApiExample(name, value=value, description=f"GET {request_path}", response_only=True,
-                       status_codes=[str(status)])
-    ])
+    value = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request_path,
+        **extra,
+    }
+    return OpenApiResponse(
+        serializers.ProblemSerializer,
+        description=PROBLEM_DESCRIPTION,
+        examples=[
+            OpenApiExample(
+                name, value=value, description=f"GET {request_path}", response_only=True, status_codes=[str(status)]
+            )
+        ],
+    )
 
 
 UNKNOWN_PROVINCE = problem_example(
-    "A province that is not in the catalogue", "/api/v1/parks/?province=atlantis", 400,
+    "A province that is not in the catalogue",
+    "/api/v1/parks/?province=atlantis",
+    400,
     "Some filters were not understood, so no parks are shown. Correct or remove them.",
-    errors=[{"parameter": "province", "label": "Province",
-             "message": "Select a valid choice. That choice is not one of the available choices."}],
+    errors=[
+        {
+            "parameter": "province",
+            "label": "Province",
+            "message": "Select a valid choice. That choice is not one of the available choices.",
+        }
+    ],
 )
 UNKNOWN_LANGUAGE = OpenApiExample(
     "A language the site does not have",
-    value={"type": "about:blank", "title": "Bad Request", "status": 400,
-           "detail": "Unknown language in ?lang=. Use one of: en, zh-hans.", "instance": "/api/v1/parks/?lang=fr"},
-    description="GET /api/v1/parks/?lang=fr", response_only=True, status_codes=["400"],
+    value={
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "Unknown language in ?lang=. Use one of: en, zh-hans.",
+        "instance": "/api/v1/parks/?lang=fr",
+    },
+    description="GET /api/v1/parks/?lang=fr",
+    response_only=True,
+    status_codes=["400"],
 )
 UNKNOWN_PROVINCE.examples.append(UNKNOWN_LANGUAGE)
 UNKNOWN_SOURCE = problem_example(
-    "No source of a published park has this id", "/api/v1/sources/2147483647/", 404,
+    "No source of a published park has this id",
+    "/api/v1/sources/2147483647/",
+    404,
     "No source of a published park has this id.",
 )
 UNKNOWN_PARK = problem_example(
@@ -134,10 +169,12 @@ def ordered_parks(filterset):
 
 
 ORDERING_PARAMETER = OpenApiParameter(
-    "ordering", str, description="One key or several, comma-separated, as on the catalogue page "
+    "ordering",
+    str,
+    description="One key or several, comma-separated, as on the catalogue page "
     "(e.g. province,-established): name, province, established, national, area, name-zh, city, type, level, path; "
     "prefix - to reverse. Every key counts, then the name; parks with an unknown value come last either way, as on "
-    "the page. The cursor links keep the order across pages."
+    "the page. The cursor links keep the order across pages.",
 )
 
 
@@ -150,8 +187,11 @@ PARK_LIST_SCHEMA = extend_schema(
         OpenApiParameter("level", str, description="national or provincial."),
         OpenApiParameter("industry", str, description="Industry slug."),
         ORDERING_PARAMETER,
-        OpenApiParameter("page_size", int, description=f"Parks per page, at most {settings.API_MAX_PAGE_SIZE} "
-                         f"(default {settings.API_PAGE_SIZE})."),
+        OpenApiParameter(
+            "page_size",
+            int,
+            description=f"Parks per page, at most {settings.API_MAX_PAGE_SIZE} (default {settings.API_PAGE_SIZE}).",
+        ),
         OpenApiParameter("cursor", str, description="Opaque; follow the next and previous links."),
     ],
     responses={200: serializers.ParkPageSerializer, **ERRORS, 400: UNKNOWN_PROVINCE},
@@ -182,8 +222,11 @@ class ParkList(OpenDataMixin, APIView):
                 "next": page.next_link,
                 "previous": page.previous_link,
                 "facets": [
-                    {"name": facet.name, "label": str(facet.label),
-                     "choices": [{"value": c.value, "label": str(c.label), "count": c.count} for c in facet.choices]}
+                    {
+                        "name": facet.name,
+                        "label": str(facet.label),
+                        "choices": [{"value": c.value, "label": str(c.label), "count": c.count} for c in facet.choices],
+                    }
                     for facet in filterset.facets()
                 ],
                 "results": park_records(page.rows, request),
@@ -209,10 +252,15 @@ def park_records(page, request, detail=False):
             {"fact": fact, "source": source_id, "source_url": source_url(str(source_id)), "note": note}
         )
     for values in page:
-        values.update({name: by_park.get(values["pk"], []) for name, by_park in lists.items()},
-                      fact_sources=fact_sources[values["pk"]])
-    context = {"request": request, "park_api_url": serializers.link_maker(request, "api:park-detail"),
-               "park_html_url": serializers.link_maker(request, "parks:detail")}
+        values.update(
+            {name: by_park.get(values["pk"], []) for name, by_park in lists.items()},
+            fact_sources=fact_sources[values["pk"]],
+        )
+    context = {
+        "request": request,
+        "park_api_url": serializers.link_maker(request, "api:park-detail"),
+        "park_html_url": serializers.link_maker(request, "parks:detail"),
+    }
     return serializers.park_serializer(detail)(page, many=True, context=context).data
 
 
@@ -220,8 +268,9 @@ def source_records(ids, source_url):
     """{park id: [its sources as the API's records]}, in citation order."""
     sources = defaultdict(list)
     links = Park.sources.through.objects.filter(park_id__in=ids).order_by("source__citation")
-    for park_id, source_id, citation, url in links.values_list("park_id", "source_id", "source__citation",
-                                                              "source__url"):
+    for park_id, source_id, citation, url in links.values_list(
+        "park_id", "source_id", "source__citation", "source__url"
+    ):
         sources[park_id].append(
             {"id": source_id, "citation": citation, "document_url": url, "url": source_url(str(source_id))}
         )
@@ -275,10 +324,10 @@ class ProvinceDetail(SlugDetail):
 def paths():
     # Each path's evidence, for published parks only, in one query for the whole list.
     evidence = PathEvidence.objects.filter(park__in=Park.objects.published()).select_related("park", "path")
-    return DevelopmentPath.objects.in_published_records().select_related(
-        "article_section__article"
-    ).prefetch_related(
-        Prefetch("evidence", queryset=evidence.order_by("park__name_en", "order", "pk"))
+    return (
+        DevelopmentPath.objects.in_published_records()
+        .select_related("article_section__article")
+        .prefetch_related(Prefetch("evidence", queryset=evidence.order_by("park__name_en", "order", "pk")))
     )
 
 
@@ -354,9 +403,7 @@ class Matrix(OpenDataMixin, APIView):
     """Published parks counted per province and development path ("none": on no path)."""
 
     def get(self, request):
-        return Response(
-            {**published_matrix().as_dict(), "html_url": request.build_absolute_uri(reverse("parks:list"))}
-        )
+        return Response({**published_matrix().as_dict(), "html_url": request.build_absolute_uri(reverse("parks:list"))})
 
 
 def published_articles():
@@ -402,6 +449,19 @@ class ApiRoot(OpenDataMixin, APIView):
 
     @extend_schema(exclude=True)
     def get(self, request):
-        names = ["park-list", "source-list", "province-list", "path-list", "industry-list", "official-count-list",
-                 "coverage", "missing-zone-list", "matrix", "article-list", "series-list", "schema", "docs"]
+        names = [
+            "park-list",
+            "source-list",
+            "province-list",
+            "path-list",
+            "industry-list",
+            "official-count-list",
+            "coverage",
+            "missing-zone-list",
+            "matrix",
+            "article-list",
+            "series-list",
+            "schema",
+            "docs",
+        ]
         return Response({name: request.build_absolute_uri(reverse(f"api:{name}")) for name in names})

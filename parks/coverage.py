@@ -84,9 +84,7 @@ def coverage_rows(listed=None):
     listed = published if listed is None else listed
     for park in listed.only("slug", "name_en", "name_zh", "zone_type", "level").in_name_order():
         rows.setdefault((park.zone_type, park.level), CoverageRow(park.zone_type, park.level)).parks.append(park)
-    return sorted(
-        rows.values(), key=lambda row: (LEVEL_ORDER.get(row.level, 3), TYPE_ORDER.get(row.zone_type, 99))
-    )
+    return sorted(rows.values(), key=lambda row: (LEVEL_ORDER.get(row.level, 3), TYPE_ORDER.get(row.zone_type, 99)))
 
 
 def published_counts(published):
@@ -152,8 +150,11 @@ def province_coverage():
     counts = national.values_list("province__slug", "zone_type").annotate(count=Count("pk")).order_by()
     for slug, zone_type, count in counts:
         rows.setdefault((slug, zone_type), ProvinceTypeRow(provinces[slug], zone_type)).catalogued = count
-    few = [Q(province__slug=slug, zone_type=zone_type) for (slug, zone_type), row in rows.items()
-           if 0 < row.catalogued <= NAMED_PER_ROW]
+    few = [
+        Q(province__slug=slug, zone_type=zone_type)
+        for (slug, zone_type), row in rows.items()
+        if 0 < row.catalogued <= NAMED_PER_ROW
+    ]
     if few:
         named = national.filter(reduce(or_, few)).select_related("province")
         for park in named.only("slug", "name_en", "name_zh", "zone_type", "province__slug").in_name_order():
@@ -161,6 +162,4 @@ def province_coverage():
     for zone in MissingZone.objects.filter(province__slug__in=provinces).select_related("province"):
         key = (zone.province.slug, zone.zone_type)
         rows.setdefault(key, ProvinceTypeRow(provinces[zone.province.slug], zone.zone_type)).missing.append(zone)
-    return sorted(
-        rows.values(), key=lambda row: (row.province.name_en, TYPE_ORDER.get(row.zone_type, 99))
-    )
+    return sorted(rows.values(), key=lambda row: (row.province.name_en, TYPE_ORDER.get(row.zone_type, 99)))

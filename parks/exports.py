@@ -16,8 +16,8 @@ from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -103,13 +103,21 @@ def park_rows(queryset, request):
             # As display_name: the Chinese name in a Chinese download where one was entered.
             english, chinese_name = (f"{name}__{part}" for part in field.names)
             read += [english, chinese_name]
-            cells.append((name, lambda values, en=english, zh=chinese_name: (chinese and values[zh] or values[en]) or ""))
+            cells.append(
+                (name, lambda values, en=english, zh=chinese_name: (chinese and values[zh] or values[en]) or "")
+            )
         elif field.choices:
             # As get_FOO_display(): the label, or the stored value when it is not a choice.
             choice_labels = {value: str(label) for value, label in field.choices.choices}
             read.append(name)
-            cells.append((name, lambda values, name=name, choice_labels=choice_labels:
-                          choice_labels.get(values[name]) or str(values[name])))
+            cells.append(
+                (
+                    name,
+                    lambda values, name=name, choice_labels=choice_labels: (
+                        choice_labels.get(values[name]) or str(values[name])
+                    ),
+                )
+            )
         elif field.chinese:
             read += [name, field.chinese]
             cells.append((name, lambda values, en=name, zh=field.chinese: chinese and values[zh] or values[en]))
@@ -120,9 +128,9 @@ def park_rows(queryset, request):
             cells.append((name, lambda values, name=name: values[name]))
     rows = queryset.prefetch_related(None).annotate(**floats).values(*read).iterator(chunk_size=CHUNK_SIZE)
     # One reverse() per export, not per park: every permalink differs only by its slug.
-    link_start, link_end = request.build_absolute_uri(
-        reverse("parks:detail", args=[PERMALINK_PLACEHOLDER])
-    ).split(PERMALINK_PLACEHOLDER)
+    link_start, link_end = request.build_absolute_uri(reverse("parks:detail", args=[PERMALINK_PLACEHOLDER])).split(
+        PERMALINK_PLACEHOLDER
+    )
     while chunk := list(islice(rows, CHUNK_SIZE)):
         ids = [values["pk"] for values in chunk]
         lists.update({field.name: names_by_park(field, ids, chinese) for field in fields if field.is_list})
@@ -279,9 +287,7 @@ MAP_COLUMNS = ["slug", "name", "name_zh", "lat", "lng", "approximate", "coord_no
 
 def map_data(queryset):
     """The parks with coordinates, as the map script reads them (one query)."""
-    rows = queryset.with_coordinates().values_list(
-        "slug", "name_en", "name_zh", "latitude", "longitude", "coord_note"
-    )
+    rows = queryset.with_coordinates().values_list("slug", "name_en", "name_zh", "latitude", "longitude", "coord_note")
     return {
         "columns": MAP_COLUMNS,
         # Each park's page is this address with its slug in place of {slug}.
@@ -289,8 +295,15 @@ def map_data(queryset):
         # As map_point: the name in the page's language, and the Chinese one beside it on English pages.
         "parks": [
             # Approximate positions (city centres) are drawn hollow, and the popup says so.
-            [slug, pick(name_en, name_zh), other(name_zh), float(lat), float(lng),
-             coordinates_are_approximate(coord_note), coord_note]
+            [
+                slug,
+                pick(name_en, name_zh),
+                other(name_zh),
+                float(lat),
+                float(lng),
+                coordinates_are_approximate(coord_note),
+                coord_note,
+            ]
             for slug, name_en, name_zh, lat, lng, coord_note in rows
         ],
     }

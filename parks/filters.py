@@ -64,11 +64,12 @@ class ParkFilter(django_filters.FilterSet):
         label=_("Search names and cities"),
         method="search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text=_("A name in English, Chinese or pinyin, a short form, a city or a province (e.g. Hunchun, 吉林, haerbin, ETDZ)."),
+        help_text=_(
+            "A name in English, Chinese or pinyin, a short form, a city or a province (e.g. Hunchun, 吉林, haerbin, ETDZ)."
+        ),
     )
     province = django_filters.ModelChoiceFilter(
-        label=_("Province"),
-        queryset=provinces_in_name_order, to_field_name="slug", empty_label=_("All provinces")
+        label=_("Province"), queryset=provinces_in_name_order, to_field_name="slug", empty_label=_("All provinces")
     )
     path = django_filters.ModelChoiceFilter(
         label=_("Development path"),
@@ -189,7 +190,10 @@ class ParkFilter(django_filters.FilterSet):
         if path == NO_PATH:
             phrase = gettext("%(phrase)s not grouped by the article") % {"phrase": phrase}
         if "province" in values:
-            phrase = gettext("%(phrase)s in %(province)s") % {"phrase": phrase, "province": values["province"].display_name}
+            phrase = gettext("%(phrase)s in %(province)s") % {
+                "phrase": phrase,
+                "province": values["province"].display_name,
+            }
         if "industry" in values:
             phrase = gettext("%(phrase)s with the industry “%(industry)s”") % {
                 "phrase": phrase,
@@ -261,9 +265,7 @@ class ParkFilter(django_filters.FilterSet):
     def _counts(self, filter_name, field_name):
         # Grouping only the parks the other filters select walks their index; annotating every
         # choice with a count over all parks grew with the whole catalogue (BENCHMARKS.md).
-        return dict(
-            self.queryset_without(filter_name).order_by().values_list(field_name).annotate(matches=Count("pk"))
-        )
+        return dict(self.queryset_without(filter_name).order_by().values_list(field_name).annotate(matches=Count("pk")))
 
     def _model_facet(self, filter_name, field_name):
         return self._model_choices(filter_name, self._counts(filter_name, field_name))

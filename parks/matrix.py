@@ -57,9 +57,7 @@ class ProvincePathMatrix:
 
     def table(self):
         """Rows of plain values, totals last: the CSV body."""
-        rows = [
-            [row.name, row.name_zh] + [cell.count for cell in row.cells] + [row.total.count] for row in self.rows
-        ]
+        rows = [[row.name, row.name_zh] + [cell.count for cell in row.cells] + [row.total.count] for row in self.rows]
         rows.append([_("All provinces"), ""] + [cell.count for cell in self.column_totals] + [self.total.count])
         return rows
 
@@ -118,7 +116,11 @@ def province_path_matrix(parks=None):
             Cell(counts.get((slug, c.slug), 0), list_url(province=slug, path=c.slug), f"{name}, {c.name}")
             for c in columns
         ]
-        total = Cell(sum(cell.count for cell in cells), list_url(province=slug), _("%(province)s, all paths") % {"province": name})
+        total = Cell(
+            sum(cell.count for cell in cells),
+            list_url(province=slug),
+            _("%(province)s, all paths") % {"province": name},
+        )
         rows.append(Row(slug, name, name_zh, other(name_zh), cells, total))
     column_totals = [
         Cell(

@@ -129,7 +129,10 @@ class Province(Fingerprinted):
     )
     # Filled on save: Chinese pages list provinces in pinyin order.
     pinyin = models.CharField(
-        _("pinyin"), max_length=300, blank=True, editable=False,
+        _("pinyin"),
+        max_length=300,
+        blank=True,
+        editable=False,
         help_text=_("The Chinese name's pinyin, without tones or spaces."),
     )
     objects = ProvinceQuerySet.as_manager()
@@ -201,7 +204,8 @@ class DevelopmentPath(Fingerprinted):
     )
     industries_quote = models.TextField(
         _("the article's industries"),
-        blank=True, help_text=_("The article's list of this group's leading industries, word for word.")
+        blank=True,
+        help_text=_("The article's list of this group's leading industries, word for word."),
     )
     article_section = models.ForeignKey(
         "articles.Section",
@@ -291,7 +295,8 @@ class SourceQuerySet(models.QuerySet):
         these (opendata/)."""
         published = Park.objects.published()
         return self.filter(
-            models.Q(parks__in=published) | models.Q(fact_sources__park__in=published)
+            models.Q(parks__in=published)
+            | models.Q(fact_sources__park__in=published)
             | models.Q(zone_totals__isnull=False)
         ).distinct()
 
@@ -300,7 +305,10 @@ class Source(Fingerprinted):
     """A document a park's facts come from; each fact says which sources give it (FactSource)."""
 
     citation = models.CharField(
-        _("title"), max_length=500, unique=True, help_text=_("The document's title or, when it has none, a description.")
+        _("title"),
+        max_length=500,
+        unique=True,
+        help_text=_("The document's title or, when it has none, a description."),
     )
     publisher = models.CharField(_("publisher"), max_length=255, blank=True)
     issued = models.CharField(
@@ -349,7 +357,9 @@ class Kind(models.TextChoices):
 
 # The fact sheet's notes address its researchers by column name; readers get a sentence instead
 # (shown beside the industries) and links where a note names another park by its slug.
-PATH_INDUSTRIES_NOTE = re.compile(r"\s*leading_industries is the article's group-level list for the [\w-]+ pat\w*(?:, not park-specific)?\.?")
+PATH_INDUSTRIES_NOTE = re.compile(
+    r"\s*leading_industries is the article's group-level list for the [\w-]+ pat\w*(?:, not park-specific)?\.?"
+)
 FACT_SHEET_README = re.compile(r"\s*\(see the fact sheet's README\)")
 PARK_SLUG_REFERENCE = re.compile(r"\bsee ([a-z0-9]+(?:-[a-z0-9]+)+)\b")
 
@@ -423,13 +433,14 @@ class Park(Fingerprinted, Versioned):
     )
     # Filled on save: search compares pinyin with it and Chinese pages sort by it.
     pinyin = models.CharField(
-        _("pinyin"), max_length=600, blank=True, editable=False,
+        _("pinyin"),
+        max_length=600,
+        blank=True,
+        editable=False,
         help_text=_("The Chinese name's pinyin, then the city's and the short forms', without tones or spaces."),
     )
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="parks", verbose_name=_("province")
-    )
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="parks", verbose_name=_("province"))
     city = models.CharField(_("city"), max_length=100, blank=True)
     city_zh = models.CharField(
         _("city (Chinese)"), max_length=100, blank=True, help_text=_("The city's standard Chinese name.")
@@ -452,25 +463,32 @@ class Park(Fingerprinted, Versioned):
         help_text=_("The article's grouping in section 4; empty for zones it does not group."),
     )
     established_year = models.PositiveSmallIntegerField(_("established year"), null=True, blank=True)
-    national_year = models.PositiveSmallIntegerField(
-        _("year raised to national level"), null=True, blank=True
-    )
+    national_year = models.PositiveSmallIntegerField(_("year raised to national level"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, blank=True,
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        blank=True,
         help_text=_("Empty when no source gives it."),
     )
     status_year = models.PositiveSmallIntegerField(
         _("year of status"), null=True, blank=True, help_text=_("When the zone was merged, upgraded or abolished.")
     )
     successor = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors",
-        verbose_name=_("became"), help_text=_("The zone it was merged into or upgraded to, where catalogued."),
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("became"),
+        help_text=_("The zone it was merged into or upgraded to, where catalogued."),
     )
-    area_km2 = models.DecimalField(
-        _("area (km²)"), max_digits=10, decimal_places=4, null=True, blank=True
-    )
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=4, null=True, blank=True)
     area_kind = models.CharField(
-        _("kind of area"), max_length=10, choices=AreaKind.choices, blank=True,
+        _("kind of area"),
+        max_length=10,
+        choices=AreaKind.choices,
+        blank=True,
         help_text=_("What the area figure measures; empty when the source does not say."),
     )
     area_note = models.CharField(
@@ -494,7 +512,8 @@ class Park(Fingerprinted, Versioned):
     )
     coord_note = models.CharField(_("coordinates note"), max_length=255, blank=True)
     coordinates_approximate = models.BooleanField(
-        _("coordinates are approximate"), default=False,
+        _("coordinates are approximate"),
+        default=False,
         help_text=_("Ticked when the position stands in for the zone (a city centre), not a surveyed location."),
     )
     industries = models.ManyToManyField(Industry, blank=True, related_name="parks", verbose_name=_("industries"))
@@ -611,13 +630,15 @@ class Park(Fingerprinted, Versioned):
         """The notes as HTML, without words meant for researchers, other parks' slugs linked by name."""
         text = PATH_INDUSTRIES_NOTE.sub("", self.notes).strip()
         slugs = PARK_SLUG_REFERENCE.findall(text)
-        rows = Park.objects.published().filter(slug__in=slugs).values_list("slug", "name_en", "name_zh") if slugs else []
+        rows = (
+            Park.objects.published().filter(slug__in=slugs).values_list("slug", "name_en", "name_zh") if slugs else []
+        )
         names = {slug: pick(name_en, name_zh) for slug, name_en, name_zh in rows}
         parts, position = [], 0
         for match in PARK_SLUG_REFERENCE.finditer(text):
             slug = match.group(1)
             if slug in names:
-                parts.append(escape(text[position:match.start(1)]))
+                parts.append(escape(text[position : match.start(1)]))
                 parts.append(format_html('<a href="{}">{}</a>', reverse("parks:detail", args=[slug]), names[slug]))
                 position = match.end(1)
         parts.append(escape(text[position:]))
@@ -718,9 +739,7 @@ class FactSource(Fingerprinted):
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="fact_sources", verbose_name=_("park"))
     fact = models.CharField(_("fact"), max_length=20, choices=Fact.choices)
-    source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, related_name="fact_sources", verbose_name=_("source")
-    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="fact_sources", verbose_name=_("source"))
     note = models.CharField(
         _("note"), max_length=500, blank=True, help_text=_("What the source says, or why it is cited for this fact.")
     )
@@ -846,7 +865,9 @@ class MissingZone(Fingerprinted):
         Province, on_delete=models.PROTECT, related_name="missing_zones", verbose_name=_("province")
     )
     zone_type = models.CharField(_("zone type"), max_length=20, choices=ZoneType.choices)
-    note = models.TextField(_("note"), blank=True, help_text=_("Why it is not in the catalogue yet (e.g. no source read)."))
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("Why it is not in the catalogue yet (e.g. no source read).")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -876,7 +897,11 @@ class ZoneTotal(Fingerprinted):
         _("known total"), null=True, blank=True, help_text=_("Empty when no source checked gives a total.")
     )
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="zone_totals",
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="zone_totals",
         verbose_name=_("source"),
     )
     note = models.TextField(_("note"), blank=True, help_text=_("What the source counts, and as of when."))

@@ -92,7 +92,7 @@ def park_record(park):
 
 
 def status_text(park):
-    """"Merged into another zone, 2018": the status with its year; the successor is linked beside it."""
+    """ "Merged into another zone, 2018": the status with its year; the successor is linked beside it."""
     if not park.status:
         return None
     if not park.status_year:

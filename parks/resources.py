@@ -52,7 +52,9 @@ class SlugWidget(PreloadedWidgetMixin, widgets.ForeignKeyWidget):
             return super().clean(str(value).strip(), row, **kwargs)
         except self.model.DoesNotExist:
             known = sorted(self.table) if self.table is not None else self.model.objects.values_list("slug", flat=True)
-            raise ValueError(f"Unknown {self.model._meta.verbose_name} “{value}”: use one of " + ", ".join(known)) from None
+            raise ValueError(
+                f"Unknown {self.model._meta.verbose_name} “{value}”: use one of " + ", ".join(known)
+            ) from None
 
 
 class NamesWidget(PreloadedWidgetMixin, widgets.ManyToManyWidget):
@@ -128,8 +130,10 @@ class ParkImportDiff(resources.Diff):
     def as_html(self):
         if not self.new:
             return super().as_html()
-        return [mark_safe(f'<ins style="background:#e6ffe6;">{diff_escape(value)}</ins>') if value else ""
-                for value in map(force_str, self.right)]
+        return [
+            mark_safe(f'<ins style="background:#e6ffe6;">{diff_escape(value)}</ins>') if value else ""
+            for value in map(force_str, self.right)
+        ]
 
     @classmethod
     def _read_field_values(cls, resource, instance):
@@ -274,9 +278,10 @@ class ParkResource(RelatedColumns, resources.ModelResource):
         """
         errors = dict(import_validation_errors or {})
         known = [
-            field.attribute for field in self.fields.values()
-            if isinstance(field.widget, SlugWidget) and getattr(instance, Park._meta.get_field(field.attribute).attname)
-            is not None
+            field.attribute
+            for field in self.fields.values()
+            if isinstance(field.widget, SlugWidget)
+            and getattr(instance, Park._meta.get_field(field.attribute).attname) is not None
         ]
         try:
             instance.full_clean(exclude=[*errors, *known], validate_unique=False)
@@ -289,9 +294,11 @@ class ParkResource(RelatedColumns, resources.ModelResource):
         # import-export compares each row with a deepcopy of the park ("original"). deepcopy drops a
         # queryset's prefetched rows (a query per row to read them again) after copying the whole query
         # (the larger part of an update's time): the links are kept as they were loaded, shared by the copy.
-        instance.loaded_links = {} if new else {
-            field.name: LinksAsLoaded(getattr(instance, field.name).all()) for field in Park._meta.many_to_many
-        }
+        instance.loaded_links = (
+            {}
+            if new
+            else {field.name: LinksAsLoaded(getattr(instance, field.name).all()) for field in Park._meta.many_to_many}
+        )
         instance.__dict__.pop("_prefetched_objects_cache", None)
 
     def links_before(self, instance, field):
@@ -321,8 +328,10 @@ class ParkResource(RelatedColumns, resources.ModelResource):
     def get_bulk_update_fields(self):
         # The model's columns the file can change (the declared names of related columns differ).
         columns = [
-            field.attribute for field in self.get_import_fields()
-            if not field.readonly and not isinstance(field.widget, widgets.ManyToManyWidget)
+            field.attribute
+            for field in self.get_import_fields()
+            if not field.readonly
+            and not isinstance(field.widget, widgets.ManyToManyWidget)
             and field.attribute not in self._meta.import_id_fields
         ]
         return [*columns, "version", "updated_at"]
@@ -378,8 +387,11 @@ class ParkResource(RelatedColumns, resources.ModelResource):
     def replace_links(self, parks, new):
         """Industries and sources as the rows name them: {many-to-many field: the link rows written}."""
         written = {}
-        imported = [Park._meta.get_field(field.attribute) for field in self.get_import_fields()
-                    if isinstance(field.widget, widgets.ManyToManyWidget)]
+        imported = [
+            Park._meta.get_field(field.attribute)
+            for field in self.get_import_fields()
+            if isinstance(field.widget, widgets.ManyToManyWidget)
+        ]
         for field in imported:
             through = field.remote_field.through
             named = [park for park in parks if field.name in park.imported_links]
@@ -387,7 +399,9 @@ class ParkResource(RelatedColumns, resources.ModelResource):
                 through.objects.filter(park__in=named).delete()
             target = field.m2m_reverse_field_name()
             rows = [
-                through(park_id=park.pk, **{target: related}) for park in named for related in park.imported_links[field.name]
+                through(park_id=park.pk, **{target: related})
+                for park in named
+                for related in park.imported_links[field.name]
             ]
             written[field] = through.objects.bulk_create(rows)
         return written
@@ -424,4 +438,3 @@ class ParkResource(RelatedColumns, resources.ModelResource):
             instance.version += 1
             # Written by update_rows(), which runs no save() and so no auto_now.
             instance.updated_at = timezone.now()
-

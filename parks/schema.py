@@ -25,8 +25,12 @@ EVERYWHERE = frozenset({DOWNLOADS, API, DATASET, IMPORT})
 STRING, INTEGER, NUMBER, BOOLEAN, DATE, LIST = "string", "integer", "number", "boolean", "date", "list"
 # How the Data page names each type.
 TYPE_LABELS = {
-    STRING: _("Text"), INTEGER: _("Whole number"), NUMBER: _("Number"), BOOLEAN: _("Yes or no"),
-    DATE: _("Date (YYYY-MM-DD)"), LIST: _("List (items separated by “; ” in the CSV)"),
+    STRING: _("Text"),
+    INTEGER: _("Whole number"),
+    NUMBER: _("Number"),
+    BOOLEAN: _("Yes or no"),
+    DATE: _("Date (YYYY-MM-DD)"),
+    LIST: _("List (items separated by “; ” in the CSV)"),
 }
 
 
@@ -77,44 +81,101 @@ FIELDS = [
     CatalogueField("slug", _("Slug"), required=True, description=_("The park's identifier in the site's URLs.")),
     CatalogueField("name_en", _("English name"), required=True),
     CatalogueField("name_zh", _("Chinese name"), fact=Fact.NAME_ZH, description=_("Empty when unknown.")),
-    CatalogueField("article_name", _("Name in the article"),
-                   description=_("The name as the article writes it, where it differs.")),
+    CatalogueField(
+        "article_name", _("Name in the article"), description=_("The name as the article writes it, where it differs.")
+    ),
     CatalogueField("province", _("Province"), required=True, names=("name_en", "name_zh")),
     CatalogueField("city", _("City"), chinese="city_zh"),
     CatalogueField("zone_type", _("Zone type"), choices=ZoneType, required=True),
-    CatalogueField("level", _("Level"), choices=Level, fact=Fact.LEVEL,
-                   description=_("Empty when the zone is unidentified.")),
-    CatalogueField("path", _("Development path"), names=("name", "name_zh"), fact=Fact.PATH,
-                   description=_("The article's grouping; empty for zones it does not group.")),
+    CatalogueField(
+        "level", _("Level"), choices=Level, fact=Fact.LEVEL, description=_("Empty when the zone is unidentified.")
+    ),
+    CatalogueField(
+        "path",
+        _("Development path"),
+        names=("name", "name_zh"),
+        fact=Fact.PATH,
+        description=_("The article's grouping; empty for zones it does not group."),
+    ),
     CatalogueField("established_year", _("Year established"), INTEGER, fact=Fact.ESTABLISHED_YEAR),
     CatalogueField("national_year", _("Year raised to national level"), INTEGER, fact=Fact.NATIONAL_YEAR),
-    CatalogueField("status", _("Status"), choices=Status, fact=Fact.STATUS,
-                   description=_("Active, merged, upgraded or abolished; empty when no source gives it.")),
-    CatalogueField("status_year", _("Year of status"), INTEGER, fact=Fact.STATUS,
-                   description=_("When the zone was merged, upgraded or abolished.")),
-    CatalogueField("successor", _("Became"), names=("name_en", "name_zh"), fact=Fact.STATUS,
-                   description=_("The catalogued zone it was merged into or upgraded to (its slug).")),
-    CatalogueField("area_km2", _("Area (km²)"), NUMBER, fact=Fact.AREA,
-                   description=_("Area in square kilometres, of the kind the next column names; see the area note.")),
+    CatalogueField(
+        "status",
+        _("Status"),
+        choices=Status,
+        fact=Fact.STATUS,
+        description=_("Active, merged, upgraded or abolished; empty when no source gives it."),
+    ),
+    CatalogueField(
+        "status_year",
+        _("Year of status"),
+        INTEGER,
+        fact=Fact.STATUS,
+        description=_("When the zone was merged, upgraded or abolished."),
+    ),
+    CatalogueField(
+        "successor",
+        _("Became"),
+        names=("name_en", "name_zh"),
+        fact=Fact.STATUS,
+        description=_("The catalogued zone it was merged into or upgraded to (its slug)."),
+    ),
+    CatalogueField(
+        "area_km2",
+        _("Area (km²)"),
+        NUMBER,
+        fact=Fact.AREA,
+        description=_("Area in square kilometres, of the kind the next column names; see the area note."),
+    ),
     CatalogueField("area_note", _("Area note"), description=_("What the area measures; sources often differ.")),
-    CatalogueField("area_kind", _("Kind of area"), choices=AreaKind, fact=Fact.AREA,
-                   description=_("Planned, approved or under management; empty when the source does not say.")),
+    CatalogueField(
+        "area_kind",
+        _("Kind of area"),
+        choices=AreaKind,
+        fact=Fact.AREA,
+        description=_("Planned, approved or under management; empty when the source does not say."),
+    ),
     CatalogueField("latitude", _("Latitude"), NUMBER, fact=Fact.COORDINATES, description=_("Degrees north.")),
     CatalogueField("longitude", _("Longitude"), NUMBER, fact=Fact.COORDINATES, description=_("Degrees east.")),
-    CatalogueField("coord_note", _("Coordinates note"),
-                   description=_("Approximate positions (a city centre) say so here.")),
-    CatalogueField("coordinates_approximate", _("Coordinates are approximate"), BOOLEAN, fact=Fact.COORDINATES,
-                   description=_("True when the position stands in for the zone (a city centre).")),
-    CatalogueField("industries", _("Leading industries"), LIST, names=("name", "name_zh"), fact=Fact.INDUSTRIES,
-                   import_column="leading_industries", shown_in=frozenset({DOWNLOADS, API, IMPORT})),
-    CatalogueField("sources", _("Sources"), LIST, names=("citation",), shown_in=frozenset({DOWNLOADS, API, IMPORT}),
-                   description=_("The documents this park's facts come from.")),
-    CatalogueField("confidence", _("Confidence"), choices=Confidence,
-                   description=_("How sure the compilers are of the facts.")),
-    CatalogueField("description", _("Description"), description=_("Markdown."),
-                   shown_in=frozenset({API_DETAIL, DATASET, IMPORT})),
-    CatalogueField("notes", _("Notes"), description=_("Research notes."),
-                   shown_in=frozenset({DOWNLOADS, API_DETAIL, DATASET, IMPORT})),
+    CatalogueField(
+        "coord_note", _("Coordinates note"), description=_("Approximate positions (a city centre) say so here.")
+    ),
+    CatalogueField(
+        "coordinates_approximate",
+        _("Coordinates are approximate"),
+        BOOLEAN,
+        fact=Fact.COORDINATES,
+        description=_("True when the position stands in for the zone (a city centre)."),
+    ),
+    CatalogueField(
+        "industries",
+        _("Leading industries"),
+        LIST,
+        names=("name", "name_zh"),
+        fact=Fact.INDUSTRIES,
+        import_column="leading_industries",
+        shown_in=frozenset({DOWNLOADS, API, IMPORT}),
+    ),
+    CatalogueField(
+        "sources",
+        _("Sources"),
+        LIST,
+        names=("citation",),
+        shown_in=frozenset({DOWNLOADS, API, IMPORT}),
+        description=_("The documents this park's facts come from."),
+    ),
+    CatalogueField(
+        "confidence", _("Confidence"), choices=Confidence, description=_("How sure the compilers are of the facts.")
+    ),
+    CatalogueField(
+        "description", _("Description"), description=_("Markdown."), shown_in=frozenset({API_DETAIL, DATASET, IMPORT})
+    ),
+    CatalogueField(
+        "notes",
+        _("Notes"),
+        description=_("Research notes."),
+        shown_in=frozenset({DOWNLOADS, API_DETAIL, DATASET, IMPORT}),
+    ),
 ]
 
 
@@ -141,7 +202,8 @@ LICENCE = CatalogueField("licence", _("Licence"), description=_("The licence of 
 def provenance_fields():
     return [
         CatalogueField(
-            f"{fact.value}_sources", format_lazy(_("Sources: {fact}"), fact=fact.label),
+            f"{fact.value}_sources",
+            format_lazy(_("Sources: {fact}"), fact=fact.label),
             description=_("The sources that give this fact, each with its note in brackets, separated by “;”."),
         )
         for fact in Fact

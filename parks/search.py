@@ -20,6 +20,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
+
 from parks.models import Park, Province, ZoneType, pinyin_key
 from publishing.generation import cached_for_generation
 
@@ -85,8 +86,11 @@ def typed_pinyin(text):
 
 def zone_types_named(names):
     lowered = {name.lower() for name in names}
-    return [zone_type for zone_type, type_names in ZONE_TYPE_NAMES.items()
-            if lowered & {name.lower() for name in type_names}]
+    return [
+        zone_type
+        for zone_type, type_names in ZONE_TYPE_NAMES.items()
+        if lowered & {name.lower() for name in type_names}
+    ]
 
 
 def place_names():
@@ -138,7 +142,7 @@ class Gazetteer:
             found = next((name for name in self.chinese_names if rest.startswith(name)), None)
             if found:
                 parts.append(found)
-                rest = rest[len(found):]
+                rest = rest[len(found) :]
                 continue
             # Text before the next known name stays one part.
             nexts = [i for i in (rest.find(name, 1) for name in self.chinese_names) if i > 0]

@@ -9,9 +9,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -123,7 +122,6 @@ class ParkListView(FilterView):
         )
         return context
 
-
     def suggestion(self, count):
         """For a search that found nothing: the same words, nearer the catalogue's names, and their link."""
         query = self.filterset.active_values.get("q", "") if self.filterset.is_valid() else ""
@@ -137,11 +135,7 @@ class ParkDetailView(DetailView):
 
     def get_queryset(self):
         # The path's article link needs its section and the section's article.
-        return (
-            Park.objects.visible_to(self.request.user)
-            .for_listing()
-            .select_related("path__article_section__article")
-        )
+        return Park.objects.visible_to(self.request.user).for_listing().select_related("path__article_section__article")
 
     def get_context_data(self, **kwargs):
         park = self.object
@@ -188,7 +182,9 @@ class ProvinceDetailView(CatalogueIndexMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.parks_page(Park.objects.published().in_province(self.object.slug).for_listing().in_name_order()))
+        context.update(
+            self.parks_page(Park.objects.published().in_province(self.object.slug).for_listing().in_name_order())
+        )
         return context
 
 
@@ -247,7 +243,8 @@ def export_json(request):
     if error:
         return error
     response = StreamingHttpResponse(
-        exports.json_chunks(filterset, request), content_type="application/json; charset=utf-8",
+        exports.json_chunks(filterset, request),
+        content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.json"'
     return response

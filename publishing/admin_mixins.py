@@ -1,15 +1,15 @@
 """Admin mixins for the researchers' workflow. Compose them with any ModelAdmin:
 
-    class ParkAdmin(WorkflowAdminMixin, admin.ModelAdmin): ...
-    class SectionInline(VersionedInlineMixin, admin.StackedInline): ...
+class ParkAdmin(WorkflowAdminMixin, admin.ModelAdmin): ...
+class SectionInline(VersionedInlineMixin, admin.StackedInline): ...
 """
 
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import BaseModelFormSet
 from django.db import router, transaction
 from django.db.models import F
+from django.forms.models import BaseModelFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -72,11 +72,7 @@ class VersionedChangelistFormSet(BaseModelFormSet):
 
     def clean(self):
         super().clean()
-        refused = [
-            f"“{form.instance}”: {error}"
-            for form in self.forms
-            for error in form.non_field_errors()
-        ]
+        refused = [f"“{form.instance}”: {error}" for form in self.forms for error in form.non_field_errors()]
         if refused:
             raise ValidationError(refused)
 
@@ -165,8 +161,10 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
         # simple-history diffs many-to-many links with two queries per version; prefetch them instead.
         queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
         return queryset.prefetch_related(
-            *(f"{self.history_links_accessor(field)}__{field.m2m_reverse_field_name()}"
-              for field in self.history_m2m_fields)
+            *(
+                f"{self.history_links_accessor(field)}__{field.m2m_reverse_field_name()}"
+                for field in self.history_m2m_fields
+            )
         )
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
@@ -288,9 +286,7 @@ class WorkflowAdminMixin(SimpleHistoryAdmin):
                 # Catches what changed meanwhile: a reused slug, a related row that is gone.
                 obj.full_clean()
             except ValidationError as error:
-                self.message_user(
-                    request, f"“{obj}” cannot be restored: {'; '.join(error.messages)}", messages.ERROR
-                )
+                self.message_user(request, f"“{obj}” cannot be restored: {'; '.join(error.messages)}", messages.ERROR)
                 return back
             obj._history_user = request.user
             obj.save(force_insert=True)

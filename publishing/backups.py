@@ -26,6 +26,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from publishing.generation import one_invalidation
+
 # Without one snapshot, rows deleted between two models' dumps left references that could not be restored.
 from publishing.snapshots import one_snapshot
 
@@ -73,8 +74,14 @@ def create_backup(destination, verify=True):
             data = Path(folder) / "data.json"
             with one_snapshot():
                 call_command(
-                    "dumpdata", *ACCOUNT_MODELS, *settings.CONTENT_APPS, format=SERIALIZATION_FORMAT,
-                    natural_foreign=True, natural_primary=True, use_base_manager=True, output=str(data),
+                    "dumpdata",
+                    *ACCOUNT_MODELS,
+                    *settings.CONTENT_APPS,
+                    format=SERIALIZATION_FORMAT,
+                    natural_foreign=True,
+                    natural_primary=True,
+                    use_base_manager=True,
+                    output=str(data),
                     verbosity=0,
                 )
                 counts = content_counts()
@@ -170,8 +177,17 @@ def verify_backup(path):
     with tempfile.TemporaryDirectory(prefix="rustbelt-verify-") as folder:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{Path(folder) / 'unused.sqlite3'}", "REDIS_URL": ""}
         result = subprocess.run(
-            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "restore", "--scratch", str(Path(path).resolve())],
-            env=env, capture_output=True, text=True, timeout=3600,
+            [
+                sys.executable,
+                str(Path(settings.BASE_DIR) / "manage.py"),
+                "restore",
+                "--scratch",
+                str(Path(path).resolve()),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=3600,
         )
         if result.returncode != 0:
             reason = (result.stderr.strip().splitlines() or ["(no output)"])[-1]
@@ -277,11 +293,14 @@ def restore_backup(source, force=False):
         with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False), one_invalidation():
             existing = {label: count for label, count in content_counts().items() if count}
             if existing and not force:
-                summary = ", ".join(
-                    f"{count} {model._meta.verbose_name_plural}"
-                    for model in content_models()
-                    if not is_historical(model) and (count := existing.get(model._meta.label))
-                ) or "history of deleted records"
+                summary = (
+                    ", ".join(
+                        f"{count} {model._meta.verbose_name_plural}"
+                        for model in content_models()
+                        if not is_historical(model) and (count := existing.get(model._meta.label))
+                    )
+                    or "history of deleted records"
+                )
                 raise CommandError(
                     f"This database already has content ({summary}). Restore into an empty, migrated "
                     "database, or add --force to replace everything."

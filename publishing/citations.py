@@ -16,7 +16,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from citeproc import Citation as CiteprocCitation
@@ -75,7 +75,7 @@ def split_author(name):
     return {"family": family, "given": given}
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_style(name):
     path, locale = STYLES[name]
     with warnings.catch_warnings():
@@ -168,10 +168,14 @@ class Citation:
         """The issued date as entered ('2020', '2020-05'…), or '' when the source gives none."""
         if not self.issued:
             return ""
-        return "-".join(f"{part:02d}" if index else str(part) for index, part in enumerate(self.issued["date-parts"][0]))
+        return "-".join(
+            f"{part:02d}" if index else str(part) for index, part in enumerate(self.issued["date-parts"][0])
+        )
 
     def csl(self):
-        item = {name: value for name, value in self.item.items() if name not in NON_CSL_KEYS and value not in ("", None)}
+        item = {
+            name: value for name, value in self.item.items() if name not in NON_CSL_KEYS and value not in ("", None)
+        }
         item["accessed"] = date_parts(self.accessed)
         if self.locator:
             item["section"] = self.locator
@@ -205,9 +209,15 @@ class Citation:
         )
         if author:
             fields.append(("author", author))
-        for name, key in (("series", "container-title"), ("number", "number"), ("publisher", "publisher"),
-                          ("version", "version"), ("chapter", "locator"), ("language", "language"),
-                          ("note", "note")):
+        for name, key in (
+            ("series", "container-title"),
+            ("number", "number"),
+            ("publisher", "publisher"),
+            ("version", "version"),
+            ("chapter", "locator"),
+            ("language", "language"),
+            ("note", "note"),
+        ):
             if item.get(key):
                 fields.append((name, str(item[key])))
         if self.issued:
@@ -229,8 +239,15 @@ class Citation:
         tags = [("TY", "DATA" if self.kind == "park" else "ELEC")]
         tags += [("AU", name_text(person)) for person in item.get("author", [])]
         tags.append(("TI", item["title"]))
-        for tag, key in (("T2", "container-title"), ("IS", "number"), ("PB", "publisher"), ("ET", "version"),
-                         ("SE", "locator"), ("LA", "language"), ("N1", "note")):
+        for tag, key in (
+            ("T2", "container-title"),
+            ("IS", "number"),
+            ("PB", "publisher"),
+            ("ET", "version"),
+            ("SE", "locator"),
+            ("LA", "language"),
+            ("N1", "note"),
+        ):
             if item.get(key):
                 tags.append((tag, str(item[key])))
         if self.issued:

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
-
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -77,8 +76,6 @@ def csv_download(filename, header, rows, metadata):
 
 
 def json_download(filename, metadata, data):
-    response = JsonResponse(
-        {"metadata": metadata, **data}, json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
+    response = JsonResponse({"metadata": metadata, **data}, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
     return response

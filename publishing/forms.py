@@ -68,7 +68,8 @@ class VersionedModelForm(forms.ModelForm):
         if self.is_existing:
             if self.version_from_database:
                 version = (
-                    type(self.instance)._default_manager.filter(pk=self.instance.pk)
+                    type(self.instance)
+                    ._default_manager.filter(pk=self.instance.pk)
                     .values_list("version", flat=True)
                     .first()
                 )
@@ -142,9 +143,8 @@ class VersionedModelForm(forms.ModelForm):
             # Compare-and-swap: raise the version only if it is still the one this form was opened at.
             base_version = self.cleaned_data["base_version"]
             model = type(self.instance)
-            updated = (
-                model._default_manager.filter(pk=self.instance.pk, version=base_version)
-                .update(version=base_version + 1)
+            updated = model._default_manager.filter(pk=self.instance.pk, version=base_version).update(
+                version=base_version + 1
             )
             if not updated:
                 raise StaleEditError(f"{model._meta.verbose_name} {self.instance.pk} changed during the save")

@@ -40,8 +40,7 @@ def check_image_upload(upload):
         )
     max_pixels = settings.MAX_UPLOAD_PIXELS
     too_many_pixels = ValidationError(
-        f"The image has too many pixels (the limit is {max_pixels / 1e6:g} megapixels). "
-        "Resize it before uploading.",
+        f"The image has too many pixels (the limit is {max_pixels / 1e6:g} megapixels). Resize it before uploading.",
         code="too_many_pixels",
     )
     upload.seek(0)
@@ -186,7 +185,8 @@ class ProcessedImageField(models.ImageField):
         if not add and model_instance.pk is not None:
             # Ask the database (not the instance, which may come from an old version) what is stored now.
             stored = (
-                type(model_instance)._base_manager.filter(pk=model_instance.pk)
+                type(model_instance)
+                ._base_manager.filter(pk=model_instance.pk)
                 .values_list(self.attname, flat=True)
                 .first()
             )

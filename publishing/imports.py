@@ -21,8 +21,6 @@ from pathlib import Path
 
 import openpyxl
 import tablib
-from openpyxl.utils.cell import range_boundaries
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -37,6 +35,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import XLSX
 from import_export.forms import ImportForm
 from import_export.tmp_storages import TempFolderStorage
+from openpyxl.utils.cell import range_boundaries
 
 PENDING_SESSION_KEY = "pending_imports"
 NAME_RE = re.compile(r"[0-9a-f]{32}")
@@ -51,16 +50,20 @@ class ImportFileRefused(ValueError):
 
 
 def too_many_rows():
-    return ImportFileRefused(gettext(
-        "This file has more than %(limit)s rows; imports are limited to %(limit)s rows per file. "
-        "Split it into smaller files."
-    ) % {"limit": f"{settings.IMPORT_MAX_ROWS:,}"})
+    return ImportFileRefused(
+        gettext(
+            "This file has more than %(limit)s rows; imports are limited to %(limit)s rows per file. "
+            "Split it into smaller files."
+        )
+        % {"limit": f"{settings.IMPORT_MAX_ROWS:,}"}
+    )
 
 
 def too_many_columns():
-    return ImportFileRefused(gettext(
-        "This file has more than %(limit)s columns; imports are limited to %(limit)s columns."
-    ) % {"limit": f"{settings.IMPORT_MAX_COLUMNS:,}"})
+    return ImportFileRefused(
+        gettext("This file has more than %(limit)s columns; imports are limited to %(limit)s columns.")
+        % {"limit": f"{settings.IMPORT_MAX_COLUMNS:,}"}
+    )
 
 
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
@@ -102,9 +105,10 @@ class BoundedXLSX(XLSX):
         # zipfile never unpacks a member beyond the size its directory declares, so the sum is a true bound.
         unpacked = sum(member.file_size for member in archive.infolist())
         if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
-            raise ImportFileRefused(gettext(
-                "This file unpacks to %(size)s; imports are limited to %(limit)s. Split it into smaller files."
-            ) % {"size": filesizeformat(unpacked), "limit": filesizeformat(settings.IMPORT_MAX_UNPACKED_BYTES)})
+            raise ImportFileRefused(
+                gettext("This file unpacks to %(size)s; imports are limited to %(limit)s. Split it into smaller files.")
+                % {"size": filesizeformat(unpacked), "limit": filesizeformat(settings.IMPORT_MAX_UNPACKED_BYTES)}
+            )
         max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")]
         for sheet in sheets:
@@ -289,10 +293,13 @@ class SafeImportExportMixin(ImportExportMixin):
             # The import's transaction failed as it committed, when the database checked its references:
             # a province, path, industry or source the file names was deleted meanwhile by someone else.
             # The transaction is rolled back; the file is gone with the confirm step.
-            return self.back_to_import(request, _(
-                "Nothing was imported: a province, path, industry or source the file refers to was deleted "
-                "while it was imported. Upload the file again."
-            ))
+            return self.back_to_import(
+                request,
+                _(
+                    "Nothing was imported: a province, path, industry or source the file refers to was deleted "
+                    "while it was imported. Upload the file again."
+                ),
+            )
 
     def process_result(self, result, request):
         # import-export reports "Import finished" even when the confirmed import failed and was rolled
@@ -303,7 +310,9 @@ class SafeImportExportMixin(ImportExportMixin):
         return super().process_result(result, request)
 
     def pending_import_missing(self, request):
-        return self.back_to_import(request, _("This import is no longer waiting for confirmation. Upload the file again."))
+        return self.back_to_import(
+            request, _("This import is no longer waiting for confirmation. Upload the file again.")
+        )
 
     def back_to_import(self, request, error):
         """To the upload form, with `error` said: nothing was imported."""

@@ -20,11 +20,41 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "li",
-    "ol", "p", "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set(), "ol": {"start"}, "span": {"lang"},
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "th": {"scope"},
+    "td": set(),
+    "ol": {"start"},
+    "span": {"lang"},
 }
 # A run of Chinese: Han characters, with CJK punctuation and full-width forms between them.
 HAN = "\u3400-\u9fff\uf900-\ufaff"

@@ -7,10 +7,10 @@ import zlib
 from html.parser import HTMLParser
 
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import TransactionTestCase
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
 TEST_PASSWORD = "a-long-test-password-9"
@@ -89,7 +89,6 @@ def admin_form_data(response, form_id=None, action=None):
     reader = _FormReader(form_id, action)
     reader.feed(response.content.decode())
     return {name: values if len(values) > 1 else values[0] for name, values in reader.data.items()}
-
 
 
 def photo_bytes(width=1200, height=800, image_format="JPEG", exif=None, noise=False):

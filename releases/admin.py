@@ -62,8 +62,18 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     list_display = ("received_at", "kind", "key", "field", "status")
     list_filter = ("status", "kind")
-    readonly_fields = ("kind", "key", "field", "problem", "proposed_value", "source_url", "status", "received_at",
-                       "reviewed_by", "reviewed_at")
+    readonly_fields = (
+        "kind",
+        "key",
+        "field",
+        "problem",
+        "proposed_value",
+        "source_url",
+        "status",
+        "received_at",
+        "reviewed_by",
+        "reviewed_at",
+    )
     fields = readonly_fields
     actions = ["accept_suggestions", "reject_suggestions"]
 
@@ -74,8 +84,11 @@ class SuggestionAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_staff
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff and any(
-            request.user.has_perm(permission) for permission in APPLY_PERMISSIONS.values())
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and any(request.user.has_perm(permission) for permission in APPLY_PERMISSIONS.values())
+        )
 
     def has_add_permission(self, request):
         return False
@@ -87,14 +100,21 @@ class SuggestionAdmin(admin.ModelAdmin):
     def accept_suggestions(self, request, queryset):
         for suggestion in queryset:
             if not request.user.has_perm(APPLY_PERMISSIONS[suggestion.kind]):
-                self.message_user(request, _("You may not make this edit: %(suggestion)s") % {"suggestion": suggestion},
-                                  messages.ERROR)
+                self.message_user(
+                    request,
+                    _("You may not make this edit: %(suggestion)s") % {"suggestion": suggestion},
+                    messages.ERROR,
+                )
                 continue
             try:
                 accept(suggestion, request.user)
             except ValidationError as error:
-                self.message_user(request, _("Not applied: %(suggestion)s: %(error)s")
-                                  % {"suggestion": suggestion, "error": "; ".join(error.messages)}, messages.ERROR)
+                self.message_user(
+                    request,
+                    _("Not applied: %(suggestion)s: %(error)s")
+                    % {"suggestion": suggestion, "error": "; ".join(error.messages)},
+                    messages.ERROR,
+                )
             else:
                 self.message_user(request, _("Applied: %(suggestion)s") % {"suggestion": suggestion}, messages.SUCCESS)
 

@@ -43,8 +43,12 @@ def paragraph_changes(old_text, new_text):
         removed, added = old[i1:i2], new[j1:j2]
         for before, after in zip(removed, added):
             result.append({"change": "changed", "old": before, "new": after, "diff": word_diff(before, after)})
-        result += [{"change": "removed", "old": text, "new": "", "diff": [["delete", text]]} for text in removed[len(added):]]
-        result += [{"change": "added", "old": "", "new": text, "diff": [["insert", text]]} for text in added[len(removed):]]
+        result += [
+            {"change": "removed", "old": text, "new": "", "diff": [["delete", text]]} for text in removed[len(added) :]
+        ]
+        result += [
+            {"change": "added", "old": "", "new": text, "diff": [["insert", text]]} for text in added[len(removed) :]
+        ]
     return result
 
 
@@ -62,8 +66,11 @@ def compared_records(older, newer, kind):
     data = dict(Frozen.objects.filter(digest__in=wanted).values_list("digest", "data"))
     added = {key: data[digest] for key, digest in after.items() if key not in before}
     removed = {key: data[digest] for key, digest in before.items() if key not in after}
-    changed = {key: (data[before[key]], data[digest]) for key, digest in after.items()
-               if key in before and before[key] != digest}
+    changed = {
+        key: (data[before[key]], data[digest])
+        for key, digest in after.items()
+        if key in before and before[key] != digest
+    }
     return added, removed, changed
 
 
@@ -72,8 +79,14 @@ def section_title(section):
 
 
 def note_summary(section_key, note):
-    return {"section": section_key, "key": note["key"], "kind": note["kind"], "passage": note["passage"],
-            "corrected_wording": note["corrected_wording"], "text": note["text"]}
+    return {
+        "section": section_key,
+        "key": note["key"],
+        "kind": note["kind"],
+        "passage": note["passage"],
+        "corrected_wording": note["corrected_wording"],
+        "text": note["text"],
+    }
 
 
 def section_changes(older, newer):
@@ -85,11 +98,14 @@ def section_changes(older, newer):
         notes += [note_summary(key, note) for note in new["notes"] if note["key"] not in known]
         edits = paragraph_changes(old["body"], new["body"])
         if edits or old["title_en"] != new["title_en"]:
-            changed_sections.append({"key": key, "old_title": old["title_en"], "title": new["title_en"],
-                                     "paragraphs": edits})
+            changed_sections.append(
+                {"key": key, "old_title": old["title_en"], "title": new["title_en"], "paragraphs": edits}
+            )
     return {
-        "added": [{"key": key, "title": section_title(section), "paragraphs": paragraph_changes("", section["body"])}
-                  for key, section in added.items()],
+        "added": [
+            {"key": key, "title": section_title(section), "paragraphs": paragraph_changes("", section["body"])}
+            for key, section in added.items()
+        ],
         "removed": [{"key": key, "title": section_title(section)} for key, section in removed.items()],
         "changed": changed_sections,
     }, notes
@@ -105,8 +121,11 @@ def field_value(record, field):
 def fact_sources(record, fact):
     """The sources a record cites for one fact, by citation, each with its note."""
     citations = {source["id"]: source["citation"] for source in record.get("sources", [])}
-    return [{"source": citations.get(entry["source"], str(entry["source"])), "note": entry["note"]}
-            for entry in record.get("fact_sources", []) if entry["fact"] == fact]
+    return [
+        {"source": citations.get(entry["source"], str(entry["source"])), "note": entry["note"]}
+        for entry in record.get("fact_sources", [])
+        if entry["fact"] == fact
+    ]
 
 
 def park_field_changes(old, new):
@@ -116,8 +135,16 @@ def park_field_changes(old, new):
         old_sources = fact_sources(old, field.fact) if field.fact else []
         new_sources = fact_sources(new, field.fact) if field.fact else []
         if before != after or old_sources != new_sources:
-            changes.append({"field": field.name, "label": str(field.label), "old": before, "new": after,
-                            "old_sources": old_sources, "new_sources": new_sources})
+            changes.append(
+                {
+                    "field": field.name,
+                    "label": str(field.label),
+                    "old": before,
+                    "new": after,
+                    "old_sources": old_sources,
+                    "new_sources": new_sources,
+                }
+            )
     return changes
 
 

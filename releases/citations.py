@@ -26,10 +26,12 @@ class ReleasedRecord:
     def live_object(self):
         if self.kind == Kind.ARTICLE:
             return Article(**self.record)
-        province = Province(name_en=self.record.get("province_name_en") or "",
-                            name_zh=self.record.get("province_name_zh") or "")
-        return Park(slug=self.slug, name_en=self.record["name_en"], name_zh=self.record.get("name_zh") or "",
-                    province=province)
+        province = Province(
+            name_en=self.record.get("province_name_en") or "", name_zh=self.record.get("province_name_zh") or ""
+        )
+        return Park(
+            slug=self.slug, name_en=self.record["name_en"], name_zh=self.record.get("name_zh") or "", province=province
+        )
 
     def get_absolute_url(self):
         name = "releases:article" if self.kind == Kind.ARTICLE else "releases:park"
@@ -48,18 +50,28 @@ class ReleasedRecord:
             # The live record's version is its last-modified date; a release's is its number, issued on its date.
             obj.updated_at = self.release.made_at
             item = {**obj.csl_item(), "issued": date_parts(self.release.date)}
-        item = {**item, "id": f"{item['id']}-{self.release.number}", "version": self.release.number,
-                "URL": self.get_absolute_url()}
+        item = {
+            **item,
+            "id": f"{item['id']}-{self.release.number}",
+            "version": self.release.number,
+            "URL": self.get_absolute_url(),
+        }
         if self.section:
-            item.update(id=f"{item['id']}-{self.section['slug']}", URL=f"{item['URL']}#{self.section['slug']}",
-                        locator=self.locator())
+            item.update(
+                id=f"{item['id']}-{self.section['slug']}",
+                URL=f"{item['URL']}#{self.section['slug']}",
+                locator=self.locator(),
+            )
         return item
 
     def locator(self):
         """As the live section's: the top-level section's number, and the heading when it is the author's."""
         sections = self.release.records(Kind.SECTION)
-        top_level = [section["slug"] for key, section in sections.items()
-                     if key.startswith(f"{self.slug}/") and not section["parent"]]
+        top_level = [
+            section["slug"]
+            for key, section in sections.items()
+            if key.startswith(f"{self.slug}/") and not section["parent"]
+        ]
         number = top_level.index(self.section["parent"] or self.section["slug"]) + 1
         if self.section["heading_by_editors"]:
             return f"section {number}"
@@ -73,6 +85,10 @@ def released(release, kind, slug):
 
 def latest_release_of(kind, slug):
     """The latest release that has this article or park, with the record as it froze it (one query); None if none has."""
-    entry = (ReleaseEntry.objects.filter(kind=kind, key=slug).select_related("release", "frozen")
-             .order_by("-release__made_at", "-release__pk").first())
+    entry = (
+        ReleaseEntry.objects.filter(kind=kind, key=slug)
+        .select_related("release", "frozen")
+        .order_by("-release__made_at", "-release__pk")
+        .first()
+    )
     return ReleasedRecord(entry.release, kind, entry.frozen.data) if entry else None

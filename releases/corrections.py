@@ -22,15 +22,23 @@ from releases.models import Kind, Suggestion, SuggestionStatus
 
 def correctable_fields():
     """The park fields a suggestion can correct: the catalogue's own values (not lists or linked records)."""
-    return [field for field in schema.fields(schema.DOWNLOADS)
-            if not field.is_list and not field.names and field.name != "slug"]
+    return [
+        field
+        for field in schema.fields(schema.DOWNLOADS)
+        if not field.is_list and not field.names and field.name != "slug"
+    ]
 
 
 class SuggestionForm(forms.ModelForm):
     # Hidden from people (visually and from assistive technology); bots fill every field.
     website = forms.CharField(required=False, label=_("Leave this empty"))
-    source_url = forms.URLField(label=_("Source URL"), max_length=500, required=False, assume_scheme="https",
-                                help_text=_("A document that gives the right value, if you know one."))
+    source_url = forms.URLField(
+        label=_("Source URL"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("A document that gives the right value, if you know one."),
+    )
 
     class Meta:
         model = Suggestion
@@ -41,7 +49,8 @@ class SuggestionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if kind == Kind.PARK:
             self.fields["field"] = forms.ChoiceField(
-                label=_("Which field"), choices=[(field.name, field.label) for field in correctable_fields()],
+                label=_("Which field"),
+                choices=[(field.name, field.label) for field in correctable_fields()],
             )
         else:
             self.fields["field"].label = _("The words that are wrong, copied from the section")
@@ -70,8 +79,9 @@ def accept(suggestion, user):
         apply_to_park(suggestion)
     else:
         apply_to_section(suggestion)
-    Suggestion.objects.filter(pk=suggestion.pk).update(status=SuggestionStatus.ACCEPTED, reviewed_by=user,
-                                                       reviewed_at=timezone.now())
+    Suggestion.objects.filter(pk=suggestion.pk).update(
+        status=SuggestionStatus.ACCEPTED, reviewed_by=user, reviewed_at=timezone.now()
+    )
 
 
 def apply_to_park(suggestion):
@@ -96,8 +106,12 @@ def apply_to_section(suggestion):
     if section is None:
         raise ValidationError(_("The section no longer exists."))
     note = EditorialNote(
-        section=section, key=f"reader-correction-{suggestion.pk}", kind=NoteKind.CORRECTION,
-        passage=suggestion.field, corrected_wording=suggestion.proposed_value, text=suggestion.problem,
+        section=section,
+        key=f"reader-correction-{suggestion.pk}",
+        kind=NoteKind.CORRECTION,
+        passage=suggestion.field,
+        corrected_wording=suggestion.proposed_value,
+        text=suggestion.problem,
         order=section.editorial_notes.count() + 1,
     )
     note.full_clean()

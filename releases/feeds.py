@@ -22,7 +22,9 @@ class ReleaseFeed(Feed):
         return reverse("releases:list")
 
     def subtitle(self):
-        return _("Each numbered release of the article, the catalogue and the data files, with the corrections it brought.")
+        return _(
+            "Each numbered release of the article, the catalogue and the data files, with the corrections it brought."
+        )
 
     def items(self):
         return Release.objects.all()[:FEED_LENGTH]
@@ -31,12 +33,15 @@ class ReleaseFeed(Feed):
         return _("Release %(number)s") % {"number": release.number}
 
     def item_description(self, release):
-        corrections = [note for note in changes.between(release.previous(), release)["notes_added"]
-                       if note["kind"] == "correction"]
+        corrections = [
+            note for note in changes.between(release.previous(), release)["notes_added"] if note["kind"] == "correction"
+        ]
         lines = [release.display_notes]
-        lines += [_("Correction: “%(passage)s” should read “%(wording)s”. %(text)s")
-                  % {"passage": note["passage"], "wording": note["corrected_wording"], "text": note["text"]}
-                  for note in corrections]
+        lines += [
+            _("Correction: “%(passage)s” should read “%(wording)s”. %(text)s")
+            % {"passage": note["passage"], "wording": note["corrected_wording"], "text": note["text"]}
+            for note in corrections
+        ]
         # Atom readers take the summary as HTML: every piece of text is escaped into its paragraph.
         return format_html_join("", "<p>{}</p>", ((line,) for line in lines if line))
 

@@ -28,14 +28,24 @@ def organization():
 
 
 def website(request):
-    return {"@context": SCHEMA_CONTEXT, "@type": "WebSite", "name": settings.SITE_NAME,
-            "url": request.build_absolute_uri("/"), "inLanguage": ["en", "zh-Hans"], "publisher": organization()}
+    return {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri("/"),
+        "inLanguage": ["en", "zh-Hans"],
+        "publisher": organization(),
+    }
 
 
 def scholarly_article(article, request):
     data = {
-        "@context": SCHEMA_CONTEXT, "@type": "ScholarlyArticle", "headline": article.title, "name": article.title,
-        "url": request.build_absolute_uri(article.get_absolute_url()), "inLanguage": "en",
+        "@context": SCHEMA_CONTEXT,
+        "@type": "ScholarlyArticle",
+        "headline": article.title,
+        "name": article.title,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "inLanguage": "en",
     }
     if article.author:
         data["author"] = {"@type": "Person", "name": article.author}
@@ -62,9 +72,13 @@ def scholarly_article(article, request):
 
 
 def place(park, request):
-    data = {"@context": SCHEMA_CONTEXT, "@type": "Place", "name": park.name_en,
-            "url": request.build_absolute_uri(park.get_absolute_url()),
-            "address": {"@type": "PostalAddress", "addressRegion": park.province.name_en, "addressCountry": "CN"}}
+    data = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "Place",
+        "name": park.name_en,
+        "url": request.build_absolute_uri(park.get_absolute_url()),
+        "address": {"@type": "PostalAddress", "addressRegion": park.province.name_en, "addressCountry": "CN"},
+    }
     if park.name_zh:
         data["alternateName"] = park.name_zh
     if park.city:
@@ -79,25 +93,34 @@ def dataset(request):
     parks = Park.objects.published()
     years = parks.aggregate(first=Min("established_year"), last=Max("established_year"))
     data = {
-        "@context": SCHEMA_CONTEXT, "@type": "Dataset",
+        "@context": SCHEMA_CONTEXT,
+        "@type": "Dataset",
         "name": "Industrial parks of Northeast China (Rust Belt Parks dataset)",
         "description": (
             "The catalogue of Northeast China's industrial parks and development zones, each fact with its "
             "sources, and the tables of the article that discusses them."
         ),
         "url": request.build_absolute_uri(reverse("data:index")),
-        "creator": organization(), "publisher": organization(),
+        "creator": organization(),
+        "publisher": organization(),
         "license": settings.CONTENT_LICENSE_URL,
         "inLanguage": ["en", "zh-Hans"],
         "isAccessibleForFree": True,
         "spatialCoverage": {
-            "@type": "Place", "name": REGION,
-            "geo": {"@type": "GeoShape",
-                    "box": f"{LATITUDE_RANGE[0]} {LONGITUDE_RANGE[0]} {LATITUDE_RANGE[1]} {LONGITUDE_RANGE[1]}"},
+            "@type": "Place",
+            "name": REGION,
+            "geo": {
+                "@type": "GeoShape",
+                "box": f"{LATITUDE_RANGE[0]} {LONGITUDE_RANGE[0]} {LATITUDE_RANGE[1]} {LONGITUDE_RANGE[1]}",
+            },
         },
         "distribution": [
-            {"@type": "DataDownload", "name": reverse(name).rsplit("/", 1)[-1],
-             "encodingFormat": encoding, "contentUrl": request.build_absolute_uri(reverse(name))}
+            {
+                "@type": "DataDownload",
+                "name": reverse(name).rsplit("/", 1)[-1],
+                "encodingFormat": encoding,
+                "contentUrl": request.build_absolute_uri(reverse(name)),
+            }
             for name, encoding in DOWNLOADS
         ],
     }
@@ -110,7 +133,9 @@ def dataset(request):
         data["datePublished"] = f"{latest.date:%Y-%m-%d}"
     article = Article.objects.published().first()
     if article:
-        data["citation"] = {key: value for key, value in scholarly_article(article, request).items() if key != "@context"}
+        data["citation"] = {
+            key: value for key, value in scholarly_article(article, request).items() if key != "@context"
+        }
     return data
 
 

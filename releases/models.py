@@ -37,7 +37,11 @@ class Release(models.Model):
     notes = models.TextField(_("release notes"), help_text=_("What this release brings, in English."))
     notes_zh = models.TextField(_("release notes (Chinese)"), help_text=_("The same notes in Chinese."))
     made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
         verbose_name=_("made by"),
     )
     made_at = models.DateTimeField(_("made at"), auto_now_add=True)
@@ -57,15 +61,15 @@ class Release(models.Model):
             raise ReleaseIsFinal(_("A release never changes once made."))
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("releases:detail", args=[self.number])
+
     def delete(self, *args, **kwargs):
         raise ReleaseIsFinal(_("A release is never deleted."))
 
     @property
     def display_notes(self):
         return pick(self.notes, self.notes_zh)
-
-    def get_absolute_url(self):
-        return reverse("releases:detail", args=[self.number])
 
     def previous(self):
         return Release.objects.filter(made_at__lt=self.made_at).order_by("-made_at", "-pk").first()
@@ -89,6 +93,9 @@ class Frozen(models.Model):
     class Meta:
         verbose_name = _("frozen record")
 
+    def __str__(self):
+        return self.digest[:12]
+
     @staticmethod
     def digest_of(data):
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -109,7 +116,12 @@ class ReleaseEntry(models.Model):
     frozen = models.ForeignKey(Frozen, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["release", "kind", "key"], name="one_record_per_key_per_release")]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "kind", "key"], name="one_record_per_key_per_release")
+        ]
+
+    def __str__(self):
+        return f"{self.release} {self.kind} {self.key}"
 
 
 def release_file_path(instance, filename):
@@ -129,6 +141,9 @@ class ReleaseFile(models.Model):
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["release", "name"], name="one_file_per_name_per_release")]
 
+    def __str__(self):
+        return f"{self.release} {self.name}"
+
     def get_absolute_url(self):
         return reverse("releases:file", args=[self.release.number, self.name])
 
@@ -147,17 +162,26 @@ class Suggestion(models.Model):
     # The park's slug, or "article-slug/section-slug".
     key = models.CharField(_("record"), max_length=250)
     field = models.CharField(
-        _("field or passage"), max_length=300,
+        _("field or passage"),
+        max_length=300,
         help_text=_("For a park, the field's name; for a section, the words the reader says are wrong."),
     )
     problem = models.TextField(_("what is wrong"), max_length=2000)
     proposed_value = models.CharField(_("proposed value"), max_length=500)
     source_url = models.CharField(_("source URL"), max_length=500, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=SuggestionStatus.choices,
-                              default=SuggestionStatus.NEW)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.NEW
+    )
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    editable=False, related_name="+", verbose_name=_("reviewed by"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, editable=False)
 
     class Meta:

@@ -41,9 +41,16 @@ def article_html(request, release, slug, language):
         address = request.build_absolute_uri(reverse("releases:article", args=[release.number, slug]))
         with open(finders.find("releases/print.css"), encoding="utf-8") as stylesheet:
             print_css = stylesheet.read()
-        context = {"release": release, "article": article, "sections": sections, "notes": notes,
-                   "address": address, "html_lang": LANGUAGES[language], "site_name": settings.SITE_NAME,
-                   "print_css": print_css}
+        context = {
+            "release": release,
+            "article": article,
+            "sections": sections,
+            "notes": notes,
+            "address": address,
+            "html_lang": LANGUAGES[language],
+            "site_name": settings.SITE_NAME,
+            "print_css": print_css,
+        }
         return render_to_string("releases/release_article_print.html", context)
 
 
@@ -57,7 +64,12 @@ def article_pdf(request, release, slug, language):
     content = HTML(string=html, url_fetcher=refuse_fetching, media_type="print").write_pdf()
     try:
         with transaction.atomic():
-            return ReleaseFile.objects.create(release=release, name=name, content_type=PDF_CONTENT_TYPE,
-                                              size=len(content), file=ContentFile(content, name=name))
+            return ReleaseFile.objects.create(
+                release=release,
+                name=name,
+                content_type=PDF_CONTENT_TYPE,
+                size=len(content),
+                file=ContentFile(content, name=name),
+            )
     except IntegrityError:  # another request made it first: the same text
         return release.files.get(name=name)

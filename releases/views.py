@@ -53,9 +53,13 @@ def release_article(request, number, slug):
         for key, section in release.records(Kind.SECTION).items()
         if key.startswith(f"{slug}/")
     ]
-    context = {"release": release, "article": article, "sections": sections,
-               "record": ReleasedRecord(release, Kind.ARTICLE, article),
-               "live_url": reverse("articles:detail", args=[slug])}
+    context = {
+        "release": release,
+        "article": article,
+        "sections": sections,
+        "record": ReleasedRecord(release, Kind.ARTICLE, article),
+        "live_url": reverse("articles:detail", args=[slug]),
+    }
     return render(request, "releases/release_article.html", context)
 
 
@@ -92,8 +96,13 @@ def release_park(request, number, slug):
     park = release.record(Kind.PARK, slug)
     if park is None:
         raise Http404("This release has no such park.")
-    context = {"release": release, "park": park, "rows": park_rows(park),
-               "record": ReleasedRecord(release, Kind.PARK, park), "live_url": reverse("parks:detail", args=[slug])}
+    context = {
+        "release": release,
+        "park": park,
+        "rows": park_rows(park),
+        "record": ReleasedRecord(release, Kind.PARK, park),
+        "live_url": reverse("parks:detail", args=[slug]),
+    }
     return render(request, "releases/release_park.html", context)
 
 
@@ -101,8 +110,12 @@ def release_park(request, number, slug):
 def release_file(request, number, name):
     release = release_or_404(number)
     stored = get_object_or_404(release.files, name=name)
-    response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=f"{release.number}-{name}",
-                            content_type=stored.content_type)
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=f"{release.number}-{name}",
+        content_type=stored.content_type,
+    )
     # A release's file never changes: any cache may keep it.
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
@@ -145,8 +158,6 @@ def compare_json(request, older, newer):
     return changes_json(*compared(older, newer))
 
 
-
-
 def released_or_404(number, kind, slug):
     record = released(release_or_404(number), kind, slug)
     if record is None:
@@ -181,8 +192,7 @@ def suggestion_page(request, kind, key, target):
     form = SuggestionForm(request.POST or None, kind=kind)
     if request.method == "POST":
         if over_limit(request):
-            return render(request, "releases/suggestion_refused.html", {"target": target, "too_many": True},
-                          status=429)
+            return render(request, "releases/suggestion_refused.html", {"target": target, "too_many": True}, status=429)
         if form.is_valid():
             # A filled honeypot is a bot's: it is thanked like anyone, and nothing is kept.
             if not form.cleaned_data["website"]:
@@ -202,8 +212,11 @@ def suggest_park(request, slug):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def suggest_section(request, article, section):
-    found = get_object_or_404(Section.objects.filter(article__in=Article.objects.published()).select_related("article"),
-                              article__slug=article, slug=section)
+    found = get_object_or_404(
+        Section.objects.filter(article__in=Article.objects.published()).select_related("article"),
+        article__slug=article,
+        slug=section,
+    )
     return suggestion_page(request, Kind.SECTION, f"{article}/{section}", found)
 
 
@@ -218,7 +231,8 @@ def article_pdf(request, number, slug, language):
     if language not in printing.LANGUAGES or release.record(Kind.ARTICLE, slug) is None:
         raise Http404("No such edition.")
     stored = printing.article_pdf(request, release, slug, language)
-    response = FileResponse(stored.file.open("rb"), filename=f"{release.number}-{stored.name}",
-                            content_type=stored.content_type)
+    response = FileResponse(
+        stored.file.open("rb"), filename=f"{release.number}-{stored.name}", content_type=stored.content_type
+    )
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

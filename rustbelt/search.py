@@ -53,9 +53,7 @@ class SearchForm(forms.Form):
     def clean_q(self):
         query = self.cleaned_data["q"].replace("\x00", "").strip()
         if query and not search_terms(query):
-            raise forms.ValidationError(
-                _("Type at least one word or name to search for (letters, digits or Chinese).")
-            )
+            raise forms.ValidationError(_("Type at least one word or name to search for (letters, digits or Chinese)."))
         return query
 
 
@@ -216,14 +214,24 @@ def search(query, groups=None):
     # The article and park descriptions are in English: on Chinese pages their snippets say so.
     english_text = "en" if is_chinese() else ""
     results = [
-        SearchResult(_("Article section"), mark_terms(section_title(section), terms), section.article.title,
-                     section.get_absolute_url(), snippet(section, section.body, terms), english_text)
+        SearchResult(
+            _("Article section"),
+            mark_terms(section_title(section), terms),
+            section.article.title,
+            section.get_absolute_url(),
+            snippet(section, section.body, terms),
+            english_text,
+        )
         for section in sections
     ]
     results += [
-        SearchResult(_("Park"), mark_terms(park_title(park), terms), park.province.display_name, park.get_absolute_url(),
-                     snippet(park, " · ".join(filter(None, [park.display_city, park.article_name, park.description])),
-                             terms))
+        SearchResult(
+            _("Park"),
+            mark_terms(park_title(park), terms),
+            park.province.display_name,
+            park.get_absolute_url(),
+            snippet(park, " · ".join(filter(None, [park.display_city, park.article_name, park.description])), terms),
+        )
         for park in parks
     ]
     return results
@@ -231,7 +239,9 @@ def search(query, groups=None):
 
 def section_title(section):
     # Chinese pages: the editors' Chinese title first, the English one beside it.
-    return f"{section.title_zh_hans} ({section.title_en})" if is_chinese() and section.title_zh_hans else section.title_en
+    return (
+        f"{section.title_zh_hans} ({section.title_en})" if is_chinese() and section.title_zh_hans else section.title_en
+    )
 
 
 def park_title(park):

@@ -302,7 +302,11 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["errors"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["errors"], "level": "ERROR", "propagate": False},
-        "rustbelt": {"handlers": ["errors"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"), "propagate": False},
+        "rustbelt": {
+            "handlers": ["errors"],
+            "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
     },
 }
 

@@ -14,14 +14,12 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -238,7 +236,9 @@ class Target:
 
 
 def environment(database_url, aggregate_cache_seconds=None):
-    aggregates = {} if aggregate_cache_seconds is None else {"DJANGO_AGGREGATE_CACHE_SECONDS": str(aggregate_cache_seconds)}
+    aggregates = (
+        {} if aggregate_cache_seconds is None else {"DJANGO_AGGREGATE_CACHE_SECONDS": str(aggregate_cache_seconds)}
+    )
     return {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -261,7 +261,11 @@ def environment(database_url, aggregate_cache_seconds=None):
 
 def manage(env, *args):
     result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env={**env, "DJANGO_SETTINGS_MODULE": "tools.settings"}, capture_output=True, text=True
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "tools.settings"},
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -299,8 +303,19 @@ def load(port, path, requests, concurrency):
 MODES = {"uncached": None, "cold": 0}
 
 
-def run(sizes, backends, requests, concurrency, workers, postgres_url, log, cold=False,
-        compare_seconds=0, recycling_seconds=0, memory_size=0):
+def run(
+    sizes,
+    backends,
+    requests,
+    concurrency,
+    workers,
+    postgres_url,
+    log,
+    cold=False,
+    compare_seconds=0,
+    recycling_seconds=0,
+    memory_size=0,
+):
     from tools import benchmark_compare
 
     results = []

@@ -40,9 +40,11 @@ API_PARKS = ("API parks list", "/api/v1/parks/?province=jilin")
 # it is started with max_returned_rows above any catalogue measured, so `_size=max` returns every
 # row of the province, as the site's export does (the same rows on both sides).
 DATASETTE_PAGES = [
-    ("filtered list with facets",
-     "/parks/parks?province=Jilin&path=Urbanization&_facet=province&_facet=path&_facet=zone_type"
-     "&_facet=level&_facet=confidence"),
+    (
+        "filtered list with facets",
+        "/parks/parks?province=Jilin&path=Urbanization&_facet=province&_facet=path&_facet=zone_type"
+        "&_facet=level&_facet=confidence",
+    ),
     ("JSON export, one province", "/parks/parks.json?province=Jilin&_size=max&_shape=array"),
     # The API's first page of one province (50 parks, its default page size, with the filtered count and
     # a link to the next page) beside Datasette's JSON page of the same 50 rows (with its count and next token).
@@ -52,8 +54,13 @@ DATASETTE_CSV = "/parks/parks.csv?_stream=on&_size=max"
 # Above the largest one-province export the benchmark makes (a quarter of --memory-size's 100k).
 DATASETTE_MAX_ROWS = 1_000_000
 CACHED_PAGE = ARTICLE
-NUMERIC = {"established_year": "INTEGER", "national_year": "INTEGER", "area_km2": "REAL", "latitude": "REAL",
-           "longitude": "REAL"}
+NUMERIC = {
+    "established_year": "INTEGER",
+    "national_year": "INTEGER",
+    "area_km2": "REAL",
+    "latitude": "REAL",
+    "longitude": "REAL",
+}
 
 
 def wrk(url, seconds, connections=4, threads=2, host=None):
@@ -108,7 +115,10 @@ def csv_to_sqlite(body, database):
         connection.execute(f"CREATE TABLE parks ({columns})")
         connection.executemany(
             f"INSERT INTO parks VALUES ({', '.join('?' * len(header))})",
-            ([None if (value == "" and header[i] in NUMERIC) else value for i, value in enumerate(row)] for row in rows),
+            (
+                [None if (value == "" and header[i] in NUMERIC) else value for i, value in enumerate(row)]
+                for row in rows
+            ),
         )
     return len(rows)
 
@@ -119,10 +129,26 @@ class Datasette:
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            [str(DATASETTE), "serve", str(self.database), "-h", "127.0.0.1", "-p", str(self.port),
-             "--setting", "sql_time_limit_ms", "20000", "--setting", "facet_time_limit_ms", "5000",
-             "--setting", "max_returned_rows", str(DATASETTE_MAX_ROWS)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                str(DATASETTE),
+                "serve",
+                str(self.database),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "--setting",
+                "sql_time_limit_ms",
+                "20000",
+                "--setting",
+                "facet_time_limit_ms",
+                "5000",
+                "--setting",
+                "max_returned_rows",
+                str(DATASETTE_MAX_ROWS),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         servers.wait_for(self.port, "/-/versions.json", 30, self.process)
         return self
@@ -209,6 +235,8 @@ def recycling(target_url, environment, workers, seconds, log, label, settings_to
             servers.request(port, path)
             log(f"[{label}] worker recycling: max_requests={max_requests}")
             started = time.monotonic()
-            results[str(max_requests)] = {**wrk(f"http://127.0.0.1:{port}{path}", seconds, host="127.0.0.1"),
-                                          "seconds": round(time.monotonic() - started, 1)}
+            results[str(max_requests)] = {
+                **wrk(f"http://127.0.0.1:{port}{path}", seconds, host="127.0.0.1"),
+                "seconds": round(time.monotonic() - started, 1),
+            }
     return results

@@ -66,8 +66,9 @@ def edited(content):
 def ensure_user(password):
     from django.contrib.auth import get_user_model
 
-    user, _ = get_user_model().objects.get_or_create(username=USERNAME, defaults={"is_staff": True,
-                                                                                  "is_superuser": True})
+    user, _ = get_user_model().objects.get_or_create(
+        username=USERNAME, defaults={"is_staff": True, "is_superuser": True}
+    )
     user.set_password(password)
     user.save()
     return user
@@ -82,20 +83,27 @@ def measure_in_process(sizes, password):
 
     client = Client()  # "testserver" is among the benchmark's allowed hosts (benchmark.environment)
     client.force_login(ensure_user(password))
-    export = client.post("/admin/parks/park/export/", {
-        **admin_form_data(client.get("/admin/parks/park/export/"), action=""), "format": "0"
-    }).content.decode()
+    export = client.post(
+        "/admin/parks/park/export/",
+        {**admin_form_data(client.get("/admin/parks/park/export/"), action=""), "format": "0"},
+    ).content.decode()
     results = {"shipped_parks": Park.objects.count(), "sizes": {}}
     for rows in sizes:
         content = import_file(export, rows, f"inproc{rows}")
         measured = {"bytes": len(content.encode())}
-        for label, text, expected in (("new", content, f"{rows} new, 0 updated"),
-                                      ("update", edited(content), f"0 new, {rows} updated")):
+        for label, text, expected in (
+            ("new", content, f"{rows} new, 0 updated"),
+            ("update", edited(content), f"0 new, {rows} updated"),
+        ):
             started = time.perf_counter()
-            preview = client.post(IMPORT_URL, {
-                **admin_form_data(client.get(IMPORT_URL), action=""), "format": "0",
-                "import_file": named_file(text),
-            })
+            preview = client.post(
+                IMPORT_URL,
+                {
+                    **admin_form_data(client.get(IMPORT_URL), action=""),
+                    "format": "0",
+                    "import_file": named_file(text),
+                },
+            )
             preview_seconds = time.perf_counter() - started
             data = admin_form_data(preview, action=CONFIRM_URL)  # the browser's work, not timed
             started = time.perf_counter()
@@ -119,7 +127,7 @@ def named_file(text):
 
 def finished_message(html):
     start = html.find("Import finished")
-    return html[start:html.find("<", start)] if start >= 0 else ""
+    return html[start : html.find("<", start)] if start >= 0 else ""
 
 
 # --- Through gunicorn ----------------------------------------------------------------------------
@@ -145,8 +153,9 @@ class Browser:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
         connection.close()
-        return SimpleNamespace(status=response.status, content=content, seconds=seconds,
-                               location=response.headers.get("Location"))
+        return SimpleNamespace(
+            status=response.status, content=content, seconds=seconds, location=response.headers.get("Location")
+        )
 
     def form(self, path, action=None, form_id=None):
         from publishing.testing import admin_form_data
@@ -154,15 +163,20 @@ class Browser:
         return admin_form_data(self.send("GET", path), form_id=form_id, action=action)
 
     def post(self, path, data):
-        return self.send("POST", path, urllib.parse.urlencode(data, doseq=True),
-                         "application/x-www-form-urlencoded")
+        return self.send("POST", path, urllib.parse.urlencode(data, doseq=True), "application/x-www-form-urlencoded")
 
     def upload(self, path, data, name, content):
         boundary = uuid.uuid4().hex
-        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
-                 for key, value in data.items()]
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="parks.csv"\r\n'
-                     f"Content-Type: text/csv\r\n\r\n".encode() + content + b"\r\n")
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+            for key, value in data.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="parks.csv"\r\n'
+            f"Content-Type: text/csv\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
         parts.append(f"--{boundary}--\r\n".encode())
         return self.send("POST", path, b"".join(parts), f"multipart/form-data; boundary={boundary}")
 
@@ -171,8 +185,15 @@ def measure_through_gunicorn(port, sizes, password):
     from publishing.testing import admin_form_data
 
     browser = Browser(port)
-    login = browser.post("/admin/login/", {**browser.form("/admin/login/", form_id="login-form"), "username": USERNAME,
-                                           "password": password, "next": "/admin/"})
+    login = browser.post(
+        "/admin/login/",
+        {
+            **browser.form("/admin/login/", form_id="login-form"),
+            "username": USERNAME,
+            "password": password,
+            "next": "/admin/",
+        },
+    )
     if login.status != 302:
         raise RuntimeError(f"Sign-in failed: HTTP {login.status}")
     export_url = "/admin/parks/park/export/"
@@ -180,14 +201,19 @@ def measure_through_gunicorn(port, sizes, password):
     results = {}
     for rows in sizes:
         content = import_file(export_csv, rows, f"http{rows}")
-        preview = browser.upload(IMPORT_URL, {**browser.form(IMPORT_URL, action=""), "format": "0"},
-                                 "import_file", content.encode())
+        preview = browser.upload(
+            IMPORT_URL, {**browser.form(IMPORT_URL, action=""), "format": "0"}, "import_file", content.encode()
+        )
         confirm = browser.post(CONFIRM_URL, admin_form_data(preview, action=CONFIRM_URL))
         message = finished_message(browser.send("GET", confirm.location or "/admin/").content.decode())
         if f"{rows} new" not in message:
             raise RuntimeError(f"{rows} rows through gunicorn: HTTP {preview.status}, {confirm.status}: {message}")
-        results[str(rows)] = {"preview": preview.seconds, "preview_status": preview.status,
-                              "confirm": confirm.seconds, "confirm_status": confirm.status}
+        results[str(rows)] = {
+            "preview": preview.seconds,
+            "preview_status": preview.status,
+            "confirm": confirm.seconds,
+            "confirm_status": confirm.status,
+        }
     return results
 
 
@@ -208,8 +234,9 @@ def run(sizes, backends, postgres_url, log, gunicorn=True):
                 benchmark.manage(env, "migrate", "--noinput", "-v", "0")
                 benchmark.manage(env, "load_content", "-v", "0")
                 log(f"[{backend} import] in process: {', '.join(map(str, sizes))} rows")
-                measured = json.loads(benchmark.manage(
-                    env, "benchmark", "--internal-import", *map(str, sizes)).splitlines()[-1])
+                measured = json.loads(
+                    benchmark.manage(env, "benchmark", "--internal-import", *map(str, sizes)).splitlines()[-1]
+                )
                 result = {"backend": backend, "in_process": measured}
                 if gunicorn:
                     log(f"[{backend} import] through gunicorn")
@@ -227,13 +254,21 @@ def report(results):
     lines = []
     for result in results:
         measured = result["in_process"]
-        lines += [f"### {result['backend']}: admin park import, seconds per request", "",
-                  "| Rows (file size) | Preview, new parks | Import, new parks | Preview, updates | Import, updates "
-                  "| Through gunicorn: preview / import (new) |", "|---|---|---|---|---|---|"]
+        lines += [
+            f"### {result['backend']}: admin park import, seconds per request",
+            "",
+            "| Rows (file size) | Preview, new parks | Import, new parks | Preview, updates | Import, updates "
+            "| Through gunicorn: preview / import (new) |",
+            "|---|---|---|---|---|---|",
+        ]
         for rows, m in measured["sizes"].items():
             http = result.get("gunicorn", {}).get(rows)
-            http_cell = (f"{http['preview']:.2f} / {http['confirm']:.2f} (HTTP {http['preview_status']}, "
-                         f"{http['confirm_status']})" if http else "not run")
+            http_cell = (
+                f"{http['preview']:.2f} / {http['confirm']:.2f} (HTTP {http['preview_status']}, "
+                f"{http['confirm_status']})"
+                if http
+                else "not run"
+            )
             lines.append(
                 f"| {int(rows):,} ({m['bytes'] / 1e6:.1f} MB) | {cell(m['new']['preview'], rows)} | "
                 f"{cell(m['new']['confirm'], rows)} | {cell(m['update']['preview'], rows)} | "

@@ -15,8 +15,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import urlencode
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
@@ -100,7 +100,10 @@ class DeployedSite:
     def manage(self, *args):
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR, env=self.environment, capture_output=True, text=True,
+            cwd=settings.BASE_DIR,
+            env=self.environment,
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -111,11 +114,24 @@ class DeployedSite:
             self.manage("load_content")
             self.manage("collectstatic", "--noinput")
             self.process = subprocess.Popen(
-                [str(Path(sys.executable).with_name("gunicorn")), "rustbelt.wsgi", "-c", "gunicorn.conf.py",
-                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                 "--access-logfile", "/dev/null", "--error-logfile", str(self.folder / "gunicorn.log")],
-                cwd=settings.BASE_DIR, env=self.environment,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    str(Path(sys.executable).with_name("gunicorn")),
+                    "rustbelt.wsgi",
+                    "-c",
+                    "gunicorn.conf.py",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.workers),
+                    "--access-logfile",
+                    "/dev/null",
+                    "--error-logfile",
+                    str(self.folder / "gunicorn.log"),
+                ],
+                cwd=settings.BASE_DIR,
+                env=self.environment,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             self.wait_until_ready()
         except BaseException:

@@ -34,11 +34,14 @@ def configure():
 def pages():
     """(label, path) of every public page type, for one language prefix."""
     from parks.models import Park
-
     from tools.benchmark import ARTICLE_SLUG, SYNTHETIC_PREFIX
 
     researched = (
-        Park.objects.published().exclude(slug__startswith=SYNTHETIC_PREFIX).order_by("pk").values_list("slug", flat=True).first()
+        Park.objects.published()
+        .exclude(slug__startswith=SYNTHETIC_PREFIX)
+        .order_by("pk")
+        .values_list("slug", flat=True)
+        .first()
     )
     return [
         ("Home", "/{lang}/"),

@@ -58,10 +58,12 @@ def main(count):
             freeze(release, request)
         seconds = time.perf_counter() - started
         files = {file.name: file.size for file in release.files.all()}
-        print(f"release {number}: made in {seconds:.1f} s; {Frozen.objects.count() - records} new frozen records, "
-              f"{release.entries.count()} entries; database +{(database_bytes(connection) - before) / 1e6:.2f} MB; "
-              f"files {sum(files.values()) / 1e6:.2f} MB: "
-              + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in files.items()))
+        print(
+            f"release {number}: made in {seconds:.1f} s; {Frozen.objects.count() - records} new frozen records, "
+            f"{release.entries.count()} entries; database +{(database_bytes(connection) - before) / 1e6:.2f} MB; "
+            f"files {sum(files.values()) / 1e6:.2f} MB: "
+            + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in files.items())
+        )
 
 
 if __name__ == "__main__":

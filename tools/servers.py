@@ -20,8 +20,16 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 NGINX_CONF = Path(settings.BASE_DIR) / "deploy" / "nginx.conf"
 # The only ${...} names deploy/nginx.conf expects (as `envsubst '<names>'` would fill them).
 NGINX_VALUES = {
-    "RB_SERVER_NAME", "RB_HTTP_LISTEN", "RB_HTTPS_LISTEN", "RB_TLS_CERTIFICATE", "RB_TLS_CERTIFICATE_KEY",
-    "RB_UPSTREAM", "RB_STATIC_ROOT", "RB_MEDIA_ROOT", "RB_CACHE_DIR", "RB_RUN_DIR",
+    "RB_SERVER_NAME",
+    "RB_HTTP_LISTEN",
+    "RB_HTTPS_LISTEN",
+    "RB_TLS_CERTIFICATE",
+    "RB_TLS_CERTIFICATE_KEY",
+    "RB_UPSTREAM",
+    "RB_STATIC_ROOT",
+    "RB_MEDIA_ROOT",
+    "RB_CACHE_DIR",
+    "RB_RUN_DIR",
 }
 
 
@@ -56,9 +64,22 @@ def gunicorn(env, workers, access_log=None, extra_args=(), application="rustbelt
     gunicorn_bin = Path(sys.executable).with_name("gunicorn")
     logging = ["--access-logfile", access_log] if access_log else []
     process = subprocess.Popen(
-        [str(gunicorn_bin), application, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), *logging, *extra_args],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            str(gunicorn_bin),
+            application,
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            *logging,
+            *extra_args,
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         wait_for(port, ready_path, 30, process)
@@ -79,9 +100,24 @@ def render_nginx_conf(values):
 def self_signed_certificate(folder, host="localhost"):
     certificate, key = Path(folder) / "cert.pem", Path(folder) / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={host}",
-         "-keyout", str(key), "-out", str(certificate)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={host}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
     )
     return certificate, key
 
@@ -98,10 +134,16 @@ def nginx(upstream_port, static_root, media_root, server_name="localhost"):
     certificate, key = self_signed_certificate(run_dir, server_name)
     http_port, https_port = free_port(), free_port()
     values = {
-        "RB_SERVER_NAME": server_name, "RB_HTTP_LISTEN": f"127.0.0.1:{http_port}",
-        "RB_HTTPS_LISTEN": f"127.0.0.1:{https_port}", "RB_TLS_CERTIFICATE": certificate,
-        "RB_TLS_CERTIFICATE_KEY": key, "RB_UPSTREAM": f"127.0.0.1:{upstream_port}",
-        "RB_STATIC_ROOT": static_root, "RB_MEDIA_ROOT": media_root, "RB_CACHE_DIR": cache_dir, "RB_RUN_DIR": run_dir,
+        "RB_SERVER_NAME": server_name,
+        "RB_HTTP_LISTEN": f"127.0.0.1:{http_port}",
+        "RB_HTTPS_LISTEN": f"127.0.0.1:{https_port}",
+        "RB_TLS_CERTIFICATE": certificate,
+        "RB_TLS_CERTIFICATE_KEY": key,
+        "RB_UPSTREAM": f"127.0.0.1:{upstream_port}",
+        "RB_STATIC_ROOT": static_root,
+        "RB_MEDIA_ROOT": media_root,
+        "RB_CACHE_DIR": cache_dir,
+        "RB_RUN_DIR": run_dir,
     }
     config = run_dir / "nginx.conf"
     config.write_text(render_nginx_conf(values))
@@ -157,7 +199,8 @@ def nginx_static(root):
     user = " user root;" if os.geteuid() == 0 else ""
     process = subprocess.Popen(
         [NGINX, "-p", str(run_dir), "-e", str(run_dir / "error.log"), "-c", str(config), "-g", f"daemon off;{user}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         wait_for(port, "/", 15, process)

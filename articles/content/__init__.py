@@ -20,8 +20,17 @@ CONTENT_DIR = Path(__file__).resolve().parent
 MANIFEST = CONTENT_DIR / "article.toml"
 NOTES = CONTENT_DIR / "editorial-notes.toml"
 ARTICLE_FIELDS = (
-    "title", "author", "series", "episode", "publication", "summary", "status",
-    "original_language", "translation_note", "rights_holder", "rights_statement",
+    "title",
+    "author",
+    "series",
+    "episode",
+    "publication",
+    "summary",
+    "status",
+    "original_language",
+    "translation_note",
+    "rights_holder",
+    "rights_statement",
 )
 
 # "## Title {#slug}" or "## Title {#slug .editorial}" (the braces are optional); re.split keeps the

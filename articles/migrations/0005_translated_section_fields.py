@@ -4,7 +4,6 @@ from django.db import migrations, models
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
-
 # Old column -> new column; the same for Section and its historical records.
 RENAMED = {
     "title": "title_en",

@@ -65,7 +65,9 @@ def section_body(article, section):
     output = []
     for text, charts in pieces:
         output.append(text)
-        output.extend(render_to_string("includes/_chart.html", {"chart": item, "series": item.series}) for item in charts)
+        output.extend(
+            render_to_string("includes/_chart.html", {"chart": item, "series": item.series}) for item in charts
+        )
     # Safe: the body was sanitized by render_markdown and the charts are rendered templates.
     return mark_safe("".join(output))
 

@@ -56,13 +56,17 @@ class AdminPagesTests(TestCase):
         with CaptureQueriesContext(connection) as before:
             self.client.get(url)
         for number in range(10):
-            Section.objects.create(article=self.article, title=f"Extra {number}", slug=f"extra-{number}", order=900 + number)
+            Section.objects.create(
+                article=self.article, title=f"Extra {number}", slug=f"extra-{number}", order=900 + number
+            )
         with CaptureQueriesContext(connection) as after:
             self.client.get(url)
         self.assertEqual(len(before), len(after))
 
     def test_section_change_and_add_pages_load(self):
-        self.assertEqual(self.client.get(reverse("admin:articles_section_change", args=[self.section.pk])).status_code, 200)
+        self.assertEqual(
+            self.client.get(reverse("admin:articles_section_change", args=[self.section.pk])).status_code, 200
+        )
         self.assertEqual(self.client.get(reverse("admin:articles_section_add")).status_code, 200)
         self.assertEqual(self.client.get(reverse("admin:articles_article_add")).status_code, 200)
         self.assertEqual(self.client.get(reverse("admin:articles_figure_add")).status_code, 200)

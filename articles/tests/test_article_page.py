@@ -11,8 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from articles.models import FEATURED_ARTICLE_SLUG
-from articles.models import Article, Figure, Section, Status
+from articles.models import FEATURED_ARTICLE_SLUG, Article, Figure, Section, Status
 from articles.tests.factories import make_article, make_section
 from publishing.testing import make_staff
 
@@ -89,19 +88,29 @@ class ShippedArticlePageTests(TestCase):
 
     def test_shows_the_attribution(self):
         response = self.get_page()
-        self.assertContains(response, "<h1>Industrial Real Estate Park Revitalization in Major Rust Belts</h1>", html=True)
+        self.assertContains(
+            response, "<h1>Industrial Real Estate Park Revitalization in Major Rust Belts</h1>", html=True
+        )
         self.assertContains(response, "<dt>Author</dt><dd>Jia Xiaobing</dd>", html=True)
-        self.assertContains(response, "<dt>Series</dt><dd>Commercial Real Estate Series — Introduction to Park Industrial Real Estate</dd>", html=True)
+        self.assertContains(
+            response,
+            "<dt>Series</dt><dd>Commercial Real Estate Series — Introduction to Park Industrial Real Estate</dd>",
+            html=True,
+        )
         self.assertContains(response, "<dt>Episode</dt><dd>89</dd>", html=True)
         self.assertContains(
-            response, "<dt>Source</dt><dd>Hundred Battles Hundred Victories Business Innovation and REITS Research</dd>", html=True
+            response,
+            "<dt>Source</dt><dd>Hundred Battles Hundred Victories Business Innovation and REITS Research</dd>",
+            html=True,
         )
 
     def test_every_table_of_contents_anchor_resolves_to_an_id_on_the_page(self):
         structure = page_structure(self.get_page())
         # Every section, plus the top of the page and the editors' notes.
         sections = Section.objects.filter(article=self.article).values_list("slug", flat=True)
-        self.assertEqual(sorted(structure.toc_links), sorted([f"#{slug}" for slug in sections] + ["#main", "#editors-notes"]))
+        self.assertEqual(
+            sorted(structure.toc_links), sorted([f"#{slug}" for slug in sections] + ["#main", "#editors-notes"])
+        )
         for href in structure.toc_links:
             self.assertIs(href.startswith("#"), True, href)
             self.assertIn(href[1:], structure.ids)
@@ -150,7 +159,9 @@ class ShippedArticlePageTests(TestCase):
 
     def test_has_its_own_title_and_meta_description(self):
         response = self.get_page()
-        self.assertContains(response, "<title>Industrial Real Estate Park Revitalization in Major Rust Belts · Rust Belt Parks</title>")
+        self.assertContains(
+            response, "<title>Industrial Real Estate Park Revitalization in Major Rust Belts · Rust Belt Parks</title>"
+        )
         self.assertContains(response, f'<meta name="description" content="{self.article.summary}">')
 
     def test_nav_links_to_the_article(self):
@@ -192,8 +203,13 @@ class QueryCountTests(TestCase):
     def make_article_with(self, slug, top_level, per_section):
         article = make_article(title=slug, slug=slug)
         for number in range(top_level):
-            parent = make_section(article, title=f"Section {number}", slug=f"s{number}", order=number,
-                                  body="See [Jilin](park:jilin-etdz) and the [co-city path](path:co-city).")
+            parent = make_section(
+                article,
+                title=f"Section {number}",
+                slug=f"s{number}",
+                order=number,
+                body="See [Jilin](park:jilin-etdz) and the [co-city path](path:co-city).",
+            )
             for sub in range(per_section):
                 make_section(article, title=f"Sub {number}.{sub}", slug=f"s{number}-{sub}", parent=parent, order=sub)
         return article
@@ -231,16 +247,22 @@ class FigureTests(TestCase):
         self.article = make_article(title="Illustrated", slug="illustrated")
         self.section = make_section(self.article, title="With a chart", slug="chart")
         Figure.objects.create(
-            article=self.article, section=self.section,
+            article=self.article,
+            section=self.section,
             image=SimpleUploadedFile("chart.jpg", buffer.getvalue(), content_type="image/jpeg"),
             alt_text="Bar chart of heavy industry's share of output, 1999 to 2010",
-            caption="Heavy industry's share of output in Liaoning.", credit="Source: the article",
+            caption="Heavy industry's share of output in Liaoning.",
+            credit="Source: the article",
         )
 
     def test_figures_show_with_alt_text_and_caption(self):
         response = self.client.get(self.article.get_absolute_url())
         self.assertContains(response, 'alt="Bar chart of heavy industry&#x27;s share of output, 1999 to 2010"')
-        self.assertContains(response, "<figcaption>Heavy industry&#x27;s share of output in Liaoning. "
-                                      '<span class="credit">Source: the article</span></figcaption>', html=True)
+        self.assertContains(
+            response,
+            "<figcaption>Heavy industry&#x27;s share of output in Liaoning. "
+            '<span class="credit">Source: the article</span></figcaption>',
+            html=True,
+        )
         content = response.content.decode()
         self.assertLess(content.index('id="chart"'), content.index("<figure"))

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from articles.models import Article, DataSeries
 from articles.models import FEATURED_ARTICLE_SLUG as ARTICLE_SLUG
+from articles.models import Article, DataSeries
 from articles.tests.factories import make_series
 
 URL = reverse("articles:detail", args=[ARTICLE_SLUG])
@@ -37,7 +37,7 @@ class ArticleStoriesTests(TestCase):
                 block = self.block_of(series.section)
                 self.assertIn(f'id="chart-{series.slug}"', block)
                 if series.points.count() > 1:
-                    self.assertIn(f"<title id=\"chart-{series.slug}-title\">", block)
+                    self.assertIn(f'<title id="chart-{series.slug}-title">', block)
                 # The chart comes after the sentence it draws (its last words, as rendered).
                 sentence_end = block.index(series.source_sentence[-20:])
                 self.assertLess(sentence_end, block.index(f'id="chart-{series.slug}"'))
@@ -59,9 +59,9 @@ class ArticleStoriesTests(TestCase):
         article = Article.objects.get(slug=ARTICLE_SLUG)
         # One control a section; a subsection is cited as part of its section.
         for section in article.sections.top_level():
-            self.assertEqual(self.html.count(f"/cite.bib?section={section.slug}\""), 1)
+            self.assertEqual(self.html.count(f'/cite.bib?section={section.slug}"'), 1)
         for section in article.sections.filter(parent__isnull=False):
-            self.assertNotIn(f"/cite.bib?section={section.slug}\"", self.html)
+            self.assertNotIn(f'/cite.bib?section={section.slug}"', self.html)
         self.assertEqual(self.html.count("<summary>Cite this section</summary>"), 4)
         # The rights statement once in the details, once in the article's citation: never per section.
         self.assertEqual(self.html.count("The site’s licence (CC BY 4.0) does not cover it."), 2)

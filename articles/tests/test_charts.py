@@ -68,7 +68,11 @@ class ChartSvgTests(TestCase):
 
     def test_line_chart_places_years_in_proportion(self):
         series = make_series(
-            self.article, self.section, slug="heavy", kind="line", unit="%",
+            self.article,
+            self.section,
+            slug="heavy",
+            kind="line",
+            unit="%",
             points=(("1999", "64.5"), ("2004", "83.5"), ("2010", "80.5")),
         )
         root = parse(self.assert_accessible_svg(series).inline())
@@ -85,7 +89,11 @@ class ChartSvgTests(TestCase):
 
     def test_dot_plot_of_years_does_not_start_at_zero(self):
         series = make_series(
-            self.article, self.section, slug="years", kind="dot", unit="year",
+            self.article,
+            self.section,
+            slug="years",
+            kind="dot",
+            unit="year",
             points=(("United States", "1950"), ("Germany", "1980")),
         )
         root = parse(self.assert_accessible_svg(series).inline())
@@ -98,15 +106,22 @@ class ChartSvgTests(TestCase):
         self.assertIn("7–9", chart.inline())
 
     def test_rank_chart_says_lower_is_better(self):
-        series = make_series(self.article, self.section, slug="rank", unit="rank", lower_is_better=True,
-                             points=(("1978", "2"), ("2017", "12")))
+        series = make_series(
+            self.article,
+            self.section,
+            slug="rank",
+            unit="rank",
+            lower_is_better=True,
+            points=(("1978", "2"), ("2017", "12")),
+        )
         root = parse(self.assert_accessible_svg(series).inline())
         self.assertIn("Lower is better", root.find(f"{SVG}desc").text)
         self.assertIn("rank (lower is better)", [t.text for t in root.iter(f"{SVG}text")])
 
     def test_text_is_escaped(self):
-        series = make_series(self.article, self.section, slug="nasty", name="<script>alert(1)</script> & co",
-                             points=(("<b>", "1"),))
+        series = make_series(
+            self.article, self.section, slug="nasty", name="<script>alert(1)</script> & co", points=(("<b>", "1"),)
+        )
         markup = self.assert_accessible_svg(series).inline()
         self.assertNotIn("<script>", markup)
         self.assertIn("&lt;script&gt;", markup)
@@ -133,12 +148,18 @@ class FiguresPageTests(TestCase):
         cls.url = reverse("articles:figures", args=[cls.article.slug])
 
     def test_lists_every_chart_with_table_source_and_downloads(self):
-        make_series(self.article, self.section, slug="heavy", name="Heavy industry share", kind="line",
-                    points=(("1999", "64.5"), ("2004", "83.5")))
+        make_series(
+            self.article,
+            self.section,
+            slug="heavy",
+            name="Heavy industry share",
+            kind="line",
+            points=(("1999", "64.5"), ("2004", "83.5")),
+        )
         response = self.client.get(self.url)
         self.assertContains(response, "<h1>Figures</h1>", html=True)
         for name in ("Debt-to-equity ratio", "Heavy industry share"):
-            self.assertContains(response, f"<title id=", count=2)
+            self.assertContains(response, "<title id=", count=2)
             self.assertContains(response, name)
         # The data table lists every point, with row headers.
         self.assertContains(response, '<th scope="row">2000</th>', html=True)
@@ -154,7 +175,7 @@ class FiguresPageTests(TestCase):
 
     def test_table_lists_every_point(self):
         response = self.client.get(self.url)
-        table = response.content.decode().split('<table>', 1)[1].split("</table>", 1)[0]
+        table = response.content.decode().split("<table>", 1)[1].split("</table>", 1)[0]
         for point in self.series.points.all():
             self.assertIn(f'<th scope="row">{point.label}</th>', table)
             self.assertIn(f"<td>{point.display_value}</td>", table)
@@ -238,8 +259,14 @@ class ReadableChartTests(TestCase):
         cls.section = make_section(cls.article, "paths-for-updating-the-rust-belt", title="Paths for updating")
 
     def test_rank_is_a_dot_plot_with_rank_1_at_the_top(self):
-        series = make_series(self.article, self.section, slug="rank", unit="rank", lower_is_better=True,
-                             points=(("1978", "2"), ("2017", "12")))
+        series = make_series(
+            self.article,
+            self.section,
+            slug="rank",
+            unit="rank",
+            lower_is_better=True,
+            points=(("1978", "2"), ("2017", "12")),
+        )
         root = parse(Chart(series).inline())
         self.assertEqual(root.findall(f".//{SVG}rect"), [])
         dots = [float(circle.get("cy")) for circle in root.iter(f"{SVG}circle")]
@@ -252,8 +279,9 @@ class ReadableChartTests(TestCase):
         self.assertLess(float(first_tick.get("y")), dots[0])
 
     def test_a_single_value_is_stated_not_drawn(self):
-        make_series(self.article, self.section, slug="fall", unit="% of its total population",
-                    points=(("1950–2008", "58"),))
+        make_series(
+            self.article, self.section, slug="fall", unit="% of its total population", points=(("1950–2008", "58"),)
+        )
         response = self.client.get(reverse("articles:figures", args=[self.article.slug]))
         figure = response.content.decode().split('id="chart-fall"', 1)[1].split("</figure>", 1)[0]
         self.assertNotIn("<svg", figure)
@@ -261,8 +289,14 @@ class ReadableChartTests(TestCase):
         self.assertIn("of its total population · 1950–2008", figure)
 
     def test_no_text_is_smaller_than_13_units_on_the_page(self):
-        series = make_series(self.article, self.section, slug="years", kind="dot", unit="year",
-                             points=(("United States", "1950"), ("Germany", "1980")))
+        series = make_series(
+            self.article,
+            self.section,
+            slug="years",
+            kind="dot",
+            unit="year",
+            points=(("United States", "1950"), ("Germany", "1980")),
+        )
         root = parse(Chart(series).inline())
         sizes = {float(group.get("font-size")) for group in root.iter() if group.get("font-size")}
         self.assertEqual(min(sizes), 13)

@@ -15,8 +15,18 @@ from publishing.testing import make_superuser
 
 # Every figure the article states, exactly as the source writes it.
 KEY_FIGURES = [
-    "1.8 million", "58%", "565.73 billion yuan", "7302.59 billion yuan", "64.5%", "83.5%", "80.5%",
-    "from 1.56 in 2000 to 2.3 in 2016", "only 1.61", "7% to 9%", "12% to 14%", "44.3%",
+    "1.8 million",
+    "58%",
+    "565.73 billion yuan",
+    "7302.59 billion yuan",
+    "64.5%",
+    "83.5%",
+    "80.5%",
+    "from 1.56 in 2000 to 2.3 in 2016",
+    "only 1.61",
+    "7% to 9%",
+    "12% to 14%",
+    "44.3%",
     "156 projects, of which 150 were implemented, with 56 in the northeast",
     "8 national-level economic and technological industrial parks",
     "4 national-level border economic cooperation zones",
@@ -25,7 +35,11 @@ KEY_FIGURES = [
     "1 national-level comprehensive bonded zone",
     "1 national-level export processing zone",
     "114 provincial-level economic industrial parks",
-    "Detroit’s 80%", "700,000", "25%", "33,000 dollars", "85% of the market主体",  # the source's wording; the correction is a note
+    "Detroit’s 80%",
+    "700,000",
+    "25%",
+    "33,000 dollars",
+    "85% of the market主体",  # the source's wording; the correction is a note
 ]
 
 
@@ -50,16 +64,21 @@ class LoadContentTests(TestCase):
         self.assertEqual(article.author, "Jia Xiaobing")
         self.assertEqual(article.series, "Commercial Real Estate Series — Introduction to Park Industrial Real Estate")
         self.assertEqual(article.episode, 89)
-        self.assertEqual(article.publication, "Hundred Battles Hundred Victories Business Innovation and REITS Research")
+        self.assertEqual(
+            article.publication, "Hundred Battles Hundred Victories Business Innovation and REITS Research"
+        )
         self.assertIs(article.is_published, True)
         self.assertIsNotNone(article.published_at)
         top = list(article.sections.top_level().order_by("order").values_list("slug", flat=True))
-        self.assertEqual(top, [
-            "major-rust-belts-in-the-world",
-            "industrial-real-estate-park-development-in-chinas-rust-belt",
-            "industrial-real-estate-park-development-in-the-northeast-rust-belt",
-            "paths-for-updating-the-rust-belt",
-        ])
+        self.assertEqual(
+            top,
+            [
+                "major-rust-belts-in-the-world",
+                "industrial-real-estate-park-development-in-chinas-rust-belt",
+                "industrial-real-estate-park-development-in-the-northeast-rust-belt",
+                "paths-for-updating-the-rust-belt",
+            ],
+        )
         paths = article.sections.get(slug="paths-for-updating-the-rust-belt")
         self.assertEqual(
             list(paths.subsections.order_by("order").values_list("slug", flat=True)),
@@ -101,8 +120,12 @@ class LoadContentTests(TestCase):
         response = self.client.post(
             reverse("admin:articles_section_change", args=[section.pk]),
             {
-                "article": section.article_id, "parent": section.parent_id, "order": section.order,
-                "title_en": section.title_en, "slug": section.slug, "body": "A researcher's corrected text.",
+                "article": section.article_id,
+                "parent": section.parent_id,
+                "order": section.order,
+                "title_en": section.title_en,
+                "slug": section.slug,
+                "body": "A researcher's corrected text.",
                 "base_version": section.version,  # the admin refuses saves from stale forms
                 "summary_status_zh_hans": "draft",
             },
@@ -130,8 +153,12 @@ class LoadContentTests(TestCase):
         response = self.client.post(
             reverse("admin:articles_section_change", args=[section.pk]),
             {
-                "article": section.article_id, "parent": section.parent_id, "order": section.order,
-                "title_en": section.title_en, "slug": section.slug, "body": "Typed into the old form.",
+                "article": section.article_id,
+                "parent": section.parent_id,
+                "order": section.order,
+                "title_en": section.title_en,
+                "slug": section.slug,
+                "body": "Typed into the old form.",
                 "base_version": opened_at,
             },
         )
@@ -148,7 +175,9 @@ class LoadContentTests(TestCase):
         load()
         Section.objects.filter(slug="co-city").delete()
         self.assertIn("1 created", load())
-        self.assertIs(Section.objects.filter(slug="co-city", parent__slug="paths-for-updating-the-rust-belt").exists(), True)
+        self.assertIs(
+            Section.objects.filter(slug="co-city", parent__slug="paths-for-updating-the-rust-belt").exists(), True
+        )
 
     def test_verbose_output_lists_each_record(self):
         out = StringIO()
@@ -189,10 +218,14 @@ class LoadContentTests(TestCase):
 
 class ParseSectionFileTests(TestCase):
     def test_splits_intro_and_subsections(self):
-        section = parse_section_file("s", "S", "Intro text.\n\n## First Part {#first}\n\nOne.\n\n## Second Part\n\nTwo.\n")
+        section = parse_section_file(
+            "s", "S", "Intro text.\n\n## First Part {#first}\n\nOne.\n\n## Second Part\n\nTwo.\n"
+        )
         self.assertEqual(section.body, "Intro text.")
-        self.assertEqual([(sub.slug, sub.title, sub.body) for sub in section.subsections],
-                         [("first", "First Part", "One."), ("second-part", "Second Part", "Two.")])
+        self.assertEqual(
+            [(sub.slug, sub.title, sub.body) for sub in section.subsections],
+            [("first", "First Part", "One."), ("second-part", "Second Part", "Two.")],
+        )
 
     def test_a_file_without_subsections(self):
         section = parse_section_file("s", "S", "Only text.\n\n### Not a subsection\n")

@@ -2,8 +2,8 @@ from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 from django.utils import translation
 
-from publishing.markdown import render_markdown
 from articles.tests.factories import make_article, make_section
+from publishing.markdown import render_markdown
 
 HOSTILE = """Hello <script>alert("x")</script> world.
 
@@ -18,7 +18,17 @@ HOSTILE = """Hello <script>alert("x")</script> world.
 class RenderMarkdownTests(SimpleTestCase):
     def test_scripts_handlers_and_javascript_links_are_removed(self):
         html = render_markdown(HOSTILE)
-        for bad in ("<script", "alert", "javascript:", "onerror", "onclick", "onmouseover", "<iframe", "<style", "data:"):
+        for bad in (
+            "<script",
+            "alert",
+            "javascript:",
+            "onerror",
+            "onclick",
+            "onmouseover",
+            "<iframe",
+            "<style",
+            "data:",
+        ):
             self.assertNotIn(bad.lower(), html.lower())
         self.assertIn("Hello", html)
         self.assertIn('<a href="https://example.org" rel="noopener noreferrer">ok</a>', html)
@@ -33,7 +43,13 @@ class RenderMarkdownTests(SimpleTestCase):
         self.assertIn(f'href="{reverse("parks:path", args=["co-city"])}"', html)
 
     def test_malformed_or_unknown_internal_links_lose_their_href(self):
-        for text in ("[a](park:)", "[a](park:../../admin)", "[a](paths:co-city)", "[a](parkx:jilin)", '<a href="park:jilin-etdz">raw</a>'):
+        for text in (
+            "[a](park:)",
+            "[a](park:../../admin)",
+            "[a](paths:co-city)",
+            "[a](parkx:jilin)",
+            '<a href="park:jilin-etdz">raw</a>',
+        ):
             html = render_markdown(text)
             self.assertNotIn("href", html, text)
             self.assertIn(">a<" if text.startswith("[") else ">raw<", html)
@@ -78,7 +94,9 @@ class ChineseRunsTests(SimpleTestCase):
             html = str(render_markdown("The rust belt (锈带 or 铁锈地带) and **东北** [吉林](park:jilin-etdz)."))
         self.assertIn('(<span lang="zh-Hans">锈带</span> or <span lang="zh-Hans">铁锈地带</span>)', html)
         self.assertIn('<strong><span lang="zh-Hans">东北</span></strong>', html)
-        self.assertIn('<a href="/en/parks/jilin-etdz/" rel="noopener noreferrer"><span lang="zh-Hans">吉林</span></a>', html)
+        self.assertIn(
+            '<a href="/en/parks/jilin-etdz/" rel="noopener noreferrer"><span lang="zh-Hans">吉林</span></a>', html
+        )
 
     def test_english_alone_gets_no_span_and_other_attributes_stay_out(self):
         self.assertNotIn("<span", str(render_markdown("Plain English text.")))

@@ -16,13 +16,26 @@ class TranslatedSectionFieldsMigrationTests(MigrationTestCase):
         HistoricalSection = apps.get_model("articles", "HistoricalSection")
         article = Article.objects.create(title="Rust belts", slug="a", author="Jia Xiaobing")
         section = Section.objects.create(
-            article=article, slug="paths", title="Paths for updating", title_zh="锈带更新路径",
-            summary_zh="本节提出三条发展路径。", summary_zh_status="reviewed",
+            article=article,
+            slug="paths",
+            title="Paths for updating",
+            title_zh="锈带更新路径",
+            summary_zh="本节提出三条发展路径。",
+            summary_zh_status="reviewed",
         )
         HistoricalSection.objects.create(
-            id=section.pk, article_id=article.pk, slug="paths", title="Paths", title_zh="路径",
-            summary_zh="早先的摘要。", summary_zh_status="draft", history_date=timezone.now(), history_type="~",
-            order=0, version=1, updated_at=timezone.now(),
+            id=section.pk,
+            article_id=article.pk,
+            slug="paths",
+            title="Paths",
+            title_zh="路径",
+            summary_zh="早先的摘要。",
+            summary_zh_status="draft",
+            history_date=timezone.now(),
+            history_type="~",
+            order=0,
+            version=1,
+            updated_at=timezone.now(),
         )
 
         apps = self.migrate(AFTER)

@@ -30,8 +30,9 @@ class ArticleRenderedOnceTests(TestCase):
         first = self.get_article()
         self.assertContains(first, "<strong>first</strong>", html=True)
         self.assertContains(first, "<svg")
-        with mock.patch("publishing.markdown.markdown_lib.markdown", fail), mock.patch(
-            "articles.charts.Chart.build", fail
+        with (
+            mock.patch("publishing.markdown.markdown_lib.markdown", fail),
+            mock.patch("articles.charts.Chart.build", fail),
         ):
             second = self.get_article()
         self.assertContains(second, "<strong>first</strong>", html=True)

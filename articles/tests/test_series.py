@@ -7,9 +7,8 @@ from django.test import TestCase
 
 from articles.content.series import load_series, normalize_text, section_stating
 from articles.models import DataPoint, DataSeries
-from publishing.loading import LoadReport
-from articles.models import FEATURED_ARTICLE_SLUG as ARTICLE_SLUG
 from articles.tests.factories import make_article, make_section
+from publishing.loading import LoadReport
 
 # Where the brief says each series' numbers are stated (the top-level section).
 EXPECTED_SECTIONS = {
@@ -84,10 +83,7 @@ class ShippedSeriesMatchTheArticleTests(TestCase):
                     self.assertTrue(states(sentence, point.label), point.label)
 
     def test_values_as_stated(self):
-        values = {
-            (p.series.slug, p.label): (p.value, p.value_high)
-            for p in DataPoint.objects.select_related("series")
-        }
+        values = {(p.series.slug, p.label): (p.value, p.value_high) for p in DataPoint.objects.select_related("series")}
         D = Decimal
         self.assertEqual(values["detroit-population", "1950"], (D("1800000"), None))
         self.assertEqual(values["detroit-population", "Today"], (D("700000"), None))
@@ -158,5 +154,5 @@ class SeriesLoaderTests(TestCase):
         self.assertEqual(DataSeries.objects.get(slug="liaoning-debt-to-equity").section, self.paths)
 
     def test_section_stating_matches_curly_and_straight_quotes(self):
-        section = make_section(self.article, "s1", body="He said \"first son of the republic,\" then left.")
+        section = make_section(self.article, "s1", body='He said "first son of the republic," then left.')
         self.assertEqual(section_stating([section], "He said “first son of the republic,” then left.", "x"), section)

@@ -31,17 +31,32 @@ class DataSeriesAdminTests(TestCase):
         url = reverse("admin:articles_dataseries_change", args=[self.series.pk])
         points = list(self.series.points.all())
         data = {
-            "article": self.article.pk, "section": self.section.pk, "name": self.series.name, "slug": "debt",
-            "order": 0, "kind": "bar", "unit": "ratio", "label_title": "", "caption": "",
-            "source_sentence": self.series.source_sentence, "source": self.series.source,
+            "article": self.article.pk,
+            "section": self.section.pk,
+            "name": self.series.name,
+            "slug": "debt",
+            "order": 0,
+            "kind": "bar",
+            "unit": "ratio",
+            "label_title": "",
+            "caption": "",
+            "source_sentence": self.series.source_sentence,
+            "source": self.series.source,
             "base_version": self.series.version,  # the version the form showed (so no edit is lost)
-            "points-TOTAL_FORMS": 2, "points-INITIAL_FORMS": 2,
-            "points-MIN_NUM_FORMS": 0, "points-MAX_NUM_FORMS": 1000,
+            "points-TOTAL_FORMS": 2,
+            "points-INITIAL_FORMS": 2,
+            "points-MIN_NUM_FORMS": 0,
+            "points-MAX_NUM_FORMS": 1000,
         }
         for index, point in enumerate(points):
-            data |= {f"points-{index}-id": point.pk, f"points-{index}-series": self.series.pk,
-                     f"points-{index}-order": index, f"points-{index}-label": point.label,
-                     f"points-{index}-value": point.value, f"points-{index}-note": ""}
+            data |= {
+                f"points-{index}-id": point.pk,
+                f"points-{index}-series": self.series.pk,
+                f"points-{index}-order": index,
+                f"points-{index}-label": point.label,
+                f"points-{index}-value": point.value,
+                f"points-{index}-note": "",
+            }
         data["points-1-value"] = "2.31"
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302)

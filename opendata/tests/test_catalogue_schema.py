@@ -14,9 +14,9 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from opendata.tests import ApiTestCase
 from parks import schema
 from parks.tests.factories import make_park
-from opendata.tests import ApiTestCase
 
 
 def body(response):
@@ -29,14 +29,47 @@ class PublicColumnsTests(ApiTestCase):
         # or reordering one breaks readers' code, so this list is written out on purpose.
         make_park("Jilin ETDZ")
         header = next(csv.reader(io.StringIO(body(self.client.get(reverse("parks:export-csv"))).decode("utf-8-sig"))))
-        self.assertEqual(header, [
-            "slug", "name_en", "name_zh", "article_name", "province", "city", "zone_type", "level", "path",
-            "established_year", "national_year", "status", "status_year", "successor", "area_km2", "area_note",
-            "area_kind", "latitude", "longitude", "coord_note", "coordinates_approximate",
-            "industries", "sources", "confidence", "notes", "permalink", "level_sources", "established_year_sources",
-            "national_year_sources", "area_sources", "coordinates_sources", "industries_sources", "path_sources",
-            "status_sources", "name_zh_sources", "licence",
-        ])
+        self.assertEqual(
+            header,
+            [
+                "slug",
+                "name_en",
+                "name_zh",
+                "article_name",
+                "province",
+                "city",
+                "zone_type",
+                "level",
+                "path",
+                "established_year",
+                "national_year",
+                "status",
+                "status_year",
+                "successor",
+                "area_km2",
+                "area_note",
+                "area_kind",
+                "latitude",
+                "longitude",
+                "coord_note",
+                "coordinates_approximate",
+                "industries",
+                "sources",
+                "confidence",
+                "notes",
+                "permalink",
+                "level_sources",
+                "established_year_sources",
+                "national_year_sources",
+                "area_sources",
+                "coordinates_sources",
+                "industries_sources",
+                "path_sources",
+                "status_sources",
+                "name_zh_sources",
+                "licence",
+            ],
+        )
 
 
 class FieldDeclaredOnlyInTheSchemaTests(ApiTestCase):
@@ -61,8 +94,12 @@ class FieldDeclaredOnlyInTheSchemaTests(ApiTestCase):
         self.assertEqual(rows[0]["area_km2"], "12.5")
         park = json.loads(body(self.client.get(reverse("parks:export-json"))))["parks"][0]
         self.assertEqual(park["city_zh"], "延吉")
-        self.assertEqual(json.loads(body(self.client.get(reverse("parks:export-json"))))["metadata"]["translations"]
-                         ["en"]["columns"]["city_zh"], "City (Chinese)")
+        self.assertEqual(
+            json.loads(body(self.client.get(reverse("parks:export-json"))))["metadata"]["translations"]["en"][
+                "columns"
+            ]["city_zh"],
+            "City (Chinese)",
+        )
         sheet = load_workbook(io.BytesIO(body(self.client.get(reverse("parks:export-xlsx")))), read_only=True)
         header, row = list(sheet.worksheets[0].values)
         self.assertEqual(dict(zip(header, row))["City (Chinese)"], "延吉")

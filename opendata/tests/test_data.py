@@ -14,12 +14,20 @@ from django.urls import reverse
 from frictionless import Package
 
 from articles.models import Article, DataPoint, DataSeries, EditorialNote, Section
+from opendata import dataset
 from parks.models import (
-    ArticleMention, DevelopmentPath, FactSource, Industry, MissingZone, OfficialCount, Park, PathEvidence, Province,
+    ArticleMention,
+    DevelopmentPath,
+    FactSource,
+    Industry,
+    MissingZone,
+    OfficialCount,
+    Park,
+    PathEvidence,
+    Province,
     Source,
 )
 from parks.tests.factories import make_park
-from opendata import dataset
 
 SERVER = "http://testserver"
 
@@ -85,17 +93,32 @@ class DataPackageTests(DataFilesTestCase):
         resources = {r["name"]: r for r in self.client.get(reverse("data:datapackage")).json()["resources"]}
         parks = resources["parks"]["schema"]
         self.assertEqual(parks["primaryKey"], ["slug"])
-        self.assertIn({"fields": ["province"], "reference": {"resource": "provinces", "fields": ["slug"]}},
-                      parks["foreignKeys"])
-        self.assertIn({"fields": ["industry"], "reference": {"resource": "industries", "fields": ["slug"]}},
-                      resources["park_industries"]["schema"]["foreignKeys"])
+        self.assertIn(
+            {"fields": ["province"], "reference": {"resource": "provinces", "fields": ["slug"]}}, parks["foreignKeys"]
+        )
+        self.assertIn(
+            {"fields": ["industry"], "reference": {"resource": "industries", "fields": ["slug"]}},
+            resources["park_industries"]["schema"]["foreignKeys"],
+        )
         fact_sources = resources["fact_sources"]["schema"]
         self.assertEqual(fact_sources["primaryKey"], ["park", "fact", "source"])
-        self.assertIn({"fields": ["source"], "reference": {"resource": "sources", "fields": ["id"]}},
-                      fact_sources["foreignKeys"])
+        self.assertIn(
+            {"fields": ["source"], "reference": {"resource": "sources", "fields": ["id"]}}, fact_sources["foreignKeys"]
+        )
         self.assertEqual({field["name"]: field["type"] for field in fact_sources["fields"]}["source"], "integer")
-        for name in ("parks", "provinces", "industries", "sources", "official_counts", "data_points",
-                     "catalogue-export", "province-path-matrix", "fact_sources", "missing_zones", "editorial_notes"):
+        for name in (
+            "parks",
+            "provinces",
+            "industries",
+            "sources",
+            "official_counts",
+            "data_points",
+            "catalogue-export",
+            "province-path-matrix",
+            "fact_sources",
+            "missing_zones",
+            "editorial_notes",
+        ):
             self.assertEqual(resources[name]["licenses"][0]["name"], "CC-BY-4.0", name)
         for name in ("articles", "sections", "paths", "data_series", "path_evidence", "article_mentions"):
             licence = resources[name]["licenses"][0]
@@ -134,8 +157,9 @@ class SqliteFileTests(DataFilesTestCase):
         self.assertEqual(count("data_series"), DataSeries.objects.count())
         self.assertEqual(count("data_points"), DataPoint.objects.count())
         self.assertEqual(count("articles"), Article.objects.published().count())
-        self.assertEqual(connection.execute("SELECT COUNT(*) FROM parks WHERE slug = 'unchecked-draft-zone'")
-                         .fetchone()[0], 0)
+        self.assertEqual(
+            connection.execute("SELECT COUNT(*) FROM parks WHERE slug = 'unchecked-draft-zone'").fetchone()[0], 0
+        )
         rows = connection.execute(
             "SELECT slug FROM parks WHERE province = 'jilin' AND path = 'urbanization' ORDER BY slug"
         ).fetchall()
@@ -167,8 +191,10 @@ class SqliteFileTests(DataFilesTestCase):
 
     def test_built_once_per_content_generation(self):
         # No grace period: the file a newer one replaces is removed at once.
-        with mock.patch("opendata.dataset.build_sqlite", wraps=dataset.build_sqlite) as build, \
-                mock.patch.object(dataset, "SUPERSEDED_GRACE_SECONDS", 0):
+        with (
+            mock.patch("opendata.dataset.build_sqlite", wraps=dataset.build_sqlite) as build,
+            mock.patch.object(dataset, "SUPERSEDED_GRACE_SECONDS", 0),
+        ):
             self.download(reverse("data:sqlite"))
             self.download(reverse("data:table", args=["parks"]))
             self.assertEqual(build.call_count, 1)

@@ -103,8 +103,10 @@ class FileReplacedWhileServedTests(DataRootMixin, TestCase):
         self.assertEqual(list(self.data_root.iterdir()), [])
 
 
-@unittest.skipUnless(connection.vendor == "postgresql",
-                     "needs a second connection saving during the build: run with DATABASE_URL=postgres://…")
+@unittest.skipUnless(
+    connection.vendor == "postgresql",
+    "needs a second connection saving during the build: run with DATABASE_URL=postgres://…",
+)
 class SavesDuringDownloadsTests(DataRootMixin, TransactionTestCase):
     def save_park(self, number):
         try:

@@ -3,10 +3,10 @@ from io import StringIO
 from django.core.management import call_command
 from django.urls import reverse
 
-from parks.models import FactSource, Park, Source
-from parks.tests.factories import bulk_parks, card_slugs, make_industry, make_park, make_path, make_province
 from opendata.pagination import encode_cursor
 from opendata.tests import ApiTestCase
+from parks.models import FactSource, Park, Source
+from parks.tests.factories import bulk_parks, card_slugs, make_industry, make_park, make_path, make_province
 
 PARKS_API = reverse("api:park-list")
 
@@ -39,9 +39,19 @@ class SameParksAsThePageTests(ApiTestCase):
         make_park("Delta Zone", province=jilin, path=None, area_km2=40)
         make_park("Hidden draft", province=jilin, path=urbanization, is_published=False)
         queries = [
-            "", "?province=jilin&path=urbanization", "?path=none", "?zone_type=htz", "?level=provincial",
-            "?industry=fine-chemicals", "?q=shenyang", "?q=ZONE", "?ordering=-established", "?ordering=area",
-            "?ordering=-area", "?ordering=province", "?province=jilin&ordering=-national",
+            "",
+            "?province=jilin&path=urbanization",
+            "?path=none",
+            "?zone_type=htz",
+            "?level=provincial",
+            "?industry=fine-chemicals",
+            "?q=shenyang",
+            "?q=ZONE",
+            "?ordering=-established",
+            "?ordering=area",
+            "?ordering=-area",
+            "?ordering=province",
+            "?province=jilin&ordering=-national",
         ]
         for query in queries:
             with self.subTest(query=query):
@@ -58,8 +68,14 @@ class SameParksAsThePageTests(ApiTestCase):
 
 class ParkRecordTests(ApiTestCase):
     def test_a_record_carries_names_facts_sources_and_both_links(self):
-        park = make_park("Jilin ETDZ", name_zh="吉林经济技术开发区", path=make_path("urbanization"),
-                         area_km2="20.4000", latitude="43.84000", longitude="126.55000")
+        park = make_park(
+            "Jilin ETDZ",
+            name_zh="吉林经济技术开发区",
+            path=make_path("urbanization"),
+            area_km2="20.4000",
+            latitude="43.84000",
+            longitude="126.55000",
+        )
         park.industries.add(make_industry("fine chemicals"))
         park.sources.add(Source.objects.create(citation="Xinhua report (2010)", url="https://example.org/x"))
         record = self.client.get(PARKS_API).json()["results"][0]
@@ -71,8 +87,17 @@ class ParkRecordTests(ApiTestCase):
         self.assertEqual(record["industries"], ["fine chemicals"])
         source = Source.objects.get()
         source_api = f"http://testserver/api/v1/sources/{source.pk}/"
-        self.assertEqual(record["sources"], [{"id": source.pk, "citation": "Xinhua report (2010)",
-                                              "document_url": "https://example.org/x", "url": source_api}])
+        self.assertEqual(
+            record["sources"],
+            [
+                {
+                    "id": source.pk,
+                    "citation": "Xinhua report (2010)",
+                    "document_url": "https://example.org/x",
+                    "url": source_api,
+                }
+            ],
+        )
         self.assertEqual(record["fact_sources"], [])
         self.assertEqual(self.client.get(source_api).json()["document_url"], "https://example.org/x")
         self.assertEqual(record["url"], "http://testserver/api/v1/parks/jilin-etdz/")
@@ -123,8 +148,13 @@ class CursorPaginationTests(ApiTestCase):
 
     def test_hostile_parameters_give_400_problems_never_500(self):
         hostile = [
-            "?cursor=%00%ff", "?cursor=cD1hYmM%3D&ordering=-established", "?ordering=password",
-            "?province=%27%3B%20DROP%20TABLE", "?q=" + "x" * 5000, "?level[]=x", "?path=none&path=",
+            "?cursor=%00%ff",
+            "?cursor=cD1hYmM%3D&ordering=-established",
+            "?ordering=password",
+            "?province=%27%3B%20DROP%20TABLE",
+            "?q=" + "x" * 5000,
+            "?level[]=x",
+            "?path=none&path=",
             "?page_size=-5&cursor=cj0x",
         ]
         for query in hostile:
@@ -157,7 +187,8 @@ class MultiKeyOrderingTests(ApiTestCase):
         # 30 parks: more than one page of the site (24) and many ties on each key, unknowns included.
         for number in range(30):
             make_park(
-                f"Zone {number % 7} {number:02d}", province=(jilin, liaoning)[number % 2],
+                f"Zone {number % 7} {number:02d}",
+                province=(jilin, liaoning)[number % 2],
                 path=(urbanization, co_city, None)[number % 3],
                 established_year=None if number % 5 == 0 else 1990 + number % 4,
                 national_year=None if number % 4 == 0 else 2000 + number % 3,
@@ -167,8 +198,11 @@ class MultiKeyOrderingTests(ApiTestCase):
 
     def page_order(self, query):
         # 30 parks, 24 a page: two pages on the site.
-        return [slug for number in (1, 2)
-                for slug in card_slugs(self.client.get(reverse("parks:list") + f"{query}&page={number}"))]
+        return [
+            slug
+            for number in (1, 2)
+            for slug in card_slugs(self.client.get(reverse("parks:list") + f"{query}&page={number}"))
+        ]
 
     def api_walk(self, query, page_size=4):
         url, slugs = PARKS_API + f"{query}&page_size={page_size}", []
@@ -181,8 +215,15 @@ class MultiKeyOrderingTests(ApiTestCase):
         return slugs
 
     def test_the_api_walks_the_pages_order_for_every_multi_key_ordering(self):
-        orderings = ["province,-established", "-area,national", "path,-name", "province,path,-area",
-                     "-established,-national,city", "type,level,name-zh", "-path,established"]
+        orderings = [
+            "province,-established",
+            "-area,national",
+            "path,-name",
+            "province,path,-area",
+            "-established,-national,city",
+            "type,level,name-zh",
+            "-path,established",
+        ]
         for ordering in orderings:
             with self.subTest(ordering=ordering):
                 expected = self.page_order(f"?ordering={ordering}")
@@ -218,11 +259,15 @@ class MultiKeyOrderingTests(ApiTestCase):
                 self.assertEqual(response["Content-Type"], "application/problem+json")
                 self.assertIn("does not fit this ordering", response.json()["detail"])
 
-
     def test_a_forged_position_is_a_400_problem_on_every_database(self):
         # Well-formed cursors this site never wrote: numbers beyond the columns' range, wrong types, nulls.
-        positions = [["Jilin", 10**30, "Zone 1 01", 1], ["Jilin", 1999, "Zone 1 01", 10**30], ["Jilin", "x", "Z", 1],
-                     ["Jilin", 1999, None, 1], ["J" * 1000, 1999, "Zone", 1]]
+        positions = [
+            ["Jilin", 10**30, "Zone 1 01", 1],
+            ["Jilin", 1999, "Zone 1 01", 10**30],
+            ["Jilin", "x", "Z", 1],
+            ["Jilin", 1999, None, 1],
+            ["J" * 1000, 1999, "Zone", 1],
+        ]
         for position in positions:
             with self.subTest(position=position):
                 cursor = encode_cursor("after", position)
@@ -231,8 +276,9 @@ class MultiKeyOrderingTests(ApiTestCase):
                 self.assertEqual(response["Content-Type"], "application/problem+json")
         # The same, well-formed and within range, is a page.
         cursor = encode_cursor("after", ["Jilin", 1999, "Zone 1 01", 1])
-        self.assertEqual(self.client.get(PARKS_API + f"?ordering=province,-established&cursor={cursor}").status_code,
-                         200)
+        self.assertEqual(
+            self.client.get(PARKS_API + f"?ordering=province,-established&cursor={cursor}").status_code, 200
+        )
 
 
 def api_slugs_of(body):
@@ -258,8 +304,9 @@ class ParkQueryCountTests(ApiTestCase):
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(response.json()["count"], count)
                 self.assertEqual(response.json()["results"][0]["industries"], ["fine chemicals"])
-                self.assertEqual([fact["fact"] for fact in response.json()["results"][0]["fact_sources"]],
-                                 ["area", "level"])
+                self.assertEqual(
+                    [fact["fact"] for fact in response.json()["results"][0]["fact_sources"]], ["area", "level"]
+                )
                 Park.objects.all().delete()
 
     # Province, path and industry validation (3), count, the five facets' GROUP BYs and the choices of

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.http import http_date
 
-from parks.tests.factories import make_park
 from opendata.tests import ApiTestCase
+from parks.tests.factories import make_park
 from publishing.generation import current_generation
 
 PARKS_API = reverse("api:park-list")
@@ -64,14 +64,20 @@ class ThrottlingTests(ApiTestCase):
     def test_the_proxy_forwards_the_clients_address_to_the_site(self):
         # What the test above assumes of deploy/nginx.conf: every location passing requests on appends it.
         config = (settings.BASE_DIR / "deploy" / "nginx.conf").read_text()
-        self.assertEqual(config.count("proxy_pass http://rustbelt;"),
-                         config.count("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"))
+        self.assertEqual(
+            config.count("proxy_pass http://rustbelt;"),
+            config.count("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"),
+        )
         self.assertGreaterEqual(config.count("proxy_pass http://rustbelt;"), 2)
 
     def test_a_malformed_limit_stops_the_site_from_starting(self):
         result = subprocess.run(
-            [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, capture_output=True, text=True,
-            env={**os.environ, "DJANGO_DEBUG": "1", "DJANGO_API_THROTTLE_RATE": "lots"}, timeout=120,
+            [sys.executable, "manage.py", "check"],
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DJANGO_DEBUG": "1", "DJANGO_API_THROTTLE_RATE": "lots"},
+            timeout=120,
         )
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("DJANGO_API_THROTTLE_RATE must look like 120/minute", result.stderr)
@@ -149,8 +155,13 @@ class ProblemDetailsTests(ApiTestCase):
         self.assertEqual(body["instance"], "/api/v1/no-such-thing/")
 
     def test_unknown_record(self):
-        for name in ("api:park-detail", "api:province-detail", "api:path-detail", "api:article-detail",
-                     "api:series-detail"):
+        for name in (
+            "api:park-detail",
+            "api:province-detail",
+            "api:path-detail",
+            "api:article-detail",
+            "api:series-detail",
+        ):
             with self.subTest(name=name):
                 self.assert_problem(self.client.get(reverse(name, args=["atlantis"])), 404)
 

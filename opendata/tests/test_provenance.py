@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from articles.models import EditorialNote
 from articles.tests.factories import make_article, make_section, make_series
+from opendata.tests import ApiTestCase
 from parks.models import FactSource, MissingZone, PathEvidence
 from parks.tests.factories import make_mention, make_park, make_path, make_province, make_source
-from opendata.tests import ApiTestCase
 
 
 class ProvenanceTests(ApiTestCase):
@@ -27,25 +27,51 @@ class ProvenanceTests(ApiTestCase):
         FactSource.objects.create(park=cls.draft, fact="level", source=cls.private)
         cls.park.sources.add(cls.gazette)
         PathEvidence.objects.create(
-            park=cls.park, path=cls.path, kind="named", quote="Jilin and Changchun grow together.",
-            article_slug=cls.article.slug, section_slug="co-city",
+            park=cls.park,
+            path=cls.path,
+            kind="named",
+            quote="Jilin and Changchun grow together.",
+            article_slug=cls.article.slug,
+            section_slug="co-city",
         )
-        PathEvidence.objects.create(park=cls.draft, path=cls.path, kind="inferred", quote="Hidden.", reason="Why.",
-                                    article_slug=cls.article.slug, section_slug="co-city")
+        PathEvidence.objects.create(
+            park=cls.draft,
+            path=cls.path,
+            kind="inferred",
+            quote="Hidden.",
+            reason="Why.",
+            article_slug=cls.article.slug,
+            section_slug="co-city",
+        )
         make_mention(cls.park, "the Jilin zone", article_slug=cls.article.slug)
-        EditorialNote.objects.create(section=cls.section, key="together", kind="correction", passage="together",
-                                     corrected_wording="jointly", text="The source's word.", data_series=cls.series)
-        MissingZone.objects.create(name_en="Tonghua HTZ", province=make_province("jilin"), zone_type="htz",
-                                   note="No source read yet.")
+        EditorialNote.objects.create(
+            section=cls.section,
+            key="together",
+            kind="correction",
+            passage="together",
+            corrected_wording="jointly",
+            text="The source's word.",
+            data_series=cls.series,
+        )
+        MissingZone.objects.create(
+            name_en="Tonghua HTZ", province=make_province("jilin"), zone_type="htz", note="No source read yet."
+        )
 
     def test_each_fact_names_its_sources_in_the_list_and_the_detail(self):
         record = self.client.get(reverse("api:park-list")).json()["results"][0]
         server = "http://testserver/api/v1/sources/"
-        self.assertEqual(record["fact_sources"], [
-            {"fact": "established_year", "source": self.gazette.pk, "source_url": f"{server}{self.gazette.pk}/",
-             "note": "Approved 1992."},
-            {"fact": "level", "source": self.news.pk, "source_url": f"{server}{self.news.pk}/", "note": ""},
-        ])
+        self.assertEqual(
+            record["fact_sources"],
+            [
+                {
+                    "fact": "established_year",
+                    "source": self.gazette.pk,
+                    "source_url": f"{server}{self.gazette.pk}/",
+                    "note": "Approved 1992.",
+                },
+                {"fact": "level", "source": self.news.pk, "source_url": f"{server}{self.news.pk}/", "note": ""},
+            ],
+        )
         detail = self.client.get(record["url"]).json()
         self.assertEqual(detail["fact_sources"], record["fact_sources"])
         source = self.client.get(record["fact_sources"][0]["source_url"]).json()
@@ -63,8 +89,10 @@ class ProvenanceTests(ApiTestCase):
         detail = self.client.get(reverse("api:park-detail", args=["jilin-etdz"])).json()
         self.assertEqual(len(detail["path_evidence"]), 1)
         evidence = detail["path_evidence"][0]
-        self.assertEqual((evidence["path"], evidence["kind"], evidence["quote"]),
-                         ("co-city", "named", "Jilin and Changchun grow together."))
+        self.assertEqual(
+            (evidence["path"], evidence["kind"], evidence["quote"]),
+            ("co-city", "named", "Jilin and Changchun grow together."),
+        )
         self.assertEqual(evidence["html_url"], f"http://testserver{self.article.get_absolute_url()}#co-city")
         self.assertEqual(self.client.get(evidence["html_url"]).status_code, 200)
         self.assertEqual([mention["wording"] for mention in detail["mentions"]], ["the Jilin zone"])
@@ -80,8 +108,14 @@ class ProvenanceTests(ApiTestCase):
             self.client.get(reverse("api:path-list"))
         for number in range(5):
             park = make_park(f"More {number}", path=self.path)
-            PathEvidence.objects.create(park=park, path=self.path, kind="named", quote="Jilin and Changchun.",
-                                        article_slug=self.article.slug, section_slug="co-city")
+            PathEvidence.objects.create(
+                park=park,
+                path=self.path,
+                kind="named",
+                quote="Jilin and Changchun.",
+                article_slug=self.article.slug,
+                section_slug="co-city",
+            )
         with self.assertNumQueries(3):
             evidence = self.client.get(reverse("api:path-list")).json()[0]["evidence"]
         self.assertEqual(len(evidence), 6)
@@ -90,14 +124,25 @@ class ProvenanceTests(ApiTestCase):
         article = self.client.get(reverse("api:article-detail", args=[self.article.slug])).json()
         self.assertEqual(article["sections"][0]["body"], "Jilin and Changchun grow **together**.")
         note = article["editorial_notes"][0]
-        self.assertEqual((note["key"], note["kind"], note["section"], note["passage"], note["corrected_wording"]),
-                         ("together", "correction", "co-city", "together", "jointly"))
+        self.assertEqual(
+            (note["key"], note["kind"], note["section"], note["passage"], note["corrected_wording"]),
+            ("together", "correction", "co-city", "together", "jointly"),
+        )
         self.assertEqual(note["data_series"], "debt")
         self.assertEqual(note["html_url"], f"http://testserver{self.article.get_absolute_url()}#note-together")
         self.assertIn('id="note-together"', self.client.get(note["html_url"]).content.decode())
 
     def test_missing_zones_are_listed(self):
         zones = self.client.get(reverse("api:missing-zone-list")).json()
-        self.assertEqual(zones, [{"name_en": "Tonghua HTZ", "province": "jilin", "zone_type": "htz",
-                                  "zone_type_label": "High-tech industrial development zone",
-                                  "note": "No source read yet."}])
+        self.assertEqual(
+            zones,
+            [
+                {
+                    "name_en": "Tonghua HTZ",
+                    "province": "jilin",
+                    "zone_type": "htz",
+                    "zone_type_label": "High-tech industrial development zone",
+                    "note": "No source read yet.",
+                }
+            ],
+        )

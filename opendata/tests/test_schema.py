@@ -9,15 +9,20 @@ from django.urls import reverse
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate as validate_spec
 
-from articles.tests.factories import make_article, make_section, make_series
 from articles.models import EditorialNote
+from articles.tests.factories import make_article, make_section, make_series
+from opendata.tests import ApiTestCase
 from parks.models import MissingZone, OfficialCount, PathEvidence, Source
 from parks.tests.factories import cite_every_fact, make_industry, make_mention, make_park, make_path, make_province
-from opendata.tests import ApiTestCase
 
 # Sample records for each path parameter, by the path's first segment.
-SLUGS = {"parks": "jilin-etdz", "provinces": "jilin", "paths": "urbanization",
-         "articles": "industrial-real-estate-park-revitalization-in-major-rust-belts", "series": "debt"}
+SLUGS = {
+    "parks": "jilin-etdz",
+    "provinces": "jilin",
+    "paths": "urbanization",
+    "articles": "industrial-real-estate-park-revitalization-in-major-rust-belts",
+    "series": "debt",
+}
 
 
 def closed(schema):
@@ -46,15 +51,30 @@ class OpenApiDocumentTests(ApiTestCase):
         make_section(article, "sub", body="More.", parent=section)
         make_series(article, section=section)
         path = make_path("urbanization", article_section=section)
-        park = make_park("Jilin ETDZ", province=make_province("jilin"), path=path, area_km2="20.4",
-                         latitude="43.84", longitude="126.55", established_year=1998)
+        park = make_park(
+            "Jilin ETDZ",
+            province=make_province("jilin"),
+            path=path,
+            area_km2="20.4",
+            latitude="43.84",
+            longitude="126.55",
+            established_year=1998,
+        )
         park.industries.add(make_industry("fine chemicals"))
         cls.source = Source.objects.create(citation="Xinhua (2010)")
         park.sources.add(cls.source)
         # Provenance, so its documented shapes are checked against real records too.
         cite_every_fact(park, cls.source, note="States it.")
-        PathEvidence.objects.create(park=park, path=path, kind="inferred", quote="Parks grow.", reason="Near.",
-                                    confidence="medium", article_slug=article.slug, section_slug=section.slug)
+        PathEvidence.objects.create(
+            park=park,
+            path=path,
+            kind="inferred",
+            quote="Parks grow.",
+            reason="Near.",
+            confidence="medium",
+            article_slug=article.slug,
+            section_slug=section.slug,
+        )
         make_mention(park, "Jilin zone", section_slug=section.slug, article_slug=article.slug)
         EditorialNote.objects.create(section=section, key="grow", passage="Parks", text="Which parks?")
         MissingZone.objects.create(name_en="Somewhere HTZ", province=park.province, zone_type="htz")

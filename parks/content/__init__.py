@@ -142,9 +142,7 @@ def load_paths(report, force):
             "industries_quote": row["industries_quote"],
             "article_section_id": article_section_id(row["article_section"]),
         }
-        paths[row["slug"]] = sync_record(
-            DevelopmentPath, {"slug": row["slug"]}, values, report=report, force=force
-        )
+        paths[row["slug"]] = sync_record(DevelopmentPath, {"slug": row["slug"]}, values, report=report, force=force)
     return paths
 
 
@@ -205,14 +203,18 @@ def load_parks(provinces, paths, sources, report, force):
             continue
         record = records.get(row["slug"], {})
         successor = parks[record["successor"]] if record.get("successor") else None
-        industries = [
-            with_chinese_name(
-                get_or_create_named(Industry, {"slug": slugify(name)}, {"name": name}, report),
-                industries_zh.get(name, ""),
-                report,
-            )
-            for name in split_list(row["leading_industries"])
-        ] if row["slug"] in sourced_industries else []
+        industries = (
+            [
+                with_chinese_name(
+                    get_or_create_named(Industry, {"slug": slugify(name)}, {"name": name}, report),
+                    industries_zh.get(name, ""),
+                    report,
+                )
+                for name in split_list(row["leading_industries"])
+            ]
+            if row["slug"] in sourced_industries
+            else []
+        )
         row_sources = [sources[citation] for citation in split_list(row["sources"])]
         path = paths.get(placements.get(row["slug"], ""))
         values = {

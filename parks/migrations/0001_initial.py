@@ -2,11 +2,12 @@
 
 import django.core.validators
 import django.db.models.deletion
-import parks.models
-import publishing.images
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+import parks.models
+import publishing.images
 
 
 class Migration(migrations.Migration):

@@ -65,7 +65,8 @@ class DownloadTests(TestCase):
             with self.subTest(name=name):
                 response = self.client.get(reverse(f"parks:{name}") + query)
                 self.assertEqual(
-                    response["Content-Disposition"], f'attachment; filename="northeast-parks-heilongjiang-co-city.{extension}"'
+                    response["Content-Disposition"],
+                    f'attachment; filename="northeast-parks-heilongjiang-co-city.{extension}"',
                 )
         response = self.client.get(reverse("parks:export-csv"))
         self.assertEqual(response["Content-Disposition"], 'attachment; filename="northeast-parks.csv"')
@@ -118,7 +119,9 @@ class TableViewTests(TestCase):
         self.assertContains(response, '<table class="park-table">')
         self.assertContains(response, '<a href="?view=table" aria-current="page">table</a>', html=True)
         self.assertNotContains(response, 'class="park-card"')
-        self.assertContains(response, '<abbr title="Economic &amp; technological development zone">ETDZ</abbr>', html=True)
+        self.assertContains(
+            response, '<abbr title="Economic &amp; technological development zone">ETDZ</abbr>', html=True
+        )
         cards = self.client.get(reverse("parks:list") + "?view=nonsense")
         self.assertContains(cards, 'class="park-card"')
 
@@ -132,8 +135,12 @@ class TableViewTests(TestCase):
 
     def test_headers_link_to_their_sort_and_say_which_is_active(self):
         response = self.client.get(reverse("parks:list") + "?view=table&ordering=city")
-        self.assertContains(response, '<th scope="col" aria-sort="ascending"><a href="?view=table&amp;ordering=-city">City', html=False)
-        self.assertContains(response, '<th scope="col"><a href="?view=table&amp;ordering=name">Name</a></th>', html=False)
+        self.assertContains(
+            response, '<th scope="col" aria-sort="ascending"><a href="?view=table&amp;ordering=-city">City', html=False
+        )
+        self.assertContains(
+            response, '<th scope="col"><a href="?view=table&amp;ordering=name">Name</a></th>', html=False
+        )
 
     def test_query_count_does_not_grow_with_rows(self):
         counts = []

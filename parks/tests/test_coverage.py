@@ -1,7 +1,7 @@
 from io import StringIO
 
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 
 from parks.models import MissingZone, OfficialCount, Park, ZoneTotal
@@ -45,7 +45,9 @@ class CoveragePageTests(TestCase):
         response = self.client.get(self.url)
         # Rows of a known level send the reader to those parks in the catalogue, not a list of thousands.
         self.assertContains(
-            response, '<a href="/en/parks/?zone_type=etdz&amp;level=national">Filter, map and download them</a>', html=True
+            response,
+            '<a href="/en/parks/?zone_type=etdz&amp;level=national">Filter, map and download them</a>',
+            html=True,
         )
         self.assertNotIn("Jilin ETDZ", self.row(response, "national-etdz"))
         self.assertNotContains(response, "zone_type=htz&amp;level=national")  # none catalogued
@@ -91,7 +93,9 @@ class ProvinceCoverageTests(TestCase):
         make_park("Jilin ETDZ", province=jilin)
         make_park("Changchun ETDZ", province=jilin)
         make_park("Inner Mongolia ETDZ", province=make_province("inner-mongolia"))
-        MissingZone.objects.create(name_en="Siping ETDZ", name_zh="四平经济技术开发区", province=jilin, zone_type="etdz")
+        MissingZone.objects.create(
+            name_en="Siping ETDZ", name_zh="四平经济技术开发区", province=jilin, zone_type="etdz"
+        )
         cls.url = reverse("parks:coverage")
 
     def row(self, html, row_id):
@@ -148,7 +152,10 @@ class ShippedCoverageTests(TestCase):
         response = self.client.get(reverse("parks:coverage"))
         html = response.content.decode()
         unidentified = html.split('id="unidentified-heading"', 1)[1].split("</section>", 1)[0]
-        self.assertIn("“<a href=\"/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/#re-urbanization\">Hegang</a>”", unidentified)
+        self.assertIn(
+            '“<a href="/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/#re-urbanization">Hegang</a>”',
+            unidentified,
+        )
         self.assertFalse(Park.objects.filter(zone_type="other").exists())
 
     def test_says_the_catalogue_is_partial_and_names_missing_zones(self):
@@ -186,8 +193,13 @@ class OfficialCountAdminTests(TestCase):
         response = self.client.get(url)
         self.assertContains(response, 'name="form-0-count"')
         data = {
-            "form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1, "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000,
-            "form-0-id": official.pk, "form-0-count": 9, "_save": "Save",
+            "form-TOTAL_FORMS": 1,
+            "form-INITIAL_FORMS": 1,
+            "form-MIN_NUM_FORMS": 0,
+            "form-MAX_NUM_FORMS": 1000,
+            "form-0-id": official.pk,
+            "form-0-count": 9,
+            "_save": "Save",
             "form-0-base_version": official.version,  # the version the list showed (issue 17: no lost edits)
         }
         response = self.client.post(url, data)

@@ -40,11 +40,20 @@ class FilterTests(TestCase):
 
     def test_parks_without_a_path(self):
         slugs = self.slugs("?path=none&province=jilin")
-        self.assertEqual(slugs, {
-            "changchun-htz", "changchun-etdz", "siping-hongzui-etdz", "changchun-automotive-etdz",
-            "changchun-jingyue-htz", "changchun-xinglong-comprehensive-bonded-zone", "changchun-new-area",
-            "hunchun-comprehensive-bonded-zone", "helong-becz",
-        })
+        self.assertEqual(
+            slugs,
+            {
+                "changchun-htz",
+                "changchun-etdz",
+                "siping-hongzui-etdz",
+                "changchun-automotive-etdz",
+                "changchun-jingyue-htz",
+                "changchun-xinglong-comprehensive-bonded-zone",
+                "changchun-new-area",
+                "hunchun-comprehensive-bonded-zone",
+                "helong-becz",
+            },
+        )
 
     def test_search_in_chinese_matches_chinese_names(self):
         slugs = self.slugs("?q=吉林")
@@ -111,11 +120,27 @@ class InvalidParameterTests(TestCase):
 
     def test_hostile_parameters_never_give_a_server_error(self):
         for query in [
-            "?province[]=jilin", "?province=jilin&province=x", "?path=none&path=", "?level=%00", "?zone_type=etdz'--",
-            "?q=<script>alert(1)</script>", "?q=%25%25%25", "?industry=../../etc", "?ordering=-",
+            "?province[]=jilin",
+            "?province=jilin&province=x",
+            "?path=none&path=",
+            "?level=%00",
+            "?zone_type=etdz'--",
+            "?q=<script>alert(1)</script>",
+            "?q=%25%25%25",
+            "?industry=../../etc",
+            "?ordering=-",
             "?ordering=name,area",
-            "?page=1&page=2", "?q=" + "吉" * 300, "?q=%00", "?province=%00", "?industry=%00x", "?path=%00",
-            "?ordering=%00", "?page=%00", "?ordering=name,", "?=x", "?&&",
+            "?page=1&page=2",
+            "?q=" + "吉" * 300,
+            "?q=%00",
+            "?province=%00",
+            "?industry=%00x",
+            "?path=%00",
+            "?ordering=%00",
+            "?page=%00",
+            "?ordering=name,",
+            "?=x",
+            "?&&",
         ]:
             with self.subTest(query=query):
                 response = list_page(self.client, query)

@@ -36,8 +36,14 @@ class LocaleFormatTests(TestCase):
     def test_the_catalogue_groups_its_number_of_parks(self):
         province = self.park.province
         Park.objects.bulk_create(
-            Park(name_en=f"Zone {number}", slug=f"zone-{number}", province=province, zone_type="etdz",
-                 level="national", is_published=True)
+            Park(
+                name_en=f"Zone {number}",
+                slug=f"zone-{number}",
+                province=province,
+                zone_type="etdz",
+                level="national",
+                is_published=True,
+            )
             for number in range(1233)
         )
         for language, found, download in (

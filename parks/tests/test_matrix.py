@@ -159,5 +159,5 @@ class MatrixAgainstTheListPageTests(TestCase):
         self.assertContains(response, 'href="/en/parks/?province=jilin&amp;path=co-city"')
         self.assertContains(response, 'href="/en/parks/?province=liaoning&amp;path=none"')
         # Screen readers hear what each number counts, not a bare "3".
-        self.assertContains(response, ' in Jilin, Co-city development</span>')
+        self.assertContains(response, " in Jilin, Co-city development</span>")
         self.assertContains(response, reverse("parks:matrix-csv"))

@@ -17,18 +17,29 @@ class ReplaceStandInsMigrationTests(MigrationTestCase):
         co_city = Path.objects.create(slug="co-city", name="Co-city development", summary="…")
         re_urbanization = Path.objects.create(slug="re-urbanization", name="Re-urbanization", summary="…")
         Park.objects.create(
-            slug="songyuan-zone", name_en="Songyuan (article: Songyuan High-tech Industrial Park)",
-            article_name="Songyuan High-tech Industrial Park", province=jilin, zone_type="other", level="",
+            slug="songyuan-zone",
+            name_en="Songyuan (article: Songyuan High-tech Industrial Park)",
+            article_name="Songyuan High-tech Industrial Park",
+            province=jilin,
+            zone_type="other",
+            level="",
             path=co_city,
         )
         real = Park.objects.create(
-            slug="songyuan-etdz", name_en="Songyuan Economic and Technological Development Zone", province=jilin,
-            zone_type="etdz", level="national",
+            slug="songyuan-etdz",
+            name_en="Songyuan Economic and Technological Development Zone",
+            province=jilin,
+            zone_type="etdz",
+            level="national",
         )
         Park.objects.create(
-            slug="hegang-zone", name_en="Hegang (zone named in article; identity unclear)",
-            article_name="Hegang border economic cooperation zone", province=heilongjiang, zone_type="other",
-            level="", path=re_urbanization,
+            slug="hegang-zone",
+            name_en="Hegang (zone named in article; identity unclear)",
+            article_name="Hegang border economic cooperation zone",
+            province=heilongjiang,
+            zone_type="other",
+            level="",
+            path=re_urbanization,
         )
 
         apps = self.migrate(AFTER)

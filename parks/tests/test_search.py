@@ -61,7 +61,10 @@ class ParkSearchTests(TestCase):
             with self.subTest(written=written):
                 self.assertEqual(slugs(written), etdz)
         self.assertEqual(slugs("BECZ"), slugs("边合区"))
-        self.assertEqual(slugs("BECZ"), {"manzhouli-becz", "hunchun-becz", "heihe-becz", "suifenhe-becz", "dandong-becz", "helong-becz"})
+        self.assertEqual(
+            slugs("BECZ"),
+            {"manzhouli-becz", "hunchun-becz", "heihe-becz", "suifenhe-becz", "dandong-becz", "helong-becz"},
+        )
         self.assertEqual(slugs("CBZ"), set(Park.objects.filter(zone_type="bonded").values_list("slug", flat=True)))
         self.assertEqual(slugs("综保区"), slugs("CBZ"))
         self.assertEqual(slugs("Harbin HTZ"), {"harbin-htz"})
@@ -115,12 +118,16 @@ class PinyinOrderTests(TestCase):
             response = self.client.get(reverse("parks:province", args=["jilin"]))
             self.assertEqual([park.name_zh for park in response.context["parks"]], ["长春园区", "吉林园区"])
             response = self.client.get(reverse("parks:list"))
-            self.assertEqual([choice.label for choice in response.context["province_facet"].choices],
-                             ["黑龙江省", "吉林省", "辽宁省", "内蒙古自治区"])
+            self.assertEqual(
+                [choice.label for choice in response.context["province_facet"].choices],
+                ["黑龙江省", "吉林省", "辽宁省", "内蒙古自治区"],
+            )
         # English pages keep the English alphabet.
         response = self.client.get(reverse("parks:list"))
-        self.assertEqual([park.name_en for park in response.context["page_obj"]],
-                         ["Aershan Park", "Changchun Park", "Dalian Park", "Harbin Park", "Jilin Park"])
+        self.assertEqual(
+            [park.name_en for park in response.context["page_obj"]],
+            ["Aershan Park", "Changchun Park", "Dalian Park", "Harbin Park", "Jilin Park"],
+        )
 
     def test_parks_saved_in_bulk_are_still_found_by_name(self):
         bulk_parks(3, make_province("jilin"))

@@ -1,4 +1,3 @@
-import json
 import re
 
 from django.test import TestCase, override_settings
@@ -90,19 +89,24 @@ class ParkListTests(TestCase):
         data = self.client.get(reverse("parks:map-data"), {"q": "Jilin"})
         self.assertEqual(data.status_code, 200)
         # Compact: one array per park, in the order `columns` names (map.js reads it so).
-        self.assertEqual(data.json(), {
-            "columns": ["slug", "name", "name_zh", "lat", "lng", "approximate", "coord_note"],
-            "url": "/en/parks/{slug}/",
-            "parks": [[
-                "jilin-economic-and-technological-development-zone",
-                "Jilin Economic and Technological Development Zone",
-                "",
-                43.84,
-                126.55,
-                False,
-                "",
-            ]],
-        })
+        self.assertEqual(
+            data.json(),
+            {
+                "columns": ["slug", "name", "name_zh", "lat", "lng", "approximate", "coord_note"],
+                "url": "/en/parks/{slug}/",
+                "parks": [
+                    [
+                        "jilin-economic-and-technological-development-zone",
+                        "Jilin Economic and Technological Development Zone",
+                        "",
+                        43.84,
+                        126.55,
+                        False,
+                        "",
+                    ]
+                ],
+            },
+        )
         # The page's fallback list holds the parks it shows, and the map has an accessible label.
         self.assertContains(response, "Parks on this page, as a list (1)")
         self.assertContains(response, 'aria-label="Map of the parks that match the filters')
@@ -177,13 +181,17 @@ class ParkDetailTests(TestCase):
         make_mention(cls.park, "Tonghua Pharmaceutical High-tech Industrial Park", confidence="high")
         cls.neighbour = make_park("Benxi High-tech Industrial Development Zone", slug="benxi-htz", path=cls.path)
         cls.other_path = make_park("Changchun HTZ", slug="changchun-htz")
-        cls.park.successor = make_park("Tonghua Comprehensive Zone", slug="tonghua-zone", province=make_province("liaoning"))
+        cls.park.successor = make_park(
+            "Tonghua Comprehensive Zone", slug="tonghua-zone", province=make_province("liaoning")
+        )
         cls.park.save(update_fields=["successor"])
 
     def test_status_with_its_year_links_to_the_zone_it_became(self):
         html = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"])).content.decode()
         status = html.split('<div id="fact-status">', 1)[1].split("</div>", 1)[0]
-        self.assertIn('Merged into another zone, 2018: <a href="/en/parks/tonghua-zone/">Tonghua Comprehensive Zone</a>', status)
+        self.assertIn(
+            'Merged into another zone, 2018: <a href="/en/parks/tonghua-zone/">Tonghua Comprehensive Zone</a>', status
+        )
         self.assertIn('<a href="#source-1">', status)
 
     def test_area_names_its_kind_and_coordinates_say_they_are_approximate(self):
@@ -200,10 +208,20 @@ class ParkDetailTests(TestCase):
             "Tonghua Medical High-tech Industrial Development Zone",
             '<p class="park-name-zh lede" lang="zh-Hans">通化医药高新技术产业开发区</p>',
             "“Tonghua Pharmaceutical High-tech Industrial Park”",
-            "Tonghua", "High-tech industrial development zone", "National", "2005", "2013",
-            "12.7082 km²", "planned area", "41.73° N, 125.94° E", "city centre approx.",
+            "Tonghua",
+            "High-tech industrial development zone",
+            "National",
+            "2005",
+            "2013",
+            "12.7082 km²",
+            "planned area",
+            "41.73° N, 125.94° E",
+            "city centre approx.",
             '<a href="/en/parks/?industry=pharmaceuticals">pharmaceuticals</a>',
-            "Chinese Wikipedia", "High", "[1]", "China&#x27;s only pharmaceutical-themed HTZ.",
+            "Chinese Wikipedia",
+            "High",
+            "[1]",
+            "China&#x27;s only pharmaceutical-themed HTZ.",
             "Open and independent administrative units.",
             '<a href="/en/parks/paths/co-city/">Co-city development</a>',
         ]:
@@ -228,7 +246,9 @@ class ParkDetailTests(TestCase):
         lists = re.findall(r"<ul>(.*?)</ul>", neighbours, re.S)
         self.assertEqual([item.count("<li>") for item in lists], [12, 12])  # province, then path
         self.assertContains(response, f'<a href="/en/parks/provinces/{self.park.province.slug}/">All parks in')
-        self.assertContains(response, '<a href="/en/parks/paths/co-city/">All parks on the Co-city development path</a>')
+        self.assertContains(
+            response, '<a href="/en/parks/paths/co-city/">All parks on the Co-city development path</a>'
+        )
 
     def test_every_fact_carries_a_footnote_to_the_numbered_source_list(self):
         response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
@@ -315,7 +335,9 @@ class ProvinceAndPathPageTests(TestCase):
                 self.assertEqual(card_slugs(response), [f"bulk-park-{number:04d}" for number in range(24)])
                 self.assertContains(response, 'href="?page=2" rel="next"')
                 last = self.client.get(url + "?page=2")
-                self.assertEqual(card_slugs(last), [f"bulk-park-{number:04d}" for number in range(24, 30)] + ["jilin-etdz"])
+                self.assertEqual(
+                    card_slugs(last), [f"bulk-park-{number:04d}" for number in range(24, 30)] + ["jilin-etdz"]
+                )
                 self.assertContains(last, 'href="?page=1" rel="prev"')
                 # A page number that is not one shows the nearest real page, never an error.
                 self.assertEqual(card_slugs(self.client.get(url + "?page=99")), card_slugs(last))
@@ -326,7 +348,12 @@ class ProvinceAndPathPageTests(TestCase):
         second = make_park("Changchun ETDZ", slug="changchun-etdz", path=self.path)
         for park in (Park.objects.get(slug="jilin-etdz"), second):
             PathEvidence.objects.create(
-                park=park, path=self.path, kind="named", quote=quote, article_slug="article", section_slug="urbanization"
+                park=park,
+                path=self.path,
+                kind="named",
+                quote=quote,
+                article_slug="article",
+                section_slug="urbanization",
             )
         response = self.client.get(reverse("parks:path", args=["urbanization"]))
         html = response.content.decode()

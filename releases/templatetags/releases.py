@@ -21,8 +21,12 @@ def cite_version(context, obj):
     record = latest_release_of(kind, obj.slug)
     if record is None:
         return {"record": None}
-    return {"record": record, "release": record.release, "citation": cite(record, context["request"]),
-            "downloads": download_links(record)}
+    return {
+        "record": record,
+        "release": record.release,
+        "citation": cite(record, context["request"]),
+        "downloads": download_links(record),
+    }
 
 
 # In a <script> element, "</" would end it early: the JSON's <, > and & are written as escapes.

@@ -12,21 +12,33 @@ from releases.tests.test_releases import ReleaseFilesFolder, make_release
 
 class WordDiffTests(TestCase):
     def test_words_and_chinese_characters_are_compared_one_by_one(self):
-        self.assertEqual(word_diff("The zone opened in 1992.", "The zone opened in 1991."),
-                         [["equal", "The zone opened in "], ["delete", "1992"], ["insert", "1991"], ["equal", "."]])
-        self.assertEqual(word_diff("开发区成立", "高新区成立"),
-                         [["delete", "开发"], ["insert", "高新"], ["equal", "区成立"]])
+        self.assertEqual(
+            word_diff("The zone opened in 1992.", "The zone opened in 1991."),
+            [["equal", "The zone opened in "], ["delete", "1992"], ["insert", "1991"], ["equal", "."]],
+        )
+        self.assertEqual(
+            word_diff("开发区成立", "高新区成立"), [["delete", "开发"], ["insert", "高新"], ["equal", "区成立"]]
+        )
 
     def test_paragraphs_added_removed_and_changed(self):
         old = "First paragraph.\n\nSecond one here.\n\nThird."
         new = "First paragraph.\n\nSecond one there.\n\nThird.\n\nA fourth."
-        self.assertEqual(paragraph_changes(old, new), [
-            {"change": "changed", "old": "Second one here.", "new": "Second one there.",
-             "diff": [["equal", "Second one "], ["delete", "here"], ["insert", "there"], ["equal", "."]]},
-            {"change": "added", "old": "", "new": "A fourth.", "diff": [["insert", "A fourth."]]},
-        ])
-        self.assertEqual(paragraph_changes("Gone.\n\nKept.", "Kept."),
-                         [{"change": "removed", "old": "Gone.", "new": "", "diff": [["delete", "Gone."]]}])
+        self.assertEqual(
+            paragraph_changes(old, new),
+            [
+                {
+                    "change": "changed",
+                    "old": "Second one here.",
+                    "new": "Second one there.",
+                    "diff": [["equal", "Second one "], ["delete", "here"], ["insert", "there"], ["equal", "."]],
+                },
+                {"change": "added", "old": "", "new": "A fourth.", "diff": [["insert", "A fourth."]]},
+            ],
+        )
+        self.assertEqual(
+            paragraph_changes("Gone.\n\nKept.", "Kept."),
+            [{"change": "removed", "old": "Gone.", "new": "", "diff": [["delete", "Gone."]]}],
+        )
 
 
 class ChangesBetweenReleasesTests(ReleaseFilesFolder, TestCase):
@@ -42,16 +54,23 @@ class ChangesBetweenReleasesTests(ReleaseFilesFolder, TestCase):
         """One of each change a release can bring; returns what the change list must say."""
         section = Section.objects.filter(article__status="published").exclude(body="").order_by("pk").first()
         Section.objects.filter(pk=section.pk).update(body=section.body + "\n\nA paragraph the editors added.")
-        note = EditorialNote.objects.create(section=section, key="a-new-correction", kind=NoteKind.CORRECTION,
-                                            passage="added", corrected_wording="appended", text="A slip.")
+        note = EditorialNote.objects.create(
+            section=section,
+            key="a-new-correction",
+            kind=NoteKind.CORRECTION,
+            passage="added",
+            corrected_wording="appended",
+            text="A slip.",
+        )
         changed, removed = Park.objects.published().order_by("slug")[:2]
         source = Source.objects.create(citation="Yearbook of the zone, 2001")
         changed.sources.add(source)
         FactSource.objects.create(park=changed, fact=Fact.ESTABLISHED_YEAR, source=source, note="Founded 1991.")
         Park.objects.filter(pk=changed.pk).update(established_year=1991)
         Park.objects.filter(pk=removed.pk).update(is_published=False)
-        added = Park.objects.create(name_en="A New Test Zone", slug="a-new-test-zone", province=changed.province,
-                                    zone_type="etdz")
+        added = Park.objects.create(
+            name_en="A New Test Zone", slug="a-new-test-zone", province=changed.province, zone_type="etdz"
+        )
         return section, note, changed, removed, added
 
     def test_the_changes_page_and_json_show_exactly_the_edits(self):
@@ -64,17 +83,44 @@ class ChangesBetweenReleasesTests(ReleaseFilesFolder, TestCase):
         self.assertEqual(data["from"], "1.0")
         self.assertEqual(data["to"], "1.1")
         key = f"{section.article.slug}/{section.slug}"
-        self.assertEqual(data["sections"], {"added": [], "removed": [], "changed": [
-            {"key": key, "old_title": section.title_en, "title": section.title_en, "paragraphs": [
-                {"change": "added", "old": "", "new": "A paragraph the editors added.",
-                 "diff": [["insert", "A paragraph the editors added."]]},
-            ]},
-        ]})
-        self.assertEqual(data["notes_added"], [{"section": key, "key": "a-new-correction", "kind": "correction",
-                                                "passage": "added", "corrected_wording": "appended",
-                                                "text": "A slip."}])
-        self.assertEqual(data["parks"]["added"], [{"slug": "a-new-test-zone", "name_en": "A New Test Zone",
-                                                   "name_zh": ""}])
+        self.assertEqual(
+            data["sections"],
+            {
+                "added": [],
+                "removed": [],
+                "changed": [
+                    {
+                        "key": key,
+                        "old_title": section.title_en,
+                        "title": section.title_en,
+                        "paragraphs": [
+                            {
+                                "change": "added",
+                                "old": "",
+                                "new": "A paragraph the editors added.",
+                                "diff": [["insert", "A paragraph the editors added."]],
+                            },
+                        ],
+                    },
+                ],
+            },
+        )
+        self.assertEqual(
+            data["notes_added"],
+            [
+                {
+                    "section": key,
+                    "key": "a-new-correction",
+                    "kind": "correction",
+                    "passage": "added",
+                    "corrected_wording": "appended",
+                    "text": "A slip.",
+                }
+            ],
+        )
+        self.assertEqual(
+            data["parks"]["added"], [{"slug": "a-new-test-zone", "name_en": "A New Test Zone", "name_zh": ""}]
+        )
         self.assertEqual([park["slug"] for park in data["parks"]["removed"]], [removed.slug])
         [park] = data["parks"]["changed"]
         self.assertEqual(park["slug"], changed.slug)

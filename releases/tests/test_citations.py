@@ -52,9 +52,11 @@ class VersionCitationTests(ReleaseFilesFolder, TestCase):
         self.assertEqual(item["title"], f"{self.park.name_en} ({self.park.name_zh})")
 
     def test_the_live_pages_offer_cite_this_version(self):
-        for url in (reverse("parks:detail", args=["jilin-etdz"]),
-                    reverse("articles:detail", args=[FEATURED_ARTICLE_SLUG]),
-                    "/zh-hans/parks/jilin-etdz/"):
+        for url in (
+            reverse("parks:detail", args=["jilin-etdz"]),
+            reverse("articles:detail", args=[FEATURED_ARTICLE_SLUG]),
+            "/zh-hans/parks/jilin-etdz/",
+        ):
             with self.subTest(url=url):
                 response = self.client.get(url)
                 self.assertContains(response, "/releases/1.0/")
@@ -65,7 +67,8 @@ class VersionCitationTests(ReleaseFilesFolder, TestCase):
         [item] = json.loads(self.client.get(url + "?section=detroit").content)
         self.assertEqual(item["URL"], f"http://testserver/en/releases/1.0/articles/{FEATURED_ARTICLE_SLUG}/#detroit")
         self.assertEqual(item["version"], "1.0")
-        live = json.loads(self.client.get(reverse("articles:cite", args=[FEATURED_ARTICLE_SLUG, "json"])
-                                          + "?section=detroit").content)[0]
+        live = json.loads(
+            self.client.get(reverse("articles:cite", args=[FEATURED_ARTICLE_SLUG, "json"]) + "?section=detroit").content
+        )[0]
         self.assertEqual(item["section"], live["section"])
         self.assertEqual(self.client.get(url + "?section=nowhere").status_code, 404)

@@ -26,21 +26,31 @@ class SuggestedCorrectionTests(TestCase):
 
     def send(self, url=PARK_FORM, address="203.0.113.7", **fields):
         page = self.client.get(url)
-        data = {"field": "established_year", "problem": "The zone was founded a year earlier.",
-                "proposed_value": "1997", "source_url": "https://example.org/yearbook",
-                "csrfmiddlewaretoken": page.context["csrf_token"], **fields}
+        data = {
+            "field": "established_year",
+            "problem": "The zone was founded a year earlier.",
+            "proposed_value": "1997",
+            "source_url": "https://example.org/yearbook",
+            "csrfmiddlewaretoken": page.context["csrf_token"],
+            **fields,
+        }
         return self.client.post(url, data, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"1.2.3.4, {address}")
 
     def review(self, action, suggestion):
         self.client.force_login(self.researcher)
         changelist = reverse("admin:releases_suggestion_changelist")
         page = self.client.get(changelist)
-        return self.client.post(changelist, {"action": action, "_selected_action": [suggestion.pk],
-                                             "csrfmiddlewaretoken": page.context["csrf_token"]}, follow=True)
+        return self.client.post(
+            changelist,
+            {"action": action, "_selected_action": [suggestion.pk], "csrfmiddlewaretoken": page.context["csrf_token"]},
+            follow=True,
+        )
 
     def test_a_reader_suggests_a_researcher_accepts_and_the_history_credits_it(self):
         park = Park.objects.get(slug="jilin-etdz")
-        self.assertContains(self.client.get(park.get_absolute_url()), 'href="/en/releases/corrections/parks/jilin-etdz/"')
+        self.assertContains(
+            self.client.get(park.get_absolute_url()), 'href="/en/releases/corrections/parks/jilin-etdz/"'
+        )
         response = self.send()
         self.assertRedirects(response, "/en/releases/corrections/received/")
         suggestion = Suggestion.objects.get()
@@ -68,8 +78,10 @@ class SuggestedCorrectionTests(TestCase):
         suggestion = Suggestion.objects.get()
         self.review("accept_suggestions", suggestion)
         note = EditorialNote.objects.get(key=f"reader-correction-{suggestion.pk}")
-        self.assertEqual((note.kind, note.passage, note.corrected_wording),
-                         ("correction", "Ford, General Motors", "Ford and General Motors"))
+        self.assertEqual(
+            (note.kind, note.passage, note.corrected_wording),
+            ("correction", "Ford, General Motors", "Ford and General Motors"),
+        )
         self.assertEqual(note.history.latest().history_change_reason, suggestion.credit)
 
     def test_a_suggestion_that_does_not_fit_is_not_applied(self):

@@ -24,8 +24,18 @@ SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DO
 # What a page's subject needs to be useful to search engines and reference managers.
 REQUIRED = {
     "ScholarlyArticle": {"headline", "author", "inLanguage", "url", "isPartOf", "translationOfWork"},
-    "Dataset": {"name", "description", "url", "license", "distribution", "spatialCoverage", "temporalCoverage",
-                "version", "citation", "creator"},
+    "Dataset": {
+        "name",
+        "description",
+        "url",
+        "license",
+        "distribution",
+        "spatialCoverage",
+        "temporalCoverage",
+        "version",
+        "citation",
+        "creator",
+    },
     "Place": {"name", "url", "address"},
     "WebSite": {"name", "url"},
 }
@@ -46,8 +56,9 @@ def vocabulary(kind):
 
 def offline_loader(url, options=None):
     if url.rstrip("/") not in ("https://schema.org", "http://schema.org"):
-        raise jsonld.JsonLdError("Only schema.org's context is known offline.", "loading document failed",
-                                 code="loading document failed")
+        raise jsonld.JsonLdError(
+            "Only schema.org's context is known offline.", "loading document failed", code="loading document failed"
+        )
     document = json.loads((VOCABULARY / "schemaorgcontext.jsonld").read_text(encoding="utf-8"))
     return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url, "document": document}
 
@@ -125,20 +136,26 @@ class JsonLdTests(ReleaseFilesFolder, TestCase):
         data = self.page_json_ld(reverse("data:index"))
         self.assertEqual(data["version"], "1.0")
         self.assertEqual(data["license"], "https://creativecommons.org/licenses/by/4.0/")
-        self.assertIn("http://testserver/data/rust-belt-parks.sqlite",
-                      [download["contentUrl"] for download in data["distribution"]])
+        self.assertIn(
+            "http://testserver/data/rust-belt-parks.sqlite",
+            [download["contentUrl"] for download in data["distribution"]],
+        )
         self.assertRegex(data["temporalCoverage"], r"^\d{4}/\d{4}$")
         self.assertEqual(data["spatialCoverage"]["geo"]["box"], "37 105 54 136")
 
     def test_a_park_is_a_place_with_its_coordinates(self):
         data = self.page_json_ld(reverse("parks:detail", args=["jilin-etdz"]))
-        self.assertEqual((data["name"], data["alternateName"]),
-                         ("Jilin Economic and Technological Development Zone", "吉林经济技术开发区"))
+        self.assertEqual(
+            (data["name"], data["alternateName"]),
+            ("Jilin Economic and Technological Development Zone", "吉林经济技术开发区"),
+        )
         self.assertEqual(data["geo"]["@type"], "GeoCoordinates")
 
     def test_the_validator_catches_what_it_should(self):
         node = self.expanded({"@context": "https://schema.org", "@type": "Place", "name": "x", "colour": "red"})
-        self.assertEqual(sorted(problems(node)), ["$: Place lacks address", "$: Place lacks url", "$: unknown property colour"])
+        self.assertEqual(
+            sorted(problems(node)), ["$: Place lacks address", "$: Place lacks url", "$: unknown property colour"]
+        )
         with self.assertRaises(jsonld.JsonLdError):
             self.expanded({"@context": "https://example.org/context", "name": "x"})
 

@@ -15,8 +15,9 @@ def pdf_text(content):
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(content)
         handle.flush()
-        return subprocess.run(["pdftotext", "-layout", handle.name, "-"], capture_output=True, text=True,
-                              check=True).stdout
+        return subprocess.run(
+            ["pdftotext", "-layout", handle.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
 
 
 class ReleasePdfTests(ReleaseFilesFolder, TestCase):
@@ -56,8 +57,9 @@ class PrintStylesheetTests(TestCase):
     def test_article_and_park_pages_print_without_navigation_and_with_addresses(self):
         for url in (f"/en/articles/{FEATURED_ARTICLE_SLUG}/", "/zh-hans/parks/jilin-etdz/"):
             with self.subTest(url=url):
-                self.assertContains(self.client.get(url),
-                                    '<link rel="stylesheet" href="/static/releases/print.css" media="print">')
+                self.assertContains(
+                    self.client.get(url), '<link rel="stylesheet" href="/static/releases/print.css" media="print">'
+                )
         from django.contrib.staticfiles import finders
 
         stylesheet = open(finders.find("releases/print.css"), encoding="utf-8").read()

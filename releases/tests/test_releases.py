@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from articles.models import EditorialNote, NoteKind, Section
+from articles.models import Section
 from parks.models import Park
 from publishing.testing import admin_form_data, make_staff
 from releases.models import Frozen, Release, ReleaseEntry, ReleaseIsFinal
@@ -30,8 +30,13 @@ class ReleaseFilesFolder:
 def make_release(client, number, notes="Notes", notes_zh="说明"):
     """What an editor does in the admin: open the add page, fill in the form, save."""
     page = client.get(reverse("admin:releases_release_add"))
-    data = {**admin_form_data(page, form_id="release_form"), "number": number, "date": "2026-12-01",
-            "notes": notes, "notes_zh": notes_zh}
+    data = {
+        **admin_form_data(page, form_id="release_form"),
+        "number": number,
+        "date": "2026-12-01",
+        "notes": notes,
+        "notes_zh": notes_zh,
+    }
     response = client.post(reverse("admin:releases_release_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return Release.objects.get(number=number)
@@ -55,10 +60,20 @@ class ReleaseTests(ReleaseFilesFolder, TestCase):
         park_page = self.client.get(reverse("releases:park", args=["1.0", park.slug]))
         article_url = reverse("releases:article", args=["1.0", section.article.slug])
         article_page = self.client.get(article_url)
-        files = {file.name: b"".join(self.client.get(file.get_absolute_url()).streaming_content)
-                 for file in release.files.all()}
-        self.assertEqual(set(files), {"rust-belt-parks.csv", "rust-belt-parks.json", "rust-belt-parks.xlsx",
-                                      "datapackage.json", "rust-belt-parks.sqlite"})
+        files = {
+            file.name: b"".join(self.client.get(file.get_absolute_url()).streaming_content)
+            for file in release.files.all()
+        }
+        self.assertEqual(
+            set(files),
+            {
+                "rust-belt-parks.csv",
+                "rust-belt-parks.json",
+                "rust-belt-parks.xlsx",
+                "datapackage.json",
+                "rust-belt-parks.sqlite",
+            },
+        )
         self.assertContains(park_page, park.name_en)
         self.assertContains(article_page, section.title_en)
 
@@ -126,15 +141,22 @@ class ReleaseTests(ReleaseFilesFolder, TestCase):
     def test_only_an_editor_with_publish_rights_makes_a_release(self):
         self.client.force_login(self.researcher)
         self.assertEqual(self.client.get(reverse("admin:releases_release_add")).status_code, 403)
-        response = self.client.post(reverse("admin:releases_release_add"),
-                                    {"number": "1.0", "date": "2026-12-01", "notes": "n", "notes_zh": "n"})
+        response = self.client.post(
+            reverse("admin:releases_release_add"),
+            {"number": "1.0", "date": "2026-12-01", "notes": "n", "notes_zh": "n"},
+        )
         self.assertEqual(response.status_code, 403)
         self.assertFalse(Release.objects.exists())
 
     def test_a_bad_number_is_refused_and_nothing_is_frozen(self):
         page = self.client.get(reverse("admin:releases_release_add"))
-        data = {**admin_form_data(page, form_id="release_form"), "number": "v1", "notes": "n", "notes_zh": "n",
-                "date": "2026-12-01"}
+        data = {
+            **admin_form_data(page, form_id="release_form"),
+            "number": "v1",
+            "notes": "n",
+            "notes_zh": "n",
+            "date": "2026-12-01",
+        }
         response = self.client.post(reverse("admin:releases_release_add"), data)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "1.0, 1.1")
@@ -160,7 +182,9 @@ class MakeReleaseCommandTests(ReleaseFilesFolder, TestCase):
 
     def test_the_command_makes_the_same_release_as_the_admin(self):
         output = StringIO()
-        call_command("make_release", "2.0", "--date", "2026-12-05", "--notes", "Big.", "--notes-zh", "大。", stdout=output)
+        call_command(
+            "make_release", "2.0", "--date", "2026-12-05", "--notes", "Big.", "--notes-zh", "大。", stdout=output
+        )
         release = Release.objects.get()
         self.assertEqual((release.number, str(release.date)), ("2.0", "2026-12-05"))
         self.assertIn("5 files", output.getvalue())

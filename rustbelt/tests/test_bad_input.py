@@ -60,8 +60,14 @@ class BadInputTests(TestCase):
 
     def test_nul_in_any_public_page_or_download_is_a_400(self):
         urls = [
-            reverse("home"), reverse("parks:list"), reverse("parks:export-csv"), reverse("parks:map-data"),
-            reverse("parks:detail", args=["park-0"]), reverse("search"), "/data/", "/sitemap.xml",
+            reverse("home"),
+            reverse("parks:list"),
+            reverse("parks:export-csv"),
+            reverse("parks:map-data"),
+            reverse("parks:detail", args=["park-0"]),
+            reverse("search"),
+            "/data/",
+            "/sitemap.xml",
         ]
         for url in urls:
             for query in ["?q=%00", "?province=%00", "?%00=x", "?page=1%00", "?lang=%00"]:
@@ -84,8 +90,14 @@ class BadInputTests(TestCase):
 
     def test_empty_keys_are_ignored(self):
         urls = [
-            reverse("parks:list"), reverse("parks:export-csv"), reverse("parks:map-data"), reverse("search"),
-            "/api/v1/parks/", "/api/v1/sources/", "/data/", reverse("home"),
+            reverse("parks:list"),
+            reverse("parks:export-csv"),
+            reverse("parks:map-data"),
+            reverse("search"),
+            "/api/v1/parks/",
+            "/api/v1/sources/",
+            "/data/",
+            reverse("home"),
         ]
         for url in urls:
             for query in ["?=x", "?&&", "?=", "?&=&", "?=x&=y"]:

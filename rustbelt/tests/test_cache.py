@@ -110,7 +110,9 @@ class OneGenerationPerSaveTests(TestCase):
         self.client.force_login(make_superuser())
 
     def advances_during(self, action):
-        with mock.patch.object(ContentGeneration.objects, "advance", wraps=ContentGeneration.objects.advance) as advance:
+        with mock.patch.object(
+            ContentGeneration.objects, "advance", wraps=ContentGeneration.objects.advance
+        ) as advance:
             action()
         return advance.call_count
 

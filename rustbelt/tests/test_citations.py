@@ -147,7 +147,9 @@ class ShippedArticleCitationTests(TestCase):
                 self.assertNotIn("date", bib)
         citation = cite(self.article, RequestFactory().get("/"))
         self.assertIn("(n.d.)", citation.apa)
-        self.assertIn(f"Retrieved {timezone.localdate():%B} {timezone.localdate().day}, {timezone.localdate().year}", citation.apa)
+        self.assertIn(
+            f"Retrieved {timezone.localdate():%B} {timezone.localdate().day}, {timezone.localdate().year}", citation.apa
+        )
         self.assertEqual(DATE_LIKE.findall(citation.apa.split("Retrieved")[0]), [])
         self.assertEqual({match.replace("/", "-") for match in DATE_LIKE.findall(citation.gbt7714)}, {self.today})
 
@@ -163,7 +165,8 @@ class ShippedArticleCitationTests(TestCase):
 
     def test_editorial_headings_never_stand_as_the_authors_title(self):
         editorial = [
-            section for section in Section.objects.filter(article=self.article, parent__isnull=False)
+            section
+            for section in Section.objects.filter(article=self.article, parent__isnull=False)
             if section.title not in SOURCE_TEXT
         ]
         self.assertEqual(len(editorial), 7)

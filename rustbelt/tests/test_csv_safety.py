@@ -105,11 +105,27 @@ class HostileValuesTests(TestCase):
                 if any(cell.startswith("'") for row in rows for cell in row):
                     poisoned.add(table.name)
         # Those with text an editor types: each carried raw formulas before.
-        self.assertEqual(poisoned, {
-            "articles", "sections", "provinces", "paths", "industries", "sources", "parks", "fact_sources",
-            "path_evidence", "article_mentions", "missing_zones", "official_counts", "data_series", "data_points",
-            "editorial_notes", "zone_totals",
-        })
+        self.assertEqual(
+            poisoned,
+            {
+                "articles",
+                "sections",
+                "provinces",
+                "paths",
+                "industries",
+                "sources",
+                "parks",
+                "fact_sources",
+                "path_evidence",
+                "article_mentions",
+                "missing_zones",
+                "official_counts",
+                "data_series",
+                "data_points",
+                "editorial_notes",
+                "zone_totals",
+            },
+        )
         values = parse(self.get(reverse("data:table", args=["data_points"])))
         self.assertIn("-1.5", [row[3] for row in values])
 

@@ -58,7 +58,11 @@ class HangingDatabaseTests(SimpleTestCase):
         urls = ["/en/parks/some-park/", "/healthz", "/robots.txt"]
         result = subprocess.run(
             [sys.executable, "-c", REQUESTS, *urls],
-            cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=60,
+            cwd=settings.BASE_DIR,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         self.assertEqual(result.returncode, 0, result.stderr[-2000:])
         self.assertEqual(json.loads(result.stdout.splitlines()[-1]), [500, 503, 500])

@@ -52,19 +52,24 @@ class DeployCheckTests(SimpleTestCase):
 
     def test_proxy_and_redirect_toggles_come_from_the_environment(self):
         script = "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_PROXY_SSL_HEADER, s.SECURE_HSTS_SECONDS)"
-        result = self.run_manage("shell", "-c", script, DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_BEHIND_PROXY="1",
-                                 DJANGO_HSTS_SECONDS="600")
-        self.assertEqual(result.stdout.strip().splitlines()[-1], "False ('HTTP_X_FORWARDED_PROTO', 'https') 600", result.stderr)
+        result = self.run_manage(
+            "shell", "-c", script, DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_BEHIND_PROXY="1", DJANGO_HSTS_SECONDS="600"
+        )
+        self.assertEqual(
+            result.stdout.strip().splitlines()[-1], "False ('HTTP_X_FORWARDED_PROTO', 'https') 600", result.stderr
+        )
 
 
 class SecretKeyTests(SimpleTestCase):
     """Outside development the servers refuse to start without a key; key-free commands still run."""
 
     def run_python(self, *args):
-        environment = {name: value for name, value in os.environ.items()
-                       if name not in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY")}
-        return subprocess.run([sys.executable, *args], cwd=settings.BASE_DIR, env=environment,
-                              capture_output=True, text=True, timeout=120)
+        environment = {
+            name: value for name, value in os.environ.items() if name not in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY")
+        }
+        return subprocess.run(
+            [sys.executable, *args], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=120
+        )
 
     def test_servers_refuse_to_start_without_a_secret_key(self):
         for module in ("rustbelt.wsgi", "rustbelt.asgi"):
@@ -81,7 +86,12 @@ class SecretKeyTests(SimpleTestCase):
 class CollectstaticTests(SimpleTestCase):
     def test_production_static_files_are_hashed_compressed_and_cached_for_a_year(self):
         with tempfile.TemporaryDirectory() as static_root:
-            env = {**os.environ, **PRODUCTION_ENV, "DJANGO_STATIC_ROOT": static_root, "DJANGO_ALLOWED_HOSTS": "testserver"}
+            env = {
+                **os.environ,
+                **PRODUCTION_ENV,
+                "DJANGO_STATIC_ROOT": static_root,
+                "DJANGO_ALLOWED_HOSTS": "testserver",
+            }
             run = partial(subprocess.run, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=180)
             result = run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"])
             self.assertEqual(result.returncode, 0, result.stderr)
@@ -92,19 +102,20 @@ class CollectstaticTests(SimpleTestCase):
             # gunicorn would serve the same WSGI app; the test client is enough to see whitenoise's headers.
             script = (
                 "from django.test import Client; from django.templatetags.static import static; "
-                f"r = Client().get(static('rustbelt/site.css'), secure=True); print(r.status_code, r['Cache-Control'], static('rustbelt/site.css'))"
+                "r = Client().get(static('rustbelt/site.css'), secure=True); print(r.status_code, r['Cache-Control'], static('rustbelt/site.css'))"
             )
             result = run([sys.executable, "manage.py", "shell", "-c", script])
-            self.assertEqual(result.stdout.strip().splitlines()[-1],
-                             f"200 max-age=315360000, public, immutable /static/{hashed_css}", result.stderr)
+            self.assertEqual(
+                result.stdout.strip().splitlines()[-1],
+                f"200 max-age=315360000, public, immutable /static/{hashed_css}",
+                result.stderr,
+            )
 
 
 class SecurityHeaderTests(TestCase):
     def assert_security_headers(self, response):
         csp = response["Content-Security-Policy"]
-        directives = dict(
-            (part.split()[0], part.split()[1:]) for part in (p.strip() for p in csp.split(";")) if part
-        )
+        directives = dict((part.split()[0], part.split()[1:]) for part in (p.strip() for p in csp.split(";")) if part)
         self.assertEqual(directives["script-src"], ["'self'"])
         self.assertEqual(directives["style-src"], ["'self'"])
         self.assertEqual(directives["frame-ancestors"], ["'none'"])
@@ -168,7 +179,7 @@ def inline_code_offences(text):
 
 class NoInlineCodeInTemplatesTests(SimpleTestCase):
     def test_scanner_catches_each_kind_of_inline_code(self):
-        self.assertEqual(len(inline_code_offences('<script>alert(1)</script>')), 1)
+        self.assertEqual(len(inline_code_offences("<script>alert(1)</script>")), 1)
         self.assertEqual(len(inline_code_offences('<p style="color: red">')), 1)
         self.assertEqual(len(inline_code_offences('<a href="#"\n   onclick="go()">')), 1)
         self.assertEqual(len(inline_code_offences("<style>p{}</style>")), 1)

@@ -35,7 +35,9 @@ class DraftOnlyRecordsTests(TestCase):
         published.industries.add(make_industry("Chemicals"))
         published.sources.add(make_source("Jilin yearbook"))
         draft = make_park(
-            f"{MARKER} zone", is_published=False, province=make_province(f"{MARKER}-province"),
+            f"{MARKER} zone",
+            is_published=False,
+            province=make_province(f"{MARKER}-province"),
             path=make_path(f"{MARKER}-path", order=9),
         )
         draft.industries.add(make_industry(f"{MARKER} industry"))

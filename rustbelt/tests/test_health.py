@@ -13,7 +13,9 @@ class HealthzTests(TestCase):
         self.assertIn("no-store", response["Cache-Control"])
 
     def test_503_when_the_database_fails(self):
-        with mock.patch("django.db.backends.base.base.BaseDatabaseWrapper.cursor", side_effect=OperationalError("down")):
+        with mock.patch(
+            "django.db.backends.base.base.BaseDatabaseWrapper.cursor", side_effect=OperationalError("down")
+        ):
             with self.assertLogs("rustbelt.health", "ERROR"):
                 response = self.client.get(reverse("healthz"))
         self.assertEqual(response.status_code, 503)

@@ -18,7 +18,9 @@ class RobotsAndFaviconTests(TestCase):
 
     def test_pages_link_a_favicon_and_favicon_ico_leads_to_it(self):
         page = self.client.get(reverse("home"))
-        self.assertContains(page, '<link rel="icon" href="/static/rustbelt/favicon.svg" type="image/svg+xml">', html=False)
+        self.assertContains(
+            page, '<link rel="icon" href="/static/rustbelt/favicon.svg" type="image/svg+xml">', html=False
+        )
         response = self.client.get("/favicon.ico", follow=True)
         self.assertEqual(response.redirect_chain[0], ("/static/rustbelt/favicon.svg", 301))
         self.assertEqual(response.status_code, 200)

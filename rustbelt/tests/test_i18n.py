@@ -8,13 +8,13 @@ from html.parser import HTMLParser
 from io import StringIO
 
 import polib
-from openpyxl import load_workbook
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
+from openpyxl import load_workbook
 
 from articles.models import Section, TranslationStatus
 from articles.tests.factories import make_article, make_section
@@ -82,7 +82,11 @@ class InterfaceText(HTMLParser):
 def english_msgids():
     """Every English interface string of the catalogue that a reader could recognise as English."""
     return sorted(
-        {entry.msgid for entry in polib.pofile(str(ZH_PO)) if re.search("[A-Za-z]{2}", PLACEHOLDER.sub("", entry.msgid))},
+        {
+            entry.msgid
+            for entry in polib.pofile(str(ZH_PO))
+            if re.search("[A-Za-z]{2}", PLACEHOLDER.sub("", entry.msgid))
+        },
         key=len,
         reverse=True,
     )
@@ -187,7 +191,11 @@ class ChinesePagesTests(TestCase):
     def test_catalogue_values_are_chinese_on_chinese_pages(self):
         response = self.client.get(zh("parks:detail", "jilin-etdz"))
         self.assertContains(response, "<h1>吉林经济技术开发区</h1>", html=True)
-        self.assertContains(response, '<p class="park-name-zh lede" lang="en">Jilin Economic and Technological Development Zone</p>', html=True)
+        self.assertContains(
+            response,
+            '<p class="park-name-zh lede" lang="en">Jilin Economic and Technological Development Zone</p>',
+            html=True,
+        )
         self.assertContains(response, "<dd>经济技术开发区</dd>", html=True)  # zone type
         # The level is a sourced fact: its footnote markers sit beside it.
         level = response.content.decode().split('<div id="fact-level">', 1)[1].split("</div>", 1)[0]
@@ -252,9 +260,17 @@ class SwitcherAndAlternatesTests(TestCase):
     def test_switcher_posts_the_current_page_with_its_filters(self):
         response = self.client.get("/en/parks/?province=jilin&path=co-city&page=1")
         self.assertContains(response, '<form class="language-switcher" action="/i18n/setlang/" method="post">')
-        self.assertContains(response, '<input type="hidden" name="next" value="/en/parks/?province=jilin&amp;path=co-city&amp;page=1">')
-        self.assertContains(response, '<button type="submit" class="link-button" name="language" value="zh-hans" lang="zh-Hans">简体中文</button>', html=True)
-        self.assertContains(response, '<span class="current-language" lang="en" aria-current="true">English</span>', html=True)
+        self.assertContains(
+            response, '<input type="hidden" name="next" value="/en/parks/?province=jilin&amp;path=co-city&amp;page=1">'
+        )
+        self.assertContains(
+            response,
+            '<button type="submit" class="link-button" name="language" value="zh-hans" lang="zh-Hans">简体中文</button>',
+            html=True,
+        )
+        self.assertContains(
+            response, '<span class="current-language" lang="en" aria-current="true">English</span>', html=True
+        )
         self.assertContains(response, 'src="/static/rustbelt/language.js"')
 
     def test_switching_keeps_page_filters_and_anchor_and_remembers_the_choice(self):
@@ -297,7 +313,9 @@ class SwitcherAndAlternatesTests(TestCase):
         self.assertIn(
             '<xhtml:link rel="alternate" hreflang="zh-hans" href="http://testserver/zh-hans/parks/jilin-etdz/"/>', xml
         )
-        self.assertIn('<xhtml:link rel="alternate" hreflang="x-default" href="http://testserver/parks/jilin-etdz/"/>', xml)
+        self.assertIn(
+            '<xhtml:link rel="alternate" hreflang="x-default" href="http://testserver/parks/jilin-etdz/"/>', xml
+        )
 
 
 class ArticleInChineseTests(TestCase):
@@ -305,7 +323,11 @@ class ArticleInChineseTests(TestCase):
     def setUpTestData(cls):
         cls.article = make_article(slug="a", title="Rust belts")
         cls.section = make_section(
-            cls.article, title="Paths for updating", slug="paths", title_zh_hans="锈带更新路径", summary_zh_hans="本节提出三条发展路径。"
+            cls.article,
+            title="Paths for updating",
+            slug="paths",
+            title_zh_hans="锈带更新路径",
+            summary_zh_hans="本节提出三条发展路径。",
         )
 
     def test_chinese_page_introduces_the_english_article(self):
@@ -343,8 +365,14 @@ class ArticleInChineseTests(TestCase):
         response = self.client.post(
             reverse("admin:articles_section_change", args=[self.section.pk]),
             {
-                "article": self.article.pk, "order": 0, "title_en": "Paths for updating", "slug": "paths", "body": "Text.",
-                "title_zh_hans": "锈带更新路径", "summary_zh_hans": "研究人员审阅过的摘要。", "summary_status_zh_hans": "reviewed",
+                "article": self.article.pk,
+                "order": 0,
+                "title_en": "Paths for updating",
+                "slug": "paths",
+                "body": "Text.",
+                "title_zh_hans": "锈带更新路径",
+                "summary_zh_hans": "研究人员审阅过的摘要。",
+                "summary_status_zh_hans": "reviewed",
                 "base_version": self.section.version,
             },
         )
@@ -360,8 +388,14 @@ class ArticleInChineseTests(TestCase):
         response = self.client.post(
             reverse("admin:articles_section_change", args=[section.pk]),
             {
-                "article": self.article.pk, "order": 0, "title_en": "Paths for updating", "slug": "paths", "body": "Text.",
-                "title_zh_hans": "锈带更新路径", "summary_zh_hans": "改过但未审阅的摘要。", "summary_status_zh_hans": "reviewed",
+                "article": self.article.pk,
+                "order": 0,
+                "title_en": "Paths for updating",
+                "slug": "paths",
+                "body": "Text.",
+                "title_zh_hans": "锈带更新路径",
+                "summary_zh_hans": "改过但未审阅的摘要。",
+                "summary_status_zh_hans": "reviewed",
                 "base_version": section.version,
             },
         )
@@ -376,7 +410,9 @@ class BilingualSearchTests(TestCase):
     def setUpTestData(cls):
         call_command("load_content", stdout=StringIO())
         article = make_article(slug="city-notes", title="City notes")
-        make_section(article, slug="changchun", title="Cities", body="Changchun built its first automobile works in 1953.")
+        make_section(
+            article, slug="changchun", title="Cities", body="Changchun built its first automobile works in 1953."
+        )
 
     def results(self, query, language="en"):
         response = self.client.get(zh("search") if language == "zh-hans" else en("search"), {"q": query})
@@ -387,7 +423,9 @@ class BilingualSearchTests(TestCase):
         self.assertIn("/zh-hans/articles/city-notes/#changchun", self.results("长春", "zh-hans"))
         # The shipped article's passages about Liaoning and Daqing, from Chinese queries.
         liaoning = self.results("辽宁")
-        self.assertIn(f"/en/articles/{ARTICLE_SLUG}/#industrial-real-estate-park-development-in-chinas-rust-belt", liaoning)
+        self.assertIn(
+            f"/en/articles/{ARTICLE_SLUG}/#industrial-real-estate-park-development-in-chinas-rust-belt", liaoning
+        )
         self.assertTrue(any("#" in url for url in self.results("大庆")))
 
     def test_english_place_names_find_chinese_names(self):
@@ -412,7 +450,10 @@ class BilingualSearchTests(TestCase):
     def test_results_show_the_pages_language_first(self):
         response = self.client.get(zh("search"), {"q": "Harbin HTZ"})
         self.assertContains(response, "哈尔滨")
-        self.assertEqual(str(response.context["results"][0].title).split(" (")[0], "<mark>哈尔滨</mark><mark>高新技术产业开发区</mark>")
+        self.assertEqual(
+            str(response.context["results"][0].title).split(" (")[0],
+            "<mark>哈尔滨</mark><mark>高新技术产业开发区</mark>",
+        )
         self.assertContains(response, "同时搜索了：")
 
 
@@ -464,7 +505,9 @@ class ChineseExportTests(TestCase):
         data = json.loads(b"".join(response.streaming_content))
         self.assertEqual(data["metadata"]["language"], "zh-hans")
         self.assertEqual(data["metadata"]["title"], "锈带园区：中国东北产业园区")
-        self.assertEqual(data["metadata"]["translations"]["en"]["title"], "Rust Belt Parks: industrial parks of Northeast China")
+        self.assertEqual(
+            data["metadata"]["translations"]["en"]["title"], "Rust Belt Parks: industrial parks of Northeast China"
+        )
         self.assertEqual(data["metadata"]["translations"]["zh-hans"]["columns"]["province"], "省份")
         self.assertEqual(data["metadata"]["filters"], {"level": "national"})
         jilin = next(park for park in data["parks"] if park["slug"] == "jilin-etdz")
@@ -515,9 +558,16 @@ class SwitcherFromAnyPageTests(TestCase):
     language, from every page type and in both directions."""
 
     PAGES = [
-        "/", f"/articles/{ARTICLE_SLUG}/", f"/articles/{ARTICLE_SLUG}/figures/", "/parks/?province=jilin&path=co-city",
-        "/parks/jilin-etdz/", "/parks/provinces/jilin/", "/parks/paths/co-city/", "/parks/coverage/",
-        "/parks/methodology/", "/search/?q=jilin",
+        "/",
+        f"/articles/{ARTICLE_SLUG}/",
+        f"/articles/{ARTICLE_SLUG}/figures/",
+        "/parks/?province=jilin&path=co-city",
+        "/parks/jilin-etdz/",
+        "/parks/provinces/jilin/",
+        "/parks/paths/co-city/",
+        "/parks/coverage/",
+        "/parks/methodology/",
+        "/search/?q=jilin",
     ]
 
     @classmethod

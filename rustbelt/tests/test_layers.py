@@ -33,7 +33,10 @@ class LayersContractTests(SimpleTestCase):
     def lint_imports(self, folder):
         return subprocess.run(
             [str(LINT_IMPORTS), "--no-cache", "--no-logo"],
-            cwd=folder, capture_output=True, text=True, timeout=120,
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
     def test_the_project_as_it_is_keeps_the_contract(self):

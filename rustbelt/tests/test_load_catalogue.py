@@ -7,7 +7,15 @@ from django.test import TestCase
 from articles.content import load_article
 from parks.content import load_catalogue, split_list
 from parks.models import (
-    DevelopmentPath, FactSource, Industry, MissingZone, OfficialCount, Park, Province, Source, ZoneTotal,
+    DevelopmentPath,
+    FactSource,
+    Industry,
+    MissingZone,
+    OfficialCount,
+    Park,
+    Province,
+    Source,
+    ZoneTotal,
 )
 from publishing.loading import LoadReport
 
@@ -74,7 +82,9 @@ class CatalogueLoaderTests(TestCase):
     def test_no_reader_facing_note_names_the_fact_sheet(self):
         for model, field in ((FactSource, "note"), (Park, "notes"), (MissingZone, "note"), (ZoneTotal, "note")):
             with self.subTest(model=model.__name__):
-                self.assertFalse(model.objects.filter(**{f"{field}__iregex": r"fact sheet|readme|(^|[^a-z])issue"}).exists())
+                self.assertFalse(
+                    model.objects.filter(**{f"{field}__iregex": r"fact sheet|readme|(^|[^a-z])issue"}).exists()
+                )
 
     def test_row_facts_are_copied_and_empty_cells_stay_empty(self):
         jilin = Park.objects.get(slug="jilin-etdz")

@@ -28,8 +28,9 @@ def run_django(code, **environment):
     """Run `code` in a fresh Python with the project's settings and these environment variables."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rustbelt.settings", "DJANGO_DEBUG": "1", **environment}
     script = "import django; django.setup()\n" + code
-    return subprocess.run([sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 class DatabaseTimeoutTests(TestCase):
@@ -44,7 +45,8 @@ class DatabaseTimeoutTests(TestCase):
             "response = Client(HTTP_HOST='localhost').get('/healthz')\n"
             "print(response.status_code, response.json()['checks']['database'])",
             DATABASE_URL=f"postgres://nobody@127.0.0.1:{silent.getsockname()[1]}/rustbelt",
-            DJANGO_DB_CONNECT_TIMEOUT="2", REDIS_URL="",
+            DJANGO_DB_CONNECT_TIMEOUT="2",
+            REDIS_URL="",
         )
         self.assertEqual(result.stdout.split(), ["503", "error"], result.stderr[-2000:])
         self.assertLess(time.monotonic() - started, 15)
@@ -88,8 +90,10 @@ class LockoutBehindProxyTests(TestCase):
     def sign_in(self, password, forwarded_for):
         # Every request comes from the proxy's address; the proxy appends the visitor's to X-Forwarded-For.
         return self.client.post(
-            reverse("admin:login"), {"username": "rita", "password": password, "next": reverse("admin:index")},
-            REMOTE_ADDR="127.0.0.1", headers={"x-forwarded-for": forwarded_for},
+            reverse("admin:login"),
+            {"username": "rita", "password": password, "next": reverse("admin:index")},
+            REMOTE_ADDR="127.0.0.1",
+            headers={"x-forwarded-for": forwarded_for},
         )
 
     def test_an_attacker_locks_only_their_own_address(self):

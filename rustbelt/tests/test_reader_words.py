@@ -27,11 +27,26 @@ class ReaderWordsTests(TestCase):
     def urls(self):
         parks = Park.objects.published().values_list("slug", flat=True)
         pages = [reverse("parks:detail", args=[slug]) for slug in parks]
-        pages += [reverse(name) for name in (
-            "parks:list", "parks:coverage", "parks:methodology", "parks:export-csv", "parks:export-json",
-            "parks:export-xlsx", "parks:matrix-csv", "parks:matrix-json", "data:index", "data:datapackage",
-            "data:sqlite", "api:park-list", "api:source-list", "api:missing-zone-list", "api:coverage",
-        )]
+        pages += [
+            reverse(name)
+            for name in (
+                "parks:list",
+                "parks:coverage",
+                "parks:methodology",
+                "parks:export-csv",
+                "parks:export-json",
+                "parks:export-xlsx",
+                "parks:matrix-csv",
+                "parks:matrix-json",
+                "data:index",
+                "data:datapackage",
+                "data:sqlite",
+                "api:park-list",
+                "api:source-list",
+                "api:missing-zone-list",
+                "api:coverage",
+            )
+        ]
         return pages
 
     def body(self, response):

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from articles.models import Article, Section, Status
 from parks.tests.factories import make_park, make_province
-from rustbelt import health
 from publishing.models import ContentGeneration
+from rustbelt import health
 
 
 def redis_cache(location, timeout=1.0):
@@ -38,8 +38,9 @@ LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 
 def make_article():
-    article = Article.objects.create(title="Revitalization", slug="revitalization", author="Jia Xiaobing",
-                                     status=Status.PUBLISHED)
+    article = Article.objects.create(
+        title="Revitalization", slug="revitalization", author="Jia Xiaobing", status=Status.PUBLISHED
+    )
     Section.objects.create(article=article, order=1, title="Major rust belts", slug="major", body="The Ruhr.")
     return article
 
@@ -51,7 +52,12 @@ class CacheFailsOpenTestMixin:
         caches["default"]._down_until = 0  # each test meets the failure afresh
 
     def assert_site_works(self):
-        for url in (reverse("home"), reverse("parks:list"), self.park.get_absolute_url(), self.article.get_absolute_url()):
+        for url in (
+            reverse("home"),
+            reverse("parks:list"),
+            self.park.get_absolute_url(),
+            self.article.get_absolute_url(),
+        ):
             self.assertEqual(self.client.get(url).status_code, 200, url)
 
     def test_pages_answer_from_the_database(self):
@@ -69,8 +75,10 @@ class CacheFailsOpenTestMixin:
         get_user_model().objects.create_user("rita", password="a-long-test-password-9", is_staff=True)
         with self.assertLogs("rustbelt.cache_backends", "ERROR"):
             self.client.get(reverse("parks:list"))
-        response = self.client.post(reverse("admin:login"), {"username": "rita", "password": "a-long-test-password-9",
-                                                              "next": reverse("admin:index")})
+        response = self.client.post(
+            reverse("admin:login"),
+            {"username": "rita", "password": "a-long-test-password-9", "next": reverse("admin:index")},
+        )
         self.assertRedirects(response, reverse("admin:index"))
 
     def test_healthz_says_degraded(self):
@@ -80,8 +88,7 @@ class CacheFailsOpenTestMixin:
         self.assertEqual(response.json(), {"status": "degraded", "checks": {"database": "ok", "cache": "error"}})
 
 
-@override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{closed_port()}/0"),
-                   AGGREGATE_CACHE_SECONDS=600)
+@override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{closed_port()}/0"), AGGREGATE_CACHE_SECONDS=600)
 class StoppedRedisTests(CacheFailsOpenTestMixin, TestCase):
     """REDIS_URL pointing at a Redis that is not running."""
 
@@ -99,8 +106,7 @@ class SilentServer:
 SILENT = SilentServer()
 
 
-@override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{SILENT.port}/0", timeout=0.3),
-                   AGGREGATE_CACHE_SECONDS=600)
+@override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{SILENT.port}/0", timeout=0.3), AGGREGATE_CACHE_SECONDS=600)
 class SilentRedisTests(CacheFailsOpenTestMixin, TestCase):
     """A Redis that accepts but never answers costs one short timeout, then is skipped for a while."""
 
@@ -198,4 +204,3 @@ class ValidatorsTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Renamed elsewhere")
         self.assertNotEqual(response["Last-Modified"], last_modified)
-

@@ -1,15 +1,13 @@
 from io import StringIO
 
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Section, Status
-from parks.models import DevelopmentPath, Park, Province
 from articles.tests.factories import make_article
+from parks.models import Park
 from parks.tests.factories import make_park
-
 
 # The catalogue page (13 queries) and the gazetteer's place names for the search words.
 CATALOGUE_SEARCH_QUERIES = 14
@@ -20,17 +18,30 @@ class SiteSearchTests(TestCase):
     def setUpTestData(cls):
         cls.article = make_article(title="Industrial Real Estate Park Revitalization", slug="revitalization")
         cls.section = Section.objects.create(
-            article=cls.article, order=4, title="Paths for updating the Rust Belt", slug="paths",
+            article=cls.article,
+            order=4,
+            title="Paths for updating the Rust Belt",
+            slug="paths",
             body="Co-city development joins the **old industrial city** with a new district.",
         )
-        Section.objects.create(article=cls.article, order=1, title="Major rust belts", slug="major",
-                               body="The Ruhr & Pittsburgh <em>declined</em> after steel; a city changed.")
+        Section.objects.create(
+            article=cls.article,
+            order=1,
+            title="Major rust belts",
+            slug="major",
+            body="The Ruhr & Pittsburgh <em>declined</em> after steel; a city changed.",
+        )
         draft = make_article(title="Unpublished draft", slug="draft", status=Status.DRAFT)
         Section.objects.create(article=draft, title="Secret draft section", slug="secret", body="co-city plans")
-        cls.changchun = make_park(name_en="Changchun ETDZ", name_zh="长春经济技术开发区", city="Changchun",
-                                  description="Automobiles and a **co-city** plan.")
-        cls.jilin = make_park(name_en="Jilin HTZ", name_zh="吉林高新技术产业开发区", city="Jilin City",
-                              description="Chemicals.")
+        cls.changchun = make_park(
+            name_en="Changchun ETDZ",
+            name_zh="长春经济技术开发区",
+            city="Changchun",
+            description="Automobiles and a **co-city** plan.",
+        )
+        cls.jilin = make_park(
+            name_en="Jilin HTZ", name_zh="吉林高新技术产业开发区", city="Jilin City", description="Chemicals."
+        )
         make_park(name_en="Hidden Park", name_zh="隐藏", description="co-city", is_published=False)
 
     def search(self, query, status=200):
@@ -40,7 +51,7 @@ class SiteSearchTests(TestCase):
 
     def test_finds_article_sections_and_links_to_their_anchor(self):
         response = self.search("co-city")
-        self.assertContains(response, f'href="/en/articles/revitalization/#paths"')
+        self.assertContains(response, 'href="/en/articles/revitalization/#paths"')
         self.assertContains(response, 'href="/en/parks/changchun-etdz/"')
         self.assertNotContains(response, "Secret draft section")
         self.assertNotContains(response, "Hidden Park")
@@ -65,7 +76,9 @@ class SiteSearchTests(TestCase):
             '<mark>Jilin</mark> HTZ (<mark><span lang="zh-Hans">吉林</span></mark><span lang="zh-Hans">高新技术产业开发区</span>)',
         )
         # Changchun is in Jilin province (吉林省), so it matches too, below the park named 吉林.
-        self.assertEqual([r.url for r in response.context["results"]], ["/en/parks/jilin-htz/", "/en/parks/changchun-etdz/"])
+        self.assertEqual(
+            [r.url for r in response.context["results"]], ["/en/parks/jilin-htz/", "/en/parks/changchun-etdz/"]
+        )
         response = self.search("长春")
         self.assertContains(
             response,
@@ -127,8 +140,21 @@ class SiteSearchTests(TestCase):
 class BothSearchBoxesTests(TestCase):
     """The header's search and the catalogue's find the same parks for the same words (shipped catalogue)."""
 
-    QUERIES = ["吉林", "Jilin", "哈尔滨", "Harbin", "haerbin", "Ha'erbin", "ETDZ", "经开区", "哈高新", "ha er bin",
-               "Changchun HTZ", "BECZ", "边合区"]
+    QUERIES = [
+        "吉林",
+        "Jilin",
+        "哈尔滨",
+        "Harbin",
+        "haerbin",
+        "Ha'erbin",
+        "ETDZ",
+        "经开区",
+        "哈高新",
+        "ha er bin",
+        "Changchun HTZ",
+        "BECZ",
+        "边合区",
+    ]
 
     @classmethod
     def setUpTestData(cls):

@@ -2,9 +2,9 @@
 
 from django.template import Context, Template
 from django.test import RequestFactory, TestCase
+
 from articles.tests.factories import make_article, make_section, make_series
 from parks.tests.factories import make_park
-
 
 
 class SectionStoriesTagTests(TestCase):

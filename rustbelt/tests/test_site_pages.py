@@ -29,11 +29,21 @@ class HomePageTests(TestCase):
 
 class NotFoundTests(TestCase):
     def test_unknown_pages_get_the_site_design(self):
-        for url in ("/en/articles/nope/", "/nope/", "/en/nope/", "/en/articles/", "/en/articles/<script>/", "/en/parks/nope/", "/en/parks/provinces/nope/"):
+        for url in (
+            "/en/articles/nope/",
+            "/nope/",
+            "/en/nope/",
+            "/en/articles/",
+            "/en/articles/<script>/",
+            "/en/parks/nope/",
+            "/en/parks/provinces/nope/",
+        ):
             response = self.client.get(url)
             self.assertEqual(response.status_code, 404, url)
             self.assertContains(response, "Page not found", status_code=404)
-            self.assertContains(response, '<a class="site-name" href="/en/">Rust Belt Parks</a>', status_code=404, html=True)
+            self.assertContains(
+                response, '<a class="site-name" href="/en/">Rust Belt Parks</a>', status_code=404, html=True
+            )
             self.assertContains(response, 'aria-label="Main"', status_code=404)
             self.assertNotContains(response, "<script>", status_code=404)
 
@@ -44,7 +54,9 @@ class SitemapTests(TestCase):
         make_article(title="Secret draft", slug="secret-draft", status=Status.DRAFT)
         response = self.client.get("/sitemap.xml")
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, f"<loc>http://testserver{Article.objects.published().get().get_absolute_url()}</loc>")
+        self.assertContains(
+            response, f"<loc>http://testserver{Article.objects.published().get().get_absolute_url()}</loc>"
+        )
         self.assertContains(response, f"<loc>http://testserver{reverse('parks:list')}</loc>")
         self.assertNotContains(response, "secret-draft")
 
@@ -56,8 +68,11 @@ class SitemapTests(TestCase):
         Park.objects.create(name_en="Benxi HTZ", slug="benxi-htz", province=province, path=path)
         Park.objects.create(name_en="Hidden", slug="hidden-park", province=province, is_published=False)
         response = self.client.get("/sitemap.xml")
-        for url in (reverse("parks:detail", args=["benxi-htz"]), reverse("parks:province", args=["jilin"]),
-                    reverse("parks:path", args=["co-city"])):
+        for url in (
+            reverse("parks:detail", args=["benxi-htz"]),
+            reverse("parks:province", args=["jilin"]),
+            reverse("parks:path", args=["co-city"]),
+        ):
             self.assertContains(response, f"<loc>http://testserver{url}</loc>")
         self.assertNotContains(response, "hidden-park")
 
@@ -66,7 +81,7 @@ class SitemapTests(TestCase):
         call_command("load_content", stdout=StringIO())
         response = self.client.get("/sitemap.xml", HTTP_HOST="testserver:6666")
         xml = response.content.decode()
-        addresses = re.findall(r'<loc>([^<]*)</loc>', xml) + re.findall(r'href="([^"]*)"', xml)
+        addresses = re.findall(r"<loc>([^<]*)</loc>", xml) + re.findall(r'href="([^"]*)"', xml)
         self.assertGreater(len(addresses), 20)
         for address in addresses:
             self.assertTrue(address.startswith("https://parks.example.org/"), address)

@@ -126,8 +126,10 @@ class ShippedContentTests(TestCase):
 
     def test_the_two_placements_the_article_does_not_word_are_inferred(self):
         section_4 = plain(Section.objects.get(article=self.article, slug="re-urbanization").body)
-        for slug, words in (("dongning-poltavka-mutual-trade-zone", "Dongning"),
-                            ("manzhouli-comprehensive-bonded-zone", "Manzhouli Comprehensive Bonded Zone")):
+        for slug, words in (
+            ("dongning-poltavka-mutual-trade-zone", "Dongning"),
+            ("manzhouli-comprehensive-bonded-zone", "Manzhouli Comprehensive Bonded Zone"),
+        ):
             self.assertNotIn(words, section_4)
             kinds = set(PathEvidence.objects.filter(park__slug=slug).values_list("kind", flat=True))
             self.assertEqual(kinds, {"inferred"})

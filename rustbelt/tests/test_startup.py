@@ -8,9 +8,15 @@ from django.utils.translation import trans_real
 
 from rustbelt.startup import warm_up
 
-CACHED_LOADERS = [("django.template.loaders.cached.Loader", [
-    "django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader",
-])]
+CACHED_LOADERS = [
+    (
+        "django.template.loaders.cached.Loader",
+        [
+            "django.template.loaders.filesystem.Loader",
+            "django.template.loaders.app_directories.Loader",
+        ],
+    )
+]
 
 
 class WarmUpTests(SimpleTestCase):

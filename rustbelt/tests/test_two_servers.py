@@ -4,7 +4,6 @@ PostgreSQL database and one Redis. Runs in the PostgreSQL + Redis CI run (`.ci/r
 import http.client
 import http.cookiejar
 import os
-import re
 import secrets
 import socket
 import subprocess
@@ -93,9 +92,22 @@ class Server:
         self.port = free_port()
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "rustbelt.wsgi", "-c", "gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--access-logfile", "/dev/null"],
-            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=self.log,
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "rustbelt.wsgi",
+                "-c",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--access-logfile",
+                "/dev/null",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
         )
         deadline = time.monotonic() + 60
         while True:
@@ -171,7 +183,7 @@ class TwoServersTests(TransactionTestCase):
         env = {
             **os.environ,
             "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
-                            f"{database['PORT'] or 5432}/{database['NAME']}",
+            f"{database['PORT'] or 5432}/{database['NAME']}",
             "REDIS_URL": f"redis://127.0.0.1:{self.redis.port}{redis_url.path or '/0'}",
             "DJANGO_CACHE_PREFIX": f"two-servers-{secrets.token_hex(4)}",
             "DJANGO_DEBUG": "0",
@@ -190,8 +202,9 @@ class TwoServersTests(TransactionTestCase):
         self.park = make_park("Siping ETDZ", province=self.jilin)
         # The test runner hashes with MD5, which the servers (production settings) do not accept.
         hasher = PBKDF2PasswordHasher()
-        get_user_model().objects.create(username="eddie", is_staff=True, is_superuser=True,
-                                        password=hasher.encode(PASSWORD, hasher.salt()))
+        get_user_model().objects.create(
+            username="eddie", is_staff=True, is_superuser=True, password=hasher.encode(PASSWORD, hasher.salt())
+        )
         self.a, self.b = Server(env), Server(env)
         self.addCleanup(self.b.stop)
         self.addCleanup(self.a.stop)
@@ -205,7 +218,9 @@ class TwoServersTests(TransactionTestCase):
         self.assertEqual(headers_a["ETag"], headers_b["ETag"])
         self.assertEqual(headers_a["Last-Modified"], headers_b["Last-Modified"])
         status, head, _ = self.b.request("HEAD", path)
-        self.assertEqual((status, head["ETag"], head["Last-Modified"]), (200, headers_a["ETag"], headers_a["Last-Modified"]))
+        self.assertEqual(
+            (status, head["ETag"], head["Last-Modified"]), (200, headers_a["ETag"], headers_a["Last-Modified"])
+        )
         self.assertEqual(self.b.request("GET", path, {"If-None-Match": headers_a["ETag"]})[0], 304)
         status, _, liaoning_before = self.b.request("GET", f"{catalogue}?province=liaoning")
         self.assertEqual(status, 200)

@@ -83,8 +83,7 @@ class BrowserTestCase(SimpleTestCase):
 
     def is_in_viewport(self, element):
         return self.browser.execute_script(
-            "const box = arguments[0].getBoundingClientRect();"
-            "return box.top >= 0 && box.top < window.innerHeight;",
+            "const box = arguments[0].getBoundingClientRect();return box.top >= 0 && box.top < window.innerHeight;",
             element,
         )
 

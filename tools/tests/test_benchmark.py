@@ -19,8 +19,18 @@ class BenchmarkCommandTests(SimpleTestCase):
         output = io.StringIO()
         with tempfile.TemporaryDirectory() as folder:
             raw = Path(folder) / "results.json"
-            call_command(BenchmarkCommand(), sizes=[10], requests=4, concurrency=2, workers=1, json=str(raw), cold=True,
-                         memory_size=20, stdout=output, stderr=io.StringIO())
+            call_command(
+                BenchmarkCommand(),
+                sizes=[10],
+                requests=4,
+                concurrency=2,
+                workers=1,
+                json=str(raw),
+                cold=True,
+                memory_size=20,
+                stdout=output,
+                stderr=io.StringIO(),
+            )
             results = json.loads(raw.read_text())
         report = output.getvalue()
         self.assertIn("### sqlite: queries per page, aggregate cache off / on", report)

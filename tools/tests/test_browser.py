@@ -1,12 +1,11 @@
 """What a reader does, in a real headless Chromium: read, filter, use the map, use the keyboard."""
 
+from django.urls import reverse
+from django.utils import translation
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
-
-from django.urls import reverse
-from django.utils import translation
 
 from tools.deployed import ARTICLE_SLUG, page_types, set_viewport
 from tools.tests.browser import BrowserTestCase
@@ -27,8 +26,10 @@ class ReadingTests(BrowserTestCase):
                 toc_link.click()
                 self.wait_until(EC.url_contains(f"#{anchor}"))
                 heading = self.browser.find_element(By.ID, anchor)
-                self.wait_until(lambda browser, heading=heading: self.is_in_viewport(heading),
-                                message=f"#{anchor} not scrolled into view")
+                self.wait_until(
+                    lambda browser, heading=heading: self.is_in_viewport(heading),
+                    message=f"#{anchor} not scrolled into view",
+                )
                 self.assertEqual(heading.tag_name in {"h2", "h3"}, True)
 
     def test_site_search_from_the_header(self):
@@ -91,8 +92,12 @@ class CatalogueTests(BrowserTestCase):
     def test_filter_parks_by_province_and_path(self):
         self.open(reverse("parks:list"))
         all_parks = self.park_names()
-        Select(self.browser.find_element(By.CSS_SELECTOR, "form.park-filters select[name=province]")).select_by_value("jilin")
-        Select(self.browser.find_element(By.CSS_SELECTOR, "form.park-filters select[name=path]")).select_by_value("urbanization")
+        Select(self.browser.find_element(By.CSS_SELECTOR, "form.park-filters select[name=province]")).select_by_value(
+            "jilin"
+        )
+        Select(self.browser.find_element(By.CSS_SELECTOR, "form.park-filters select[name=path]")).select_by_value(
+            "urbanization"
+        )
         self.browser.find_element(By.CSS_SELECTOR, "form.park-filters button[type=submit]").click()
         self.wait_until(EC.url_contains("province=jilin"))
         self.assertIn("path=urbanization", self.browser.current_url)
@@ -266,7 +271,9 @@ class KeyboardTests(BrowserTestCase):
         self.assertEqual(skip.get_attribute("class"), "skip-link")
         self.assertTrue(skip.is_displayed())
         skip.send_keys(Keys.ENTER)
-        self.wait_until(lambda browser: self.active_element().get_attribute("id") == "main", message="focus not on main")
+        self.wait_until(
+            lambda browser: self.active_element().get_attribute("id") == "main", message="focus not on main"
+        )
 
     def test_open_a_park_from_the_map_with_the_keyboard(self):
         self.open(reverse("parks:detail", args=["jilin-etdz"]))
@@ -276,7 +283,9 @@ class KeyboardTests(BrowserTestCase):
         self.assertIn("Jilin Economic and Technological Development Zone", marker.get_attribute("title"))
         self.press(Keys.ENTER)
         link = self.wait_until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content a")))
-        self.assertEqual(link.get_attribute("href"), self.live_server_url + reverse("parks:detail", args=["jilin-etdz"]))
+        self.assertEqual(
+            link.get_attribute("href"), self.live_server_url + reverse("parks:detail", args=["jilin-etdz"])
+        )
 
     def test_filter_form_with_the_keyboard_only(self):
         self.open(reverse("parks:list"))
@@ -354,8 +363,12 @@ class PhoneTests(BrowserTestCase):
         for page, table, cells, (labelled, label) in pages:
             with self.subTest(page=page):
                 self.open(page)
-                scroller = self.browser.find_element(By.CSS_SELECTOR, f"{table} caption").find_element(By.XPATH, "../..")
-                overflow = self.browser.execute_script("return arguments[0].scrollWidth - arguments[0].clientWidth;", scroller)
+                scroller = self.browser.find_element(By.CSS_SELECTOR, f"{table} caption").find_element(
+                    By.XPATH, "../.."
+                )
+                overflow = self.browser.execute_script(
+                    "return arguments[0].scrollWidth - arguments[0].clientWidth;", scroller
+                )
                 self.assertLessEqual(overflow, 0)
                 boxes = self.browser.execute_script(
                     "return [...document.querySelector(arguments[0] + ' tbody tr').children].map(cell => {"
@@ -432,6 +445,7 @@ class ChinesePagesInTheBrowserTests(BrowserTestCase):
         self.wait_until(EC.url_contains("/zh-hans/"), message=self.browser.current_url)
         self.assertTrue(self.browser.current_url.endswith(park))
 
+
 ARTICLE = f"/en/articles/{ARTICLE_SLUG}/"
 FIGURES = f"/en/articles/{ARTICLE_SLUG}/figures/"
 
@@ -475,13 +489,17 @@ class ArticleReadingTests(BrowserTestCase):
                 self.open(ARTICLE + "#co-city")
                 summary = self.browser.find_element(By.CSS_SELECTOR, ".toc-panel > summary")
                 self.wait_until(
-                    lambda browser: browser.execute_script(
-                        "const link = document.querySelector('.toc a[aria-current]'); return link && link.getAttribute('href');"
-                    ) == "#co-city",
+                    lambda browser: (
+                        browser.execute_script(
+                            "const link = document.querySelector('.toc a[aria-current]'); return link && link.getAttribute('href');"
+                        )
+                        == "#co-city"
+                    ),
                     message="the section being read is not marked",
                 )
                 box = self.browser.execute_script(
-                    "const b = arguments[0].getBoundingClientRect(); return [b.top, b.bottom, window.innerHeight];", summary
+                    "const b = arguments[0].getBoundingClientRect(); return [b.top, b.bottom, window.innerHeight];",
+                    summary,
                 )
                 self.assertGreaterEqual(box[0], 0)
                 self.assertLessEqual(box[1], box[2])
@@ -490,7 +508,9 @@ class ArticleReadingTests(BrowserTestCase):
                     link = self.wait_until(EC.element_to_be_clickable((By.CSS_SELECTOR, '.toc a[href="#detroit"]')))
                     link.click()
                     self.wait_until(lambda browser: self.is_in_viewport(browser.find_element(By.ID, "detroit")))
-                    self.assertIs(self.browser.execute_script("return document.getElementById('toc-panel').open;"), False)
+                    self.assertIs(
+                        self.browser.execute_script("return document.getElementById('toc-panel').open;"), False
+                    )
                 else:
                     # The whole contents panel fits a 700 px window; its list scrolls inside it.
                     bottom = self.browser.execute_script(
@@ -510,7 +530,9 @@ class ArticleReadingTests(BrowserTestCase):
         )
         self.assertEqual(numbers, [f"[{n}" for n in range(1, len(numbers) + 1)])
         self.assertGreaterEqual(len(numbers), 5)
-        listed = self.browser.execute_script("return [...document.querySelectorAll('#editors-notes ~ ol > li')].map(li => li.value);")
+        listed = self.browser.execute_script(
+            "return [...document.querySelectorAll('#editors-notes ~ ol > li')].map(li => li.value);"
+        )
         self.assertEqual(listed, list(range(1, len(numbers) + 1)))
 
         marker = self.browser.find_element(By.CSS_SELECTOR, ".note-ref a")
@@ -547,7 +569,10 @@ class ArticleReadingTests(BrowserTestCase):
                 with self.subTest(width=width, page=page):
                     self.at_width(width)
                     self.open(page)
-                    self.assertGreater(self.browser.execute_script("return document.querySelectorAll('svg.chart-svg text').length;"), 50)
+                    self.assertGreater(
+                        self.browser.execute_script("return document.querySelectorAll('svg.chart-svg text').length;"),
+                        50,
+                    )
                     self.assertEqual(self.browser.execute_script(OVERLAPPING_CHART_TEXT), [])
 
     def test_a_chart_downloads_as_png(self):
@@ -584,14 +609,19 @@ class CatalogueByKeyboardAndPhoneTests(BrowserTestCase):
         self.wait_until(EC.url_contains("ordering=-name"))
         self.assertIn("view=table", self.browser.current_url)
         self.assertEqual(names(), sorted(names(), key=str.casefold, reverse=True))
-        self.assertEqual(self.browser.find_element(By.CSS_SELECTOR, ".park-table thead th:first-child").get_attribute("aria-sort"), "descending")
+        self.assertEqual(
+            self.browser.find_element(By.CSS_SELECTOR, ".park-table thead th:first-child").get_attribute("aria-sort"),
+            "descending",
+        )
 
     def test_a_phone_chooses_between_the_list_and_the_map(self):
         self.at_width(390)
         self.open(reverse("parks:list") + "?province=jilin")
         switch = self.browser.find_element(By.CSS_SELECTOR, ".map-list-switch")
         top = self.browser.execute_script("return arguments[0].getBoundingClientRect().top + window.scrollY;", switch)
-        card = self.browser.execute_script("return document.querySelector('.park-card').getBoundingClientRect().top + window.scrollY;")
+        card = self.browser.execute_script(
+            "return document.querySelector('.park-card').getBoundingClientRect().top + window.scrollY;"
+        )
         self.assertLess(top, card)
         self.assertFalse(self.browser.find_element(By.ID, "park-map").is_displayed())
         switch.find_element(By.CSS_SELECTOR, "[data-show=map]").click()
@@ -605,8 +635,12 @@ class CatalogueByKeyboardAndPhoneTests(BrowserTestCase):
         self.open(reverse("parks:list") + "?province=heilongjiang&path=co-city")
         listed = int(self.browser.find_element(By.CSS_SELECTOR, ".result-count strong").text)
         self.assertLessEqual(listed, 8)
-        self.wait_until(lambda browser: browser.find_elements(By.CSS_SELECTOR, ".park-label"), message="no names on the map")
-        labels = self.browser.execute_script("return [...document.querySelectorAll('.park-label')].map(label => label.textContent);")
+        self.wait_until(
+            lambda browser: browser.find_elements(By.CSS_SELECTOR, ".park-label"), message="no names on the map"
+        )
+        labels = self.browser.execute_script(
+            "return [...document.querySelectorAll('.park-label')].map(label => label.textContent);"
+        )
         clusters = self.browser.execute_script(
             "return [...document.querySelectorAll('.park-cluster')].reduce((sum, badge) => sum + parseInt(badge.textContent, 10), 0);"
         )
@@ -639,12 +673,20 @@ class CatalogueByKeyboardAndPhoneTests(BrowserTestCase):
         self.assertIn("park-marker", marker.get_attribute("class"))
         marker.send_keys(Keys.ENTER)
         link = self.wait_until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".leaflet-popup-content a")))
-        self.wait_until(lambda browser: self.active_element() == link, message="Enter did not move focus into the popup")
-        self.wait_until(lambda browser: self.browser.execute_script(
-            "const map = document.getElementById('park-map').getBoundingClientRect();"
-            "const popup = document.querySelector('.leaflet-popup').getBoundingClientRect();"
-            "return popup.left >= map.left && popup.right <= map.right && popup.top >= map.top && popup.bottom <= map.bottom;"
-        ), message="the popup is clipped at the map's edge")
+        self.wait_until(
+            lambda browser: self.active_element() == link, message="Enter did not move focus into the popup"
+        )
+        self.wait_until(
+            lambda browser: self.browser.execute_script(
+                "const map = document.getElementById('park-map').getBoundingClientRect();"
+                "const popup = document.querySelector('.leaflet-popup').getBoundingClientRect();"
+                "return popup.left >= map.left && popup.right <= map.right && popup.top >= map.top && popup.bottom <= map.bottom;"
+            ),
+            message="the popup is clipped at the map's edge",
+        )
         self.active_element().send_keys(Keys.ESCAPE)
-        self.wait_until(lambda browser: not browser.find_elements(By.CSS_SELECTOR, ".leaflet-popup"), message="Escape left the popup open")
+        self.wait_until(
+            lambda browser: not browser.find_elements(By.CSS_SELECTOR, ".leaflet-popup"),
+            message="Escape left the popup open",
+        )
         self.assertEqual(self.active_element(), marker)

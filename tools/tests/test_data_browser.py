@@ -1,8 +1,7 @@
 """The API reference and the Data page in a real headless Chromium, under the site's strict CSP."""
 
-from selenium.webdriver.common.by import By
-
 from django.urls import reverse
+from selenium.webdriver.common.by import By
 
 from tools.tests.browser import BrowserTestCase
 
@@ -21,8 +20,11 @@ class ApiReferenceTests(BrowserTestCase):
 
     def test_swagger_ui_renders_every_operation_without_csp_violations(self):
         self.open(reverse("api:docs"))
-        self.wait_until(lambda browser: len(browser.find_elements(By.CSS_SELECTOR, ".opblock")) >= 14,
-                        timeout=20, message="Swagger UI did not list the operations")
+        self.wait_until(
+            lambda browser: len(browser.find_elements(By.CSS_SELECTOR, ".opblock")) >= 14,
+            timeout=20,
+            message="Swagger UI did not list the operations",
+        )
         self.assertIn("/api/v1/parks/", self.browser.find_element(By.ID, "swagger-ui").text)
         self.assertEqual(self.browser.execute_script("return window.cspViolations"), [])
 

@@ -33,7 +33,9 @@ class NuHtmlCheckerTests(SimpleTestCase):
                 files.append(str(file))
             result = subprocess.run(
                 ["java", "-jar", str(jar), "--format", "json", "--exit-zero-always", *files],
-                capture_output=True, text=True, timeout=300,
+                capture_output=True,
+                text=True,
+                timeout=300,
             )
         messages = json.loads(result.stderr)["messages"]
         errors = [

@@ -40,8 +40,15 @@ park.save()
 FIRST_PARK_SCRIPT = 'from parks.models import Park; print(Park.objects.order_by("slug").first().get_absolute_url())'
 
 SECURITY_HEADERS = [
-    "Content-Type", "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
-    "Cross-Origin-Opener-Policy", "Strict-Transport-Security", "ETag", "Last-Modified",
+    "Content-Type",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Strict-Transport-Security",
+    "ETag",
+    "Last-Modified",
 ]
 
 
@@ -60,21 +67,24 @@ class NginxInFrontTests(SimpleTestCase):
         (cls.media_root / "figures").mkdir(parents=True)
         (cls.media_root / "figures" / "uploaded.png").write_bytes(b"\x89PNG\r\n\x1a\n not really a picture")
         cls.access_log = cls.folder / "gunicorn-access.log"
-        env = {
-            key: value for key, value in os.environ.items() if key != "DATABASE_URL"
-        }
-        env.update({
-            "DATABASE_URL": f"sqlite:///{cls.folder / 'site.sqlite3'}",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",  # 127.0.0.1: the start-up probe
-            "DJANGO_BEHIND_PROXY": "1",
-            "DJANGO_STATIC_ROOT": str(cls.static_root),
-            "DJANGO_MEDIA_ROOT": str(cls.media_root),
-            "DJANGO_CACHE_PREFIX": f"nginx-test-{secrets.token_hex(4)}",
-        })
-        for command in (["migrate", "--noinput", "-v", "0"], ["load_content", "-v", "0"],
-                        ["collectstatic", "--noinput", "-v", "0"]):
+        env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+        env.update(
+            {
+                "DATABASE_URL": f"sqlite:///{cls.folder / 'site.sqlite3'}",
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",  # 127.0.0.1: the start-up probe
+                "DJANGO_BEHIND_PROXY": "1",
+                "DJANGO_STATIC_ROOT": str(cls.static_root),
+                "DJANGO_MEDIA_ROOT": str(cls.media_root),
+                "DJANGO_CACHE_PREFIX": f"nginx-test-{secrets.token_hex(4)}",
+            }
+        )
+        for command in (
+            ["migrate", "--noinput", "-v", "0"],
+            ["load_content", "-v", "0"],
+            ["collectstatic", "--noinput", "-v", "0"],
+        ):
             cls.manage(env, *command)
         cls.env = env
         cls.session = cls.manage(env, "shell", "-c", SESSION_SCRIPT).split()[-1]
@@ -97,8 +107,9 @@ class NginxInFrontTests(SimpleTestCase):
 
     @staticmethod
     def manage(env, *args):
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+        )
         if result.returncode:
             raise RuntimeError(f"manage.py {args[0]} failed: {result.stderr[-2000:]}")
         return result.stdout
@@ -157,7 +168,9 @@ class NginxInFrontTests(SimpleTestCase):
         self.assert_upstream_hits(path, 1)
 
     def test_django_knows_the_request_came_over_https(self):
-        status, response, body = self.get("/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/")
+        status, response, body = self.get(
+            "/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/"
+        )
         self.assertEqual(status, 200)
         # X-Forwarded-Proto reached Django: HSTS is only sent on secure requests, and links are https.
         self.assertIn("max-age=", response.getheader("Strict-Transport-Security"))
@@ -273,8 +286,9 @@ class NginxInFrontTests(SimpleTestCase):
                     pass
             self.assertGreaterEqual(refused, 100)
             # Another address is served as usual meanwhile.
-            connection = http.client.HTTPSConnection("127.0.0.1", self.https_port, timeout=10, context=context,
-                                                     source_address=("127.0.0.2", 0))
+            connection = http.client.HTTPSConnection(
+                "127.0.0.1", self.https_port, timeout=10, context=context, source_address=("127.0.0.2", 0)
+            )
             connection.request("GET", "/en/", headers={"Host": "localhost"})
             self.assertEqual(connection.getresponse().status, 200)
             connection.close()

@@ -15,7 +15,11 @@ class PageTimesTests(TestCase):
         benchmark.populate(2)
 
     def test_times_every_page_type_in_both_languages(self):
-        urls = [(path.format(lang=language), language) for _label, path in page_times.pages() for language in ("en", "zh-hans")]
+        urls = [
+            (path.format(lang=language), language)
+            for _label, path in page_times.pages()
+            for language in ("en", "zh-hans")
+        ]
         # A page that does not answer 200 stops the measurement (SystemExit) rather than timing an error.
         results = page_times.measure(self.client, urls, runs=2, cold=False)
         self.assertEqual(set(results), set(urls))

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="Where to write the zip, e.g. backups/rustbelt-2026-11-29.zip")
         parser.add_argument(
-            "--no-verify", dest="verify", action="store_false",
+            "--no-verify",
+            dest="verify",
+            action="store_false",
             help="Skip restoring the new backup into a scratch database before reporting success.",
         )
 
@@ -23,6 +25,8 @@ class Command(BaseCommand):
         manifest = create_backup(destination, verify=verify)
         rows = sum(manifest["counts"].values())
         checked = " Verified: it restores into a scratch database." if verify else ""
-        self.stdout.write(self.style.SUCCESS(
-            f"Backed up {rows} rows and {len(manifest['media'])} media files to {destination}.{checked}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backed up {rows} rows and {len(manifest['media'])} media files to {destination}.{checked}"
+            )
+        )

@@ -15,7 +15,8 @@ class Command(BaseCommand):
             "--force", action="store_true", help="Delete the content already in this database and replace it."
         )
         parser.add_argument(
-            "--scratch", action="store_true",
+            "--scratch",
+            action="store_true",
             help="Only check that the backup restores: into an empty in-memory SQLite database, keeping nothing "
             "(`backup` does this itself). Needs DATABASE_URL to be SQLite.",
         )
@@ -23,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, path, force=False, scratch=False, **options):
         manifest = restore_into_scratch(path) if scratch else restore_backup(path, force=force)
         rows = sum(manifest["counts"].values())
-        self.stdout.write(self.style.SUCCESS(
-            f"Restored {rows} rows and {len(manifest['media'])} media files from {path} "
-            f"(made {manifest['created_at']} on {manifest['database']})."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored {rows} rows and {len(manifest['media'])} media files from {path} "
+                f"(made {manifest['created_at']} on {manifest['database']})."
+            )
+        )

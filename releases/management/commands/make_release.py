@@ -42,4 +42,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             release.save()
             freeze(release, site_request())
-        self.stdout.write(f"Release {release.number}: {release.entries.count()} records, {release.files.count()} files.")
+        self.stdout.write(
+            f"Release {release.number}: {release.entries.count()} records, {release.files.count()} files."
+        )

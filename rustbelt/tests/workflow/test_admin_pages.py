@@ -16,8 +16,15 @@ from publishing.testing import make_staff
 
 # The models the researchers' workflow first covered; models other helpers add later may choose their own admin.
 WORKFLOW_MODELS = {
-    "articles.Article", "articles.Section", "articles.Figure", "parks.Park", "parks.Province",
-    "parks.DevelopmentPath", "parks.Industry", "parks.Source", "parks.OfficialCount",
+    "articles.Article",
+    "articles.Section",
+    "articles.Figure",
+    "parks.Park",
+    "parks.Province",
+    "parks.DevelopmentPath",
+    "parks.Industry",
+    "parks.Source",
+    "parks.OfficialCount",
 }
 
 
@@ -33,8 +40,11 @@ class WorkflowAdminPagesTests(TestCase):
         make_source("Xinhua report (2010)")
 
     def registered(self):
-        registered = [(model, model_admin) for model, model_admin in admin.site._registry.items()
-                      if model._meta.label in WORKFLOW_MODELS]
+        registered = [
+            (model, model_admin)
+            for model, model_admin in admin.site._registry.items()
+            if model._meta.label in WORKFLOW_MODELS
+        ]
         self.assertEqual(len(registered), len(WORKFLOW_MODELS))
         return registered
 
@@ -51,8 +61,10 @@ class WorkflowAdminPagesTests(TestCase):
                 obj = model.objects.first()
                 urls = [reverse("admin:%s_%s_changelist" % info), reverse("admin:%s_%s_deleted" % info)]
                 if obj is not None:
-                    urls += [reverse("admin:%s_%s_change" % info, args=[obj.pk]),
-                             reverse("admin:%s_%s_history" % info, args=[obj.pk])]
+                    urls += [
+                        reverse("admin:%s_%s_change" % info, args=[obj.pk]),
+                        reverse("admin:%s_%s_history" % info, args=[obj.pk]),
+                    ]
                 if model_admin.has_add_permission(type("Request", (), {"user": user})()):
                     urls.append(reverse("admin:%s_%s_add" % info))
                 for url in urls:
@@ -142,7 +154,7 @@ class ExportTemplateDriftTests(SimpleTestCase):
     @staticmethod
     def content_block(path):
         text = Path(path).read_text(encoding="utf-8")
-        return text[text.index("{% block content %}"):text.rindex("{% endblock %}")]
+        return text[text.index("{% block content %}") : text.rindex("{% endblock %}")]
 
     def test_our_content_block_is_upstreams_without_inline_code(self):
         package_templates = Path(import_export.__file__).parent / "templates"
@@ -150,7 +162,5 @@ class ExportTemplateDriftTests(SimpleTestCase):
         for before, after in self.OUR_CHANGES:
             self.assertIn(before, upstream, "django-import-export's export.html changed: update ours to match.")
             upstream = upstream.replace(before, after)
-        ours = self.content_block(
-            Path(settings.BASE_DIR) / "publishing/templates/admin/import_export/export.html"
-        )
+        ours = self.content_block(Path(settings.BASE_DIR) / "publishing/templates/admin/import_export/export.html")
         self.assertEqual(ours, upstream)

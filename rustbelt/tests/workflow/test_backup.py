@@ -17,11 +17,11 @@ from django.db import connection
 from django.test import TestCase, override_settings
 
 from articles.models import Figure, Section
-from parks.models import Park
-from publishing.backups import clear_content, content_counts
-from publishing import testing as images
 from articles.tests.factories import make_article, make_section
+from parks.models import Park
 from parks.tests.factories import make_industry, make_park
+from publishing import testing as images
+from publishing.backups import clear_content, content_counts
 from publishing.testing import make_staff
 
 PROJECT = Path(settings.BASE_DIR)
@@ -67,14 +67,33 @@ class BackupTestMixin:
         parent = make_section(
             article, title="Paths for updating the rust belt", slug="paths-for-updating-the-rust-belt"
         )
-        make_section(article, parent=parent, title="Co-city", slug="co-city", body="Share **the city**.",
-                     title_zh_hans="共建城市", summary_zh_hans="研究人员的摘要。", summary_status_zh_hans="reviewed")
+        make_section(
+            article,
+            parent=parent,
+            title="Co-city",
+            slug="co-city",
+            body="Share **the city**.",
+            title_zh_hans="共建城市",
+            summary_zh_hans="研究人员的摘要。",
+            summary_status_zh_hans="reviewed",
+        )
         with self.captureOnCommitCallbacks(execute=True):
-            Figure.objects.create(article=article, section=parent, image=images.upload(images.photo_bytes()),
-                                  alt_text="Map of the rust belts", caption="Figure 1")
-            park = make_park(slug="jilin-etdz", photo=images.upload(images.jpeg_with_gps_and_rotation()),
-                             photo_alt="Gate",
-                             area_km2="20.40", latitude="43.84000", longitude="126.55000", name_zh="吉林经开区")
+            Figure.objects.create(
+                article=article,
+                section=parent,
+                image=images.upload(images.photo_bytes()),
+                alt_text="Map of the rust belts",
+                caption="Figure 1",
+            )
+            park = make_park(
+                slug="jilin-etdz",
+                photo=images.upload(images.jpeg_with_gps_and_rotation()),
+                photo_alt="Gate",
+                area_km2="20.40",
+                latitude="43.84000",
+                longitude="126.55000",
+                name_zh="吉林经开区",
+            )
         park.industries.set([make_industry("Fine chemicals")])
         park.city = "Jilin City"
         park._history_user = editor
@@ -170,8 +189,9 @@ def other_database_url(folder):
 
     name = f"rb_restore_test_{uuid.uuid4().hex[:12]}"
     try:
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3,
-                             autocommit=True) as admin:
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3, autocommit=True
+        ) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError:
         return None, None
@@ -188,8 +208,9 @@ class CrossDatabaseRoundTripTests(BackupTestMixin, TestCase):
 
     def manage(self, url, media, *args):
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_MEDIA_ROOT": str(media), "DJANGO_DEBUG": "1"}
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT, env=env,
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300
+        )
         self.assertEqual(result.returncode, 0, result.stderr[-3000:])
         return result.stdout
 

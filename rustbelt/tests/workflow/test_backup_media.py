@@ -71,8 +71,10 @@ class BackupMediaTests(BackupTestMixin, TestCase):
     def test_a_named_file_that_disappears_fails_the_backup_cleanly(self):
         photo = self.media_root / self.park.photo.name
         with self.after_first_call("media_files", photo.unlink):
-            with self.assertRaisesMessage(CommandError, f"not in the media folder (removed during the backup, "
-                                                        f"or lost before): {self.park.photo.name}"):
+            with self.assertRaisesMessage(
+                CommandError,
+                f"not in the media folder (removed during the backup, or lost before): {self.park.photo.name}",
+            ):
                 run("backup", self.archive, verify=False)
         self.assertEqual(list(self.folder.glob("site.zip*")), [])
 
@@ -92,8 +94,9 @@ class BackupMediaTests(BackupTestMixin, TestCase):
             for item in source.infolist():
                 if item.filename != f"media/{self.park.photo.name}":
                     target.writestr(item, source.read(item))
-        with self.assertRaisesMessage(CommandError, f"lacks media files its database names, so it was not kept: "
-                                                    f"{self.park.photo.name}"):
+        with self.assertRaisesMessage(
+            CommandError, f"lacks media files its database names, so it was not kept: {self.park.photo.name}"
+        ):
             backups.verify_backup(stripped)
 
     def test_a_write_failure_leaves_no_partial_file(self):

@@ -8,7 +8,7 @@ import threading
 import time
 import unittest
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from unittest import mock
 
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -35,11 +35,16 @@ class BackupSafetyTests(BackupTestMixin, TestCase):
     def test_admin_log_and_microseconds_survive_the_round_trip(self):
         editor = make_staff("eddie", "Editors")
         park = make_park()
-        precise = datetime(2026, 11, 29, 3, 4, 5, 123456, tzinfo=timezone.utc)
+        precise = datetime(2026, 11, 29, 3, 4, 5, 123456, tzinfo=UTC)
         park.history.update(history_date=precise)
-        LogEntry.objects.create(user=editor, content_type=ContentType.objects.get_for_model(Park),
-                                object_id=str(park.pk), object_repr=str(park), action_flag=ADDITION,
-                                change_message="Added by hand")
+        LogEntry.objects.create(
+            user=editor,
+            content_type=ContentType.objects.get_for_model(Park),
+            object_id=str(park.pk),
+            object_repr=str(park),
+            action_flag=ADDITION,
+            change_message="Added by hand",
+        )
         archive = self.folder / "site.zip"
         output = run("backup", archive)
         self.assertIn("Verified: it restores into a scratch database.", output)
@@ -68,8 +73,10 @@ class ModelsMatchMigrationsTests(TestCase):
         call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-@unittest.skipUnless(connection.vendor == "postgresql",
-                     "needs a second connection writing during the backup: run with DATABASE_URL=postgres://…")
+@unittest.skipUnless(
+    connection.vendor == "postgresql",
+    "needs a second connection writing during the backup: run with DATABASE_URL=postgres://…",
+)
 class BackupDuringSavesTests(BackupTestMixin, TransactionTestCase):
     """Industries are created, linked and deleted every few milliseconds while backups run."""
 

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Figure, Section
-from parks.models import Park
-from publishing import testing as images
 from articles.tests.factories import make_article, make_section
+from parks.models import Park
 from parks.tests.factories import make_industry, make_park, make_source
+from publishing import testing as images
 from publishing.testing import admin_form_data, make_staff
 
 
@@ -142,8 +142,9 @@ class SectionAndFigureRestoreTests(TestCase):
         media = tempfile.mkdtemp(prefix="rb-media-")
         self.addCleanup(shutil.rmtree, media, ignore_errors=True)
         with self.settings(MEDIA_ROOT=media):
-            figure = Figure.objects.create(article=make_article(), image=images.upload(images.photo_bytes(300, 200)),
-                                           alt_text="Map")
+            figure = Figure.objects.create(
+                article=make_article(), image=images.upload(images.photo_bytes(300, 200)), alt_text="Map"
+            )
             self.client.force_login(self.eddie)
             with self.captureOnCommitCallbacks(execute=True):
                 self.client.post(reverse("admin:articles_figure_delete", args=[figure.pk]), {"post": "yes"})
@@ -190,8 +191,12 @@ class SectionTranslationHistoryTests(TestCase):
         cls.eddie = make_staff("eddie", "Editors")
         cls.article = make_article(slug="a", status="published")
         cls.section = make_section(
-            cls.article, title="Paths for updating", slug="paths", title_zh_hans="锈带更新路径",
-            summary_zh_hans="本节提出三条发展路径。", summary_status_zh_hans="reviewed",
+            cls.article,
+            title="Paths for updating",
+            slug="paths",
+            title_zh_hans="锈带更新路径",
+            summary_zh_hans="本节提出三条发展路径。",
+            summary_status_zh_hans="reviewed",
         )
 
     def edit(self, user, **changes):

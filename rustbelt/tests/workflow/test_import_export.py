@@ -128,10 +128,18 @@ class ParkExportRoundTripTests(TestCase):
         cls.editor = make_staff("eddie", "Editors")
         province = make_province()
         path = DevelopmentPath.objects.create(slug="co-city", name="Co-city", summary="Share the city.")
-        park = make_park(slug="jilin-etdz", province=province, path=path, city="Jilin", established_year=1998,
-                         national_year=2010,
-                         area_km2="20.40", latitude="43.84000", longitude="126.55000",
-                         notes="Commas, \"quotes\" and 中文 survive")
+        park = make_park(
+            slug="jilin-etdz",
+            province=province,
+            path=path,
+            city="Jilin",
+            established_year=1998,
+            national_year=2010,
+            area_km2="20.40",
+            latitude="43.84000",
+            longitude="126.55000",
+            notes='Commas, "quotes" and 中文 survive',
+        )
         park.industries.set([make_industry("fine chemicals"), make_industry("branded food")])
         park.sources.set([make_source("Jia Xiaobing, 'Industrial Real Estate…' (ep. 89)")])
         make_park(slug="daqing-htz", name_en="Daqing HTZ", province=make_province("heilongjiang", "Heilongjiang"))

@@ -9,6 +9,7 @@ import time
 import zipfile
 from unittest import mock
 
+import openpyxl
 import tablib
 from django.conf import settings
 from django.core.management import call_command
@@ -16,12 +17,10 @@ from django.db import IntegrityError, connection
 from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-import openpyxl
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from articles.tests.factories import make_article, make_series
 from parks.models import DevelopmentPath, Park, Province
-from parks.resources import ParkResource
 from parks.tests.factories import make_industry, make_park, make_province, make_source
 from publishing.imports import BoundedXLSX, ImportFileRefused
 from publishing.testing import admin_form_data, make_staff, make_superuser
@@ -178,7 +177,9 @@ class LargeImportTests(TestCase):
         with CaptureQueriesContext(connection) as confirm_queries:
             response = self.client.post(action, data)
         self.assertEqual(response.status_code, 302)
-        return [q["sql"] for q in preview_queries.captured_queries], [q["sql"] for q in confirm_queries.captured_queries]
+        return [q["sql"] for q in preview_queries.captured_queries], [
+            q["sql"] for q in confirm_queries.captured_queries
+        ]
 
     def assert_batched(self, small, large, added_rows):
         def others(queries):
@@ -199,8 +200,12 @@ class LargeImportTests(TestCase):
         self.assert_batched(small_import, large_import, 450)
         self.assertEqual(Park.objects.count(), 551)
         # The same files with every park's city edited: each row is an update.
-        small_preview, small_import = self.preview_and_confirm(self.rows(50, "small").replace(",Jilin,", ",Jilin City,"))
-        large_preview, large_import = self.preview_and_confirm(self.rows(500, "large").replace(",Jilin,", ",Jilin City,"))
+        small_preview, small_import = self.preview_and_confirm(
+            self.rows(50, "small").replace(",Jilin,", ",Jilin City,")
+        )
+        large_preview, large_import = self.preview_and_confirm(
+            self.rows(500, "large").replace(",Jilin,", ",Jilin City,")
+        )
         self.assert_batched(small_preview, large_preview, 450)
         self.assert_batched(small_import, large_import, 450)
         self.assertEqual(Park.objects.filter(city="Jilin City").count(), 550)
@@ -220,7 +225,9 @@ class LargeImportTests(TestCase):
         self.assertEqual(list(park.sources.values_list("citation", flat=True)), ["Xinhua report (2010)"])
         [record] = park.history.all()
         self.assertEqual((record.history_type, record.history_user), ("+", self.researcher))
-        self.assertEqual(sorted(link.industry.name for link in record.industries.all()), ["branded food", "fine chemicals"])
+        self.assertEqual(
+            sorted(link.industry.name for link in record.industries.all()), ["branded food", "fine chemicals"]
+        )
         self.assertEqual([link.source.citation for link in record.sources.all()], ["Xinhua report (2010)"])
 
     def test_an_update_replaces_links_raises_the_version_and_is_recorded(self):
@@ -238,7 +245,9 @@ class LargeImportTests(TestCase):
         self.assertGreater(park.updated_at, before.updated_at)
         record = park.history.latest("history_date")
         self.assertEqual((record.history_type, record.history_user, record.version), ("~", self.researcher, 2))
-        self.assertEqual(sorted(link.industry.name for link in record.industries.all()), ["branded food", "fine chemicals"])
+        self.assertEqual(
+            sorted(link.industry.name for link in record.industries.all()), ["branded food", "fine chemicals"]
+        )
 
     def test_a_column_left_out_keeps_the_links(self):
         park = make_park(slug="jilin-etdz", name_en="Jilin ETDZ", province=make_province("jilin"))
@@ -301,7 +310,9 @@ class ImportRaceTests(TransactionTestCase):
 
         action = reverse("admin:parks_park_process_import")
         data = admin_form_data(preview, action=action)
-        with mock.patch("parks.resources.Park.history.model.objects.bulk_create", side_effect=delete_provinces_meanwhile):
+        with mock.patch(
+            "parks.resources.Park.history.model.objects.bulk_create", side_effect=delete_provinces_meanwhile
+        ):
             response = self.client.post(action, data, follow=True)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Nothing was imported: a province, path, industry or source the file refers to")
@@ -315,39 +326,53 @@ def xlsx_file(row, count, dimension=None):
     declared = f'<dimension ref="{dimension}"/>' if dimension else ""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
-        ))
-        archive.writestr("_rels/.rels", (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Target="xl/workbook.xml" Type='
-            '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>'
-        ))
-        archive.writestr("xl/workbook.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            '<sheets><sheet name="Parks" sheetId="1" r:id="rId1"/></sheets></workbook>'
-        ))
-        archive.writestr("xl/_rels/workbook.xml.rels", (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type='
-            '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>'
-        ))
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write((
+        archive.writestr(
+            "[Content_Types].xml",
+            (
                 '<?xml version="1.0" encoding="UTF-8"?>'
-                f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{declared}<sheetData>'
-            ).encode())
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/xl/workbook.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/worksheets/sheet1.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+            ),
+        )
+        archive.writestr(
+            "_rels/.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Target="xl/workbook.xml" Type='
+                '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>'
+            ),
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                '<sheets><sheet name="Parks" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            ),
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type='
+                '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>'
+            ),
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(
+                (
+                    '<?xml version="1.0" encoding="UTF-8"?>'
+                    f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{declared}<sheetData>'
+                ).encode()
+            )
             chunk = row.encode() * 1000
             for _ in range(count // 1000):
                 sheet.write(chunk)
@@ -430,18 +455,22 @@ class XLSXBombTests(TestCase):
 
     def test_3_million_rows_are_refused_by_their_unpacked_size_before_a_row_is_read(self):
         response, rows = self.upload_counting_rows(self.long)
-        self.assert_refused(response, (
-            "This file unpacks to 74.4\xa0MB; imports are limited to 50.0\xa0MB. Split it into smaller files."
-        ))
+        self.assert_refused(
+            response,
+            ("This file unpacks to 74.4\xa0MB; imports are limited to 50.0\xa0MB. Split it into smaller files."),
+        )
         self.assertEqual(rows, 0)
 
     @override_settings(IMPORT_MAX_UNPACKED_BYTES=10**9)
     def test_3_million_rows_undeclared_are_counted_and_refused_before_a_row_is_read(self):
         response, rows = self.upload_counting_rows(self.long)
-        self.assert_refused(response, (
-            "This file has more than 5,000 rows; imports are limited to 5,000 rows per file. "
-            "Split it into smaller files."
-        ))
+        self.assert_refused(
+            response,
+            (
+                "This file has more than 5,000 rows; imports are limited to 5,000 rows per file. "
+                "Split it into smaller files."
+            ),
+        )
         self.assertEqual(rows, 0)
 
     @override_settings(IMPORT_MAX_ROWS=100)

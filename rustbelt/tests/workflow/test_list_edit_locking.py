@@ -33,8 +33,7 @@ class ListEditLockingTests(TestCase):
         return data
 
     def row(self, data, count):
-        return next(key[: -len("-id")] for key, value in data.items()
-                    if key.endswith("-id") and value == str(count.pk))
+        return next(key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(count.pk))
 
     def test_another_rows_newer_save_is_kept(self):
         data = self.open_list()
@@ -72,7 +71,9 @@ class SectionOrderLockingTests(TestCase):
         data = admin_form_data(self.client.get(url), form_id="changelist-form")
         data["_save"] = "Save"
         someone_else_saves(Section, second.pk, order=5)
-        prefix = next(key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(first.pk))
+        prefix = next(
+            key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(first.pk)
+        )
         data[f"{prefix}-order"] = "3"
         self.assertRedirects(self.client.post(url, data), url)
         self.assertEqual(Section.objects.get(pk=first.pk).order, 3)

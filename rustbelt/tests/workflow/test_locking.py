@@ -3,8 +3,8 @@ from decimal import Decimal
 from django.test import Client, TestCase
 from django.urls import reverse
 
-from parks.models import Park
 from articles.tests.factories import make_article, make_section
+from parks.models import Park
 from parks.tests.factories import make_park
 from publishing.testing import admin_form_data, make_staff
 

@@ -4,8 +4,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
-from publishing.testing import make_staff
 
+from publishing.testing import make_staff
 
 PASSWORD = "a-long-test-password-9"
 

@@ -2,8 +2,8 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Article, Status
-from parks.models import Park
 from articles.tests.factories import make_article
+from parks.models import Park
 from parks.tests.factories import make_park, make_province
 from publishing.testing import admin_form_data, make_staff
 

@@ -36,8 +36,13 @@ class RoleMigrationTests(TestCase):
     def test_editors_hold_everything_researchers_hold_plus_publish_delete_restore(self):
         self.assertLess(codenames("Researchers"), codenames("Editors"))
         held = codenames("Editors")
-        for perm in [("articles", "publish_article"), ("parks", "publish_park"), ("parks", "delete_park"),
-                     ("parks", "change_historicalpark"), ("articles", "change_historicalsection")]:
+        for perm in [
+            ("articles", "publish_article"),
+            ("parks", "publish_park"),
+            ("parks", "delete_park"),
+            ("parks", "change_historicalpark"),
+            ("articles", "change_historicalsection"),
+        ]:
             self.assertIn(perm, held)
         self.assertFalse({c for _, c in held if c.endswith("_user")})
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import OperationalError, connections, transaction
 from django.test import TransactionTestCase
 
-
 THREADS = 8
 WRITES_PER_THREAD = 10
 
@@ -30,7 +29,10 @@ class SQLiteConcurrentWritesTests(TransactionTestCase):
             "OPTIONS": options,
             "CONN_MAX_AGE": 0,
             "TEST": {},
-            "USER": "", "PASSWORD": "", "HOST": "", "PORT": "",
+            "USER": "",
+            "PASSWORD": "",
+            "HOST": "",
+            "PORT": "",
         }
         self.addCleanup(connections.settings.pop, alias)
         # Declare the throwaway alias so Django's test isolation lets the threads connect to it.

@@ -8,11 +8,11 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Figure
-from parks.models import Park
-from publishing.images import rendition_name
-from publishing import testing as images
 from articles.tests.factories import make_article
+from parks.models import Park
 from parks.tests.factories import make_park, make_province
+from publishing import testing as images
+from publishing.images import rendition_name
 from publishing.testing import admin_form_data, make_staff
 
 
@@ -39,8 +39,13 @@ class HostileUploadTests(TempMediaMixin, TestCase):
         self.client.force_login(self.editor)
         url = reverse("admin:parks_park_add")
         data = admin_form_data(self.client.get(url), "park_form")
-        data.update(name_en="Jilin ETDZ", slug="jilin-etdz", province=self.province.pk, photo=photo,
-                    photo_alt="Factory halls by the Songhua river")
+        data.update(
+            name_en="Jilin ETDZ",
+            slug="jilin-etdz",
+            province=self.province.pk,
+            photo=photo,
+            photo_alt="Factory halls by the Songhua river",
+        )
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(url, data)
 
@@ -102,8 +107,7 @@ class HostileUploadTests(TempMediaMixin, TestCase):
     def test_model_validation_refuses_outside_the_admin(self):
         from django.core.exceptions import ValidationError
 
-        park = Park(name_en="X", slug="x", province=self.province, photo=images.upload(b"nope", "x.jpg"),
-                    photo_alt="x")
+        park = Park(name_en="X", slug="x", province=self.province, photo=images.upload(b"nope", "x.jpg"), photo_alt="x")
         with self.assertRaisesMessage(ValidationError, "This file is not an image we accept."):
             park.full_clean()
 

@@ -16,7 +16,11 @@ WIDTHS = (390, 1280)
 # Chromium draws at most 16,384 px in one capture: a longer page is saved as numbered parts.
 PART_HEIGHT = 8000
 # The catalogue on a phone with its results shown as the map.
-PHONE_MAP = ("catalogue-map", "/en/parks/?province=jilin", "document.querySelector('.map-list-switch [data-show=map]').click();")
+PHONE_MAP = (
+    "catalogue-map",
+    "/en/parks/?province=jilin",
+    "document.querySelector('.map-list-switch [data-show=map]').click();",
+)
 
 
 def screenshot_pages():
