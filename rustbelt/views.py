@@ -1,3 +1,4 @@
+from hashlib import sha256
 from urllib.parse import urlsplit
 
 from django.http import HttpResponse
@@ -9,6 +10,7 @@ from django.views.i18n import set_language
 
 from articles.models import Article
 from parks.search import did_you_mean, expanded_terms
+from publishing.generation import cached_for_generation
 from rustbelt.search import SearchForm
 from rustbelt.search import search as site_search
 
@@ -29,7 +31,10 @@ def search(request):
     if form.is_valid():
         query = form.cleaned_data["q"]
         groups = expanded_terms(query)
-        results = site_search(query, groups)
+        # Kept per content generation and language, as the catalogue keeps a page of its results (its
+        # fragment cache): a repeated search reads no section and no park until the next save.
+        key = "search:" + sha256(query.encode()).hexdigest()
+        results = cached_for_generation(key, lambda: site_search(query, groups))
         # The other names the gazetteer added, so the reader sees why a result matched.
         expansions = [name for names in groups for name in names[1:]]
         if query and not results:

@@ -1,7 +1,7 @@
 from io import StringIO
 
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from articles.models import Section, Status
@@ -118,6 +118,17 @@ class SiteSearchTests(TestCase):
             with self.subTest(query=query):
                 self.search(query)
         self.assertEqual(Park.objects.count(), 3)
+
+    @override_settings(AGGREGATE_CACHE_SECONDS=600)
+    def test_results_are_kept_until_a_save_and_a_save_shows_at_once(self):
+        first = {result.url for result in self.search("co-city").context["results"]}
+        # The content generation alone: the place names, sections and parks come from the cache.
+        with self.assertNumQueries(1):
+            again = {result.url for result in self.search("co-city").context["results"]}
+        self.assertEqual(again, first)
+        make_park(name_en="Co-city Newcomer Park", description="co-city")
+        urls = {result.url for result in self.search("co-city").context["results"]}
+        self.assertIn("/en/parks/co-city-newcomer-park/", urls)
 
     def test_query_count_does_not_grow_with_results(self):
         # The gazetteer's place names (one query; cached between saves outside tests), sections, parks,
