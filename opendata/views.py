@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from decimal import Decimal
+from hashlib import sha256
 from http import HTTPStatus
 
 from django.conf import settings
@@ -39,7 +40,7 @@ from parks.models import (
     Source,
 )
 from publishing.bilingual import requested_language
-from publishing.generation import current_generation
+from publishing.generation import cached_for_generation, current_generation
 
 PROBLEM_DESCRIPTION = "Problem details (application/problem+json, RFC 9457)."
 PROBLEM = OpenApiResponse(serializers.ProblemSerializer, description=PROBLEM_DESCRIPTION)
@@ -211,27 +212,32 @@ class ParkList(OpenDataMixin, APIView):
         filterset = ParkFilter(request.GET, queryset=Park.objects.published(), request=request)
         if not filterset.is_valid():
             raise InvalidFilters(filterset)
+        # A page of parks is kept per content generation and language, as the catalogue keeps its pages
+        # of results (its fragment cache): a repeated request reads no park until the next save.
+        key = "api-parks:" + sha256(request.get_full_path().encode()).hexdigest()
+        return Response(cached_for_generation(key, lambda: self.page(request, filterset)))
+
+    @staticmethod
+    def page(request, filterset):
         parks, keys = ordered_parks(filterset)
         count = filterset.qs.count()
         size = pagination.page_size(request, settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
         sort_values = [key.alias for key in keys if key.alias.startswith("sort_")]
         page = pagination.KeysetPage(request, parks.values(*serializers.park_values(), *sort_values), keys, size)
-        return Response(
-            {
-                "count": count,
-                "next": page.next_link,
-                "previous": page.previous_link,
-                "facets": [
-                    {
-                        "name": facet.name,
-                        "label": str(facet.label),
-                        "choices": [{"value": c.value, "label": str(c.label), "count": c.count} for c in facet.choices],
-                    }
-                    for facet in filterset.facets()
-                ],
-                "results": park_records(page.rows, request),
-            }
-        )
+        return {
+            "count": count,
+            "next": page.next_link,
+            "previous": page.previous_link,
+            "facets": [
+                {
+                    "name": facet.name,
+                    "label": str(facet.label),
+                    "choices": [{"value": c.value, "label": str(c.label), "count": c.count} for c in facet.choices],
+                }
+                for facet in filterset.facets()
+            ],
+            "results": park_records(page.rows, request),
+        }
 
 
 def park_records(page, request, detail=False):
