@@ -1,4 +1,4 @@
-"""Render time of every public page type, in-process, with DEBUG off and no page cache.
+"""Render time of every public page type, in-process, with DEBUG off (Django caches no page).
 
 Against an existing database (build one with `manage.py benchmark --internal-populate N` after
 `migrate` and `load_content`):
@@ -27,7 +27,6 @@ def configure():
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost"
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
     os.environ["DJANGO_PLAIN_STATIC"] = "1"  # no collectstatic manifest needed
-    os.environ["DJANGO_PAGE_CACHE_SECONDS"] = "0"  # measure rendering, not the whole-page cache
     os.environ["DJANGO_API_THROTTLE_RATE"] = "1000000/minute"
 
 
