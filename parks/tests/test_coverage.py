@@ -4,7 +4,8 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from parks.models import MissingZone, OfficialCount, Park, ZoneTotal
+from parks.models import Fact, FactSource, Level, MissingZone, OfficialCount, Park, Source, ZoneTotal
+from parks.provenance import UNSOURCED, park_record
 from parks.tests.factories import make_official_count, make_park, make_province, make_source
 
 
@@ -127,7 +128,7 @@ class ProvinceCoverageTests(TestCase):
 
 
 class ShippedCoverageTests(TestCase):
-    """The coverage page over the shipped catalogue and the article's counts (load_content)."""
+    """The coverage page over the shipped catalogue and the article's counts, and the catalogue's sources (load_content)."""
 
     @classmethod
     def setUpTestData(cls):
@@ -178,6 +179,35 @@ class ShippedCoverageTests(TestCase):
         response = self.client.get(reverse("parks:coverage"))
         for words in ("Mudanjiang", "Songyuan", "Hegang", "Suifenhe", "Hunchun BECZ", "Hohhot ETDZ", "2018"):
             self.assertContains(response, words)
+
+    def test_no_shown_value_lacks_a_source(self):
+        for park in Park.objects.published():
+            rows = park_record(park).facts
+            with self.subTest(park=park.slug):
+                self.assertEqual([row.fact for row in rows if row.value is not None and not row.markers], [])
+
+    def test_every_national_zone_has_a_chinese_name_with_its_source(self):
+        national = Park.objects.published().filter(level=Level.NATIONAL)
+        self.assertFalse(national.filter(name_zh="").exists())
+        cited = FactSource.objects.filter(fact=Fact.NAME_ZH).values_list("park__slug", flat=True)
+        self.assertEqual(set(national.values_list("slug", flat=True)) - set(cited), set())
+
+    def test_a_value_names_the_source_that_gives_it_not_a_list_to_choose_from(self):
+        vague = FactSource.objects.filter(note__contains="which one was not recorded")
+        self.assertEqual(list(vague.values_list("park__slug", "fact")), [])
+        response = self.client.get(reverse("parks:detail", args=["daqing-htz"]))
+        self.assertContains(response, "Approved as a national high-tech zone by the State Council in November 1992.")
+        self.assertNotContains(response, str(UNSOURCED))
+
+    def test_most_sources_link_to_the_document(self):
+        linked, total = Source.objects.exclude(url="").count(), Source.objects.count()
+        self.assertGreaterEqual(linked / total, 0.8, f"{linked} of {total} sources have a URL")
+
+    def test_liaoning_etdz_total_from_the_provincial_assessment(self):
+        html = self.client.get(reverse("parks:coverage")).content.decode()
+        row = html.split('<tr id="liaoning-etdz">', 1)[1].split("</tr>", 1)[0]
+        self.assertIn('<span class="known-total">10</span>', row)
+        self.assertIn('href="http://m.jiangsulong.com/a/2020/0425/0354726.html"', row)
 
 
 class OfficialCountAdminTests(TestCase):
