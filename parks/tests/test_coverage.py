@@ -166,6 +166,17 @@ class ShippedCoverageTests(TestCase):
         for name in ("Tieling", "Shenyang Huishan", "Jinzhou", "Yingkou Comprehensive Bonded Zone"):
             self.assertContains(response, name)
 
+    def test_liaoning_totals_with_their_source_and_the_zones_still_missing(self):
+        html = self.client.get(reverse("parks:coverage")).content.decode()
+        row = html.split('<tr id="liaoning-etdz">', 1)[1].split("</tr>", 1)[0]
+        self.assertIn('<span class="known-total">9</span>', row)
+        self.assertIn('<span class="catalogue-count">9</span>', row)
+        self.assertIn("GB/T 37028-2018", row)
+        self.assertIn("Shenyang Financial and Commercial Development Zone among provincial zones", row)
+        bonded = html.split('<tr id="liaoning-bonded">', 1)[1].split("</tr>", 1)[0]
+        for name in ("Yingkou Comprehensive Bonded Zone", "Dalian Dayaowan Comprehensive Bonded Zone"):
+            self.assertIn(name, bonded)
+
     def test_heilongjiang_totals_from_the_national_catalogue(self):
         html = self.client.get(reverse("parks:coverage")).content.decode()
         row = html.split('<tr id="heilongjiang-etdz">', 1)[1].split("</tr>", 1)[0]
