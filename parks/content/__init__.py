@@ -47,7 +47,7 @@ from parks.models import (
     ZoneTotal,
     coordinates_are_approximate,
 )
-from publishing.loading import sync_record
+from publishing.loading import current_values, fingerprint, sync_record
 
 CONTENT_DIR = Path(__file__).resolve().parent
 # Mentions and path evidence point into this article by slug and anchor, as data (parks imports no article code).
@@ -320,6 +320,7 @@ def load_official_counts(report, force):
 
 
 def load_missing_zones(provinces, report, force):
+    shipped = set()
     for row in read_rows("missing-zones.csv"):
         values = {
             "name_zh": row["name_zh"],
@@ -328,6 +329,22 @@ def load_missing_zones(provinces, report, force):
             "note": row["note"],
         }
         sync_record(MissingZone, {"name_en": row["name_en"]}, values, report=report, force=force)
+        shipped.add(row["name_en"])
+    withdraw_missing_zones(shipped, report)
+
+
+def withdraw_missing_zones(shipped, report):
+    """A zone the file no longer lists (now catalogued, or found not to be national) leaves the Coverage page,
+    unless a researcher has edited it in the admin or added it there: then it is theirs to remove."""
+    for zone in MissingZone.objects.exclude(name_en__in=shipped):
+        as_loaded = fingerprint(
+            {"name_en": zone.name_en, **current_values(zone, ("name_zh", "province_id", "zone_type", "note"))}
+        )
+        if zone.content_fingerprint == as_loaded:
+            zone.delete()
+            report.updated.append(f"{MissingZone._meta.verbose_name} {zone.name_en} (withdrawn)")
+        else:
+            report.kept.append(f"{MissingZone._meta.verbose_name} {zone.name_en}")
 
 
 def load_zone_totals(provinces, sources, report, force):

@@ -17,7 +17,7 @@ from parks.models import (
     Source,
     ZoneTotal,
 )
-from publishing.loading import LoadReport
+from publishing.loading import LoadReport, current_values, fingerprint
 
 
 def load_content(*args):
@@ -34,7 +34,7 @@ class CatalogueLoaderTests(TestCase):
     def test_loads_every_row_of_the_fact_sheet(self):
         self.assertEqual(Province.objects.count(), 4)
         # The fact sheet's 45 rows less its 4 stand-ins for the article's wording, plus 20 sourced additions.
-        self.assertEqual(Park.objects.count(), 61)
+        self.assertEqual(Park.objects.count(), 68)
         self.assertEqual(Park.objects.exclude(path=None).count(), 20)
         self.assertEqual(
             list(DevelopmentPath.objects.values_list("slug", "name")),
@@ -141,7 +141,35 @@ class CatalogueLoaderTests(TestCase):
     def test_second_run_changes_nothing(self):
         output = load_content()
         self.assertIn("0 created, 0 updated", output)
-        self.assertEqual(Park.objects.count(), 61)
+        self.assertEqual(Park.objects.count(), 68)
+
+    def test_a_missing_zone_the_file_no_longer_lists_is_withdrawn_unless_a_researcher_touched_it(self):
+        # Loaded as shipped earlier, since catalogued: it must not stay on the Coverage page as missing.
+        province = Province.objects.get(slug="liaoning")
+        shipped = MissingZone.objects.create(name_en="Jinzhou ETDZ (old row)", province=province, zone_type="etdz")
+        shipped.content_fingerprint = fingerprint(
+            {"name_en": shipped.name_en, **current_values(shipped, ("name_zh", "province_id", "zone_type", "note"))}
+        )
+        shipped.save()
+        entered = MissingZone.objects.create(name_en="A zone a researcher entered", province=province, zone_type="htz")
+        output = load_content()
+        self.assertFalse(MissingZone.objects.filter(pk=shipped.pk).exists())
+        self.assertTrue(MissingZone.objects.filter(pk=entered.pk).exists())
+        self.assertIn("1 skipped", output)
+
+    def test_liaoning_zones_that_are_now_catalogued_are_not_missing(self):
+        for slug in ("jinzhou-etdz", "shenyang-huishan-etdz", "tieling-etdz", "liaoning-ftz-dalian-area"):
+            with self.subTest(park=slug):
+                park = Park.objects.get(slug=slug)
+                self.assertTrue(park.fact_sources.filter(fact="level").exists())
+                self.assertTrue(park.fact_sources.filter(fact="name_zh").exists())
+                self.assertFalse(MissingZone.objects.filter(name_zh=park.name_zh).exists())
+        dalian = Park.objects.get(slug="liaoning-ftz-dalian-area")
+        self.assertEqual(
+            (dalian.national_year, dalian.area_km2, dalian.area_kind), (2017, Decimal("59.96"), "approved")
+        )
+        # The 2018 list names it among provincial zones: not a missing national zone.
+        self.assertFalse(MissingZone.objects.filter(name_en__icontains="Financial").exists())
 
     def test_admin_edits_survive_a_rerun_unless_forced(self):
         park = Park.objects.get(slug="daqing-htz")
@@ -167,7 +195,7 @@ class CatalogueWithoutArticleTests(TestCase):
     def test_paths_load_without_the_article_and_link_once_it_exists(self):
         load_catalogue(LoadReport())
         self.assertEqual(DevelopmentPath.objects.filter(article_section__isnull=True).count(), 3)
-        self.assertEqual(Park.objects.count(), 61)
+        self.assertEqual(Park.objects.count(), 68)
         # The article arrives later: the next run links the (unedited) paths to its subsections.
         load_article(LoadReport())
         load_catalogue(LoadReport())
