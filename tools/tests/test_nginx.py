@@ -240,12 +240,15 @@ class NginxInFrontTests(SimpleTestCase):
 
     def test_a_save_shows_within_the_documented_delay(self):
         path = self.manage(self.env, "shell", "-c", FIRST_PARK_SCRIPT).split()[-1]
+        cached_at = time.monotonic()
         _, first, before = self.get(path)
         self.assertNotIn(b"Renamed for the cache test", before)
         self.assertIn(f"max-age={settings.PUBLIC_PAGE_MAX_AGE}", first.getheader("Cache-Control"))
         self.manage(self.env, "shell", "-c", RENAME_SCRIPT)
         saved_at = time.monotonic()
-        self.assertEqual(self.get(path)[1].getheader("X-Cache-Status"), "HIT")  # within the delay
+        # Within the delay the kept copy is served (on a busy machine the save itself may outlast the delay).
+        if saved_at < cached_at + settings.PUBLIC_PAGE_MAX_AGE - 1:
+            self.assertEqual(self.get(path)[1].getheader("X-Cache-Status"), "HIT")
         time.sleep(max(0.0, saved_at + settings.PUBLIC_PAGE_MAX_AGE + 0.2 - time.monotonic()))
         for _ in range(3):  # never the old page again
             status, _, body = self.get(path)
