@@ -32,6 +32,7 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import dj_database_url
+import psycopg
 from django.conf import settings
 
 from opendata import dataset
@@ -107,8 +108,8 @@ print(json.dumps({{
 
 # An editor at work: parks created (with an industry each) and renamed for a few seconds.
 SAVES_SCRIPT = """
-import sys, time
-from parks.models import Industry, Park, Province
+import time
+from parks.models import Industry, Province
 from parks.tests.factories import make_park
 
 province, industry = Province.objects.order_by("slug").first(), Industry.objects.order_by("slug").first()
@@ -286,6 +287,7 @@ class ProbeSite:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        self.stack.callback(collectstatic.kill)  # if anything below fails first
         self.manage("migrate", "--noinput", "-v", "0")
         self.manage("load_content", "-v", "0")
         self.records = json.loads(
@@ -314,8 +316,6 @@ class ProbeSite:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def postgres(self, statement):
-        import psycopg
-
         config = dj_database_url.parse(os.environ["DATABASE_URL"])
         with psycopg.connect(
             host=config["HOST"] or None,
@@ -789,7 +789,7 @@ def run_probes(site, probes=PROBES):
         started = time.monotonic()
         try:
             verdict = probe(site)
-        except Exception as error:  # noqa: BLE001 -- a probe that cannot finish is a finding, not a crash
+        except Exception as error:  # A probe that cannot finish is a finding, not a crash of the suite.
             verdict = broke(f"the probe failed: {type(error).__name__}: {str(error)[:200]}")
         results.append((probe, verdict, time.monotonic() - started))
     return results
