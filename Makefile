@@ -7,7 +7,7 @@ PORT ?= 8000
 PARALLEL ?= 2
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-fast lint lock install install-dev migrate content clean browser nginx print bench screenshots htmlcheck gettext messages
+.PHONY: run test test-fast lint lock install install-dev migrate content clean browser nginx print bench screenshots htmlcheck gettext messages probe
 
 # The lock files (hash-pinned, compiled from pyproject.toml by `make lock`): requirements.txt is what the
 # site runs on; requirements-dev.txt adds the tests and tooling, at the same versions.
@@ -132,6 +132,12 @@ test: lint browser nginx print htmlcheck messages
 # Everything but the tests of the deployed build (browser, nginx, HTML checker), tagged "deployed".
 test-fast: lint print messages
 	$(PY) manage.py test --noinput --parallel $(PARALLEL) --exclude-tag=deployed $(TESTS)
+
+# The probe suite (tools/probe.py): the deployed build behind deploy/nginx.conf, on the database and cache that
+# DATABASE_URL and REDIS_URL name, attacked over HTTP; a report of tried / safe / broke, non-zero if any broke.
+# `make test` runs it too (tools/tests/test_probe.py). PROBES="slow-clients csv-cells" runs some of them.
+probe: install-dev nginx messages
+	DJANGO_SETTINGS_MODULE=tools.settings $(PY) manage.py probe $(if $(PROBES),--only $(PROBES))
 
 # Whole-page PNGs (long pages in parts) of every page type in both languages at 390 and 1280 px, and the
 # catalogue's map on a phone, from the deployed build, in screenshots/.

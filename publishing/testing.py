@@ -1,8 +1,9 @@
 """Test helpers shared by every app's tests: accounts and groups, the admin form a browser would
-submit, and image files (real and hostile) for the upload tests. Imports no app."""
+submit, image files (real and hostile) for the upload tests, and XLSX bombs for the import. Imports no app."""
 
 import io
 import struct
+import zipfile
 import zlib
 from html.parser import HTMLParser
 
@@ -162,3 +163,68 @@ class MigrationTestCase(TransactionTestCase):
         # Leave the database at the latest migrations for the tests that follow.
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+# XLSX bombs: rows of sheet XML repeated in a tiny zip (the import tests and the probe suite).
+WIDE_ROW = "<row>" + "<c><v>1</v></c>" * 2000 + "</row>"
+NARROW_ROW = "<row><c><v>1</v></c></row>"
+
+
+def xlsx_file(row, count, dimension=None):
+    """An XLSX file whose one sheet repeats `row` (sheet XML) `count` times, written straight into the zip
+    at high compression: a file of a few hundred kilobytes that unpacks to a hundred megabytes or more."""
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/xl/workbook.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/worksheets/sheet1.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+            ),
+        )
+        archive.writestr(
+            "_rels/.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Target="xl/workbook.xml" Type='
+                '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>'
+            ),
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                '<sheets><sheet name="Parks" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            ),
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type='
+                '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>'
+            ),
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(
+                (
+                    '<?xml version="1.0" encoding="UTF-8"?>'
+                    f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{declared}<sheetData>'
+                ).encode()
+            )
+            chunk = row.encode() * 1000
+            for _ in range(count // 1000):
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()

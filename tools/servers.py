@@ -4,6 +4,7 @@
 import http.client
 import os
 import re
+import resource
 import shutil
 import socket
 import ssl
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -123,8 +125,11 @@ def self_signed_certificate(folder, host="localhost"):
 
 
 @contextmanager
-def nginx(upstream_port, static_root, media_root, server_name="localhost"):
-    """Debian's nginx with deploy/nginx.conf in front of gunicorn; yields (http port, https port, run dir)."""
+def nginx(upstream_port, static_root, media_root, server_name="localhost", http_port=None, https_port=None):
+    """Debian's nginx with deploy/nginx.conf in front of gunicorn; yields (http port, https port, run dir).
+
+    The ports are free ones unless given (the site must know its public address before it starts).
+    """
     run_dir = Path(tempfile.mkdtemp(prefix="rustbelt-nginx-"))
     # nginx's workers run as an unprivileged user when started by root: let them read and write here.
     run_dir.chmod(0o755)
@@ -132,7 +137,7 @@ def nginx(upstream_port, static_root, media_root, server_name="localhost"):
     cache_dir.mkdir(mode=0o777)
     cache_dir.chmod(0o777)
     certificate, key = self_signed_certificate(run_dir, server_name)
-    http_port, https_port = free_port(), free_port()
+    http_port, https_port = http_port or free_port(), https_port or free_port()
     values = {
         "RB_SERVER_NAME": server_name,
         "RB_HTTP_LISTEN": f"127.0.0.1:{http_port}",
@@ -238,3 +243,65 @@ def request(port, path, connection=None, connect=None, headers=None, method="GET
     if own:
         connection.close()
     return response.status, elapsed, response, body
+
+
+@contextmanager
+def slow_connections(https_port, count, address="127.0.0.1"):
+    """`count` TLS connections from one address that never finish a request; yields the open sockets.
+
+    Half send headers and promise a body that never comes, half never finish their headers. Like a
+    cheap attacker, they resume one TLS 1.2 session (no key exchange each), two at a time: 2,000
+    open in a few seconds.
+    """
+    raise_open_file_limit(count + 1000)
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # our own self-signed certificate
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+
+    def connect(session=None):
+        return context.wrap_socket(
+            socket.create_connection(("127.0.0.1", https_port), timeout=10, source_address=(address, 0)),
+            session=session,
+        )
+
+    def hold(number, session):
+        sock = connect(session)
+        if number % 2:
+            sock.sendall(b"POST /en/search/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n")
+        else:
+            sock.sendall(b"GET /en/ HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        return sock
+
+    first = connect()
+    session = first.session
+    first.close()
+    slow = []
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            for sock in pool.map(lambda number: hold(number, session), range(count)):
+                slow.append(sock)
+        yield slow
+    finally:
+        for sock in slow:
+            sock.close()
+
+
+def refused_with_429(sockets):
+    """How many of these connections nginx has answered with 429 Too Many Requests."""
+    refused = 0
+    for sock in sockets:
+        sock.settimeout(0)  # what has arrived by now: a refusal is sent as soon as the headers are read
+        try:
+            refused += sock.recv(64).startswith(b"HTTP/1.1 429")
+        except (TimeoutError, ssl.SSLError, OSError):
+            pass
+    return refused
+
+
+def raise_open_file_limit(wanted):
+    """Lift this process's soft limit on open files to `wanted` (the hard limit permitting)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(
+            resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard)
+        )

@@ -6,7 +6,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -92,11 +91,13 @@ class NginxInFrontTests(SimpleTestCase):
         try:
             gunicorn_port = cls.servers[0].__enter__()
             cls.servers.append(servers.nginx(gunicorn_port, cls.static_root, cls.media_root))
-            cls.http_port, cls.https_port, _ = cls.servers[1].__enter__()
+            cls.http_port, cls.https_port, cls.nginx_run_dir = cls.servers[1].__enter__()
         except Exception:
             cls.tearDownClass()
             raise
         cls.connect = staticmethod(servers.https_connector("localhost"))
+        cls.tls = ssl.create_default_context()
+        cls.tls.check_hostname, cls.tls.verify_mode = False, ssl.CERT_NONE  # the test's self-signed certificate
 
     @classmethod
     def tearDownClass(cls):
@@ -239,12 +240,15 @@ class NginxInFrontTests(SimpleTestCase):
 
     def test_a_save_shows_within_the_documented_delay(self):
         path = self.manage(self.env, "shell", "-c", FIRST_PARK_SCRIPT).split()[-1]
+        cached_at = time.monotonic()
         _, first, before = self.get(path)
         self.assertNotIn(b"Renamed for the cache test", before)
         self.assertIn(f"max-age={settings.PUBLIC_PAGE_MAX_AGE}", first.getheader("Cache-Control"))
         self.manage(self.env, "shell", "-c", RENAME_SCRIPT)
         saved_at = time.monotonic()
-        self.assertEqual(self.get(path)[1].getheader("X-Cache-Status"), "HIT")  # within the delay
+        # Within the delay the kept copy is served (on a busy machine the save itself may outlast the delay).
+        if saved_at < cached_at + settings.PUBLIC_PAGE_MAX_AGE - 1:
+            self.assertEqual(self.get(path)[1].getheader("X-Cache-Status"), "HIT")
         time.sleep(max(0.0, saved_at + settings.PUBLIC_PAGE_MAX_AGE + 0.2 - time.monotonic()))
         for _ in range(3):  # never the old page again
             status, _, body = self.get(path)
@@ -267,31 +271,17 @@ class NginxInFrontTests(SimpleTestCase):
             _, _, english = self.get("/data/", headers={"Accept-Language": "en"})
             self.assertIn(b'<html lang="en"', english)
 
-    def test_slow_connections_from_one_address_are_limited(self):
-        context = ssl.create_default_context()
-        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-        slow = []
-        try:
-            for _ in range(300):
-                sock = context.wrap_socket(socket.create_connection(("127.0.0.1", self.https_port), timeout=5))
-                # Headers sent, the promised body never: the request stays open on nginx's side.
-                sock.sendall(b"POST /en/search/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n")
-                slow.append(sock)
-            refused = 0
-            for sock in slow:
-                sock.settimeout(0.05)
-                try:
-                    refused += sock.recv(64).startswith(b"HTTP/1.1 429")
-                except (TimeoutError, ssl.SSLError):
-                    pass
-            self.assertGreaterEqual(refused, 100)
-            # Another address is served as usual meanwhile.
-            connection = http.client.HTTPSConnection(
-                "127.0.0.1", self.https_port, timeout=10, context=context, source_address=("127.0.0.2", 0)
-            )
-            connection.request("GET", "/en/", headers={"Host": "localhost"})
-            self.assertEqual(connection.getresponse().status, 200)
-            connection.close()
-        finally:
-            for sock in slow:
-                sock.close()
+    def test_2000_slow_connections_from_one_address_leave_the_site_up(self):
+        with servers.slow_connections(self.https_port, 2000) as slow:
+            self.assertEqual(len(slow), 2000)
+            # Of the 1,000 that sent their headers, one address may hold 100: the rest are refused.
+            self.assertGreater(servers.refused_with_429(slow), 500)
+            # Other addresses are served as usual meanwhile.
+            for source in ("127.0.0.2", "127.0.0.3"):
+                connection = http.client.HTTPSConnection(
+                    "127.0.0.1", self.https_port, timeout=10, context=self.tls, source_address=(source, 0)
+                )
+                connection.request("GET", "/en/", headers={"Host": "localhost"})
+                self.assertEqual(connection.getresponse().status, 200)
+                connection.close()
+        self.assertNotIn("worker_connections are not enough", (self.nginx_run_dir / "error.log").read_text())

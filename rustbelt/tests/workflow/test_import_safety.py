@@ -6,7 +6,6 @@ import os
 import re
 import tempfile
 import time
-import zipfile
 from unittest import mock
 
 import openpyxl
@@ -23,7 +22,7 @@ from articles.tests.factories import make_article, make_series
 from parks.models import DevelopmentPath, Park, Province
 from parks.tests.factories import make_industry, make_park, make_province, make_source
 from publishing.imports import BoundedXLSX, ImportFileRefused
-from publishing.testing import admin_form_data, make_staff, make_superuser
+from publishing.testing import NARROW_ROW, WIDE_ROW, admin_form_data, make_staff, make_superuser, xlsx_file
 from rustbelt.tests.workflow import test_import_export
 
 HEADER, THREE_VALID_ROWS = test_import_export.HEADER, test_import_export.THREE_VALID_ROWS
@@ -320,72 +319,8 @@ class ImportRaceTests(TransactionTestCase):
         self.assertEqual(Province.objects.count(), len(province_ids))  # rolled back with the import
 
 
-def xlsx_file(row, count, dimension=None):
-    """An XLSX file whose one sheet repeats `row` (sheet XML) `count` times, written straight into the zip
-    at high compression: a file of a few hundred kilobytes that unpacks to a hundred megabytes or more."""
-    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            (
-                '<?xml version="1.0" encoding="UTF-8"?>'
-                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                '<Default Extension="xml" ContentType="application/xml"/>'
-                '<Override PartName="/xl/workbook.xml" '
-                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                '<Override PartName="/xl/worksheets/sheet1.xml" '
-                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
-            ),
-        )
-        archive.writestr(
-            "_rels/.rels",
-            (
-                '<?xml version="1.0" encoding="UTF-8"?>'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                '<Relationship Id="rId1" Target="xl/workbook.xml" Type='
-                '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>'
-            ),
-        )
-        archive.writestr(
-            "xl/workbook.xml",
-            (
-                '<?xml version="1.0" encoding="UTF-8"?>'
-                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                '<sheets><sheet name="Parks" sheetId="1" r:id="rId1"/></sheets></workbook>'
-            ),
-        )
-        archive.writestr(
-            "xl/_rels/workbook.xml.rels",
-            (
-                '<?xml version="1.0" encoding="UTF-8"?>'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                '<Relationship Id="rId1" Target="worksheets/sheet1.xml" Type='
-                '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/></Relationships>'
-            ),
-        )
-        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(
-                (
-                    '<?xml version="1.0" encoding="UTF-8"?>'
-                    f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{declared}<sheetData>'
-                ).encode()
-            )
-            chunk = row.encode() * 1000
-            for _ in range(count // 1000):
-                sheet.write(chunk)
-            sheet.write(b"</sheetData></worksheet>")
-    return buffer.getvalue()
-
-
 def pending_files():
     return set(os.listdir(settings.IMPORT_TMP_DIR)) if os.path.isdir(settings.IMPORT_TMP_DIR) else set()
-
-
-WIDE_ROW = "<row>" + "<c><v>1</v></c>" * 2000 + "</row>"
-NARROW_ROW = "<row><c><v>1</v></c></row>"
 
 
 class XLSXBombTests(TestCase):
