@@ -2,6 +2,7 @@ import re
 
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from parks.models import Fact, FactSource, Park, PathEvidence, Province
 from parks.tests.factories import (
@@ -345,25 +346,45 @@ class ProvinceAndPathPageTests(TestCase):
 
     def test_path_page_gives_each_quote_once_and_no_park_twice(self):
         quote = "Parks such as Jilin and Changchun grow into new urban areas."
-        second = make_park("Changchun ETDZ", slug="changchun-etdz", path=self.path)
-        for park in (Park.objects.get(slug="jilin-etdz"), second):
-            PathEvidence.objects.create(
-                park=park,
-                path=self.path,
-                kind="named",
-                quote=quote,
-                article_slug="article",
-                section_slug="urbanization",
-            )
+        earlier = "In 1992 the Changchun and Siping zones were set up."
+        changchun = make_park("Changchun ETDZ", slug="changchun-etdz", path=self.path)
+        siping = make_park("Siping HTZ", slug="siping-htz", path=self.path)
+        self.evidence(Park.objects.get(slug="jilin-etdz"), "named", quote)
+        self.evidence(changchun, "named", quote)
+        # The editors place Siping by the same passage and by another one: one quote, two kinds, two passages.
+        self.evidence(siping, "inferred", quote, reason="Siping sits between the two.", order=1)
+        self.evidence(siping, "inferred", earlier, reason="Siping sits between the two.", order=2)
         response = self.client.get(reverse("parks:path", args=["urbanization"]))
         html = response.content.decode()
         self.assertEqual(html.count(quote), 1)
-        under_quote = html.split(quote, 1)[1].split("</ul>", 1)[0]
-        self.assertIn('href="/en/parks/jilin-etdz/"', under_quote)
-        self.assertIn('href="/en/parks/changchun-etdz/"', under_quote)
-        # Both are named above, so neither comes again as a card.
-        self.assertEqual(html.count('href="/en/parks/changchun-etdz/"'), 1)
+        self.assertEqual(html.count(earlier), 1)
+        under_quote = strip_tags(html.split(quote, 1)[1].split(earlier, 1)[0])
+        self.assertIn("Zones the article names on this path\n", under_quote)
+        self.assertLess(under_quote.index("Changchun ETDZ"), under_quote.index("Zones the editors place"))
+        self.assertIn("Siping HTZ: medium confidence. Siping sits between the two.", " ".join(under_quote.split()))
+        for slug in ("jilin-etdz", "changchun-etdz", "siping-htz"):
+            # Each zone is listed once, and none comes again as a card.
+            self.assertEqual(html.count(f'href="/en/parks/{slug}/"'), 1, slug)
+        self.assertNotIn("Siping sits", html.split(earlier, 1)[1])
+        # The second passage points to where its zone is listed.
+        after_earlier = html.split(earlier, 1)[1].split("</section>", 1)[0]
+        self.assertIn(
+            'also cite this passage for zones listed above: <a href="#on-path-siping-htz">Siping HTZ</a>', after_earlier
+        )
+        self.assertIn('id="on-path-siping-htz"', html)
         self.assertNotContains(response, "Other parks on this path")
+
+    def evidence(self, park, kind, quote, **fields):
+        fields.setdefault("confidence", "medium" if kind == "inferred" else "high")
+        PathEvidence.objects.create(
+            park=park,
+            path=self.path,
+            kind=kind,
+            quote=quote,
+            article_slug="article",
+            section_slug="urbanization",
+            **fields,
+        )
 
     def test_unknown_province_or_path_is_404(self):
         self.assertEqual(self.client.get(reverse("parks:province", args=["atlantis"])).status_code, 404)
