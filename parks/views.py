@@ -44,7 +44,11 @@ NEIGHBOURS_SHOWN = 12
 
 def map_settings():
     # Handed to parks/map.js through data- attributes: no inline script (CSP).
-    return {"tile_url": settings.PARKS_MAP_TILE_URL, "tile_attribution": settings.PARKS_MAP_TILE_ATTRIBUTION}
+    return {
+        "tile_url": settings.PARKS_MAP_TILE_URL,
+        "tile_attribution": settings.PARKS_MAP_TILE_ATTRIBUTION,
+        "tile_subdomains": settings.PARKS_MAP_TILE_SUBDOMAINS,
+    }
 
 
 class ParkListView(FilterView):
@@ -285,9 +289,9 @@ def map_data(request):
     filterset, error = filtered_parks_or_error(request)
     if error:
         return error
-    # Names follow the page's language, so each language keeps its own copy.
+    # Names follow the page's language, positions the tiles' coordinate system: each keeps its own copy.
     body = cached_for_generation(
-        filterset.cache_name(f"park-map:{get_language()}"),
+        filterset.cache_name(f"park-map:{get_language()}:{settings.PARKS_MAP_TILE_CRS}"),
         lambda: json.dumps(exports.map_data(filterset.qs), ensure_ascii=False),
     )
     return HttpResponse(body, content_type="application/json")

@@ -1,3 +1,4 @@
+import json
 import re
 
 from django.test import TestCase, override_settings
@@ -16,6 +17,7 @@ from parks.tests.factories import (
     make_province,
     make_source,
 )
+from parks.tiles import wgs84_to_gcj02
 from publishing.testing import make_staff
 
 
@@ -135,6 +137,36 @@ class ParkListTests(TestCase):
         self.assertContains(response, 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"')
         self.assertContains(response, "/static/parks/vendor/leaflet/leaflet.js")
         self.assertNotContains(response, "unpkg.com")
+
+    def test_by_default_the_map_asks_no_other_host(self):
+        make_park(latitude=43.84, longitude=126.55)
+        for url in (reverse("parks:list"), reverse("parks:detail", args=[Park.objects.get().slug])):
+            response = self.client.get(url)
+            self.assertContains(response, 'id="park-map"')
+            self.assertNotContains(response, "data-tile-url")
+            # Everything the page loads is the site's own (links to read elsewhere are not loaded).
+            self.assertEqual(re.findall(r'(?:src|data-[a-z-]+)="(?:https?:)?//', response.content.decode()), [])
+
+    @override_settings(PARKS_MAP_TILE_URL="https://tiles.example.cn/{z}/{x}/{y}.png", PARKS_MAP_TILE_CRS="gcj02")
+    def test_gcj02_tiles_move_the_drawn_positions_only(self):
+        park = make_park(latitude=43.84, longitude=126.55)
+        drawn = self.client.get(reverse("parks:map-data")).json()["parks"][0][3:5]
+        self.assertEqual(drawn, list(wgs84_to_gcj02(43.84, 126.55)))
+        # Some hundreds of metres away, as GCJ-02 shifts Jilin.
+        self.assertGreater(abs(drawn[1] - 126.55), 0.003)
+        page = self.client.get(park.get_absolute_url())
+        points = json.loads(
+            re.search(r'<script id="[^"]*" type="application/json">(.*?)</script>', page.content.decode(), re.S).group(
+                1
+            )
+        )
+        self.assertEqual(points[0]["position"], drawn)
+        # What the reader reads and downloads stays the stored WGS-84 position.
+        self.assertEqual((points[0]["lat"], points[0]["lng"]), (43.84, 126.55))
+        self.assertContains(page, "43.84, 126.55")
+        export = b"".join(self.client.get(reverse("parks:export-csv")).streaming_content).decode("utf-8-sig")
+        self.assertIn("43.84", export)
+        self.assertNotIn(str(round(drawn[0], 4)), export)
 
     def test_no_inline_script_or_style_attributes(self):
         make_park(latitude=43.84, longitude=126.55, path=make_path())

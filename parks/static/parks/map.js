@@ -50,8 +50,7 @@
         name: row[at.name],
         name_zh: row[at.name_zh],
         url: data.url.replace("{slug}", encodeURIComponent(row[at.slug])),
-        lat: row[at.lat],
-        lng: row[at.lng],
+        position: [row[at.lat], row[at.lng]],
         approximate: row[at.approximate],
         coord_note: row[at.coord_note]
       };
@@ -124,7 +123,7 @@
           interactive: false,
           style: L.extend(
             { className: "province-outline", color: "#5a5a5a", weight: 1.5, fillColor: "#fdfcf9" },
-            state.tilesFailed ? WITHOUT_TILES : OVER_TILES
+            state.withoutTiles ? WITHOUT_TILES : OVER_TILES
           )
         }).addTo(map);
       })
@@ -180,25 +179,29 @@
     container.classList.add("park-map-active");
     var map = L.map(container, { scrollWheelZoom: false, keyboard: true, maxZoom: 12 });
     var failedTiles = 0;
-    var tiles = L.tileLayer(container.dataset.tileUrl, {
-      attribution: container.dataset.tileAttribution,
-      maxZoom: 12
-    });
-    var state = { tilesFailed: false, outlines: null };
+    // No tile server configured: the outlines are the land from the start, and no other host is asked.
+    var state = { withoutTiles: !container.dataset.tileUrl, outlines: null };
     addOutlines(map, container.dataset.outlinesUrl, state);
     var summary = (points.length === 1 ? message("msgOnePark") : message("msgParks", { count: points.length })) +
       " " + message("msgInstructions");
-    tiles.on("tileerror", function () {
-      failedTiles += 1;
-      if (failedTiles === 1) {
-        state.tilesFailed = true;
-        if (state.outlines) {
-          state.outlines.setStyle(WITHOUT_TILES);
+    if (container.dataset.tileUrl) {
+      var tiles = L.tileLayer(container.dataset.tileUrl, {
+        attribution: container.dataset.tileAttribution,
+        subdomains: container.dataset.tileSubdomains,
+        maxZoom: 12
+      });
+      tiles.on("tileerror", function () {
+        failedTiles += 1;
+        if (failedTiles === 1) {
+          state.withoutTiles = true;
+          if (state.outlines) {
+            state.outlines.setStyle(WITHOUT_TILES);
+          }
+          setStatus(status, summary + " " + message("msgTilesFailed"));
         }
-        setStatus(status, summary + " " + message("msgTilesFailed"));
-      }
-    });
-    tiles.addTo(map);
+      });
+      tiles.addTo(map);
+    }
 
     // A few parks (a narrow filter) each get a marker and a name beside it, grouped only where they share
     // a point; many parks are grouped into numbered clusters.
@@ -208,7 +211,8 @@
     });
     var markers = points.map(function (point, index) {
       var title = point.name + (point.name_zh ? " " + point.name_zh : "") + (point.approximate ? " " + message("msgApproximateTitle") : "");
-      var marker = L.marker([point.lat, point.lng], { icon: markerIcon(point), title: title, keyboard: true });
+      // Drawn at its position on the tiles (converted by the server where they need it); the list keeps the stored one.
+      var marker = L.marker(point.position, { icon: markerIcon(point), title: title, keyboard: true });
       marker.listIndex = index;
       // Inside the map, never clipped at its edge: the map pans to show the whole popup.
       marker.bindPopup(popupContent(point), {
