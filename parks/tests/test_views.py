@@ -405,6 +405,7 @@ class ProvinceAndPathPageTests(TestCase):
         )
         self.assertIn('id="on-path-siping-htz"', html)
         self.assertNotContains(response, "Other parks on this path")
+        self.assertNotIn("{#", strip_tags(html))  # no template comment printed as text
 
     def evidence(self, park, kind, quote, **fields):
         fields.setdefault("confidence", "medium" if kind == "inferred" else "high")
