@@ -124,10 +124,27 @@
           style: L.extend(
             { className: "province-outline", color: "#5a5a5a", weight: 1.5, fillColor: "#fdfcf9" },
             state.withoutTiles ? WITHOUT_TILES : OVER_TILES
-          )
+          ),
+          onEachFeature: function (feature, layer) { addProvinceName(map, feature, layer); }
         }).addTo(map);
       })
       .catch(function () { /* The tiles or a plain background remain; the markers do not depend on it. */ });
+  }
+
+  // Each province's name in the page's language, under the markers: without tiles it is the map's only place name.
+  function addProvinceName(map, feature, layer) {
+    if (!map.getPane("provinceNames")) {
+      map.createPane("provinceNames").style.zIndex = 450;
+    }
+    var chinese = document.documentElement.lang.indexOf("zh") === 0;
+    var name = document.createElement("span");
+    name.textContent = chinese ? feature.properties.name_zh : feature.properties.name;
+    L.marker(layer.getBounds().getCenter(), {
+      pane: "provinceNames",
+      interactive: false,
+      keyboard: false,
+      icon: L.divIcon({ className: "province-name", html: name.outerHTML, iconSize: null })
+    }).addTo(map);
   }
 
   function markerIcon(point) {
@@ -225,7 +242,10 @@
       return marker;
     });
     group.addTo(map);
-    var fit = function () { map.fitBounds(group.getBounds(), { padding: few ? [48, 48] : [24, 24], maxZoom: few ? 9 : 6 }); };
+    // Without tiles, a closer view than the province's would show a dot on blank ground: the outlines and
+    // province names are the only context.
+    var closest = few && container.dataset.tileUrl ? 9 : 6;
+    var fit = function () { map.fitBounds(group.getBounds(), { padding: few ? [48, 48] : [24, 24], maxZoom: closest }); };
     fit();
     // Drawn while hidden (a phone showing the list): sized and fitted again once shown.
     container.addEventListener("parkmap:shown", function () { map.invalidateSize(); fit(); });
