@@ -235,7 +235,8 @@
       marker.bindPopup(popupContent(point), {
         maxWidth: Math.max(160, container.clientWidth - 80), autoPanPadding: [16, 16], keepInView: true
       });
-      if (few) {
+      // A park page's one park is the page's own: its name is the heading, not a label over the map.
+      if (few && points.length > 1) {
         marker.bindTooltip(point.name, { permanent: true, direction: "auto", offset: [10, 0], className: "park-label" });
       }
       group.addLayer(marker);
