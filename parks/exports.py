@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from parks import schema
 from parks.models import Fact, FactSource, Park, coordinates_are_approximate
+from parks.tiles import position_on_tiles
 from publishing.bilingual import is_chinese, other, pick
 from publishing.exports import csv_text, export_metadata, safe_row
 
@@ -282,6 +283,7 @@ def shown_width(value):
 
 
 # map.json: one array per park in this column order, not one object per park (a third of the bytes).
+# lat and lng are where the map draws the park on its tiles (parks.tiles); downloads give the stored WGS-84.
 MAP_COLUMNS = ["slug", "name", "name_zh", "lat", "lng", "approximate", "coord_note"]
 
 
@@ -299,8 +301,7 @@ def map_data(queryset):
                 slug,
                 pick(name_en, name_zh),
                 other(name_zh),
-                float(lat),
-                float(lng),
+                *position_on_tiles(lat, lng),
                 coordinates_are_approximate(coord_note),
                 coord_note,
             ]
@@ -324,8 +325,10 @@ def map_point(slug, name_en, name_zh, latitude, longitude, coord_note=""):
         "name": pick(name_en, name_zh),
         "name_zh": other(name_zh),
         "url": reverse("parks:detail", args=[slug]),
+        # As stored, for the list under the map; the script draws the park at its position on the tiles.
         "lat": float(latitude),
         "lng": float(longitude),
+        "position": position_on_tiles(latitude, longitude),
         # The map draws these hollow and says so in the popup.
         "approximate": coordinates_are_approximate(coord_note),
         "coord_note": coord_note,

@@ -2,6 +2,7 @@
 
 import json
 import re
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.conf import settings
@@ -43,7 +44,11 @@ NEIGHBOURS_SHOWN = 12
 
 def map_settings():
     # Handed to parks/map.js through data- attributes: no inline script (CSP).
-    return {"tile_url": settings.PARKS_MAP_TILE_URL, "tile_attribution": settings.PARKS_MAP_TILE_ATTRIBUTION}
+    return {
+        "tile_url": settings.PARKS_MAP_TILE_URL,
+        "tile_attribution": settings.PARKS_MAP_TILE_ATTRIBUTION,
+        "tile_subdomains": settings.PARKS_MAP_TILE_SUBDOMAINS,
+    }
 
 
 class ParkListView(FilterView):
@@ -198,8 +203,7 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         evidence = list(PathEvidence.objects.filter(path=self.object, park__is_published=True).for_listing())
-        context["named_evidence"] = group_by_quote(item for item in evidence if item.kind == Kind.NAMED)
-        context["inferred_evidence"] = group_by_quote(item for item in evidence if item.kind == Kind.INFERRED)
+        context["passages"] = passages_of(evidence)
         on_path = Park.objects.published().on_path(self.object.slug)
         context["park_count"] = cached_for_generation(f"path-park-count:{self.object.pk}", on_path.count)
         # The parks the quotes name are not listed again: a page at a time of those no quote names.
@@ -209,12 +213,29 @@ class PathDetailView(CatalogueIndexMixin, DetailView):
         return context
 
 
-def group_by_quote(evidence):
-    """[(the quote's first evidence, [each park's evidence under it])]: each quote once, in the order met."""
-    grouped = {}
-    for item in evidence:
-        grouped.setdefault(item.quote, {}).setdefault(item.park_id, item)
-    return [(next(iter(items.values())), list(items.values())) for items in grouped.values()]
+@dataclass
+class Passage:
+    """One quote of the article, with the zones listed under it on a path page."""
+
+    quote: PathEvidence  # the first evidence met with this quote: its words and its place in the article
+    named: list = field(default_factory=list)
+    inferred: list = field(default_factory=list)
+    # Zones listed under an earlier passage whose placement this one also supports.
+    also_for: list = field(default_factory=list)
+
+
+def passages_of(evidence):
+    """Each quote once, and each zone once: under the first passage that places it, named before inferred."""
+    passages, listed = {}, set()
+    # Named placements first, then each zone's evidence in its own order (stable: the listing's name order holds).
+    for item in sorted(evidence, key=lambda item: (item.kind != Kind.NAMED, item.order)):
+        passage = passages.setdefault(item.quote, Passage(quote=item))
+        if item.park_id in listed:
+            passage.also_for.append(item)
+            continue
+        listed.add(item.park_id)
+        (passage.named if item.kind == Kind.NAMED else passage.inferred).append(item)
+    return list(passages.values())
 
 
 def filtered_parks_or_error(request):
@@ -268,9 +289,9 @@ def map_data(request):
     filterset, error = filtered_parks_or_error(request)
     if error:
         return error
-    # Names follow the page's language, so each language keeps its own copy.
+    # Names follow the page's language, positions the tiles' coordinate system: each keeps its own copy.
     body = cached_for_generation(
-        filterset.cache_name(f"park-map:{get_language()}"),
+        filterset.cache_name(f"park-map:{get_language()}:{settings.PARKS_MAP_TILE_CRS}"),
         lambda: json.dumps(exports.map_data(filterset.qs), ensure_ascii=False),
     )
     return HttpResponse(body, content_type="application/json")

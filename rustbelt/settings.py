@@ -217,18 +217,31 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# The park map's tile server (PARKS_MAP_TILE_URL): img-src allows its origin and nothing
-# else outside the site.
-MAP_TILE_ORIGIN = "/".join(
-    os.environ.get("PARKS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png").split("/")[:3]
-)
+# Parks map tiles, opt-in: by default no page asks any host but the site's own (tile servers abroad are
+# slow or blocked in mainland China), and the province outlines carry the map. Any XYZ tile server, e.g.
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png with its attribution; {s} takes PARKS_MAP_TILE_SUBDOMAINS.
+PARKS_MAP_TILE_URL = os.environ.get("PARKS_MAP_TILE_URL", "")
+PARKS_MAP_TILE_ATTRIBUTION = os.environ.get("PARKS_MAP_TILE_ATTRIBUTION", "")
+PARKS_MAP_TILE_SUBDOMAINS = os.environ.get("PARKS_MAP_TILE_SUBDOMAINS") or "abc"
+# "gcj02" for tiles drawn in GCJ-02 (mainland Chinese providers): positions are shifted for drawing only.
+PARKS_MAP_TILE_CRS = os.environ.get("PARKS_MAP_TILE_CRS") or "wgs84"
+
+
+def tile_origin(url):
+    """The tile server's origin for the CSP's img-src; a label holding {s} becomes the CSP's wildcard."""
+    scheme, _, host = url.split("/")[:3]
+    return f"{scheme}//" + ".".join("*" if "{s}" in label else label for label in host.split("."))
+
+
+# img-src allows the tile server's origin, when one is set, and nothing else outside the site.
+MAP_TILE_ORIGIN = tile_origin(PARKS_MAP_TILE_URL) if PARKS_MAP_TILE_URL else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         # No 'unsafe-inline': templates keep scripts and styles in static files.
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", MAP_TILE_ORIGIN],
+        "img-src": ["'self'", "data:", *([MAP_TILE_ORIGIN] if MAP_TILE_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -395,10 +408,3 @@ DATA_FILES_ROOT = Path(os.environ.get("DJANGO_DATA_FILES_ROOT", BASE_DIR / "var"
 SUGGESTIONS_PER_HOUR = int(os.environ.get("DJANGO_SUGGESTIONS_PER_HOUR", "5"))
 # Each release's data files, kept for good and served only through the release's addresses.
 RELEASE_FILES_ROOT = Path(os.environ.get("DJANGO_RELEASE_FILES_ROOT", BASE_DIR / "var" / "releases"))
-
-# Parks map: any XYZ tile server; OpenStreetMap's by default.
-PARKS_MAP_TILE_URL = os.environ.get("PARKS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-PARKS_MAP_TILE_ATTRIBUTION = os.environ.get(
-    "PARKS_MAP_TILE_ATTRIBUTION",
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-)

@@ -184,14 +184,14 @@ CHROME_ARGUMENTS = [
 ]
 
 
-def headless_chromium(profile):
-    """Debian's chromium through chromedriver, with its profile in `profile`."""
+def headless_chromium(profile, arguments=()):
+    """Debian's chromium through chromedriver, with its profile in `profile` and any further `arguments`."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in CHROME_ARGUMENTS + [f"--user-data-dir={profile}"]:
+    for argument in [*CHROME_ARGUMENTS, f"--user-data-dir={profile}", *arguments]:
         options.add_argument(argument)
     browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     browser.set_page_load_timeout(30)

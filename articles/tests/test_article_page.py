@@ -169,6 +169,18 @@ class ShippedArticlePageTests(TestCase):
         self.assertContains(response, f'<a href="{self.article.get_absolute_url()}">The article</a>', html=True)
 
 
+class CorrectionLinkTests(TestCase):
+    def test_a_section_without_its_own_text_leaves_the_correction_links_to_its_subsections(self):
+        article = make_article()
+        parent = make_section(article, slug="parent", body="", order=1)
+        make_section(article, slug="child", parent=parent, order=2)
+        html = self.client.get(article.get_absolute_url()).content.decode()
+        self.assertEqual(html.count("Suggest a correction to this section"), 1)
+        self.assertIn(
+            f"/{article.slug}/child/", html.split("Suggest a correction to this section")[0].rsplit("<a ", 1)[1]
+        )
+
+
 class DraftTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -1,7 +1,9 @@
+import json
 import re
 
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from parks.models import Fact, FactSource, Park, PathEvidence, Province
 from parks.tests.factories import (
@@ -15,6 +17,7 @@ from parks.tests.factories import (
     make_province,
     make_source,
 )
+from parks.tiles import wgs84_to_gcj02
 from publishing.testing import make_staff
 
 
@@ -134,6 +137,36 @@ class ParkListTests(TestCase):
         self.assertContains(response, 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"')
         self.assertContains(response, "/static/parks/vendor/leaflet/leaflet.js")
         self.assertNotContains(response, "unpkg.com")
+
+    def test_by_default_the_map_asks_no_other_host(self):
+        make_park(latitude=43.84, longitude=126.55)
+        for url in (reverse("parks:list"), reverse("parks:detail", args=[Park.objects.get().slug])):
+            response = self.client.get(url)
+            self.assertContains(response, 'id="park-map"')
+            self.assertNotContains(response, "data-tile-url")
+            # Everything the page loads is the site's own (links to read elsewhere are not loaded).
+            self.assertEqual(re.findall(r'(?:src|data-[a-z-]+)="(?:https?:)?//', response.content.decode()), [])
+
+    @override_settings(PARKS_MAP_TILE_URL="https://tiles.example.cn/{z}/{x}/{y}.png", PARKS_MAP_TILE_CRS="gcj02")
+    def test_gcj02_tiles_move_the_drawn_positions_only(self):
+        park = make_park(latitude=43.84, longitude=126.55)
+        drawn = self.client.get(reverse("parks:map-data")).json()["parks"][0][3:5]
+        self.assertEqual(drawn, list(wgs84_to_gcj02(43.84, 126.55)))
+        # Some hundreds of metres away, as GCJ-02 shifts Jilin.
+        self.assertGreater(abs(drawn[1] - 126.55), 0.003)
+        page = self.client.get(park.get_absolute_url())
+        points = json.loads(
+            re.search(r'<script id="[^"]*" type="application/json">(.*?)</script>', page.content.decode(), re.S).group(
+                1
+            )
+        )
+        self.assertEqual(points[0]["position"], drawn)
+        # What the reader reads and downloads stays the stored WGS-84 position.
+        self.assertEqual((points[0]["lat"], points[0]["lng"]), (43.84, 126.55))
+        self.assertContains(page, "43.84, 126.55")
+        export = b"".join(self.client.get(reverse("parks:export-csv")).streaming_content).decode("utf-8-sig")
+        self.assertIn("43.84", export)
+        self.assertNotIn(str(round(drawn[0], 4)), export)
 
     def test_no_inline_script_or_style_attributes(self):
         make_park(latitude=43.84, longitude=126.55, path=make_path())
@@ -345,25 +378,46 @@ class ProvinceAndPathPageTests(TestCase):
 
     def test_path_page_gives_each_quote_once_and_no_park_twice(self):
         quote = "Parks such as Jilin and Changchun grow into new urban areas."
-        second = make_park("Changchun ETDZ", slug="changchun-etdz", path=self.path)
-        for park in (Park.objects.get(slug="jilin-etdz"), second):
-            PathEvidence.objects.create(
-                park=park,
-                path=self.path,
-                kind="named",
-                quote=quote,
-                article_slug="article",
-                section_slug="urbanization",
-            )
+        earlier = "In 1992 the Changchun and Siping zones were set up."
+        changchun = make_park("Changchun ETDZ", slug="changchun-etdz", path=self.path)
+        siping = make_park("Siping HTZ", slug="siping-htz", path=self.path)
+        self.evidence(Park.objects.get(slug="jilin-etdz"), "named", quote)
+        self.evidence(changchun, "named", quote)
+        # The editors place Siping by the same passage and by another one: one quote, two kinds, two passages.
+        self.evidence(siping, "inferred", quote, reason="Siping sits between the two.", order=1)
+        self.evidence(siping, "inferred", earlier, reason="Siping sits between the two.", order=2)
         response = self.client.get(reverse("parks:path", args=["urbanization"]))
         html = response.content.decode()
         self.assertEqual(html.count(quote), 1)
-        under_quote = html.split(quote, 1)[1].split("</ul>", 1)[0]
-        self.assertIn('href="/en/parks/jilin-etdz/"', under_quote)
-        self.assertIn('href="/en/parks/changchun-etdz/"', under_quote)
-        # Both are named above, so neither comes again as a card.
-        self.assertEqual(html.count('href="/en/parks/changchun-etdz/"'), 1)
+        self.assertEqual(html.count(earlier), 1)
+        under_quote = strip_tags(html.split(quote, 1)[1].split(earlier, 1)[0])
+        self.assertIn("Zones the article names on this path\n", under_quote)
+        self.assertLess(under_quote.index("Changchun ETDZ"), under_quote.index("Zones the editors place"))
+        self.assertIn("Siping HTZ: medium confidence. Siping sits between the two.", " ".join(under_quote.split()))
+        for slug in ("jilin-etdz", "changchun-etdz", "siping-htz"):
+            # Each zone is listed once, and none comes again as a card.
+            self.assertEqual(html.count(f'href="/en/parks/{slug}/"'), 1, slug)
+        self.assertNotIn("Siping sits", html.split(earlier, 1)[1])
+        # The second passage points to where its zone is listed.
+        after_earlier = html.split(earlier, 1)[1].split("</section>", 1)[0]
+        self.assertIn(
+            'also cite this passage for zones listed above: <a href="#on-path-siping-htz">Siping HTZ</a>', after_earlier
+        )
+        self.assertIn('id="on-path-siping-htz"', html)
         self.assertNotContains(response, "Other parks on this path")
+        self.assertNotIn("{#", strip_tags(html))  # no template comment printed as text
+
+    def evidence(self, park, kind, quote, **fields):
+        fields.setdefault("confidence", "medium" if kind == "inferred" else "high")
+        PathEvidence.objects.create(
+            park=park,
+            path=self.path,
+            kind=kind,
+            quote=quote,
+            article_slug="article",
+            section_slug="urbanization",
+            **fields,
+        )
 
     def test_unknown_province_or_path_is_404(self):
         self.assertEqual(self.client.get(reverse("parks:province", args=["atlantis"])).status_code, 404)

@@ -50,6 +50,19 @@ class DeployCheckTests(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("rustbelt.W001", result.stdout + result.stderr)
 
+    def test_a_configured_tile_server_is_the_one_outside_host_images_may_come_from(self):
+        script = "from django.conf import settings as s; print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+        result = self.run_manage(
+            "shell",
+            "-c",
+            script,
+            PARKS_MAP_TILE_URL="https://webrd0{s}.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}",
+            PARKS_MAP_TILE_ATTRIBUTION="&copy; AutoNavi",
+        )
+        self.assertEqual(
+            result.stdout.strip().splitlines()[-1], "[\"'self'\", 'data:', 'https://*.is.autonavi.com']", result.stderr
+        )
+
     def test_proxy_and_redirect_toggles_come_from_the_environment(self):
         script = "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_PROXY_SSL_HEADER, s.SECURE_HSTS_SECONDS)"
         result = self.run_manage(
@@ -119,7 +132,8 @@ class SecurityHeaderTests(TestCase):
         self.assertEqual(directives["script-src"], ["'self'"])
         self.assertEqual(directives["style-src"], ["'self'"])
         self.assertEqual(directives["frame-ancestors"], ["'none'"])
-        self.assertIn(settings.MAP_TILE_ORIGIN, directives["img-src"])
+        # No map tiles unless configured: no page asks another host for anything.
+        self.assertEqual(directives["img-src"], ["'self'", "data:"])
         self.assertNotIn("unsafe-inline", csp)
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
         self.assertEqual(response["X-Frame-Options"], "DENY")

@@ -14,10 +14,10 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 
 from articles.models import Article, EditorialNote, Section
-from parks.models import Fact, Park, PathEvidence
+from parks.models import DevelopmentPath, Fact, Park, PathEvidence
 
 CONTENT = Path(__file__).resolve().parents[2] / "articles/content"
 SOURCE_TEXT = (CONTENT / "source/rust-belt-parks-article.txt").read_text(encoding="utf-8")
@@ -134,14 +134,20 @@ class ShippedContentTests(TestCase):
             kinds = set(PathEvidence.objects.filter(park__slug=slug).values_list("kind", flat=True))
             self.assertEqual(kinds, {"inferred"})
 
-    def test_path_pages_list_named_and_inferred_separately(self):
+    def test_path_pages_give_each_quote_once_and_each_zone_once(self):
+        for path in DevelopmentPath.objects.all():
+            html = self.client.get(path.get_absolute_url()).content.decode()
+            for item in PathEvidence.objects.filter(path=path):
+                with self.subTest(path=path.slug, park=item.park.slug):
+                    self.assertEqual(html.count(escape(item.quote)), 1)
+                    self.assertEqual(html.count(f'href="{item.park.get_absolute_url()}"'), 1)
         html = self.client.get(reverse("parks:path", args=["re-urbanization"])).content.decode()
-        named = html.split('id="named-heading"', 1)[1].split("</section>", 1)[0]
-        inferred = html.split('id="inferred-heading"', 1)[1].split("</section>", 1)[0]
+        named = html.split('class="path-evidence-parks path-evidence-named"', 1)[1].split("</ul>", 1)[0]
+        inferred = html.split('class="path-evidence-parks path-evidence-inferred-parks"', 1)[1].split("</ul>", 1)[0]
         self.assertIn("/parks/heihe-becz/", named)
         self.assertNotIn("/parks/dongning-poltavka-mutual-trade-zone/", named)
         self.assertIn("/parks/dongning-poltavka-mutual-trade-zone/", inferred)
-        self.assertIn("Inferred by the editors", inferred)
+        self.assertIn("low confidence", inferred)
 
     # Mentions, not stand-ins ---------------------------------------------------------------
 

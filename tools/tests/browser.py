@@ -31,6 +31,9 @@ def deployed_site():
 class BrowserTestCase(SimpleTestCase):
     """One browser per class, on the shared deployed site; tests read what it shows, not the test database."""
 
+    # Further command-line arguments for this class's browser.
+    browser_arguments = ()
+
     @classmethod
     def setUpTestRun(cls):
         deployed_site()  # before the test processes of --parallel start, so that they share it
@@ -42,7 +45,7 @@ class BrowserTestCase(SimpleTestCase):
         cls.live_server_url = cls.site.url
         cls.profile = tempfile.mkdtemp(prefix="rustbelt-chrome-")
         try:
-            cls.browser = headless_chromium(cls.profile)
+            cls.browser = headless_chromium(cls.profile, cls.browser_arguments)
         except Exception:
             shutil.rmtree(cls.profile, ignore_errors=True)
             super().tearDownClass()

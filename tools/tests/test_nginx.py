@@ -16,8 +16,11 @@ from unittest import skipUnless
 
 from django.conf import settings
 from django.test import SimpleTestCase, tag
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tools import servers
+from tools.deployed import CHROMIUM, headless_chromium
 
 SESSION_SCRIPT = """
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
@@ -222,6 +225,26 @@ class NginxInFrontTests(SimpleTestCase):
             self.assertNotIn(b'class="park-cards"', body)
         _, _, cards = self.get("/en/parks/")
         self.assertIn(b'class="park-cards"', cards)
+
+    @skipUnless(os.path.exists(CHROMIUM), "needs chromium (make test installs it as root)")
+    def test_a_visitor_without_a_session_switches_to_the_table_in_a_browser(self):
+        # The page cache in front: cards first (stored), then the table by its link, then the table again from the cache.
+        profile = tempfile.mkdtemp(prefix="rustbelt-nginx-chrome-")
+        self.addCleanup(shutil.rmtree, profile, ignore_errors=True)
+        browser = headless_chromium(profile, ["--ignore-certificate-errors"])
+        self.addCleanup(browser.quit)
+        origin = f"https://localhost:{self.https_port}"
+        for _ in range(2):
+            browser.get(origin + "/en/parks/")
+            self.assertTrue(browser.find_elements(By.CSS_SELECTOR, ".park-card"))
+        browser.find_element(By.CSS_SELECTOR, ".view-switch a[href*='view=table']").click()
+        WebDriverWait(browser, 10).until(lambda browser: "view=table" in browser.current_url)
+        for _ in range(2):
+            rows = browser.find_elements(By.CSS_SELECTOR, ".park-table tbody tr")
+            self.assertGreater(len(rows), 10)
+            self.assertEqual(browser.find_elements(By.CSS_SELECTOR, ".park-card"), [])
+            browser.refresh()
+        self.assert_upstream_hits("/en/parks/?view=table", 1)
 
     def test_nothing_secret_is_compressed(self):
         gzipped = {"Accept-Encoding": "gzip"}

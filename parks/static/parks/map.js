@@ -50,8 +50,7 @@
         name: row[at.name],
         name_zh: row[at.name_zh],
         url: data.url.replace("{slug}", encodeURIComponent(row[at.slug])),
-        lat: row[at.lat],
-        lng: row[at.lng],
+        position: [row[at.lat], row[at.lng]],
         approximate: row[at.approximate],
         coord_note: row[at.coord_note]
       };
@@ -124,11 +123,28 @@
           interactive: false,
           style: L.extend(
             { className: "province-outline", color: "#5a5a5a", weight: 1.5, fillColor: "#fdfcf9" },
-            state.tilesFailed ? WITHOUT_TILES : OVER_TILES
-          )
+            state.withoutTiles ? WITHOUT_TILES : OVER_TILES
+          ),
+          onEachFeature: function (feature, layer) { addProvinceName(map, feature, layer); }
         }).addTo(map);
       })
       .catch(function () { /* The tiles or a plain background remain; the markers do not depend on it. */ });
+  }
+
+  // Each province's name in the page's language, under the markers: without tiles it is the map's only place name.
+  function addProvinceName(map, feature, layer) {
+    if (!map.getPane("provinceNames")) {
+      map.createPane("provinceNames").style.zIndex = 450;
+    }
+    var chinese = document.documentElement.lang.indexOf("zh") === 0;
+    var name = document.createElement("span");
+    name.textContent = chinese ? feature.properties.name_zh : feature.properties.name;
+    L.marker(layer.getBounds().getCenter(), {
+      pane: "provinceNames",
+      interactive: false,
+      keyboard: false,
+      icon: L.divIcon({ className: "province-name", html: name.outerHTML, iconSize: null })
+    }).addTo(map);
   }
 
   function markerIcon(point) {
@@ -180,25 +196,29 @@
     container.classList.add("park-map-active");
     var map = L.map(container, { scrollWheelZoom: false, keyboard: true, maxZoom: 12 });
     var failedTiles = 0;
-    var tiles = L.tileLayer(container.dataset.tileUrl, {
-      attribution: container.dataset.tileAttribution,
-      maxZoom: 12
-    });
-    var state = { tilesFailed: false, outlines: null };
+    // No tile server configured: the outlines are the land from the start, and no other host is asked.
+    var state = { withoutTiles: !container.dataset.tileUrl, outlines: null };
     addOutlines(map, container.dataset.outlinesUrl, state);
     var summary = (points.length === 1 ? message("msgOnePark") : message("msgParks", { count: points.length })) +
       " " + message("msgInstructions");
-    tiles.on("tileerror", function () {
-      failedTiles += 1;
-      if (failedTiles === 1) {
-        state.tilesFailed = true;
-        if (state.outlines) {
-          state.outlines.setStyle(WITHOUT_TILES);
+    if (container.dataset.tileUrl) {
+      var tiles = L.tileLayer(container.dataset.tileUrl, {
+        attribution: container.dataset.tileAttribution,
+        subdomains: container.dataset.tileSubdomains,
+        maxZoom: 12
+      });
+      tiles.on("tileerror", function () {
+        failedTiles += 1;
+        if (failedTiles === 1) {
+          state.withoutTiles = true;
+          if (state.outlines) {
+            state.outlines.setStyle(WITHOUT_TILES);
+          }
+          setStatus(status, summary + " " + message("msgTilesFailed"));
         }
-        setStatus(status, summary + " " + message("msgTilesFailed"));
-      }
-    });
-    tiles.addTo(map);
+      });
+      tiles.addTo(map);
+    }
 
     // A few parks (a narrow filter) each get a marker and a name beside it, grouped only where they share
     // a point; many parks are grouped into numbered clusters.
@@ -208,20 +228,25 @@
     });
     var markers = points.map(function (point, index) {
       var title = point.name + (point.name_zh ? " " + point.name_zh : "") + (point.approximate ? " " + message("msgApproximateTitle") : "");
-      var marker = L.marker([point.lat, point.lng], { icon: markerIcon(point), title: title, keyboard: true });
+      // Drawn at its position on the tiles (converted by the server where they need it); the list keeps the stored one.
+      var marker = L.marker(point.position, { icon: markerIcon(point), title: title, keyboard: true });
       marker.listIndex = index;
       // Inside the map, never clipped at its edge: the map pans to show the whole popup.
       marker.bindPopup(popupContent(point), {
         maxWidth: Math.max(160, container.clientWidth - 80), autoPanPadding: [16, 16], keepInView: true
       });
-      if (few) {
+      // A park page's one park is the page's own: its name is the heading, not a label over the map.
+      if (few && points.length > 1) {
         marker.bindTooltip(point.name, { permanent: true, direction: "auto", offset: [10, 0], className: "park-label" });
       }
       group.addLayer(marker);
       return marker;
     });
     group.addTo(map);
-    var fit = function () { map.fitBounds(group.getBounds(), { padding: few ? [48, 48] : [24, 24], maxZoom: few ? 9 : 6 }); };
+    // Without tiles, a closer view than the province's would show a dot on blank ground: the outlines and
+    // province names are the only context.
+    var closest = few && container.dataset.tileUrl ? 9 : 6;
+    var fit = function () { map.fitBounds(group.getBounds(), { padding: few ? [48, 48] : [24, 24], maxZoom: closest }); };
     fit();
     // Drawn while hidden (a phone showing the list): sized and fitted again once shown.
     container.addEventListener("parkmap:shown", function () { map.invalidateSize(); fit(); });
