@@ -1,7 +1,7 @@
 """Benchmark the public pages on synthetic catalogues of N parks, in a database of their own.
 
-For each size: a fresh database (a temporary SQLite file, or a throwaway PostgreSQL database),
-`migrate` + `load_content`, synthetic parks up to N, then
+For each size: a fresh database (a temporary SQLite file, or a throwaway PostgreSQL database) copied
+from one that `migrate` + `load_content` made once per engine, synthetic parks up to N, then
   * queries per page: the Django test client in a subprocess bound to that database;
   * CSV export memory: tracemalloc peak while consuming the streamed response, same subprocess;
   * latency: gunicorn on 127.0.0.1:<free port>, several client threads issuing real HTTP requests.
