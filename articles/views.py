@@ -1,5 +1,7 @@
 """The article page, its Figures page, chart downloads and citation downloads."""
 
+from functools import partial
+
 from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -28,10 +30,16 @@ def visible_series(request, slug, series_slug):
     return get_object_or_404(DataSeries.objects.for_charts().filter(article=article), slug=series_slug)
 
 
+def article_charts(article):
+    return [Chart(series) for series in article.data_series.for_charts()]
+
+
 def figures(request, slug):
     article = visible_article(request, slug)
-    charts = [Chart(series) for series in article.data_series.for_charts()]
-    return render(request, "articles/figures.html", {"article": article, "charts": charts})
+    # The template reads and draws the charts only when its cached fragment is missing.
+    return render(
+        request, "articles/figures.html", {"article": article, "read_charts": partial(article_charts, article)}
+    )
 
 
 def series_csv(request, slug, series_slug):

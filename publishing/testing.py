@@ -226,5 +226,6 @@ def xlsx_file(row, count, dimension=None):
             chunk = row.encode() * 1000
             for _ in range(count // 1000):
                 sheet.write(chunk)
+            sheet.write(row.encode() * (count % 1000))
             sheet.write(b"</sheetData></worksheet>")
     return buffer.getvalue()

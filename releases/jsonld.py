@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from parks.models import LATITUDE_RANGE, LONGITUDE_RANGE, Park
+from publishing.generation import cached_for_generation
 from releases.models import Release
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -89,9 +90,13 @@ def place(park, request):
     return data
 
 
+def established_years():
+    return Park.objects.published().aggregate(first=Min("established_year"), last=Max("established_year"))
+
+
 def dataset(request):
-    parks = Park.objects.published()
-    years = parks.aggregate(first=Min("established_year"), last=Max("established_year"))
+    # A scan of every published park: kept until content changes, like the catalogue's other aggregates.
+    years = cached_for_generation("established-years", established_years)
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": "Dataset",

@@ -1,7 +1,7 @@
 """Benchmark the public pages on synthetic catalogues of N parks, in a database of their own.
 
-For each size: a fresh database (a temporary SQLite file, or a throwaway PostgreSQL database),
-`migrate` + `load_content`, synthetic parks up to N, then
+For each size: a fresh database (a temporary SQLite file, or a throwaway PostgreSQL database) copied
+from one that `migrate` + `load_content` made once per engine, synthetic parks up to N, then
   * queries per page: the Django test client in a subprocess bound to that database;
   * CSV export memory: tracemalloc peak while consuming the streamed response, same subprocess;
   * latency: gunicorn on 127.0.0.1:<free port>, several client threads issuing real HTTP requests.
@@ -213,16 +213,20 @@ class Target:
     def __init__(self, backend, size, workdir, postgres_url):
         self.backend, self.size = backend, size
         if backend == "sqlite":
-            self.url = f"sqlite:///{workdir / f'bench-{size}.sqlite3'}"
+            self.path = workdir / f"bench-{size}.sqlite3"
+            self.url = f"sqlite:///{self.path}"
         else:
             self.admin_url = postgres_url.rstrip("/")
             self.name = f"rb_bench_{size}_{os.getpid()}"
             self.url = f"{self.admin_url.rsplit('/', 1)[0]}/{self.name}"
 
-    def create(self):
+    def create(self, template=None):
+        """An empty database, or a copy of `template` (a Target no process is connected to)."""
         if self.backend == "postgresql":
             self.psql(f"DROP DATABASE IF EXISTS {self.name}")
-            self.psql(f"CREATE DATABASE {self.name}")
+            self.psql(f"CREATE DATABASE {self.name}" + (f" TEMPLATE {template.name}" if template else ""))
+        elif template:
+            shutil.copyfile(template.path, self.path)
 
     def drop(self):
         if self.backend == "postgresql":
@@ -322,51 +326,60 @@ def run(
     workdir = Path(tempfile.mkdtemp(prefix="rustbelt-bench-"))
     try:
         for backend in backends:
-            for size in sizes:
-                target = Target(backend, size, workdir, postgres_url)
-                target.create()
-                try:
-                    env = environment(target.url)
-                    log(f"[{backend} {size}] migrate, load_content, synthetic parks")
-                    manage(env, "migrate", "--noinput", "-v", "0")
-                    manage(env, "load_content", "-v", "0")
-                    measured = json.loads(manage(env, "benchmark", "--internal-measure", str(size)).splitlines()[-1])
-                    modes = ["uncached"] + (["cold"] if cold else [])
-                    latency = {}
-                    for mode in modes:
-                        latency[mode] = {}
-                        with servers.gunicorn(environment(target.url, MODES[mode]), workers) as port:
-                            for label, path in endpoints():
-                                log(f"[{backend} {size} {mode}] {label}")
-                                latency[mode][label] = load(port, path, requests, concurrency)
-                    result = {"backend": backend, "size": size, "measured": measured, "latency": latency}
-                    label = f"{backend} {size}"
-                    if compare_seconds:
-                        result["compare"] = benchmark_compare.compare(
-                            target.url, environment, workers, compare_seconds, log, label
+            # The tables and the shipped content, made once per backend and copied for each database.
+            content = Target(backend, "content", workdir, postgres_url)
+            content.create()
+            try:
+                log(f"[{backend}] migrate, load_content")
+                manage(environment(content.url), "migrate", "--noinput", "-v", "0")
+                manage(environment(content.url), "load_content", "-v", "0")
+                for size in sizes:
+                    target = Target(backend, size, workdir, postgres_url)
+                    target.create(template=content)
+                    try:
+                        env = environment(target.url)
+                        log(f"[{backend} {size}] synthetic parks")
+                        measured = json.loads(
+                            manage(env, "benchmark", "--internal-measure", str(size)).splitlines()[-1]
                         )
-                    if recycling_seconds and size == max(sizes):
-                        result["recycling"] = benchmark_compare.recycling(
-                            target.url, environment, workers, recycling_seconds, log, label
-                        )
-                    results.append(result)
-                finally:
-                    target.drop()
-            if memory_size:
-                results.append(measure_memory_in_database(backend, memory_size, workdir, postgres_url, log))
+                        modes = ["uncached"] + (["cold"] if cold else [])
+                        latency = {}
+                        for mode in modes:
+                            latency[mode] = {}
+                            with servers.gunicorn(environment(target.url, MODES[mode]), workers) as port:
+                                for label, path in endpoints():
+                                    log(f"[{backend} {size} {mode}] {label}")
+                                    latency[mode][label] = load(port, path, requests, concurrency)
+                        result = {"backend": backend, "size": size, "measured": measured, "latency": latency}
+                        label = f"{backend} {size}"
+                        if compare_seconds:
+                            result["compare"] = benchmark_compare.compare(
+                                target.url, environment, workers, compare_seconds, log, label
+                            )
+                        if recycling_seconds and size == max(sizes):
+                            result["recycling"] = benchmark_compare.recycling(
+                                target.url, environment, workers, recycling_seconds, log, label
+                            )
+                        results.append(result)
+                    finally:
+                        target.drop()
+                if memory_size:
+                    results.append(
+                        measure_memory_in_database(backend, content, memory_size, workdir, postgres_url, log)
+                    )
+            finally:
+                content.drop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return results
 
 
-def measure_memory_in_database(backend, size, workdir, postgres_url, log):
+def measure_memory_in_database(backend, content, size, workdir, postgres_url, log):
     target = Target(backend, size, workdir, postgres_url)
-    target.create()
+    target.create(template=content)
     try:
         env = environment(target.url)
         log(f"[{backend} {size}] memory while streaming every park")
-        manage(env, "migrate", "--noinput", "-v", "0")
-        manage(env, "load_content", "-v", "0")
         manage(env, "benchmark", "--internal-populate", str(size))
         memory = json.loads(manage(env, "benchmark", "--internal-memory", "0").splitlines()[-1])
         return {"backend": backend, "size": size, "memory": memory}

@@ -45,6 +45,7 @@ def pages():
     return [
         ("Home", "/{lang}/"),
         ("Article", f"/{{lang}}/articles/{ARTICLE_SLUG}/"),
+        ("Article figures", f"/{{lang}}/articles/{ARTICLE_SLUG}/figures/"),
         ("Park detail (synthetic)", f"/{{lang}}/parks/{SYNTHETIC_PREFIX}00001/"),
         ("Park detail (researched)", f"/{{lang}}/parks/{researched}/"),
         ("Catalogue, cards", "/{lang}/parks/"),

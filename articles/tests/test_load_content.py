@@ -57,9 +57,14 @@ def table_contents():
 
 
 class LoadContentTests(TestCase):
+    """Each test starts from the shipped content, loaded once for the class (a load takes seconds)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.first_output = load()
+
     def test_loads_the_article_with_its_sections_and_subsections(self):
-        output = load()
-        self.assertIn("Content loaded:", output)
+        self.assertIn("Content loaded:", self.first_output)
         article = Article.objects.get(slug=FEATURED_ARTICLE_SLUG)
         self.assertEqual(article.author, "Jia Xiaobing")
         self.assertEqual(article.series, "Commercial Real Estate Series — Introduction to Park Industrial Real Estate")
@@ -86,13 +91,11 @@ class LoadContentTests(TestCase):
         )
 
     def test_every_key_figure_appears_verbatim(self):
-        load()
         text = "\n".join(Section.objects.values_list("body", flat=True))
         for figure in KEY_FIGURES:
             self.assertIn(figure, text)
 
     def test_seed_glitches_are_cleaned_up(self):
-        load()
         text = "\n".join(Section.objects.values_list("body", flat=True))
         # The untranslated 主体 is the source's wording: it stays, with a correction beside it
         # (corrections are never silent).
@@ -106,14 +109,12 @@ class LoadContentTests(TestCase):
         self.assertNotIn("World“Rust Belt”", text)
 
     def test_running_twice_changes_nothing(self):
-        load()
         before = table_contents()
         output = load()
         self.assertIn("0 created, 0 updated,", output)
         self.assertEqual(table_contents(), before)
 
     def test_an_admin_edit_survives_a_second_run_and_force_restores_it(self):
-        load()
         section = Section.objects.get(slug="chicago")
         shipped_body = section.body
         self.client.force_login(make_superuser())
@@ -144,7 +145,6 @@ class LoadContentTests(TestCase):
         self.assertIn("0 created, 0 updated", load())
 
     def test_a_form_opened_before_a_forced_reload_is_stale_after_it(self):
-        load()
         section = Section.objects.get(slug="chicago")
         opened_at = section.version
         Section.objects.filter(pk=section.pk).update(body="Edited elsewhere.")
@@ -166,34 +166,18 @@ class LoadContentTests(TestCase):
         self.assertNotEqual(Section.objects.get(pk=section.pk).body, "Typed into the old form.")
 
     def test_an_edited_article_status_is_kept(self):
-        load()
         Article.objects.filter(slug=FEATURED_ARTICLE_SLUG).update(status="draft")
         load()
         self.assertEqual(Article.objects.get(slug=FEATURED_ARTICLE_SLUG).status, "draft")
 
     def test_a_deleted_section_comes_back(self):
-        load()
         Section.objects.filter(slug="co-city").delete()
         self.assertIn("1 created", load())
         self.assertIs(
             Section.objects.filter(slug="co-city", parent__slug="paths-for-updating-the-rust-belt").exists(), True
         )
 
-    def test_verbose_output_lists_each_record(self):
-        out = StringIO()
-        call_command("load_content", verbosity=2, stdout=out)
-        self.assertIn("created: section urbanization", out.getvalue())
-
-    def test_report_from_the_loader_itself(self):
-        report = LoadReport()
-        load_article(report)
-        self.assertEqual(len(report.created), 15)
-        report = LoadReport()
-        load_article(report)
-        self.assertEqual((len(report.created), len(report.updated), len(report.unchanged)), (0, 0, 15))
-
     def test_a_new_release_updates_unedited_sections_even_after_the_article_was_retitled(self):
-        load()
         Article.objects.filter(slug=FEATURED_ARTICLE_SLUG).update(title="Retitled by an editor")
         release = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, release)
@@ -214,6 +198,21 @@ class LoadContentTests(TestCase):
         self.assertEqual(slug, FEATURED_ARTICLE_SLUG)
         self.assertEqual(fields["status"], "published")
         self.assertEqual(len(sections), 4)
+
+
+class LoadIntoAnEmptyDatabaseTests(TestCase):
+    def test_verbose_output_lists_each_record(self):
+        out = StringIO()
+        call_command("load_content", verbosity=2, stdout=out)
+        self.assertIn("created: section urbanization", out.getvalue())
+
+    def test_report_from_the_loader_itself(self):
+        report = LoadReport()
+        load_article(report)
+        self.assertEqual(len(report.created), 15)
+        report = LoadReport()
+        load_article(report)
+        self.assertEqual((len(report.created), len(report.updated), len(report.unchanged)), (0, 0, 15))
 
 
 class ParseSectionFileTests(TestCase):

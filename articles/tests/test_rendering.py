@@ -1,6 +1,7 @@
 from unittest import mock
 
 from django.test import TestCase, override_settings
+from django.urls import reverse
 
 from articles.models import Section
 from articles.tests.factories import make_article, make_section, make_series
@@ -61,3 +62,36 @@ class ArticleRenderedOnceTests(TestCase):
         # latest release that has the article ("cite this version").
         with self.assertNumQueries(3):
             self.get_article()
+
+
+@override_settings(AGGREGATE_CACHE_SECONDS=60)
+class FiguresDrawnOnceTests(TestCase):
+    """The Figures page reads and draws its charts once per content generation and language."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article()
+        cls.section = make_section(cls.article, "rust-belts")
+        cls.series = make_series(cls.article, section=cls.section)
+        cls.url = reverse("articles:figures", args=[cls.article.slug])
+
+    def test_second_request_draws_no_chart_and_reads_no_series(self):
+        first = self.client.get(self.url)
+        self.assertContains(first, "<svg")
+        with mock.patch("articles.charts.Chart.build", fail), self.assertNumQueries(2):
+            # The article and the content generation the charts are kept by: no series, points or notes.
+            second = self.client.get(self.url)
+        self.assertEqual(second.content, first.content)
+
+    def test_each_language_keeps_its_own_charts(self):
+        self.client.get(self.url)
+        chinese = self.client.get(reverse("articles:figures", args=[self.article.slug]).replace("/en/", "/zh-hans/", 1))
+        self.assertContains(chinese, 'href="/zh-hans/articles/')
+        self.assertNotContains(chinese, 'href="/en/articles/')
+
+    def test_a_saved_point_shows_at_once(self):
+        self.client.get(self.url)
+        point = self.series.points.first()
+        point.label = "A revised label"
+        point.save()
+        self.assertContains(self.client.get(self.url), '<th scope="row">A revised label</th>', html=True)

