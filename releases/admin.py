@@ -43,7 +43,7 @@ class ReleaseAdmin(admin.ModelAdmin):
         # The release and everything it freezes are saved together, or not at all.
         with transaction.atomic():
             obj.save()
-            freeze(obj, request)
+            freeze(obj, request.build_absolute_uri("/").rstrip("/"))
 
     def get_readonly_fields(self, request, obj=None):
         return ("number", "date", "notes", "notes_zh", "made_by", "made_at") if obj else ()
