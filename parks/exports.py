@@ -283,6 +283,8 @@ def xlsx_workbook(filterset, request, rows=None):
 def shown_width(value):
     """About how many character widths a cell needs: Chinese characters take two."""
     text = "" if value is None else str(value)
+    if text.isascii():  # most cells, and a character-by-character count is a fifth of a large workbook's time
+        return len(text)
     return len(text) + sum(1 for character in text if ord(character) > 0x2E80)
 
 

@@ -212,6 +212,20 @@ class ReleaseTests(ReleaseFilesFolder, TestCase):
         self.assertEqual(response.status_code, 403)
         self.assertFalse(Release.objects.exists())
 
+    @override_settings(RELEASE_ADMIN_MAX_PARKS=3)
+    def test_a_catalogue_too_large_for_a_web_request_is_sent_to_the_command(self):
+        add_url = reverse("admin:releases_release_add")
+        for response in (
+            self.client.get(add_url, follow=True),
+            self.client.post(
+                add_url, {"number": "1.0", "date": "2026-12-01", "notes": "n", "notes_zh": "n"}, follow=True
+            ),
+        ):
+            self.assertRedirects(response, reverse("admin:releases_release_changelist"))
+            self.assertContains(response, f"The catalogue has {Park.objects.published().count()} published parks")
+            self.assertContains(response, "python manage.py make_release")
+        self.assertFalse(Release.objects.exists())
+
     def test_a_bad_number_is_refused_and_nothing_is_frozen(self):
         page = self.client.get(reverse("admin:releases_release_add"))
         data = {
