@@ -24,7 +24,8 @@ def database_bytes(connection):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT sum(pg_total_relation_size(name::regclass)) FROM unnest(%s) AS name", [RELEASE_TABLES]
+                "SELECT sum(pg_total_relation_size(name::regclass)) FROM unnest(%s::text[]) AS name",
+                [list(RELEASE_TABLES)],
             )
             return int(cursor.fetchone()[0])
         cursor.execute("PRAGMA page_count")
