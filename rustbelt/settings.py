@@ -395,9 +395,9 @@ DATA_FILES_ROOT = Path(os.environ.get("DJANGO_DATA_FILES_ROOT", BASE_DIR / "var"
 SUGGESTIONS_PER_HOUR = int(os.environ.get("DJANGO_SUGGESTIONS_PER_HOUR", "5"))
 # Each release's data files, kept for good and served only through the release's addresses.
 RELEASE_FILES_ROOT = Path(os.environ.get("DJANGO_RELEASE_FILES_ROOT", BASE_DIR / "var" / "releases"))
-# Above this many published parks the admin sends editors to `manage.py make_release`: freezing takes about
-# 1.1 s of CPU per thousand parks (BENCHMARKS.md, "Release storage"), and gunicorn ends a request at 30 s.
-RELEASE_ADMIN_MAX_PARKS = int(os.environ.get("DJANGO_RELEASE_ADMIN_MAX_PARKS", "15000"))
+# Above this many published parks the admin sends editors to `manage.py make_release`: freezing 10,061 parks
+# took 12.5 s of CPU (BENCHMARKS.md, "Release storage"), and gunicorn ends a request at 30 s.
+RELEASE_ADMIN_MAX_PARKS = int(os.environ.get("DJANGO_RELEASE_ADMIN_MAX_PARKS", "12000"))
 
 # Parks map: any XYZ tile server; OpenStreetMap's by default.
 PARKS_MAP_TILE_URL = os.environ.get("PARKS_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
