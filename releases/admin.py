@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parks.models import Park
 from releases.corrections import accept, reject
 from releases.models import Kind, Release, Suggestion
 from releases.snapshot import freeze
@@ -38,12 +41,25 @@ class ReleaseAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def add_view(self, request, form_url="", extra_context=None):
+        parks = Park.objects.published().count()
+        if parks > settings.RELEASE_ADMIN_MAX_PARKS:
+            # Saving would outlast the web request and be cut off: say so before anything is filled in.
+            message = _(
+                "The catalogue has %(count)s published parks: making a release of it takes longer than a web "
+                'request may. Make it on the server with: python manage.py make_release <number> --notes "…" '
+                '--notes-zh "…"'
+            ) % {"count": parks}
+            self.message_user(request, message, messages.ERROR)
+            return redirect("admin:releases_release_changelist")
+        return super().add_view(request, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         obj.made_by = request.user
         # The release and everything it freezes are saved together, or not at all.
         with transaction.atomic():
             obj.save()
-            freeze(obj, request)
+            freeze(obj, request.build_absolute_uri("/").rstrip("/"))
 
     def get_readonly_fields(self, request, obj=None):
         return ("number", "date", "notes", "notes_zh", "made_by", "made_at") if obj else ()

@@ -1,17 +1,15 @@
-"""A release's article as a PDF in each page language, made by WeasyPrint from the frozen sections and kept
-with the release once made (the same snapshot always makes the same text)."""
+"""A release's article as a PDF in each page language, made by WeasyPrint from the frozen sections (with their
+charts) when the release is made, and kept with it."""
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import override
 from weasyprint import HTML
 
-from publishing.markdown import render_markdown
-from releases.models import Kind, ReleaseFile
+from releases.article import article_sections
+from releases.models import Kind
 
 PDF_CONTENT_TYPE = "application/pdf"
 LANGUAGES = {"en": "en", "zh-hans": "zh-Hans"}
@@ -27,23 +25,14 @@ def pdf_name(slug, language):
 
 
 def article_html(request, release, slug, language):
-    article = release.record(Kind.ARTICLE, slug)
-    sections, notes = [], []
-    for key, section in release.records(Kind.SECTION).items():
-        if not key.startswith(f"{slug}/"):
-            continue
-        numbered = []
-        for note in section["notes"]:
-            notes.append({**note, "number": len(notes) + 1})
-            numbered.append(notes[-1])
-        sections.append({**section, "notes": numbered, "body_html": render_markdown(section["body"])})
     with override(language):
+        sections, notes = article_sections(release, slug)
         address = request.build_absolute_uri(reverse("releases:article", args=[release.number, slug]))
         with open(finders.find("releases/print.css"), encoding="utf-8") as stylesheet:
             print_css = stylesheet.read()
         context = {
             "release": release,
-            "article": article,
+            "article": release.record(Kind.ARTICLE, slug),
             "sections": sections,
             "notes": notes,
             "address": address,
@@ -55,21 +44,6 @@ def article_html(request, release, slug, language):
 
 
 def article_pdf(request, release, slug, language):
-    """The release's stored PDF of the article in this page language, made on first request."""
-    name = pdf_name(slug, language)
-    stored = release.files.filter(name=name).first()
-    if stored:
-        return stored
+    """The PDF's bytes: the release's article in this page language."""
     html = article_html(request, release, slug, language)
-    content = HTML(string=html, url_fetcher=refuse_fetching, media_type="print").write_pdf()
-    try:
-        with transaction.atomic():
-            return ReleaseFile.objects.create(
-                release=release,
-                name=name,
-                content_type=PDF_CONTENT_TYPE,
-                size=len(content),
-                file=ContentFile(content, name=name),
-            )
-    except IntegrityError:  # another request made it first: the same text
-        return release.files.get(name=name)
+    return HTML(string=html, url_fetcher=refuse_fetching, media_type="print").write_pdf()

@@ -11,8 +11,8 @@ from articles.models import Article, Section
 from parks import schema
 from parks.models import Park
 from publishing.citations import citation_download
-from publishing.markdown import render_markdown
 from releases import changes, printing
+from releases.article import article_sections
 from releases.citations import ReleasedRecord, released
 from releases.corrections import SuggestionForm, over_limit
 from releases.models import Kind, Release
@@ -48,11 +48,7 @@ def release_article(request, number, slug):
     article = release.record(Kind.ARTICLE, slug)
     if article is None:
         raise Http404("This release has no such article.")
-    sections = [
-        {**section, "body_html": render_markdown(section["body"])}
-        for key, section in release.records(Kind.SECTION).items()
-        if key.startswith(f"{slug}/")
-    ]
+    sections, _notes = article_sections(release, slug)
     context = {
         "release": release,
         "article": article,
@@ -228,9 +224,10 @@ def suggestion_received(request):
 @require_safe
 def article_pdf(request, number, slug, language):
     release = release_or_404(number)
-    if language not in printing.LANGUAGES or release.record(Kind.ARTICLE, slug) is None:
+    if language not in printing.LANGUAGES:
         raise Http404("No such edition.")
-    stored = printing.article_pdf(request, release, slug, language)
+    # Made with the release (releases.snapshot.freeze), never on request.
+    stored = get_object_or_404(release.files, name=printing.pdf_name(slug, language))
     response = FileResponse(
         stored.file.open("rb"), filename=f"{release.number}-{stored.name}", content_type=stored.content_type
     )

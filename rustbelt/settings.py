@@ -408,3 +408,7 @@ DATA_FILES_ROOT = Path(os.environ.get("DJANGO_DATA_FILES_ROOT", BASE_DIR / "var"
 SUGGESTIONS_PER_HOUR = int(os.environ.get("DJANGO_SUGGESTIONS_PER_HOUR", "5"))
 # Each release's data files, kept for good and served only through the release's addresses.
 RELEASE_FILES_ROOT = Path(os.environ.get("DJANGO_RELEASE_FILES_ROOT", BASE_DIR / "var" / "releases"))
+# Above this many published parks the admin sends editors to `manage.py make_release`: freezing 10,061 parks
+# took 12.5 s of CPU (BENCHMARKS.md, "Release storage"), and gunicorn ends a request at 30 s.
+RELEASE_ADMIN_MAX_PARKS = int(os.environ.get("DJANGO_RELEASE_ADMIN_MAX_PARKS", "12000"))
+

@@ -1,29 +1,43 @@
 import csv
 import io
 import json
+import re
 import shutil
 import sqlite3
 import tempfile
 from io import StringIO
+from pathlib import Path
+from unittest import mock
 
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from frictionless import Package
 
-from articles.models import Section
+from articles.models import FEATURED_ARTICLE_SLUG, DataPoint, DataSeries, Section
+from opendata import dataset
 from parks.models import Park
 from publishing.testing import admin_form_data, make_staff
 from releases.models import Frozen, Release, ReleaseEntry, ReleaseIsFinal
 
+STAND_IN_PDF = b"%PDF-1.7 stand-in"
+
 
 class ReleaseFilesFolder:
-    """Each test class keeps its release files in a folder of its own, removed afterwards."""
+    """Each test class keeps its release files in a folder of its own, removed afterwards.
+
+    WeasyPrint takes seconds per PDF, so a release's PDFs are stand-ins unless the class is about them
+    (`makes_pdfs = True`, test_printing.py)."""
+
+    makes_pdfs = False
 
     @classmethod
     def setUpClass(cls):
         cls.release_files = tempfile.mkdtemp(prefix="rustbelt-test-releases-")
         cls.addClassCleanup(shutil.rmtree, cls.release_files, ignore_errors=True)
         cls.enterClassContext(override_settings(RELEASE_FILES_ROOT=cls.release_files))
+        if not cls.makes_pdfs:
+            cls.enterClassContext(mock.patch("releases.printing.article_pdf", return_value=STAND_IN_PDF))
         super().setUpClass()
 
 
@@ -64,6 +78,7 @@ class ReleaseTests(ReleaseFilesFolder, TestCase):
             file.name: b"".join(self.client.get(file.get_absolute_url()).streaming_content)
             for file in release.files.all()
         }
+        series = DataSeries.objects.filter(article=section.article).values_list("slug", flat=True)
         self.assertEqual(
             set(files),
             {
@@ -72,6 +87,11 @@ class ReleaseTests(ReleaseFilesFolder, TestCase):
                 "rust-belt-parks.xlsx",
                 "datapackage.json",
                 "rust-belt-parks.sqlite",
+                "province-path-matrix.csv",
+                *(f"{table.name}.csv" for table in dataset.tables()),
+                *(f"series-{slug}.csv" for slug in series),
+                f"{section.article.slug}.en.pdf",
+                f"{section.article.slug}.zh-hans.pdf",
             },
         )
         self.assertContains(park_page, park.name_en)
@@ -97,6 +117,50 @@ class ReleaseTests(ReleaseFilesFolder, TestCase):
             handle.flush()
             count = sqlite3.connect(handle.name).execute("select count(*) from parks").fetchone()[0]
         self.assertEqual(count, Park.objects.published().count())
+
+    def test_the_release_article_shows_the_charts_the_live_article_showed_and_keeps_them(self):
+        make_release(self.client, "1.0")
+        self.client.logout()
+        live = self.client.get(reverse("articles:detail", args=[FEATURED_ARTICLE_SLUG])).content.decode()
+        url = reverse("releases:article", args=["1.0", FEATURED_ARTICLE_SLUG])
+        released = self.client.get(url)
+        charts = set(re.findall(r'<figure class="chart[^"]*" id="(chart-[a-z0-9-]+)"', live))
+        self.assertGreater(len(charts), 5)
+        self.assertEqual(
+            set(re.findall(r'<figure class="chart[^"]*" id="(chart-[a-z0-9-]+)"', released.content.decode())), charts
+        )
+        self.assertContains(released, "Detroit’s population, 1950 and today")
+        self.assertContains(released, "<svg", count=len(charts) - released.content.decode().count("chart-single"))
+        self.assertContains(released, 'href="/en/releases/1.0/files/series-detroit-population.csv"')
+        # Numbers edited after the release: the release's charts are unchanged.
+        DataPoint.objects.filter(series__slug="detroit-population", label="1950").update(value=1)
+        DataSeries.objects.filter(slug="detroit-population").update(name="Renamed chart")
+        self.assertEqual(self.client.get(url).content, released.content)
+
+    def test_the_release_data_package_describes_the_release_files_and_validates(self):
+        release = make_release(self.client, "1.0")
+        self.client.logout()
+        package_url = reverse("releases:file", args=["1.0", "datapackage.json"])
+        descriptor = json.loads(b"".join(self.client.get(package_url).streaming_content))
+        self.assertEqual(descriptor["version"], "1.0")
+        self.assertEqual(descriptor["homepage"], "http://testserver/en/releases/1.0/")
+        self.assertIn("http://testserver/en/releases/1.0/files/rust-belt-parks.sqlite", descriptor["description"])
+        self.assertNotIn("/data/", json.dumps(descriptor))
+        file_prefix = "http://testserver/en/releases/1.0/files/"
+        # Edited after the release: the package's files are still the release's.
+        Park.objects.filter(slug="jilin-etdz").update(name_en="Renamed After The Release")
+        folder = Path(tempfile.mkdtemp(dir=self.release_files))
+        for resource in descriptor["resources"]:
+            self.assertTrue(resource["path"].startswith(file_prefix), resource["path"])
+            name = resource["path"].removeprefix(file_prefix)
+            self.assertTrue(release.files.filter(name=name).exists(), name)
+            content = b"".join(self.client.get(resource["path"].removeprefix("http://testserver")).streaming_content)
+            self.assertNotIn(b"Renamed After The Release", content)
+            (folder / name).write_bytes(content)
+            resource["path"] = name
+        report = Package(descriptor, basepath=str(folder)).validate()
+        self.assertEqual(report.stats["errors"], 0, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10])
+        self.assertEqual(len(report.tasks), len(descriptor["resources"]))
 
     def test_the_release_page_lists_its_article_parks_and_files_in_both_languages(self):
         make_release(self.client, "1.0", notes="First edition.", notes_zh="第一版。")
@@ -148,6 +212,20 @@ class ReleaseTests(ReleaseFilesFolder, TestCase):
         self.assertEqual(response.status_code, 403)
         self.assertFalse(Release.objects.exists())
 
+    @override_settings(RELEASE_ADMIN_MAX_PARKS=3)
+    def test_a_catalogue_too_large_for_a_web_request_is_sent_to_the_command(self):
+        add_url = reverse("admin:releases_release_add")
+        for response in (
+            self.client.get(add_url, follow=True),
+            self.client.post(
+                add_url, {"number": "1.0", "date": "2026-12-01", "notes": "n", "notes_zh": "n"}, follow=True
+            ),
+        ):
+            self.assertRedirects(response, reverse("admin:releases_release_changelist"))
+            self.assertContains(response, f"The catalogue has {Park.objects.published().count()} published parks")
+            self.assertContains(response, "python manage.py make_release")
+        self.assertFalse(Release.objects.exists())
+
     def test_a_bad_number_is_refused_and_nothing_is_frozen(self):
         page = self.client.get(reverse("admin:releases_release_add"))
         data = {
@@ -187,7 +265,8 @@ class MakeReleaseCommandTests(ReleaseFilesFolder, TestCase):
         )
         release = Release.objects.get()
         self.assertEqual((release.number, str(release.date)), ("2.0", "2026-12-05"))
-        self.assertIn("5 files", output.getvalue())
+        self.assertIn(f"{release.files.count()} files", output.getvalue())
+        self.assertTrue(release.files.filter(name="datapackage.json").exists())
         park = release.record("park", "jilin-etdz")
         self.assertEqual(park["html_url"], "https://parks.example.org/en/parks/jilin-etdz/")
         from django.core.management.base import CommandError

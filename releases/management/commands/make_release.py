@@ -1,25 +1,15 @@
-"""Make a release outside a web request: at thousands of parks freezing takes longer than a request may."""
+"""Make a release from the command line (the same release as the admin's *Releases → Add*): for scripts, and
+for a catalogue grown so large that freezing it takes longer than a web request may (BENCHMARKS.md)."""
 
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.http import HttpRequest
 
 from releases.models import Release
 from releases.snapshot import freeze
-
-
-def site_request():
-    """A request for the site's own origin: the frozen records' links are built from it."""
-    request = HttpRequest()
-    request.method, request.path = "GET", "/"
-    request._current_scheme_host = settings.SITE_URL or "http://localhost"
-    request.user = AnonymousUser()
-    return request
 
 
 class Command(BaseCommand):
@@ -41,7 +31,8 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from error
         with transaction.atomic():
             release.save()
-            freeze(release, site_request())
+            # The frozen records' links start with the site's own address.
+            freeze(release, settings.SITE_URL or "http://localhost")
         self.stdout.write(
             f"Release {release.number}: {release.entries.count()} records, {release.files.count()} files."
         )
