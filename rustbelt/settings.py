@@ -411,4 +411,3 @@ RELEASE_FILES_ROOT = Path(os.environ.get("DJANGO_RELEASE_FILES_ROOT", BASE_DIR /
 # Above this many published parks the admin sends editors to `manage.py make_release`: freezing 10,061 parks
 # took 12.5 s of CPU (BENCHMARKS.md, "Release storage"), and gunicorn ends a request at 30 s.
 RELEASE_ADMIN_MAX_PARKS = int(os.environ.get("DJANGO_RELEASE_ADMIN_MAX_PARKS", "12000"))
-
