@@ -166,6 +166,13 @@ class Province(Fingerprinted):
         return pick(self.capital, self.capital_zh)
 
     @property
+    def capital_line(self):
+        """ "Capital: Shenyang" (省会); an autonomous region's seat of government is its 首府, not a 省会."""
+        if self.name_zh.endswith("自治区"):
+            return _("Regional capital: %(capital)s") % {"capital": self.display_capital}
+        return _("Capital: %(capital)s") % {"capital": self.display_capital}
+
+    @property
     def display_notes(self):
         return pick(self.notes, self.notes_zh)
 
@@ -600,6 +607,14 @@ class Park(Fingerprinted, Versioned):
     @property
     def display_city(self):
         return pick(self.city, self.city_zh)
+
+    @property
+    def national_year_label(self):
+        """The national-level year's label for this zone: "raised to" only when a source gives an earlier
+        founding year; a zone national from the start was approved at that level, never upgraded."""
+        if self.established_year and self.national_year and self.national_year > self.established_year:
+            return pgettext_lazy("a zone upgraded after its founding", "Year raised to national level")
+        return _("Year approved at national level")
 
     @property
     def photo_srcset(self):

@@ -20,7 +20,7 @@ class ChinesePunctuationTests(TestCase):
 
     def test_the_park_page_joins_chinese_phrases_with_chinese_punctuation(self):
         response = self.get("parks:detail", "jilin-etdz", language="zh-hans")
-        self.assertContains(response, '可信度：高：<span lang="en">Named in the list of 2010 upgrades.</span>')
+        self.assertContains(response, '可信度高：<span lang="en">Named in the list of 2010 upgrades.</span>')
         self.assertContains(response, '（<a href="/zh-hans/parks/methodology/#confidence">各等级的含义</a>）')
 
     def test_the_english_park_page_keeps_english_punctuation(self):
@@ -30,5 +30,5 @@ class ChinesePunctuationTests(TestCase):
 
     def test_a_sentence_ending_in_a_link_ends_with_a_chinese_full_stop(self):
         response = self.get("parks:list", language="zh-hans")
-        self.assertContains(response, "目录的编制方法</a>。</p>")
+        self.assertContains(response, "名录的编制方法</a>。</p>")
         self.assertNotContains(response, "</a>.</p>")

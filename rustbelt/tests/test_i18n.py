@@ -130,7 +130,7 @@ class CatalogueFileTests(TestCase):
     def test_the_compiled_catalogue_is_the_one_in_git(self):
         # `make` compiles the .po; a stale .mo would show old wording.
         with translation.override("zh-hans"):
-            self.assertEqual(translation.gettext("Parks catalogue"), "园区目录")
+            self.assertEqual(translation.gettext("Parks catalogue"), "园区名录")
             self.assertEqual(translation.gettext("Planned area (km²)"), "规划面积（平方千米）")
 
 
@@ -213,7 +213,7 @@ class ChinesePagesTests(TestCase):
 
     def test_coverage_shows_the_official_counts_label_as_a_translation(self):
         response = self.client.get(zh("parks:coverage"))
-        self.assertContains(response, "“国家级经济技术产业园区” （编者译）")
+        self.assertContains(response, "“国家级经济技术开发区” （编者译）")
         self.assertContains(response, "国家级")
 
     @override_settings(AGGREGATE_CACHE_SECONDS=600)
@@ -221,7 +221,7 @@ class ChinesePagesTests(TestCase):
         english = self.client.get(en("parks:list"))
         chinese = self.client.get(zh("parks:list"))
         self.assertContains(english, "Heilongjiang <span")
-        self.assertContains(chinese, '<option value="heilongjiang">黑龙江省 (')
+        self.assertContains(chinese, '<option value="heilongjiang">黑龙江省（')
         self.assertContains(chinese, '<th scope="row">黑龙江省</th>', html=True)
         self.assertContains(chinese, 'href="/zh-hans/parks/?province=heilongjiang&amp;path=urbanization"')
         self.assertNotContains(chinese, 'href="/en/parks/?province=')
@@ -332,17 +332,17 @@ class ArticleInChineseTests(TestCase):
 
     def test_chinese_page_introduces_the_english_article(self):
         response = self.client.get(zh("articles:detail", "a"))
-        self.assertContains(response, "本文以英文发表。")
+        self.assertContains(response, "本文为中文原文的英译本。")
         self.assertContains(response, '<article class="article" lang="en">')
         english = self.client.get(en("articles:detail", "a"))
-        self.assertNotContains(english, "本文以英文发表")
+        self.assertNotContains(english, "英译本")
 
     def test_section_titles_in_chinese_are_marked_as_the_editors_translation(self):
         response = self.client.get(zh("articles:detail", "a"))
         self.assertContains(
             response,
             '<h2 id="paths"><span lang="zh-Hans">锈带更新路径<span class="editors-mark" title="标题为编者所译">'
-            '<span aria-hidden="true">编</span><span class="visually-hidden"> (标题为编者所译)</span></span></span>'
+            '<span aria-hidden="true">编</span><span class="visually-hidden">（标题为编者所译）</span></span></span>'
             ' <span class="original-title" lang="en">Paths for updating</span></h2>',
             html=True,
         )
@@ -534,7 +534,7 @@ class ChineseAdminTests(TestCase):
         park = Park.objects.get(slug="jilin-etdz")
         response = self.client.get(reverse("admin:parks_park_change", args=[park.pk]))
         self.assertContains(response, '<html lang="zh-hans"')
-        for label in ("英文名称", "城市（中文）", "园区类型", "升级为国家级的年份", "无法确定具体园区时留空。"):
+        for label in ("英文名称", "城市（中文）", "园区类型", "获批国家级年份", "无法确定具体园区时留空。"):
             self.assertContains(response, label)
         response = self.client.get(reverse("admin:articles_section_changelist"))
         self.assertContains(response, "中文摘要状态")
