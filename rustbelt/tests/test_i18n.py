@@ -179,8 +179,31 @@ class ChinesePagesTests(TestCase):
     def test_the_unprefixed_data_page_follows_the_chosen_language(self):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
         response = self.assert_all_chinese(reverse("data:index"))
-        # One address for both languages: no switcher, no alternates.
+        # One address for both languages: no alternates, but a switcher that sets the language it follows.
         self.assertNotContains(response, 'hreflang="zh-Hans"')
+        self.assertContains(response, '<input type="hidden" name="next" value="/data/">', html=True)
+        self.assertContains(
+            response,
+            '<button type="submit" class="link-button" name="language" value="en" lang="en">English</button>',
+            html=True,
+        )
+        switched = self.client.post("/i18n/setlang/", {"language": "en", "next": "/data/"})
+        self.assertRedirects(switched, "/data/", fetch_redirect_response=False)
+        self.assertContains(self.client.get("/data/"), '<html lang="en">')
+
+    def test_the_api_reference_has_the_switcher_and_a_chinese_frame(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        response = self.client.get(reverse("api:docs"))
+        self.assertContains(response, '<html lang="zh-Hans">')
+        self.assertContains(response, "<title>API 参考 · 锈带园区</title>", html=True)
+        self.assertContains(response, '<form class="language-switcher" action="/i18n/setlang/" method="post">')
+        self.assertContains(response, '<a href="/data/">数据</a>', html=True)
+        # Swagger UI's own text is English, and marked so.
+        self.assertContains(response, '<div id="swagger-ui" lang="en">')
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.assertContains(
+            self.client.get(reverse("api:docs")), "<title>API reference · Rust Belt Parks</title>", html=True
+        )
 
     def test_the_check_finds_english(self):
         # The test above would fail on an untranslated string: English pages are full of them.
