@@ -534,7 +534,32 @@ class ChineseExportTests(TestCase):
         self.assertEqual(data["metadata"]["translations"]["zh-hans"]["columns"]["province"], "省份")
         self.assertEqual(data["metadata"]["filters"], {"level": "national"})
         jilin = next(park for park in data["parks"] if park["slug"] == "jilin-etdz")
-        self.assertEqual(jilin["zone_type"], "经济技术开发区")
+        self.assertEqual(jilin["zone_type_label"], "经济技术开发区")
+
+    def test_json_values_are_codes_in_every_language_with_labels_beside_them(self):
+        parks = {}
+        for language in ("en", "zh-hans"):
+            response = self.client.get(en("parks:export-json") + f"?lang={language}&province=jilin")
+            parks[language] = next(
+                park
+                for park in json.loads(b"".join(response.streaming_content))["parks"]
+                if park["slug"] == "jilin-etdz"
+            )
+        english, chinese = parks["en"], parks["zh-hans"]
+        for name, code in [
+            ("zone_type", "etdz"),
+            ("level", "national"),
+            ("province", "jilin"),
+            ("path", "urbanization"),
+        ]:
+            with self.subTest(name=name):
+                self.assertEqual(english[name], code)
+                self.assertEqual(chinese[name], code)
+        self.assertIn("fine-chemicals", chinese["industries"])
+        self.assertEqual(english["industries"], chinese["industries"])
+        self.assertEqual((english["province_label"], chinese["province_label"]), ("Jilin", "吉林省"))
+        self.assertEqual((english["path_label"], chinese["path_label"]), ("Urbanization", "城市化"))
+        self.assertIn("精细化工", chinese["industries_labels"])
 
     def test_matrix_downloads_in_chinese(self):
         response = self.client.get(en("parks:matrix-csv") + "?lang=zh-hans")
