@@ -236,7 +236,7 @@ class ChinesePagesTests(TestCase):
 
     def test_coverage_shows_the_official_counts_label_as_a_translation(self):
         response = self.client.get(zh("parks:coverage"))
-        self.assertContains(response, "“国家级经济技术开发区” （编者译）")
+        self.assertContains(response, "“国家级经济技术开发区”（编者译）")
         self.assertContains(response, "国家级")
 
     @override_settings(AGGREGATE_CACHE_SECONDS=600)
@@ -279,6 +279,27 @@ class SwitcherAndAlternatesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         call_command("load_content", stdout=StringIO())
+
+    def test_every_page_type_has_the_switcher_in_both_languages(self):
+        pages = [
+            ("home",),
+            ("articles:detail", ARTICLE_SLUG),
+            ("articles:figures", ARTICLE_SLUG),
+            ("parks:list",),
+            ("parks:detail", "jilin-etdz"),
+            ("parks:province", "inner-mongolia"),
+            ("parks:path", "co-city"),
+            ("parks:coverage",),
+            ("parks:methodology",),
+            ("releases:list",),
+        ]
+        urls = [f(*page) for page in pages for f in (en, zh)]
+        urls += [zh("search", query="?q=哈尔滨"), reverse("data:index"), reverse("api:docs")]
+        for url in urls:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, '<form class="language-switcher" action="/i18n/setlang/" method="post">')
+                self.assertContains(response, 'name="language" value=')
 
     def test_switcher_posts_the_current_page_with_its_filters(self):
         response = self.client.get("/en/parks/?province=jilin&path=co-city&page=1")
@@ -474,7 +495,7 @@ class BilingualSearchTests(TestCase):
         response = self.client.get(zh("search"), {"q": "Harbin HTZ"})
         self.assertContains(response, "哈尔滨")
         self.assertEqual(
-            str(response.context["results"][0].title).split(" (")[0],
+            str(response.context["results"][0].title).split("（")[0],
             "<mark>哈尔滨</mark><mark>高新技术产业开发区</mark>",
         )
         self.assertContains(response, "同时搜索了：")
