@@ -603,7 +603,7 @@ class ChineseAdminTests(TestCase):
         park = Park.objects.get(slug="jilin-etdz")
         response = self.client.get(reverse("admin:parks_park_change", args=[park.pk]))
         self.assertContains(response, '<html lang="zh-hans"')
-        for label in ("英文名称", "城市（中文）", "园区类型", "获批国家级年份", "无法确定具体园区时留空。"):
+        for label in ("英文名称", "城市（中文）", "开发区类型", "获批国家级年份", "无法确定具体园区时留空。"):
             self.assertContains(response, label)
         response = self.client.get(reverse("admin:articles_section_changelist"))
         self.assertContains(response, "中文摘要状态")
