@@ -137,7 +137,7 @@ def freeze_records(release, request):
 
 def catalogue_files(origin):
     """(name, content type, bytes) of the catalogue's downloads, in English as the Catalogue page offers them,
-    from one reading of the parks."""
+    the CSV and XLSX from one reading of the parks."""
     request = reader_request(origin, reverse("parks:list"))
     filterset = ParkFilter({}, queryset=Park.objects.published(), request=request)
     rows = list(exports.park_rows(filterset.qs, request))
@@ -145,7 +145,8 @@ def catalogue_files(origin):
     yield (
         f"{CATALOGUE_NAME}.json",
         "application/json; charset=utf-8",
-        "".join(exports.json_chunks(filterset, request, rows)).encode(),
+        # The JSON gives codes with labels beside them, so it reads the parks again.
+        "".join(exports.json_chunks(filterset, request)).encode(),
     )
     yield f"{CATALOGUE_NAME}.xlsx", exports.XLSX_CONTENT_TYPE, exports.xlsx_workbook(filterset, request, rows)
 

@@ -9,7 +9,9 @@ from parks.tests.factories import make_park, make_path, make_province
 
 
 def province_option(slug, name, count, selected=False):
-    return f'<option value="{slug}"{" selected" if selected else ""}>{name} ({count})</option>'
+    # Chinese puts its count in full-width brackets with no space: 辽宁省（1）.
+    count_text = f"（{count}）" if "\u4e00" <= name[:1] <= "\u9fff" else f" ({count})"
+    return f'<option value="{slug}"{" selected" if selected else ""}>{name}{count_text}</option>'
 
 
 # The test runner turns both caches off; here the aggregate cache is on, the page cache stays off,

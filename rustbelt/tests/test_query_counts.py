@@ -42,7 +42,8 @@ PAGES = [
     # +1 each: the per-fact sources (one query per chunk of 2,000 parks, like industries).
     ("/en/parks/export.csv", 5),
     ("/en/parks/export.csv?province=jilin&ordering=-area", 6),
-    ("/en/parks/export.json?province=jilin", 7),
+    # +1: the industries' slugs (the JSON gives codes beside the labels).
+    ("/en/parks/export.json?province=jilin", 8),
     ("/en/parks/matrix.csv", 2),
     ("/en/parks/matrix.json", 2),
     # Official counts, counts by type and level, parks of no known level, totals, national parks counted
