@@ -207,7 +207,8 @@ class ParkDetailTests(TestCase):
         for text in [
             "Tonghua Medical High-tech Industrial Development Zone",
             '<p class="park-name-zh lede" lang="zh-Hans">通化医药高新技术产业开发区</p>',
-            "“Tonghua Pharmaceutical High-tech Industrial Park”",
+            # The article's wording, quoted (<q> shows the quotation marks).
+            ">Tonghua Pharmaceutical High-tech Industrial Park</a></q>",
             "Tonghua",
             "High-tech industrial development zone",
             "National",

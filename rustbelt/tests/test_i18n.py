@@ -205,8 +205,9 @@ class ChinesePagesTests(TestCase):
         self.assertContains(response, ">吉林省</a>")
         self.assertContains(response, ">城市化</a>")
         self.assertContains(response, ">精细化工</a>")
-        # Path and industry names are the editors' translations, and the page says so.
-        self.assertContains(response, "（编者译）", count=2)
+        # Path and industry names and the sources' English titles are the editors' translations, and the page
+        # says so: the path, the industries and each of the four sources with a translated title.
+        self.assertContains(response, "（编者译）", count=6)
         english = self.client.get(en("parks:detail", "jilin-etdz"))
         self.assertContains(english, ">fine chemicals</a>")
         self.assertNotContains(english, "编者译")
