@@ -48,7 +48,7 @@ def sync_record(model, lookup, values, *, report, force=False, m2m=None, newer_f
     """Create or update one shipped record; returns the record as it now stands.
 
     `newer_fields` are columns added after records were first loaded: a record loaded before then has a
-    fingerprint without them, so while they are empty it still counts as unedited.
+    fingerprint without them, so while they hold their default it still counts as unedited.
     """
     label = f"{model._meta.verbose_name} {next(iter(lookup.values()))}"
     shipped = fingerprint({**lookup, **values}, m2m)
@@ -74,7 +74,7 @@ def sync_record(model, lookup, values, *, report, force=False, m2m=None, newer_f
             **{
                 name: value
                 for name, value in current_values(obj, values).items()
-                if not (name in newer_fields and value == "")
+                if not (name in newer_fields and value == model._meta.get_field(name).get_default())
             },
         },
         current_m2m(obj, m2m),
