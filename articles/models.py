@@ -172,7 +172,8 @@ class Article(Fingerprinted, Versioned):
             "language": "en",
             "note": self.citation_note,
             "abstract": self.summary,
-            "license": f"© {self.rights_holder}. {self.rights_statement}" if self.rights_holder else "",
+            # The statement in the page's language (the editors' Chinese on Chinese pages); the holder as named.
+            "license": f"© {self.rights_holder}. {self.display_rights_statement}" if self.rights_holder else "",
             "URL": self.get_absolute_url(),
         }
 

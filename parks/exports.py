@@ -287,7 +287,9 @@ MAP_COLUMNS = ["slug", "name", "name_zh", "lat", "lng", "approximate", "coord_no
 
 def map_data(queryset):
     """The parks with coordinates, as the map script reads them (one query)."""
-    rows = queryset.with_coordinates().values_list("slug", "name_en", "name_zh", "latitude", "longitude", "coord_note")
+    rows = queryset.with_coordinates().values_list(
+        "slug", "name_en", "name_zh", "latitude", "longitude", "coord_note", "coord_note_zh"
+    )
     return {
         "columns": MAP_COLUMNS,
         # Each park's page is this address with its slug in place of {slug}.
@@ -302,9 +304,9 @@ def map_data(queryset):
                 float(lat),
                 float(lng),
                 coordinates_are_approximate(coord_note),
-                coord_note,
+                pick(coord_note, coord_note_zh),
             ]
-            for slug, name_en, name_zh, lat, lng, coord_note in rows
+            for slug, name_en, name_zh, lat, lng, coord_note, coord_note_zh in rows
         ],
     }
 
@@ -312,13 +314,21 @@ def map_data(queryset):
 def map_points_of(parks):
     """Map points of parks already fetched (no query), embedded in the page."""
     return [
-        map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude, park.coord_note)
+        map_point(
+            park.slug,
+            park.name_en,
+            park.name_zh,
+            park.latitude,
+            park.longitude,
+            park.coord_note,
+            park.coord_note_zh,
+        )
         for park in parks
         if park.has_coordinates
     ]
 
 
-def map_point(slug, name_en, name_zh, latitude, longitude, coord_note=""):
+def map_point(slug, name_en, name_zh, latitude, longitude, coord_note="", coord_note_zh=""):
     # Chinese pages name the park in Chinese; English pages add the Chinese name beside the English one.
     return {
         "name": pick(name_en, name_zh),
@@ -328,7 +338,7 @@ def map_point(slug, name_en, name_zh, latitude, longitude, coord_note=""):
         "lng": float(longitude),
         # The map draws these hollow and says so in the popup.
         "approximate": coordinates_are_approximate(coord_note),
-        "coord_note": coord_note,
+        "coord_note": pick(coord_note, coord_note_zh),
     }
 
 

@@ -626,6 +626,11 @@ class Park(Fingerprinted, Versioned):
         return pick(self.city, self.city_zh)
 
     @property
+    def name_lang(self):
+        """` lang="en" translate="no"` where a Chinese page shows the English name (no source gives a Chinese one)."""
+        return mark_safe(' lang="en" translate="no"') if is_chinese() and not self.name_zh else ""
+
+    @property
     def photo_srcset(self):
         return srcset(self.photo)
 

@@ -1,6 +1,7 @@
 """{{ text|chinese }}: mixed English and Chinese text with its Chinese marked lang="zh-Hans"; {{ text|english_lang }}."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from publishing.markdown import CHINESE_RUN, mark_chinese, mark_english_names
@@ -23,3 +24,9 @@ def english_lang(text):
 def english_names(text):
     """Chinese text with the names and quotations it keeps in English marked lang="en" translate="no"."""
     return mark_english_names(text)
+
+
+@register.filter
+def as_name(text):
+    """A name kept in English on any page (an author, a series, a publisher), marked lang="en" translate="no"."""
+    return format_html('<span lang="en" translate="no">{}</span>', text) if text else ""

@@ -193,7 +193,7 @@ class ChinesePagesTests(TestCase):
         self.assertContains(response, "<h1>吉林经济技术开发区</h1>", html=True)
         self.assertContains(
             response,
-            '<p class="park-name-zh lede" lang="en">Jilin Economic and Technological Development Zone</p>',
+            '<p class="park-name-zh lede" lang="en" translate="no">Jilin Economic and Technological Development Zone</p>',
             html=True,
         )
         self.assertContains(response, "<dd>经济技术开发区</dd>", html=True)  # zone type
