@@ -333,6 +333,8 @@ def map_point(slug, name_en, name_zh, latitude, longitude, coord_note="", coord_
     return {
         "name": pick(name_en, name_zh),
         "name_zh": other(name_zh),
+        # A Chinese page names a park in English only where no source gives its Chinese name.
+        "name_is_english": is_chinese() and not name_zh,
         "url": reverse("parks:detail", args=[slug]),
         "lat": float(latitude),
         "lng": float(longitude),

@@ -631,6 +631,13 @@ class Park(Fingerprinted, Versioned):
         return mark_safe(' lang="en" translate="no"') if is_chinese() and not self.name_zh else ""
 
     @property
+    def display_name_html(self):
+        """The name in the page's language, marked as English where it is."""
+        return (
+            format_html("<span{}>{}</span>", self.name_lang, self.display_name) if self.name_lang else self.display_name
+        )
+
+    @property
     def photo_srcset(self):
         return srcset(self.photo)
 
