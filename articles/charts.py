@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from publishing.bilingual import is_chinese
 
@@ -55,6 +56,8 @@ def format_number(value, grouped=True):
 
 def ordinal(value):
     number = int(value)
+    if is_chinese():
+        return f"第{number}位"
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
 
@@ -93,8 +96,8 @@ class Chart:
     def interface_lang(self):
         """The page's language as an HTML lang value, where it differs from the article's English.
 
-        The drawing's data (labels, units) are the article's English; its description and the
-        translated words of axis titles are interface text in the page's language.
+        The drawing's words are the editors' Chinese on Chinese pages where entered; its description and the
+        words of axis titles are interface text in the page's language.
         """
         return "zh-Hans" if is_chinese() else ""
 
@@ -116,7 +119,7 @@ class Chart:
     @property
     def single_unit(self):
         # "58%" already says percent: "of its total population" follows it.
-        unit = self.series.unit
+        unit = self.series.display_unit
         return unit[1:].strip() if unit.startswith("%") else unit
 
     # Text ------------------------------------------------------------------
@@ -128,16 +131,19 @@ class Chart:
         return point.display_value + ("%" if self.series.unit.startswith("%") else "")
 
     def value_text(self, point):
-        return f"{point.display_value} {self.series.unit}".strip()
+        return f"{point.display_value} {self.series.display_unit}".strip()
 
     @property
     def description(self):
-        values = "; ".join(f"{point.label}: {self.value_text(point)}" for point in self.points)
+        values = pgettext("between list items", "; ").join(
+            f"{point.display_label}{pgettext('before an explanation', ': ')}{self.value_text(point)}"
+            for point in self.points
+        )
         parts = [f"{self.series.get_kind_display()}.", _("Values: %(values)s.") % {"values": values}]
         if self.series.lower_is_better:
             parts.append(_("Lower is better: 1st is the top rank."))
-        if self.series.caption:
-            parts.append(self.series.caption)
+        if self.series.display_caption:
+            parts.append(self.series.display_caption)
         return " ".join(parts)
 
     # Output ----------------------------------------------------------------
@@ -190,7 +196,7 @@ class Chart:
         else:
             root.set("width", "100%")
         title = ET.SubElement(root, "title", {"id": self.title_id})
-        title.text = self.series.name
+        title.text = self.series.display_name
         desc = ET.SubElement(root, "desc", {"id": self.desc_id, **self.interface()})
         desc.text = self.description
         if standalone:
@@ -242,14 +248,17 @@ class Chart:
         return nice_ticks(low, high, count)
 
     def axis_title(self):
-        title = self.series.unit
+        title = self.series.display_unit
         if self.series.lower_is_better:
-            title += " " + _("(lower is better)")
+            # The Chinese parenthesis is full width, with its own space.
+            title += ("" if is_chinese() else " ") + _("(lower is better)")
         return title
 
     def axis_title_lang(self):
-        # The unit alone is the article's English; "(lower is better)" is interface text.
-        return self.interface() if self.series.lower_is_better else {}
+        # One language per title: an untranslated unit is the article's English, even beside interface words.
+        if self.series.is_translated:
+            return self.interface()
+        return {"lang": "en"} if self.interface_lang else {}
 
     def tick_label(self, tick):
         return format_number(tick, grouped=self.series.unit != "year")
@@ -270,7 +279,7 @@ class Chart:
         y = 4
         rows = []
         for point in self.points:
-            lines = textwrap.wrap(point.label, width=int(WIDTH / CHAR_WIDTH)) or [""]
+            lines = textwrap.wrap(point.display_label, width=int(WIDTH / CHAR_WIDTH)) or [""]
             for line in lines:
                 y += LINE
                 # A halo in the page colour keeps the label readable where a grid line crosses it.
@@ -329,7 +338,7 @@ class Chart:
             middle = left + step * (index + 0.5)
             ET.SubElement(g, "circle", {"cx": f"{middle:.1f}", "cy": f"{y(point.value):.1f}", "r": "7", "fill": BAR})
             self.text(g, middle + 12, y(point.value) + 4.5, self.value_label(point), **{"font-weight": "bold"})
-            self.text(g, middle, bottom + LINE + 2, point.label, **{"text-anchor": "middle"})
+            self.text(g, middle, bottom + LINE + 2, point.display_label, **{"text-anchor": "middle"})
         self.text(g, 4, bottom + 2 * LINE + 10, self.axis_title(), **{"fill": MUTED, **self.axis_title_lang()})
         return g, bottom + 2 * LINE + 18
 
@@ -370,8 +379,8 @@ class Chart:
                 **{"text-anchor": anchor, "font-weight": "bold", **HALO},
             )
             # Low enough to clear the value axis's "0" beside the corner.
-            self.text(g, x(year), bottom + LINE + 4, point.label, **{"text-anchor": "middle", "fill": MUTED})
-        label = self.series.label_title.lower() or _("year")
+            self.text(g, x(year), bottom + LINE + 4, point.display_label, **{"text-anchor": "middle", "fill": MUTED})
+        label = self.series.display_label_title.lower() or _("year")
         self.text(
             g,
             4,

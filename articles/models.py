@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.charts import format_number
-from publishing.bilingual import is_chinese
+from publishing.bilingual import is_chinese, pick
 from publishing.citations import partial_date_parts, split_author
 from publishing.images import ProcessedImageField, srcset
 from publishing.markdown import mark_chinese, render_markdown
@@ -36,6 +36,9 @@ MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
 MARKDOWN_EMPHASIS = re.compile(r"\*\*|__")
 # A common silent-reading pace for non-fiction in English.
 WORDS_PER_MINUTE = 230
+
+
+EDITORS_TRANSLATION = _("The editors' translation; empty shows the English on Chinese pages.")
 
 
 class Status(models.TextChoices):
@@ -72,6 +75,7 @@ class Article(Fingerprinted, Versioned):
     summary = models.TextField(
         _("summary"), blank=True, help_text=_("One or two sentences for the home page and search results.")
     )
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True, help_text=EDITORS_TRANSLATION)
     issued = models.CharField(
         _("date of the original"),
         max_length=10,
@@ -97,6 +101,7 @@ class Article(Fingerprinted, Versioned):
     translation_note = models.TextField(
         _("translation note"), blank=True, help_text=_("Shown on the article page and in its citation.")
     )
+    translation_note_zh = models.TextField(_("translation note (Chinese)"), blank=True, help_text=EDITORS_TRANSLATION)
     rights_holder = models.CharField(
         _("rights holder"),
         max_length=255,
@@ -106,6 +111,7 @@ class Article(Fingerprinted, Versioned):
     rights_statement = models.TextField(
         _("rights statement"), blank=True, help_text=_("On what terms the site reproduces the text.")
     )
+    rights_statement_zh = models.TextField(_("rights statement (Chinese)"), blank=True, help_text=EDITORS_TRANSLATION)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -127,6 +133,19 @@ class Article(Fingerprinted, Versioned):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+
+    # What a Chinese page says about the text, in the editors' Chinese where entered (the text stays English).
+    @property
+    def display_summary(self):
+        return pick(self.summary, self.summary_zh)
+
+    @property
+    def display_translation_note(self):
+        return pick(self.translation_note, self.translation_note_zh)
+
+    @property
+    def display_rights_statement(self):
+        return pick(self.rights_statement, self.rights_statement_zh)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -153,7 +172,8 @@ class Article(Fingerprinted, Versioned):
             "language": "en",
             "note": self.citation_note,
             "abstract": self.summary,
-            "license": f"© {self.rights_holder}. {self.rights_statement}" if self.rights_holder else "",
+            # The statement in the page's language (the editors' Chinese on Chinese pages); the holder as named.
+            "license": f"© {self.rights_holder}. {self.display_rights_statement}" if self.rights_holder else "",
             "URL": self.get_absolute_url(),
         }
 
@@ -404,15 +424,20 @@ class DataSeries(Fingerprinted, Versioned):
         verbose_name=_("section"),
     )
     name = models.CharField(_("name"), max_length=255, help_text=_("The chart's title."))
+    name_zh = models.CharField(_("name (Chinese)"), max_length=255, blank=True, help_text=EDITORS_TRANSLATION)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_("Used in download file names."))
     unit = models.CharField(
         _("unit"), max_length=60, help_text=_("What the values measure, e.g. 'people', '%', 'billion yuan'.")
     )
+    unit_zh = models.CharField(_("unit (Chinese)"), max_length=60, blank=True, help_text=EDITORS_TRANSLATION)
     label_title = models.CharField(
         _("label title"),
         max_length=60,
         blank=True,
         help_text=_("What the point labels are, for the axis: 'Year', 'Country'…"),
+    )
+    label_title_zh = models.CharField(
+        _("label title (Chinese)"), max_length=60, blank=True, help_text=EDITORS_TRANSLATION
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ChartKind.choices, default=ChartKind.BAR)
     order = models.PositiveIntegerField(
@@ -425,6 +450,7 @@ class DataSeries(Fingerprinted, Versioned):
         _("source"), max_length=500, help_text=_("Where the numbers come from (the article's citation).")
     )
     caption = models.TextField(_("caption"), blank=True, help_text=_("What the chart shows and how to read it."))
+    caption_zh = models.TextField(_("caption (Chinese)"), blank=True, help_text=EDITORS_TRANSLATION)
     lower_is_better = models.BooleanField(
         _("lower is better"), default=False, help_text=_("Tick for ranks, where 1st is the top: the chart says so.")
     )
@@ -442,6 +468,27 @@ class DataSeries(Fingerprinted, Versioned):
 
     def get_absolute_url(self):
         return reverse("articles:figures", args=[self.article.slug]) + f"#chart-{self.slug}"
+
+    # The chart's words in the page's language: the editors' Chinese on Chinese pages where entered.
+    @property
+    def is_translated(self):
+        return is_chinese() and bool(self.name_zh)
+
+    @property
+    def display_name(self):
+        return pick(self.name, self.name_zh)
+
+    @property
+    def display_unit(self):
+        return pick(self.unit, self.unit_zh)
+
+    @property
+    def display_label_title(self):
+        return pick(self.label_title, self.label_title_zh)
+
+    @property
+    def display_caption(self):
+        return pick(self.caption, self.caption_zh)
 
     @property
     def source_url(self):
@@ -466,9 +513,11 @@ class DataPoint(Fingerprinted):
         blank=True,
         help_text=_("Only for a range the article states ('7% to 9%'): the upper end; value is the lower end."),
     )
+    label_zh = models.CharField(_("label (Chinese)"), max_length=120, blank=True, help_text=EDITORS_TRANSLATION)
     note = models.CharField(
         _("note"), max_length=300, blank=True, help_text=_("Shown in the data table, e.g. 'a new high'.")
     )
+    note_zh = models.CharField(_("note (Chinese)"), max_length=300, blank=True, help_text=EDITORS_TRANSLATION)
 
     history = HistoricalRecords()
 
@@ -490,6 +539,14 @@ class DataPoint(Fingerprinted):
     @property
     def is_range(self):
         return self.value_high is not None
+
+    @property
+    def display_label(self):
+        return pick(self.label, self.label_zh)
+
+    @property
+    def display_note(self):
+        return pick(self.note, self.note_zh)
 
     @property
     def display_value(self):
@@ -530,6 +587,7 @@ class EditorialNote(Fingerprinted, Versioned):
         help_text=_("For a correction: what the source's wording should read."),
     )
     text = models.TextField(_("text"), help_text=_("The note. Plain text."))
+    text_zh = models.TextField(_("text (Chinese)"), blank=True, help_text=EDITORS_TRANSLATION)
     data_series = models.ForeignKey(
         DataSeries,
         on_delete=models.SET_NULL,
@@ -550,6 +608,10 @@ class EditorialNote(Fingerprinted, Versioned):
 
     def __str__(self):
         return f"{self.get_kind_display()}: “{self.passage}”"
+
+    @property
+    def display_text(self):
+        return pick(self.text, self.text_zh)
 
     @property
     def anchor(self):

@@ -32,6 +32,7 @@ from parks.models import (
     ZoneTotal,
     ZoneType,
 )
+from publishing.bilingual import pick
 from publishing.exports import csv_text
 from publishing.generation import current_generation
 from publishing.snapshots import one_snapshot
@@ -61,6 +62,29 @@ class Column:
     required: bool = False
 
 
+# The editors' Chinese for the tables' descriptions (the data package itself keeps the English ones).
+DESCRIPTIONS_ZH = {
+    "articles": "已发布的文章：书目信息和摘要。",
+    "sections": "已发布文章的各部分和小节，Markdown 格式。",
+    "provinces": "目录涵盖的省份（及内蒙古的城市）。",
+    "paths": "文章提出的三条锈带更新路径（第四部分）；摘要采用文章自己的措辞。",
+    "industries": "各园区列出的主导产业。",
+    "sources": "已发布园区各项信息所依据的文献。",
+    "parks": "已发布的东北地区产业园区（开发区）。",
+    "park_industries": "各已发布园区列出哪些产业。",
+    "park_sources": "各已发布园区的信息来自哪些文献。",
+    "fact_sources": "各已发布园区的每项信息由哪个来源给出（出处）。",
+    "path_evidence": "各已发布园区为何归入其发展路径：逐字引用的文章句子，以及文章是点名该园区还是由编者推断。",
+    "article_mentions": "文章对某一园区的称法及其最可能所指的实际园区；园区为空表示无法确认。",
+    "missing_zones": "本目录尚未收录的本地区国家级园区：目录并不完整。",
+    "zone_totals": "按省份和园区类型，公开名单或统计给出的国家级园区数量及其来源；数量为空表示所查来源中未找到。",
+    "official_counts": "文章（第三部分）所列的园区数量及其来源。",
+    "data_series": "文章所列的各组数字，每组一张图表；其中一列逐字引用文章陈述这些数字的句子。",
+    "data_points": "各组数据的数值。",
+    "editorial_notes": "编者对文章段落所作的注释和更正；文章正文本身从不改动。",
+}
+
+
 @dataclass
 class Table:
     name: str
@@ -71,6 +95,11 @@ class Table:
     rows: object  # () -> iterable of tuples in column order
     foreign_keys: list = field(default_factory=list)  # (columns, table, referenced columns)
     licence: str = COMPILED
+
+    @property
+    def display_description(self):
+        """The description in the page's language: the editors' Chinese on the Data page in Chinese."""
+        return pick(self.description, DESCRIPTIONS_ZH.get(self.name, ""))
 
     def create_sql(self):
         columns = [

@@ -330,7 +330,9 @@ MAP_COLUMNS = ["slug", "name", "name_zh", "lat", "lng", "approximate", "coord_no
 
 def map_data(queryset):
     """The parks with coordinates, as the map script reads them (one query)."""
-    rows = queryset.with_coordinates().values_list("slug", "name_en", "name_zh", "latitude", "longitude", "coord_note")
+    rows = queryset.with_coordinates().values_list(
+        "slug", "name_en", "name_zh", "latitude", "longitude", "coord_note", "coord_note_zh"
+    )
     return {
         "columns": MAP_COLUMNS,
         # Each park's page is this address with its slug in place of {slug}.
@@ -344,9 +346,9 @@ def map_data(queryset):
                 other(name_zh),
                 *position_on_tiles(lat, lng),
                 coordinates_are_approximate(coord_note),
-                coord_note,
+                pick(coord_note, coord_note_zh),
             ]
-            for slug, name_en, name_zh, lat, lng, coord_note in rows
+            for slug, name_en, name_zh, lat, lng, coord_note, coord_note_zh in rows
         ],
     }
 
@@ -354,17 +356,27 @@ def map_data(queryset):
 def map_points_of(parks):
     """Map points of parks already fetched (no query), embedded in the page."""
     return [
-        map_point(park.slug, park.name_en, park.name_zh, park.latitude, park.longitude, park.coord_note)
+        map_point(
+            park.slug,
+            park.name_en,
+            park.name_zh,
+            park.latitude,
+            park.longitude,
+            park.coord_note,
+            park.coord_note_zh,
+        )
         for park in parks
         if park.has_coordinates
     ]
 
 
-def map_point(slug, name_en, name_zh, latitude, longitude, coord_note=""):
+def map_point(slug, name_en, name_zh, latitude, longitude, coord_note="", coord_note_zh=""):
     # Chinese pages name the park in Chinese; English pages add the Chinese name beside the English one.
     return {
         "name": pick(name_en, name_zh),
         "name_zh": other(name_zh),
+        # A Chinese page names a park in English only where no source gives its Chinese name.
+        "name_is_english": is_chinese() and not name_zh,
         "url": reverse("parks:detail", args=[slug]),
         # As stored, for the list under the map; the script draws the park at its position on the tiles.
         "lat": float(latitude),
@@ -372,7 +384,7 @@ def map_point(slug, name_en, name_zh, latitude, longitude, coord_note=""):
         "position": position_on_tiles(latitude, longitude),
         # The map draws these hollow and says so in the popup.
         "approximate": coordinates_are_approximate(coord_note),
-        "coord_note": coord_note,
+        "coord_note": pick(coord_note, coord_note_zh),
     }
 
 

@@ -180,6 +180,9 @@ class Province(Fingerprinted):
         return reverse("parks:province", args=[self.slug])
 
 
+EDITORS_TRANSLATION = _("The editors' translation; empty shows the English on Chinese pages.")
+
+
 class DevelopmentPathQuerySet(models.QuerySet):
     def in_published_records(self):
         """Paths a published park is on, or is placed on by the article's evidence: a path added with a draft
@@ -204,6 +207,7 @@ class DevelopmentPath(Fingerprinted):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     summary = models.TextField(_("summary"), help_text=_("A short explanation in the article's words."))
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True, help_text=EDITORS_TRANSLATION)
     name_zh_by_editors = models.BooleanField(
         _("Chinese name is the editors' translation"),
         default=True,
@@ -241,6 +245,10 @@ class DevelopmentPath(Fingerprinted):
     @property
     def other_name(self):
         return other(self.name_zh)
+
+    @property
+    def display_summary(self):
+        return pick(self.summary, self.summary_zh)
 
     @property
     def name_is_translation(self):
@@ -317,6 +325,12 @@ class Source(Fingerprinted):
         unique=True,
         help_text=_("The document's title or, when it has none, a description."),
     )
+    citation_zh = models.CharField(
+        _("title (Chinese)"),
+        max_length=500,
+        blank=True,
+        help_text=_("The editors' translation of an English title or description; a Chinese title stays in the title."),
+    )
     publisher = models.CharField(_("publisher"), max_length=255, blank=True)
     issued = models.CharField(
         _("date"),
@@ -341,6 +355,11 @@ class Source(Fingerprinted):
 
     def __str__(self):
         return self.citation
+
+    @property
+    def translated_citation(self):
+        """On Chinese pages, the editors' translation shown beside the title as recorded (empty on English pages)."""
+        return self.citation_zh if is_chinese() else ""
 
 
 class Fact(models.TextChoices):
@@ -501,6 +520,7 @@ class Park(Fingerprinted, Versioned):
     area_note = models.CharField(
         _("area note"), max_length=500, blank=True, help_text=_("What the area measures; sources often differ.")
     )
+    area_note_zh = models.CharField(_("area note (Chinese)"), max_length=500, blank=True, help_text=EDITORS_TRANSLATION)
     latitude = models.DecimalField(
         _("latitude"),
         max_digits=8,
@@ -518,6 +538,9 @@ class Park(Fingerprinted, Versioned):
         validators=[MinValueValidator(LONGITUDE_RANGE[0]), MaxValueValidator(LONGITUDE_RANGE[1])],
     )
     coord_note = models.CharField(_("coordinates note"), max_length=255, blank=True)
+    coord_note_zh = models.CharField(
+        _("coordinates note (Chinese)"), max_length=255, blank=True, help_text=EDITORS_TRANSLATION
+    )
     coordinates_approximate = models.BooleanField(
         _("coordinates are approximate"),
         default=False,
@@ -532,6 +555,7 @@ class Park(Fingerprinted, Versioned):
     sources = models.ManyToManyField(Source, blank=True, related_name="parks", verbose_name=_("sources"))
     confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True, help_text=_("Research notes shown on the park page."))
+    notes_zh = models.TextField(_("notes (Chinese)"), blank=True, help_text=EDITORS_TRANSLATION)
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -618,6 +642,18 @@ class Park(Fingerprinted, Versioned):
         return _("Year approved at national level")
 
     @property
+    def name_lang(self):
+        """` lang="en" translate="no"` where a Chinese page shows the English name (no source gives a Chinese one)."""
+        return mark_safe(' lang="en" translate="no"') if is_chinese() and not self.name_zh else ""
+
+    @property
+    def display_name_html(self):
+        """The name in the page's language, marked as English where it is."""
+        return (
+            format_html("<span{}>{}</span>", self.name_lang, self.display_name) if self.name_lang else self.display_name
+        )
+
+    @property
     def photo_srcset(self):
         return srcset(self.photo)
 
@@ -643,8 +679,9 @@ class Park(Fingerprinted, Versioned):
         return bool(PATH_INDUSTRIES_NOTE.search(self.notes)) or "article's generic list" in self.notes
 
     def notes_for_readers(self):
-        """The notes as HTML, without words meant for researchers, other parks' slugs linked by name."""
-        text = PATH_INDUSTRIES_NOTE.sub("", self.notes).strip()
+        """The notes as HTML, without words meant for researchers, other parks' slugs linked by name; on Chinese
+        pages the editors' translation where there is one."""
+        text = pick(PATH_INDUSTRIES_NOTE.sub("", self.notes).strip(), self.notes_zh)
         slugs = PARK_SLUG_REFERENCE.findall(text)
         rows = (
             Park.objects.published().filter(slug__in=slugs).values_list("slug", "name_en", "name_zh") if slugs else []
@@ -759,6 +796,7 @@ class FactSource(Fingerprinted):
     note = models.CharField(
         _("note"), max_length=500, blank=True, help_text=_("What the source says, or why it is cited for this fact.")
     )
+    note_zh = models.CharField(_("note (Chinese)"), max_length=500, blank=True, help_text=EDITORS_TRANSLATION)
     history = HistoricalRecords()
 
     class Meta:
@@ -813,6 +851,7 @@ class PathEvidence(ArticleAnchor, Fingerprinted):
     reason = models.TextField(
         _("reason"), blank=True, help_text=_("For an inferred placement: why the editors read it so.")
     )
+    reason_zh = models.TextField(_("reason (Chinese)"), blank=True, help_text=EDITORS_TRANSLATION)
     confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -826,6 +865,10 @@ class PathEvidence(ArticleAnchor, Fingerprinted):
 
     def __str__(self):
         return f"{self.park} → {self.path} ({self.get_kind_display()})"
+
+    @property
+    def display_reason(self):
+        return pick(self.reason, self.reason_zh)
 
     def clean(self):
         if self.kind == Kind.INFERRED and not self.reason.strip():
@@ -858,6 +901,7 @@ class ArticleMention(ArticleAnchor, Fingerprinted):
     )
     confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices, blank=True)
     reason = models.TextField(_("reason"), blank=True, help_text=_("Why this zone (or why none) is meant."))
+    reason_zh = models.TextField(_("reason (Chinese)"), blank=True, help_text=EDITORS_TRANSLATION)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = ArticleMentionQuerySet.as_manager()
@@ -870,6 +914,10 @@ class ArticleMention(ArticleAnchor, Fingerprinted):
 
     def __str__(self):
         return f"“{self.wording}” ({self.section_slug})"
+
+    @property
+    def display_reason(self):
+        return pick(self.reason, self.reason_zh)
 
 
 class MissingZone(Fingerprinted):
@@ -884,6 +932,7 @@ class MissingZone(Fingerprinted):
     note = models.TextField(
         _("note"), blank=True, help_text=_("Why it is not in the catalogue yet (e.g. no source read).")
     )
+    note_zh = models.TextField(_("note (Chinese)"), blank=True, help_text=EDITORS_TRANSLATION)
     history = HistoricalRecords()
 
     class Meta:
@@ -897,6 +946,10 @@ class MissingZone(Fingerprinted):
     @property
     def display_name(self):
         return pick(self.name_en, self.name_zh)
+
+    @property
+    def display_note(self):
+        return pick(self.note, self.note_zh)
 
 
 class ZoneTotal(Fingerprinted):
@@ -921,6 +974,7 @@ class ZoneTotal(Fingerprinted):
         verbose_name=_("source"),
     )
     note = models.TextField(_("note"), blank=True, help_text=_("What the source counts, and as of when."))
+    note_zh = models.TextField(_("note (Chinese)"), blank=True, help_text=EDITORS_TRANSLATION)
     history = HistoricalRecords()
 
     class Meta:
@@ -933,3 +987,7 @@ class ZoneTotal(Fingerprinted):
 
     def __str__(self):
         return f"{self.province}: {self.get_zone_type_display()}"
+
+    @property
+    def display_note(self):
+        return pick(self.note, self.note_zh)

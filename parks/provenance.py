@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from parks.models import Fact, FactSource, PathEvidence
+from publishing.bilingual import pick
 
 UNKNOWN = _("Unknown")
 UNSOURCED = _("Unknown (no source recorded for this value)")
@@ -64,8 +65,9 @@ def fact_values(park):
         Fact.LEVEL: (park.get_level_display() or None, ""),
         Fact.ESTABLISHED_YEAR: (park.established_year, ""),
         Fact.NATIONAL_YEAR: (park.national_year, ""),
-        Fact.AREA: (area, park.area_note),
-        Fact.COORDINATES: (coordinates, park.coord_note),
+        # Chinese pages show the editors' translation of a note where there is one.
+        Fact.AREA: (area, pick(park.area_note, park.area_note_zh)),
+        Fact.COORDINATES: (coordinates, pick(park.coord_note, park.coord_note_zh)),
         Fact.INDUSTRIES: (", ".join(industry.display_name for industry in industries) or None, ""),
         Fact.PATH: (park.path.display_name if park.path else None, ""),
         Fact.STATUS: (status_text(park), ""),
@@ -123,7 +125,7 @@ def park_provenance(park):
             if source.pk not in numbers:
                 numbers[source.pk] = CitedSource(len(cited) + 1, source)
                 cited.append(numbers[source.pk])
-            numbers[source.pk].facts.append((row.label, fact_source.note))
+            numbers[source.pk].facts.append((row.label, pick(fact_source.note, fact_source.note_zh)))
             row.markers.append(numbers[source.pk].number)
         rows.append(row)
     return Provenance(rows, cited)

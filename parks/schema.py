@@ -127,7 +127,12 @@ FIELDS = [
         fact=Fact.AREA,
         description=_("Area in square kilometres, of the kind the next column names; see the area note."),
     ),
-    CatalogueField("area_note", _("Area note"), description=_("What the area measures; sources often differ.")),
+    CatalogueField(
+        "area_note",
+        _("Area note"),
+        chinese="area_note_zh",
+        description=_("What the area measures; sources often differ."),
+    ),
     CatalogueField(
         "area_kind",
         _("Kind of area"),
@@ -138,7 +143,10 @@ FIELDS = [
     CatalogueField("latitude", _("Latitude"), NUMBER, fact=Fact.COORDINATES, description=_("Degrees north.")),
     CatalogueField("longitude", _("Longitude"), NUMBER, fact=Fact.COORDINATES, description=_("Degrees east.")),
     CatalogueField(
-        "coord_note", _("Coordinates note"), description=_("Approximate positions (a city centre) say so here.")
+        "coord_note",
+        _("Coordinates note"),
+        chinese="coord_note_zh",
+        description=_("Approximate positions (a city centre) say so here."),
     ),
     CatalogueField(
         "coordinates_approximate",
@@ -173,6 +181,7 @@ FIELDS = [
     CatalogueField(
         "notes",
         _("Notes"),
+        chinese="notes_zh",
         description=_("Research notes."),
         shown_in=frozenset({DOWNLOADS, API_DETAIL, DATASET, IMPORT}),
     ),

@@ -44,8 +44,12 @@ def current_m2m(obj, m2m):
     return {name: list(getattr(obj, name).all()) for name in (m2m or {})}
 
 
-def sync_record(model, lookup, values, *, report, force=False, m2m=None):
-    """Create or update one shipped record; returns the record as it now stands."""
+def sync_record(model, lookup, values, *, report, force=False, m2m=None, newer_fields=()):
+    """Create or update one shipped record; returns the record as it now stands.
+
+    `newer_fields` are columns added after records were first loaded: a record loaded before then has a
+    fingerprint without them, so while they hold their default it still counts as unedited.
+    """
     label = f"{model._meta.verbose_name} {next(iter(lookup.values()))}"
     shipped = fingerprint({**lookup, **values}, m2m)
     obj = model.objects.filter(**lookup).first()
@@ -64,7 +68,18 @@ def sync_record(model, lookup, values, *, report, force=False, m2m=None):
             model.objects.filter(pk=obj.pk).update(content_fingerprint=shipped)
         report.unchanged.append(label)
         return obj
-    if in_database != obj.content_fingerprint and not force:
+    before_newer_fields = fingerprint(
+        {
+            **lookup,
+            **{
+                name: value
+                for name, value in current_values(obj, values).items()
+                if not (name in newer_fields and value == model._meta.get_field(name).get_default())
+            },
+        },
+        current_m2m(obj, m2m),
+    )
+    if obj.content_fingerprint not in (in_database, before_newer_fields) and not force:
         report.kept.append(label)
         return obj
 

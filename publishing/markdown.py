@@ -154,3 +154,24 @@ def mark_chinese(text):
     for index in range(0, len(pieces), 2):  # even pieces are text, odd ones are tags
         pieces[index] = CHINESE_RUN.sub(lambda match: f'<span lang="zh-Hans">{match.group(0)}</span>', pieces[index])
     return mark_safe("".join(pieces))
+
+
+# A run of Latin words (a name or an English quotation) inside Chinese text.
+LATIN_RUN = re.compile(r"[A-Za-z][\w'’.\-/]*(?:[ ,:;&()\-–/…]+[A-Za-z0-9][\w'’.\-/]*)*[.)]?")
+
+
+def mark_english_names(text):
+    """Chinese text as safe HTML with each run of Latin words in <span lang="en" translate="no">.
+
+    The editors' Chinese keeps English only for names and the article's wording, quoted as written; text
+    without Chinese is returned escaped as it is (its element is marked lang="en").
+    """
+    html = str(text) if isinstance(text, SafeData) else str(escape(text))
+    pieces = TAG.split(html)
+    if not any(CHINESE_RUN.search(piece) for piece in pieces[::2]):
+        return mark_safe(html)
+    for index in range(0, len(pieces), 2):
+        pieces[index] = LATIN_RUN.sub(
+            lambda match: f'<span lang="en" translate="no">{match.group(0)}</span>', pieces[index]
+        )
+    return mark_safe("".join(pieces))

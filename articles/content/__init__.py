@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from articles.models import Article, DataSeries, EditorialNote, Section
+from articles.models import Article, DataSeries, EditorialNote, Section, TranslationStatus
 from publishing.loading import sync_record
 
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -31,6 +31,23 @@ ARTICLE_FIELDS = (
     "translation_note",
     "rights_holder",
     "rights_statement",
+    # The editors' Chinese for the notices a Chinese page shows.
+    "summary_zh",
+    "translation_note_zh",
+    "rights_statement_zh",
+)
+# Columns of the editors' Chinese added after the first shipped loads (sync_record's newer_fields).
+CHINESE_FIELDS = (
+    "summary_zh",
+    "translation_note_zh",
+    "rights_statement_zh",
+    "name_zh",
+    "unit_zh",
+    "label_title_zh",
+    "caption_zh",
+    "label_zh",
+    "note_zh",
+    "text_zh",
 )
 
 # "## Title {#slug}" or "## Title {#slug .editorial}" (the braces are optional); re.split keeps the
@@ -79,7 +96,7 @@ def read_manifest(path=MANIFEST):
 def load_article(report, force=False, manifest=MANIFEST):
     """Create or update the article and its sections from the Markdown in this folder."""
     slug, fields, sections = read_manifest(manifest)
-    article = sync_record(Article, {"slug": slug}, fields, report=report, force=force)
+    article = sync_record(Article, {"slug": slug}, fields, report=report, force=force, newer_fields=CHINESE_FIELDS)
     # Orders step by 10 so a researcher can slot a section in between in the admin.
     for position, section in enumerate(sections, start=1):
         parent = _sync_section(article, section, None, position * 10, report, force)
@@ -106,10 +123,13 @@ def load_editorial_notes(report, force=False, path=NOTES):
             "passage": note["passage"],
             "corrected_wording": note.get("corrected_wording", ""),
             "text": note["text"],
+            "text_zh": translated(note["text"]),
             "data_series_id": series.get(note.get("data_series", "")),
             "order": order,
         }
-        sync_record(EditorialNote, {"key": note["key"]}, values, report=report, force=force)
+        sync_record(
+            EditorialNote, {"key": note["key"]}, values, report=report, force=force, newer_fields=CHINESE_FIELDS
+        )
 
 
 @functools.cache
@@ -117,6 +137,31 @@ def chinese_titles():
     """The editors' Chinese translations of the section titles (titles-zh.csv): the article is in English."""
     with open(CONTENT_DIR / "titles-zh.csv", encoding="utf-8", newline="") as titles:
         return {row["slug"]: row["title_zh"] for row in csv.DictReader(titles)}
+
+
+def translated(english):
+    """The editors' Chinese for this exact English text (translations-zh.csv), or ""."""
+    return editors_translations().get(english.strip(), "") if english else ""
+
+
+def editors_translations():
+    # Read on each load, so a changed file is picked up without a restart.
+    with open(CONTENT_DIR / "translations-zh.csv", encoding="utf-8", newline="") as rows:
+        return {
+            row["english"]: row["chinese"] for row in csv.DictReader(line for line in rows if not line.startswith("#"))
+        }
+
+
+@functools.cache
+def chinese_summaries():
+    """The editors' Chinese summaries of the sections, with their review status (summaries-zh.csv)."""
+    with open(CONTENT_DIR / "summaries-zh.csv", encoding="utf-8", newline="") as summaries:
+        rows = csv.DictReader(line for line in summaries if not line.startswith("#"))
+        return {row["slug"]: (row["summary_zh"], row["status"]) for row in rows}
+
+
+# Loaded since the shipped summaries were added: a section loaded before has a fingerprint without them.
+SUMMARY_FIELDS = ("summary_zh_hans", "summary_status_zh_hans")
 
 
 def _sync_section(article, section, parent, order, report, force):
@@ -130,6 +175,8 @@ def _sync_section(article, section, parent, order, report, force):
         "body": section.body,
         "heading_by_editors": section.heading_by_editors,
     }
+    summary, status = chinese_summaries().get(section.slug, ("", TranslationStatus.DRAFT))
+    values.update(summary_zh_hans=summary, summary_status_zh_hans=status)
     # article_id, not article: the fingerprint must not change when someone retitles the article.
     lookup = {"slug": section.slug, "article_id": article.pk}
-    return sync_record(Section, lookup, values, report=report, force=force)
+    return sync_record(Section, lookup, values, report=report, force=force, newer_fields=SUMMARY_FIELDS)

@@ -5,6 +5,7 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
+from articles.content import CHINESE_FIELDS, translated
 from articles.models import Article, DataPoint, DataSeries
 from publishing.loading import sync_record
 
@@ -56,9 +57,15 @@ def load_series(report, force=False):
                 "source": item.get("source", shipped["source"]),
                 "caption": item.get("caption", ""),
                 "lower_is_better": item.get("lower_is_better", False),
+                # The editors' Chinese for the chart's words (translations-zh.csv).
+                "name_zh": translated(item["name"]),
+                "unit_zh": translated(item["unit"]),
+                "label_title_zh": translated(item.get("label_title", "")),
+                "caption_zh": translated(item.get("caption", "")),
             },
             report=report,
             force=force,
+            newer_fields=CHINESE_FIELDS,
         )
         for point_order, point in enumerate(item["points"], start=1):
             sync_record(
@@ -69,7 +76,10 @@ def load_series(report, force=False):
                     "value": as_decimal(point["value"]),
                     "value_high": as_decimal(point.get("value_high")),
                     "note": point.get("note", ""),
+                    "label_zh": translated(point["label"]),
+                    "note_zh": translated(point.get("note", "")),
                 },
                 report=report,
                 force=force,
+                newer_fields=CHINESE_FIELDS,
             )

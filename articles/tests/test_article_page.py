@@ -91,16 +91,16 @@ class ShippedArticlePageTests(TestCase):
         self.assertContains(
             response, "<h1>Industrial Real Estate Park Revitalization in Major Rust Belts</h1>", html=True
         )
-        self.assertContains(response, "<dt>Author</dt><dd>Jia Xiaobing</dd>", html=True)
+        self.assertContains(response, '<dt>Author</dt><dd lang="en" translate="no">Jia Xiaobing</dd>', html=True)
         self.assertContains(
             response,
-            "<dt>Series</dt><dd>Commercial Real Estate Series — Introduction to Park Industrial Real Estate</dd>",
+            '<dt>Series</dt><dd lang="en" translate="no">Commercial Real Estate Series — Introduction to Park Industrial Real Estate</dd>',
             html=True,
         )
         self.assertContains(response, "<dt>Episode</dt><dd>89</dd>", html=True)
         self.assertContains(
             response,
-            "<dt>Source</dt><dd>Hundred Battles Hundred Victories Business Innovation and REITS Research</dd>",
+            '<dt>Source</dt><dd lang="en" translate="no">Hundred Battles Hundred Victories Business Innovation and REITS Research</dd>',
             html=True,
         )
 

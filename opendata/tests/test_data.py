@@ -227,9 +227,9 @@ class DataPageTests(DataFilesTestCase):
         html = response.content.decode()
         for table in dataset.tables():
             self.assertIn(f'href="/data/{table.name}.csv"', html)
-        sections_row = re.search(r"sections\.csv</a></th>.*?</tr>", html, re.S).group(0)
+        sections_row = re.search(r"sections\.csv</code></a></th>.*?</tr>", html, re.S).group(0)
         self.assertIn("rights holder", sections_row)
-        parks_row = re.search(r"parks\.csv</a></th>.*?</tr>", html, re.S).group(0)
+        parks_row = re.search(r"parks\.csv</code></a></th>.*?</tr>", html, re.S).group(0)
         self.assertIn("CC BY 4.0", parks_row)
         self.assertIn("Rust Belt Parks. (n.d.). Industrial parks of Northeast China (Rust Belt Parks dataset)", html)
         self.assertIn("Jia, X. (", html)

@@ -23,6 +23,9 @@ Files in this folder:
   gives, with its source (empty count: none found); the coverage page puts it beside the catalogue.
 - `places-zh.csv`: the standard Chinese names of the cities the fact sheet names (cities, capitals).
 - `industries-zh.csv`: the editors' Chinese translations of the fact sheet's industry names.
+- `translations-zh.csv`: the editors' Chinese translations of the English notes, summaries, reasons and
+  source descriptions, each keyed by the English text it translates (so an English text edited since has
+  no translation until one is written for it, and Chinese pages show the English meanwhile).
 - `aliases.csv`: short forms of zone names in common use (哈高新, 大连开发区), each with its park and
   where it comes from (its header comment says how); search finds the park by them.
 """
@@ -97,8 +100,26 @@ def chinese_names(name, key):
     return {row[key]: row["name_zh"] for row in read_rows(name)}
 
 
+def editors_translations():
+    """English text -> the editors' Chinese translation of it (translations-zh.csv)."""
+    return {row["english"]: row["chinese"] for row in read_rows("translations-zh.csv")}
+
+
+# The columns of the editors' translations, added after the first shipped loads (sync_record's newer_fields).
+CHINESE_NOTES = ("notes_zh", "summary_zh", "citation_zh", "area_note_zh", "coord_note_zh", "note_zh", "reason_zh")
+# Read afresh by each load_catalogue().
+TRANSLATIONS = {}
+
+
+def translated(english):
+    """The editors' Chinese for this exact English text, or "" (Chinese pages then show the English)."""
+    return TRANSLATIONS.get(english.strip(), "") if english else ""
+
+
 def load_catalogue(report, force=False):
     """Create or update provinces, paths, industries, sources, parks and official counts."""
+    TRANSLATIONS.clear()
+    TRANSLATIONS.update(editors_translations())
     provinces = load_provinces(report, force)
     paths = load_paths(report, force)
     sources = load_sources(report, force)
@@ -117,8 +138,11 @@ def load_provinces(report, force):
     provinces = {}
     for row in read_rows("northeast-provinces.csv"):
         values = {name: row[name] for name in ("name_en", "name_zh", "capital", "notes")}
+        values["notes_zh"] = translated(row["notes"])
         values["capital_zh"] = places.get(row["capital"], "")
-        provinces[row["slug"]] = sync_record(Province, {"slug": row["slug"]}, values, report=report, force=force)
+        provinces[row["slug"]] = sync_record(
+            Province, {"slug": row["slug"]}, values, report=report, force=force, newer_fields=CHINESE_NOTES
+        )
     return provinces
 
 
@@ -139,10 +163,13 @@ def load_paths(report, force):
             "name_zh": row["name_zh"],
             "order": int(row["order"]),
             "summary": row["summary"],
+            "summary_zh": translated(row["summary"]),
             "industries_quote": row["industries_quote"],
             "article_section_id": article_section_id(row["article_section"]),
         }
-        paths[row["slug"]] = sync_record(DevelopmentPath, {"slug": row["slug"]}, values, report=report, force=force)
+        paths[row["slug"]] = sync_record(
+            DevelopmentPath, {"slug": row["slug"]}, values, report=report, force=force, newer_fields=CHINESE_NOTES
+        )
     return paths
 
 
@@ -167,8 +194,9 @@ def load_sources(report, force):
     sources = {}
     for row in read_rows("sources.csv"):
         values = {name: row[name] for name in ("publisher", "issued", "language", "kind", "url")}
+        values["citation_zh"] = translated(row["citation"])
         sources[row["citation"]] = sync_record(
-            Source, {"citation": row["citation"]}, values, report=report, force=force
+            Source, {"citation": row["citation"]}, values, report=report, force=force, newer_fields=CHINESE_NOTES
         )
     return sources
 
@@ -232,9 +260,11 @@ def load_parks(provinces, paths, sources, report, force):
             "national_year": int_or_none(row["national_year"] or record.get("national_year", "")),
             "area_km2": decimal_or_none(row["area_km2"] or record.get("area_km2", ""), "area_km2"),
             "area_note": row["area_note"],
+            "area_note_zh": translated(row["area_note"]),
             "latitude": decimal_or_none(row["latitude"], "latitude"),
             "longitude": decimal_or_none(row["longitude"], "longitude"),
             "coord_note": row["coord_note"],
+            "coord_note_zh": translated(row["coord_note"]),
             "coordinates_approximate": coordinates_are_approximate(row["coord_note"]),
             "status": record.get("status", ""),
             "status_year": int_or_none(record.get("status_year", "")),
@@ -242,6 +272,7 @@ def load_parks(provinces, paths, sources, report, force):
             "area_kind": record.get("area_kind", ""),
             "confidence": row["confidence"],
             "notes": row["notes"],
+            "notes_zh": translated(row["notes"]),
         }
         parks[row["slug"]] = sync_record(
             Park,
@@ -249,6 +280,7 @@ def load_parks(provinces, paths, sources, report, force):
             values,
             report=report,
             force=force,
+            newer_fields=CHINESE_NOTES,
             m2m={"industries": industries, "sources": row_sources},
         )
     return parks
@@ -258,7 +290,8 @@ def load_fact_sources(parks, sources, report, force):
     for row in read_rows("provenance.csv"):
         for citation in split_list(row["sources"]):
             lookup = {"park_id": parks[row["park"]].pk, "fact": row["fact"], "source_id": sources[citation].pk}
-            sync_record(FactSource, lookup, {"note": row["note"]}, report=report, force=force)
+            values = {"note": row["note"], "note_zh": translated(row["note"])}
+            sync_record(FactSource, lookup, values, report=report, force=force, newer_fields=CHINESE_NOTES)
 
 
 def load_path_evidence(parks, paths, report, force):
@@ -270,9 +303,10 @@ def load_path_evidence(parks, paths, report, force):
             "kind": row["kind"],
             "quote": row["quote"],
             "reason": row["reason"],
+            "reason_zh": translated(row["reason"]),
             "confidence": row["confidence"],
         }
-        sync_record(PathEvidence, lookup, values, report=report, force=force)
+        sync_record(PathEvidence, lookup, values, report=report, force=force, newer_fields=CHINESE_NOTES)
 
 
 def load_mentions(parks, report, force):
@@ -285,9 +319,10 @@ def load_mentions(parks, report, force):
             "park_id": park.pk if park else None,
             "confidence": row["confidence"],
             "reason": row["reason"],
+            "reason_zh": translated(row["reason"]),
             "order": order,
         }
-        sync_record(ArticleMention, {"key": row["key"]}, values, report=report, force=force)
+        sync_record(ArticleMention, {"key": row["key"]}, values, report=report, force=force, newer_fields=CHINESE_NOTES)
 
 
 def load_aliases(parks, report):
@@ -309,6 +344,7 @@ def load_official_counts(report, force):
             "label_zh": row["label_zh"],
             "source": ARTICLE_CITATION + ", section 3",
             "notes": row["notes"],
+            "notes_zh": translated(row["notes"]),
         }
         sync_record(
             OfficialCount,
@@ -316,6 +352,7 @@ def load_official_counts(report, force):
             values,
             report=report,
             force=force,
+            newer_fields=CHINESE_NOTES,
         )
 
 
@@ -327,8 +364,11 @@ def load_missing_zones(provinces, report, force):
             "province_id": provinces[row["province"]].pk,
             "zone_type": row["zone_type"],
             "note": row["note"],
+            "note_zh": translated(row["note"]),
         }
-        sync_record(MissingZone, {"name_en": row["name_en"]}, values, report=report, force=force)
+        sync_record(
+            MissingZone, {"name_en": row["name_en"]}, values, report=report, force=force, newer_fields=CHINESE_NOTES
+        )
         shipped.add(row["name_en"])
     withdraw_missing_zones(shipped, report)
 
@@ -337,10 +377,16 @@ def withdraw_missing_zones(shipped, report):
     """A zone the file no longer lists (now catalogued, or found not to be national) leaves the Coverage page,
     unless a researcher has edited it in the admin or added it there: then it is theirs to remove."""
     for zone in MissingZone.objects.exclude(name_en__in=shipped):
-        as_loaded = fingerprint(
-            {"name_en": zone.name_en, **current_values(zone, ("name_zh", "province_id", "zone_type", "note"))}
-        )
-        if zone.content_fingerprint == as_loaded:
+        values = {
+            "name_en": zone.name_en,
+            **current_values(zone, ("name_zh", "province_id", "zone_type", "note", "note_zh")),
+        }
+        # As loaded, with or without the Chinese note (loaded before that column existed, it is empty).
+        as_loaded = {
+            fingerprint(values),
+            fingerprint({name: value for name, value in values.items() if name != "note_zh"}),
+        }
+        if zone.content_fingerprint in as_loaded:
             zone.delete()
             report.updated.append(f"{MissingZone._meta.verbose_name} {zone.name_en} (withdrawn)")
         else:
@@ -350,6 +396,11 @@ def withdraw_missing_zones(shipped, report):
 def load_zone_totals(provinces, sources, report, force):
     for row in read_rows("zone-totals.csv"):
         source = sources[row["source"]] if row["source"] else None
-        values = {"count": int_or_none(row["count"]), "source_id": source.pk if source else None, "note": row["note"]}
+        values = {
+            "count": int_or_none(row["count"]),
+            "source_id": source.pk if source else None,
+            "note": row["note"],
+            "note_zh": translated(row["note"]),
+        }
         lookup = {"province_id": provinces[row["province"]].pk, "zone_type": row["zone_type"]}
-        sync_record(ZoneTotal, lookup, values, report=report, force=force)
+        sync_record(ZoneTotal, lookup, values, report=report, force=force, newer_fields=CHINESE_NOTES)

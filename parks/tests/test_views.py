@@ -27,7 +27,9 @@ class ParkListTests(TestCase):
         make_park("Unchecked draft", is_published=False)
         response = self.client.get(reverse("parks:list"))
         self.assertContains(response, "Daqing High-tech Industrial Development Zone")
-        self.assertContains(response, '<p class="park-name-zh" lang="zh-Hans">大庆高新技术产业开发区</p>', html=True)
+        self.assertContains(
+            response, '<p class="park-name-zh" lang="zh-Hans" translate="no">大庆高新技术产业开发区</p>', html=True
+        )
         self.assertNotContains(response, "Unchecked draft")
         self.assertContains(response, "<strong>1</strong> park found.")
 
@@ -239,8 +241,9 @@ class ParkDetailTests(TestCase):
         response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
         for text in [
             "Tonghua Medical High-tech Industrial Development Zone",
-            '<p class="park-name-zh lede" lang="zh-Hans">通化医药高新技术产业开发区</p>',
-            "“Tonghua Pharmaceutical High-tech Industrial Park”",
+            '<p class="park-name-zh lede" lang="zh-Hans" translate="no">通化医药高新技术产业开发区</p>',
+            # The article's wording, quoted (<q> shows the quotation marks).
+            ">Tonghua Pharmaceutical High-tech Industrial Park</a></q>",
             "Tonghua",
             "High-tech industrial development zone",
             "National",

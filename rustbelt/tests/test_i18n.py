@@ -216,7 +216,7 @@ class ChinesePagesTests(TestCase):
         self.assertContains(response, "<h1>吉林经济技术开发区</h1>", html=True)
         self.assertContains(
             response,
-            '<p class="park-name-zh lede" lang="en">Jilin Economic and Technological Development Zone</p>',
+            '<p class="park-name-zh lede" lang="en" translate="no">Jilin Economic and Technological Development Zone</p>',
             html=True,
         )
         self.assertContains(response, "<dd>经济技术开发区</dd>", html=True)  # zone type
@@ -228,8 +228,9 @@ class ChinesePagesTests(TestCase):
         self.assertContains(response, ">吉林省</a>")
         self.assertContains(response, ">城市化</a>")
         self.assertContains(response, ">精细化工</a>")
-        # Path and industry names are the editors' translations, and the page says so.
-        self.assertContains(response, "（编者译）", count=2)
+        # Path and industry names and the sources' English titles are the editors' translations, and the page
+        # says so: the path, the industries and each of the four sources with a translated title.
+        self.assertContains(response, "（编者译）", count=6)
         english = self.client.get(en("parks:detail", "jilin-etdz"))
         self.assertContains(english, ">fine chemicals</a>")
         self.assertNotContains(english, "编者译")

@@ -16,7 +16,7 @@ class HomePageTests(TestCase):
         response = self.client.get(reverse("home"))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, f'<a href="{article.get_absolute_url()}">{article.title}</a>', html=True)
-        self.assertContains(response, "<dd>Jia Xiaobing</dd>", html=True)
+        self.assertContains(response, '<dd lang="en" translate="no">Jia Xiaobing</dd>', html=True)
         self.assertContains(response, article.summary)
         self.assertContains(response, f'href="{reverse("parks:list")}"')
 
