@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from articles.charts import Chart, plain_number
 from articles.models import Article, DataSeries
 from articles.rendering import article_body
+from publishing.bilingual import language_filename
 from publishing.citations import citation_download
 from publishing.exports import csv_download, export_metadata
 
@@ -57,7 +58,7 @@ def series_svg(request, slug, series_slug):
     series = visible_series(request, slug, series_slug)
     page_url = request.build_absolute_uri(series.get_absolute_url())
     response = HttpResponse(Chart(series).standalone(page_url), content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{series.slug}.svg"'
+    response["Content-Disposition"] = f'attachment; filename="{language_filename(series.slug)}.svg"'
     return response
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
@@ -37,14 +38,15 @@ def data_page(request):
             "id": "rustbeltparks-dataset",
             "type": "dataset",
             "title": "Industrial parks of Northeast China (Rust Belt Parks dataset)",
-            "author": [{"literal": settings.SITE_NAME}],
-            "publisher": settings.SITE_NAME,
+            "author": [{"literal": gettext(settings.SITE_NAME)}],
+            "publisher": gettext(settings.SITE_NAME),
             "version": f"{datetime.fromtimestamp(generation.changed_at, UTC).date():%Y-%m-%d}",
             "language": "en",
             "license": f"{settings.CONTENT_LICENSE} {settings.CONTENT_LICENSE_URL}",
             "URL": request.build_absolute_uri(reverse("data:index")),
         },
         accessed=timezone.localdate(),
+        site_name=gettext(settings.SITE_NAME),
     )
     context = {
         "tables": [

@@ -82,10 +82,14 @@ def described_in_every_language():
 PERMALINK_PLACEHOLDER = "park-slug-placeholder"
 
 
-def park_rows(queryset, request):
+def park_rows(queryset, request, codes=False):
     """Every park of the queryset, in its order, as a dict of plain values in the schema's download
     order, then "permalink" and "provenance": {fact: [{"source", "note"[, "url"]}]} (as provenance_record
     gives for one park). Lists (industries, sources) stay lists; CSV joins them.
+
+    codes=True (the JSON): a coded value (zone type, level…) or a related record (province, path,
+    industries…) is its code or slug, the same in every language, with its label in the download's
+    language beside it as "<name>_label" ("<name>_labels" for a list).
     """
     fields = schema.fields(schema.DOWNLOADS)
     chinese = is_chinese()
@@ -95,24 +99,38 @@ def park_rows(queryset, request):
     # Each column's value from the row's .values(): worked out once per export, not per park.
     read, cells = ["pk", *floats], []
     lists = {}  # list column -> {park id: names}, per chunk
+    coded = {field.name for field in fields if codes and (field.choices or len(field.names) == 2)}
     for field in fields:
         name = field.name
+        label = f"{name}_labels" if field.is_list else f"{name}_label"
         if field.is_list:
-            cells.append((name, lambda values, name=name: lists[name].get(values["pk"], [])))
+            if name in coded:
+                cells.append((name, lambda values, name=name: lists[f"{name}:codes"].get(values["pk"], [])))
+            cells.append(
+                (label if name in coded else name, lambda values, name=name: lists[name].get(values["pk"], []))
+            )
         elif field.names:
             # As display_name: the Chinese name in a Chinese download where one was entered.
             english, chinese_name = (f"{name}__{part}" for part in field.names)
             read += [english, chinese_name]
+            if name in coded:
+                read.append(f"{name}__slug")
+                cells.append((name, lambda values, slug=f"{name}__slug": values[slug] or ""))
             cells.append(
-                (name, lambda values, en=english, zh=chinese_name: (chinese and values[zh] or values[en]) or "")
+                (
+                    label if name in coded else name,
+                    lambda values, en=english, zh=chinese_name: (chinese and values[zh] or values[en]) or "",
+                )
             )
         elif field.choices:
             # As get_FOO_display(): the label, or the stored value when it is not a choice.
             choice_labels = {value: str(label) for value, label in field.choices.choices}
             read.append(name)
+            if name in coded:
+                cells.append((name, lambda values, name=name: values[name] or ""))
             cells.append(
                 (
-                    name,
+                    label if name in coded else name,
                     lambda values, name=name, choice_labels=choice_labels: (
                         choice_labels.get(values[name]) or str(values[name])
                     ),
@@ -134,6 +152,7 @@ def park_rows(queryset, request):
     while chunk := list(islice(rows, CHUNK_SIZE)):
         ids = [values["pk"] for values in chunk]
         lists.update({field.name: names_by_park(field, ids, chinese) for field in fields if field.is_list})
+        lists.update({f"{name}:codes": slugs_by_park(name, ids) for name in coded if name in lists})
         provenance = provenance_by_park(ids)
         for values in chunk:
             row = {name: cell(values) for name, cell in cells}
@@ -213,6 +232,22 @@ def names_by_park(field, ids, chinese=False):
     return names
 
 
+def slugs_by_park(name, ids):
+    """{park id: [slugs]} of one list field for these parks, in the same order as names_by_park."""
+    relation = Park._meta.get_field(name)
+    related = relation.m2m_reverse_field_name()
+    ordering = [f"{related}__{order}" for order in relation.related_model._meta.ordering]
+    pairs = (
+        relation.remote_field.through.objects.filter(park_id__in=among(ids))
+        .order_by(*ordering)
+        .values_list("park_id", f"{related}__slug")
+    )
+    slugs = {}
+    for park_id, slug in pairs:
+        slugs.setdefault(park_id, []).append(slug)
+    return slugs
+
+
 def batches(rows, size):
     rows = iter(rows)
     while batch := list(islice(rows, size)):
@@ -240,7 +275,7 @@ def json_chunks(filterset, request):
     """A JSON object streamed in pieces: metadata first, then the parks 500 at a time."""
     yield '{"metadata": ' + json.dumps(catalogue_metadata(filterset, request), ensure_ascii=False) + ', "parks": ['
     separator = ""
-    for parks in batches(park_rows(filterset.qs, request), 500):
+    for parks in batches(park_rows(filterset.qs, request, codes=True), 500):
         # One encoder call per 500 parks; without its brackets a list is its items joined by ", ".
         yield separator + json.dumps(parks, ensure_ascii=False)[1:-1]
         separator = ", "

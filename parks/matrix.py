@@ -113,7 +113,11 @@ def province_path_matrix(parks=None):
     for name_en, slug, name_zh in provinces:
         name = pick(name_en, name_zh)
         cells = [
-            Cell(counts.get((slug, c.slug), 0), list_url(province=slug, path=c.slug), f"{name}, {c.name}")
+            Cell(
+                counts.get((slug, c.slug), 0),
+                list_url(province=slug, path=c.slug),
+                _("%(province)s, %(path)s") % {"province": name, "path": c.name},
+            )
             for c in columns
         ]
         total = Cell(

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
@@ -164,6 +164,13 @@ class Province(Fingerprinted):
     @property
     def display_capital(self):
         return pick(self.capital, self.capital_zh)
+
+    @property
+    def capital_line(self):
+        """ "Capital: Shenyang" (省会); an autonomous region's seat of government is its 首府, not a 省会."""
+        if self.name_zh.endswith("自治区"):
+            return _("Regional capital: %(capital)s") % {"capital": self.display_capital}
+        return _("Capital: %(capital)s") % {"capital": self.display_capital}
 
     @property
     def display_notes(self):
@@ -578,8 +585,9 @@ class Park(Fingerprinted, Versioned):
             "id": f"rustbeltparks-{self.slug}",
             "type": "dataset",
             "title": name,
-            "author": [{"literal": settings.SITE_NAME}],
-            "publisher": settings.SITE_NAME,
+            # The site by the name its reader knows: 锈带园区 in a Chinese page's citation.
+            "author": [{"literal": gettext(settings.SITE_NAME)}],
+            "publisher": gettext(settings.SITE_NAME),
             "container-title": CATALOGUE_TITLE,
             "version": f"{timezone.localdate(self.updated_at):%Y-%m-%d}",
             "language": "en",
@@ -600,6 +608,14 @@ class Park(Fingerprinted, Versioned):
     @property
     def display_city(self):
         return pick(self.city, self.city_zh)
+
+    @property
+    def national_year_label(self):
+        """The national-level year's label for this zone: "raised to" only when a source gives an earlier
+        founding year; a zone national from the start was approved at that level, never upgraded."""
+        if self.established_year and self.national_year and self.national_year > self.established_year:
+            return pgettext_lazy("a zone upgraded after its founding", "Year raised to national level")
+        return _("Year approved at national level")
 
     @property
     def photo_srcset(self):

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from parks.models import Fact, FactSource, PathEvidence
 
@@ -43,16 +44,21 @@ class CitedSource:
     facts: list = field(default_factory=list)  # (label, note)
 
 
+def bracketed(phrase):
+    """ " (Planned area)" in English, "（规划面积）" in Chinese: the space before the bracket is English typography."""
+    return f"{pgettext('opening bracket', ' (')}{phrase}{pgettext('closing bracket', ')')}"
+
+
 def fact_values(park):
     """The value each fact has on the record (None when empty), with the record's note on it."""
     area = f"{park.area_km2.normalize():f} km²" if park.area_km2 is not None else None
     if area and park.area_kind:
-        area = f"{area} ({park.get_area_kind_display()})"
+        area = f"{area}{bracketed(park.get_area_kind_display())}"
     coordinates = (
         f"{park.latitude.normalize():f}° N, {park.longitude.normalize():f}° E" if park.has_coordinates else None
     )
     if coordinates and park.coordinates_approximate:
-        coordinates = f"{coordinates} ({APPROXIMATE})"
+        coordinates = f"{coordinates}{bracketed(APPROXIMATE)}"
     industries = list(park.industries.all())
     return {
         Fact.LEVEL: (park.get_level_display() or None, ""),
@@ -108,7 +114,8 @@ def park_provenance(park):
     numbers, cited = {}, []
     rows = []
     for fact, (value, note) in fact_values(park).items():
-        row = FactRow(fact=fact, label=Fact(fact).label, value=value, note=note)
+        label = park.national_year_label if fact == Fact.NATIONAL_YEAR else Fact(fact).label
+        row = FactRow(fact=fact, label=label, value=value, note=note)
         if fact == Fact.INDUSTRIES:
             row.industries = list(park.industries.all())
         for fact_source in by_fact.get(fact, []):

@@ -30,7 +30,7 @@ from parks.matrix import published_matrix
 from parks.models import DevelopmentPath, Kind, Park, PathEvidence, Province
 from parks.provenance import park_record
 from parks.search import did_you_mean
-from publishing.bilingual import download_language
+from publishing.bilingual import download_language, language_filename
 from publishing.citations import citation_download
 from publishing.exports import csv_download, export_metadata, json_download
 from publishing.generation import cached_for_generation
@@ -233,7 +233,7 @@ def export_csv(request):
     if error:
         return error
     response = StreamingHttpResponse(exports.csv_lines(filterset.qs, request), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{language_filename(filterset.export_filename())}.csv"'
     return response
 
 
@@ -246,7 +246,7 @@ def export_json(request):
         exports.json_chunks(filterset, request),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.json"'
+    response["Content-Disposition"] = f'attachment; filename="{language_filename(filterset.export_filename())}.json"'
     return response
 
 
@@ -256,7 +256,7 @@ def export_xlsx(request):
     if error:
         return error
     response = HttpResponse(exports.xlsx_workbook(filterset, request), content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filterset.export_filename()}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{language_filename(filterset.export_filename())}.xlsx"'
     return response
 
 

@@ -40,6 +40,12 @@ def _iterate_in(language, chunks):
         yield from chunks
 
 
+def language_filename(name):
+    """A download's file name with its language: northeast-parks-en.csv, northeast-parks-zh-hans.csv, so
+    both languages of one download can sit side by side in a folder."""
+    return f"{name}-{translation.get_language()}"
+
+
 def download_language(view):
     """Downloads in ?lang=en or ?lang=zh-hans (default: the page's language); an unknown code is a 400."""
 

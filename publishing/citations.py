@@ -25,6 +25,7 @@ from citeproc.source.json import CiteProcJSON
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 STYLES_DIR = Path(__file__).resolve().parent / "csl"
 # style -> (file, locale). The GB/T style is the official numeric one; its "[1]" label is dropped.
@@ -297,7 +298,7 @@ def cite(obj, request):
     """The Citation of a citable record (see the module docstring), with an absolute URL and today's access date."""
     item = dict(obj.csl_item())
     item["URL"] = request.build_absolute_uri(item["URL"])
-    return Citation(item=item, accessed=timezone.localdate())
+    return Citation(item=item, accessed=timezone.localdate(), site_name=gettext(settings.SITE_NAME))
 
 
 def download_links(obj):

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
+from publishing.bilingual import language_filename
+
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -68,7 +70,7 @@ def export_metadata(request, title, page_url, source):
 def csv_download(filename, header, rows, metadata):
     """A CSV whose every row names its source and licence, so a copied row keeps them."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{language_filename(filename)}.csv"'
     source = f"{metadata['source']}; {metadata['url']}"
     licence = f"{metadata['licence']} {metadata['licence_url']}"
     response.write(csv_text([[*header, "source", "licence"], *([*row, source, licence] for row in rows)]))
@@ -77,5 +79,5 @@ def csv_download(filename, header, rows, metadata):
 
 def json_download(filename, metadata, data):
     response = JsonResponse({"metadata": metadata, **data}, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    response["Content-Disposition"] = f'attachment; filename="{language_filename(filename)}.json"'
     return response

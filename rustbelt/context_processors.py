@@ -46,6 +46,7 @@ def languages(request):
     context = {
         "html_lang": language_tag(current),
         "language_versions": [],
+        "language_choices": [],
         # DJANGO_SITE_URL when set, never a forged Host header (rustbelt/security.py).
         "site_origin": request.build_absolute_uri("/").removesuffix("/"),
         # The article and researchers' notes are written in English: pages in another language say so
@@ -61,7 +62,10 @@ def languages(request):
         LanguageVersion(code, language_tag(code), name, translate_url(full_path, code), code == current)
         for code, name in settings.LANGUAGES
     ]
-    # Unprefixed pages (the Data page) have one address for every language: nothing to switch to.
+    # Every page offers the switcher. An unprefixed page (the Data page, the API reference) has one
+    # address for every language: switching sets the language cookie it follows, and it has no
+    # alternates to announce.
+    context["language_choices"] = versions
     if len({version.url for version in versions}) == len(versions):
         context["language_versions"] = versions
     return context

@@ -20,7 +20,7 @@ from django.db.models import Case, F, FloatField, Q, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from articles.models import Section, Status
 from parks.models import Park
@@ -237,10 +237,15 @@ def search(query, groups=None):
     return results
 
 
+def beside(first, second):
+    """ "Harbin ETDZ (哈尔滨经济技术开发区)"; on a Chinese page "哈尔滨经济技术开发区（Harbin ETDZ）"."""
+    return f"{first}{pgettext('opening bracket', ' (')}{second}{pgettext('closing bracket', ')')}"
+
+
 def section_title(section):
     # Chinese pages: the editors' Chinese title first, the English one beside it.
     return (
-        f"{section.title_zh_hans} ({section.title_en})" if is_chinese() and section.title_zh_hans else section.title_en
+        beside(section.title_zh_hans, section.title_en) if is_chinese() and section.title_zh_hans else section.title_en
     )
 
 
@@ -248,4 +253,4 @@ def park_title(park):
     """Both names, the page's language first."""
     first = pick(park.name_en, park.name_zh)
     second = park.name_en if first != park.name_en else park.name_zh
-    return f"{first} ({second})" if second else first
+    return beside(first, second) if second else first

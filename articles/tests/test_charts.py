@@ -219,7 +219,7 @@ class ChartDownloadTests(TestCase):
     def test_csv_has_every_point_with_source_and_licence(self):
         response = self.client.get(reverse("articles:series-csv", args=[self.article.slug, "debt"]))
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
-        self.assertIn('filename="debt.csv"', response["Content-Disposition"])
+        self.assertIn('filename="debt-en.csv"', response["Content-Disposition"])
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
         self.assertEqual(
             [(r["label"], r["value"], r["value_high"]) for r in rows],
@@ -234,7 +234,7 @@ class ChartDownloadTests(TestCase):
     def test_svg_download_is_a_standalone_svg_file(self):
         response = self.client.get(reverse("articles:series-svg", args=[self.article.slug, "debt"]))
         self.assertEqual(response["Content-Type"], "image/svg+xml; charset=utf-8")
-        self.assertIn('filename="debt.svg"', response["Content-Disposition"])
+        self.assertIn('filename="debt-en.svg"', response["Content-Disposition"])
         root = parse(response.content.decode())
         self.assertEqual(root.find(f"{SVG}title").text, "Debt-to-equity ratio")
 

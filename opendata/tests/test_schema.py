@@ -143,8 +143,8 @@ class ReferencePageTests(ApiTestCase):
         self.assertNotIn("'unsafe-inline'", response["Content-Security-Policy"])
         self.assertNotIn("<style", html)
         self.assertNotRegex(html, r"<script(?![^>]*\bsrc=)")
-        assets = re.findall(r'(?:src|href)="([^"]+)"', html)
-        self.assertEqual(len(assets), 6)
+        assets = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+        self.assertEqual(len(assets), 7)
         for url in assets:
             with self.subTest(url=url):
                 if "?" in url:  # the start-up script, served by the view

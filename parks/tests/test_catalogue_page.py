@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -66,12 +67,28 @@ class DownloadTests(TestCase):
                 response = self.client.get(reverse(f"parks:{name}") + query)
                 self.assertEqual(
                     response["Content-Disposition"],
-                    f'attachment; filename="northeast-parks-heilongjiang-co-city.{extension}"',
+                    f'attachment; filename="northeast-parks-heilongjiang-co-city-en.{extension}"',
                 )
         response = self.client.get(reverse("parks:export-csv"))
-        self.assertEqual(response["Content-Disposition"], 'attachment; filename="northeast-parks.csv"')
+        self.assertEqual(response["Content-Disposition"], 'attachment; filename="northeast-parks-en.csv"')
         response = self.client.get(reverse("parks:export-csv") + "?q=哈尔滨")
-        self.assertEqual(response["Content-Disposition"], 'attachment; filename="northeast-parks-search.csv"')
+        self.assertEqual(response["Content-Disposition"], 'attachment; filename="northeast-parks-search-en.csv"')
+
+    def test_file_names_name_the_language(self):
+        # Both languages of a download can sit side by side in one folder.
+        with translation.override("zh-hans"):
+            url = reverse("parks:export-csv")
+        self.assertEqual(
+            self.client.get(url)["Content-Disposition"], 'attachment; filename="northeast-parks-zh-hans.csv"'
+        )
+        response = self.client.get(url + "?lang=en")
+        self.assertEqual(response["Content-Disposition"], 'attachment; filename="northeast-parks-en.csv"')
+        with translation.override("zh-hans"):
+            url = reverse("parks:matrix-json")
+        response = self.client.get(url)
+        self.assertEqual(
+            response["Content-Disposition"], 'attachment; filename="parks-by-province-and-path-zh-hans.json"'
+        )
 
     def test_xlsx_holds_the_filtered_parks_with_source_and_licence(self):
         response = self.client.get(reverse("parks:export-xlsx") + "?province=heilongjiang")

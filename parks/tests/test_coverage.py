@@ -124,7 +124,7 @@ class ProvinceCoverageTests(TestCase):
     def test_in_chinese_the_missing_zone_has_its_chinese_name(self):
         html = self.client.get("/zh-hans" + self.url[3:]).content.decode()
         self.assertIn('<span lang="zh-Hans">四平经济技术开发区</span>', self.row(html, "jilin-etdz"))
-        self.assertIn("本目录不收录省级开发区", html)
+        self.assertIn("本名录不收录省级开发区", html)
 
 
 class ShippedCoverageTests(TestCase):

@@ -53,6 +53,6 @@ class QueryCountTests(TestCase):
     def test_csv_export(self):
         self.assert_same_queries(reverse("parks:export-csv") + "?province=jilin", 6, streamed=True)
 
-    # As the CSV, plus the count in the metadata.
+    # As the CSV, plus the count in the metadata and the industries' slugs (the JSON's codes).
     def test_json_export(self):
-        self.assert_same_queries(reverse("parks:export-json") + "?province=jilin", 7, streamed=True)
+        self.assert_same_queries(reverse("parks:export-json") + "?province=jilin", 8, streamed=True)

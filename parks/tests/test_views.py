@@ -199,7 +199,7 @@ class ParkDetailTests(TestCase):
         self.assertContains(response, "12.7082 km² (Planned area)")
         self.assertContains(response, "41.73° N, 125.94° E (approximate)")
         chinese = self.client.get("/zh-hans/parks/tonghua-medical-htz/")
-        self.assertContains(chinese, "12.7082 km² (规划面积)")
+        self.assertContains(chinese, "12.7082 km²（规划面积）")
         self.assertContains(chinese, "已并入其他园区（2018年）")
 
     def test_shows_every_fact(self):

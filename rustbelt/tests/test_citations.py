@@ -247,6 +247,15 @@ class ParkCitationTests(TestCase):
         for fmt in ("bib", "ris", "json"):
             self.assertIn(f'href="/en/parks/jilin-etdz/cite.{fmt}"', html)
 
+    def test_a_chinese_page_cites_the_site_as_xiudai_yuanqu(self):
+        response = self.client.get("/zh-hans/parks/jilin-etdz/")
+        self.assertContains(response, '<meta name="citation_author" content="锈带园区">')
+        self.assertContains(response, '<meta property="og:site_name" content="锈带园区">')
+        self.assertContains(response, '<span lang="zh-Hans">锈带园区</span>. Jilin ETDZ')  # GB/T 7714: author first
+        self.assertNotContains(response, "Rust Belt Parks. Jilin ETDZ")
+        csl = parse_csl(self.client.get("/zh-hans/parks/jilin-etdz/cite.json").content.decode())
+        self.assertEqual(csl["author"], [{"literal": "锈带园区"}])
+
     def test_unpublished_park_has_no_citation(self):
         make_park("Hidden zone", is_published=False)
         self.assertEqual(self.client.get("/en/parks/hidden-zone/cite.bib").status_code, 404)

@@ -130,7 +130,7 @@ class CatalogueFileTests(TestCase):
     def test_the_compiled_catalogue_is_the_one_in_git(self):
         # `make` compiles the .po; a stale .mo would show old wording.
         with translation.override("zh-hans"):
-            self.assertEqual(translation.gettext("Parks catalogue"), "园区目录")
+            self.assertEqual(translation.gettext("Parks catalogue"), "园区名录")
             self.assertEqual(translation.gettext("Planned area (km²)"), "规划面积（平方千米）")
 
 
@@ -179,8 +179,31 @@ class ChinesePagesTests(TestCase):
     def test_the_unprefixed_data_page_follows_the_chosen_language(self):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
         response = self.assert_all_chinese(reverse("data:index"))
-        # One address for both languages: no switcher, no alternates.
+        # One address for both languages: no alternates, but a switcher that sets the language it follows.
         self.assertNotContains(response, 'hreflang="zh-Hans"')
+        self.assertContains(response, '<input type="hidden" name="next" value="/data/">', html=True)
+        self.assertContains(
+            response,
+            '<button type="submit" class="link-button" name="language" value="en" lang="en">English</button>',
+            html=True,
+        )
+        switched = self.client.post("/i18n/setlang/", {"language": "en", "next": "/data/"})
+        self.assertRedirects(switched, "/data/", fetch_redirect_response=False)
+        self.assertContains(self.client.get("/data/"), '<html lang="en">')
+
+    def test_the_api_reference_has_the_switcher_and_a_chinese_frame(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+        response = self.client.get(reverse("api:docs"))
+        self.assertContains(response, '<html lang="zh-Hans">')
+        self.assertContains(response, "<title>API 参考 · 锈带园区</title>", html=True)
+        self.assertContains(response, '<form class="language-switcher" action="/i18n/setlang/" method="post">')
+        self.assertContains(response, '<a href="/data/">数据</a>', html=True)
+        # Swagger UI's own text is English, and marked so.
+        self.assertContains(response, '<div id="swagger-ui" lang="en">')
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.assertContains(
+            self.client.get(reverse("api:docs")), "<title>API reference · Rust Belt Parks</title>", html=True
+        )
 
     def test_the_check_finds_english(self):
         # The test above would fail on an untranslated string: English pages are full of them.
@@ -213,7 +236,7 @@ class ChinesePagesTests(TestCase):
 
     def test_coverage_shows_the_official_counts_label_as_a_translation(self):
         response = self.client.get(zh("parks:coverage"))
-        self.assertContains(response, "“国家级经济技术产业园区” （编者译）")
+        self.assertContains(response, "“国家级经济技术开发区”（编者译）")
         self.assertContains(response, "国家级")
 
     @override_settings(AGGREGATE_CACHE_SECONDS=600)
@@ -221,7 +244,7 @@ class ChinesePagesTests(TestCase):
         english = self.client.get(en("parks:list"))
         chinese = self.client.get(zh("parks:list"))
         self.assertContains(english, "Heilongjiang <span")
-        self.assertContains(chinese, '<option value="heilongjiang">黑龙江省 (')
+        self.assertContains(chinese, '<option value="heilongjiang">黑龙江省（')
         self.assertContains(chinese, '<th scope="row">黑龙江省</th>', html=True)
         self.assertContains(chinese, 'href="/zh-hans/parks/?province=heilongjiang&amp;path=urbanization"')
         self.assertNotContains(chinese, 'href="/en/parks/?province=')
@@ -256,6 +279,27 @@ class SwitcherAndAlternatesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         call_command("load_content", stdout=StringIO())
+
+    def test_every_page_type_has_the_switcher_in_both_languages(self):
+        pages = [
+            ("home",),
+            ("articles:detail", ARTICLE_SLUG),
+            ("articles:figures", ARTICLE_SLUG),
+            ("parks:list",),
+            ("parks:detail", "jilin-etdz"),
+            ("parks:province", "inner-mongolia"),
+            ("parks:path", "co-city"),
+            ("parks:coverage",),
+            ("parks:methodology",),
+            ("releases:list",),
+        ]
+        urls = [f(*page) for page in pages for f in (en, zh)]
+        urls += [zh("search", query="?q=哈尔滨"), reverse("data:index"), reverse("api:docs")]
+        for url in urls:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, '<form class="language-switcher" action="/i18n/setlang/" method="post">')
+                self.assertContains(response, 'name="language" value=')
 
     def test_switcher_posts_the_current_page_with_its_filters(self):
         response = self.client.get("/en/parks/?province=jilin&path=co-city&page=1")
@@ -332,17 +376,17 @@ class ArticleInChineseTests(TestCase):
 
     def test_chinese_page_introduces_the_english_article(self):
         response = self.client.get(zh("articles:detail", "a"))
-        self.assertContains(response, "本文以英文发表。")
+        self.assertContains(response, "本文为中文原文的英译本。")
         self.assertContains(response, '<article class="article" lang="en">')
         english = self.client.get(en("articles:detail", "a"))
-        self.assertNotContains(english, "本文以英文发表")
+        self.assertNotContains(english, "英译本")
 
     def test_section_titles_in_chinese_are_marked_as_the_editors_translation(self):
         response = self.client.get(zh("articles:detail", "a"))
         self.assertContains(
             response,
             '<h2 id="paths"><span lang="zh-Hans">锈带更新路径<span class="editors-mark" title="标题为编者所译">'
-            '<span aria-hidden="true">编</span><span class="visually-hidden"> (标题为编者所译)</span></span></span>'
+            '<span aria-hidden="true">编</span><span class="visually-hidden">（标题为编者所译）</span></span></span>'
             ' <span class="original-title" lang="en">Paths for updating</span></h2>',
             html=True,
         )
@@ -451,7 +495,7 @@ class BilingualSearchTests(TestCase):
         response = self.client.get(zh("search"), {"q": "Harbin HTZ"})
         self.assertContains(response, "哈尔滨")
         self.assertEqual(
-            str(response.context["results"][0].title).split(" (")[0],
+            str(response.context["results"][0].title).split("（")[0],
             "<mark>哈尔滨</mark><mark>高新技术产业开发区</mark>",
         )
         self.assertContains(response, "同时搜索了：")
@@ -511,7 +555,32 @@ class ChineseExportTests(TestCase):
         self.assertEqual(data["metadata"]["translations"]["zh-hans"]["columns"]["province"], "省份")
         self.assertEqual(data["metadata"]["filters"], {"level": "national"})
         jilin = next(park for park in data["parks"] if park["slug"] == "jilin-etdz")
-        self.assertEqual(jilin["zone_type"], "经济技术开发区")
+        self.assertEqual(jilin["zone_type_label"], "经济技术开发区")
+
+    def test_json_values_are_codes_in_every_language_with_labels_beside_them(self):
+        parks = {}
+        for language in ("en", "zh-hans"):
+            response = self.client.get(en("parks:export-json") + f"?lang={language}&province=jilin")
+            parks[language] = next(
+                park
+                for park in json.loads(b"".join(response.streaming_content))["parks"]
+                if park["slug"] == "jilin-etdz"
+            )
+        english, chinese = parks["en"], parks["zh-hans"]
+        for name, code in [
+            ("zone_type", "etdz"),
+            ("level", "national"),
+            ("province", "jilin"),
+            ("path", "urbanization"),
+        ]:
+            with self.subTest(name=name):
+                self.assertEqual(english[name], code)
+                self.assertEqual(chinese[name], code)
+        self.assertIn("fine-chemicals", chinese["industries"])
+        self.assertEqual(english["industries"], chinese["industries"])
+        self.assertEqual((english["province_label"], chinese["province_label"]), ("Jilin", "吉林省"))
+        self.assertEqual((english["path_label"], chinese["path_label"]), ("Urbanization", "城市化"))
+        self.assertIn("精细化工", chinese["industries_labels"])
 
     def test_matrix_downloads_in_chinese(self):
         response = self.client.get(en("parks:matrix-csv") + "?lang=zh-hans")
@@ -534,7 +603,7 @@ class ChineseAdminTests(TestCase):
         park = Park.objects.get(slug="jilin-etdz")
         response = self.client.get(reverse("admin:parks_park_change", args=[park.pk]))
         self.assertContains(response, '<html lang="zh-hans"')
-        for label in ("英文名称", "城市（中文）", "园区类型", "升级为国家级的年份", "无法确定具体园区时留空。"):
+        for label in ("英文名称", "城市（中文）", "开发区类型", "获批国家级年份", "无法确定具体园区时留空。"):
             self.assertContains(response, label)
         response = self.client.get(reverse("admin:articles_section_changelist"))
         self.assertContains(response, "中文摘要状态")

@@ -428,7 +428,7 @@ class ChinesePagesInTheBrowserTests(BrowserTestCase):
         self.browser.find_element(By.CSS_SELECTOR, '.language-switcher button[value="zh-hans"]').click()
         self.wait_until(EC.url_contains("/zh-hans/"))
         self.assertTrue(self.browser.current_url.endswith(f"/zh-hans/articles/{ARTICLE_SLUG}/#detroit"))
-        self.assertIn("本文以英文发表", self.browser.find_element(By.TAG_NAME, "main").text)
+        self.assertIn("本文为中文原文的英译本", self.browser.find_element(By.TAG_NAME, "main").text)
 
     def test_a_reader_without_a_cookie_on_a_shared_chinese_link_switches_to_english_and_back(self):
         # The browser asks for English (Accept-Language); the link it was given is the Chinese page.
