@@ -18,6 +18,8 @@ UNKNOWN = _("Unknown")
 UNSOURCED = _("Unknown (no source recorded for this value)")
 APPROXIMATE = _("approximate")
 STATUS_WITH_YEAR = _("%(status)s, %(year)s")
+# Chinese writes the hemisphere first: 北纬 41.73°，东经 125.94°.
+COORDINATES = _("%(latitude)s° N, %(longitude)s° E")
 
 
 @dataclass
@@ -56,7 +58,9 @@ def fact_values(park):
     if area and park.area_kind:
         area = f"{area}{bracketed(park.get_area_kind_display())}"
     coordinates = (
-        f"{park.latitude.normalize():f}° N, {park.longitude.normalize():f}° E" if park.has_coordinates else None
+        COORDINATES % {"latitude": f"{park.latitude.normalize():f}", "longitude": f"{park.longitude.normalize():f}"}
+        if park.has_coordinates
+        else None
     )
     if coordinates and park.coordinates_approximate:
         coordinates = f"{coordinates}{bracketed(APPROXIMATE)}"

@@ -134,7 +134,7 @@ class ChinesePagesPunctuateInChineseTests(TestCase):
         with translation.override("zh-hans"):
             response = self.client.get(reverse("parks:detail", args=["harbin-etdz"]))
         self.assertContains(response, "10 km²（规划面积）")
-        self.assertContains(response, "126.53° E（近似）")
+        self.assertContains(response, "北纬 45.8°，东经 126.53°（近似）")
 
     def test_the_check_finds_an_english_bracket_beside_chinese(self):
         self.assertTrue(HALF_WIDTH_BESIDE_CHINESE.search("地图上的园区列表 (1)"))

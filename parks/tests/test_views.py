@@ -236,6 +236,7 @@ class ParkDetailTests(TestCase):
         chinese = self.client.get("/zh-hans/parks/tonghua-medical-htz/")
         self.assertContains(chinese, "12.7082 km²（规划面积）")
         self.assertContains(chinese, "已并入其他园区（2018年）")
+        self.assertContains(chinese, "北纬 41.73°，东经 125.94°（近似）")
 
     def test_shows_every_fact(self):
         response = self.client.get(reverse("parks:detail", args=["tonghua-medical-htz"]))
