@@ -31,6 +31,7 @@ GRID = "#d9d4cc"
 BAR = "#8a3a12"
 CHAR_WIDTH = 7.4  # rough width of one 13-unit character, to wrap labels and leave room for values
 LINE = 17  # one line of 13-unit text
+AXIS_GAP = 4  # more room above an axis title: a Chinese line's glyph box is taller than LINE
 BAR_HEIGHT = 18
 HALO = {"stroke": "#fdfcf9", "stroke-width": "4", "paint-order": "stroke", "stroke-linejoin": "round"}
 
@@ -284,8 +285,9 @@ class Chart:
                 y += LINE
                 # A halo in the page colour keeps the label readable where a grid line crosses it.
                 self.text(g, left, y - 4, line, **HALO)
-            rows.append((point, y + BAR_HEIGHT / 2 + 2))
-            y += BAR_HEIGHT + 12
+            # AXIS_GAP: a Chinese label's glyph box reaches lower than a Latin one's, down to the value beside the bar.
+            rows.append((point, y + BAR_HEIGHT / 2 + 2 + AXIS_GAP))
+            y += BAR_HEIGHT + 12 + AXIS_GAP
         bottom = y
         # Every tick labelled under the rows: a range bar or a dot is read against the scale.
         for tick in ticks:
@@ -314,7 +316,8 @@ class Chart:
                     },
                 )
             self.text(g, end + 6, middle + 4.5, self.value_label(point), **{"font-weight": "bold"})
-        bottom += 2 * LINE
+        # A Chinese glyph's box is taller than a Latin one's: AXIS_GAP keeps the title clear of the ticks.
+        bottom += 2 * LINE + AXIS_GAP
         self.text(g, left, bottom, self.axis_title(), **{"fill": MUTED, **self.axis_title_lang()})
         return g, bottom + 8
 
@@ -339,8 +342,10 @@ class Chart:
             ET.SubElement(g, "circle", {"cx": f"{middle:.1f}", "cy": f"{y(point.value):.1f}", "r": "7", "fill": BAR})
             self.text(g, middle + 12, y(point.value) + 4.5, self.value_label(point), **{"font-weight": "bold"})
             self.text(g, middle, bottom + LINE + 2, point.display_label, **{"text-anchor": "middle"})
-        self.text(g, 4, bottom + 2 * LINE + 10, self.axis_title(), **{"fill": MUTED, **self.axis_title_lang()})
-        return g, bottom + 2 * LINE + 18
+        self.text(
+            g, 4, bottom + 2 * LINE + 10 + AXIS_GAP, self.axis_title(), **{"fill": MUTED, **self.axis_title_lang()}
+        )
+        return g, bottom + 2 * LINE + 18 + AXIS_GAP
 
     # Line over years: x is proportional to the year ------------------------
 
@@ -379,13 +384,19 @@ class Chart:
                 **{"text-anchor": anchor, "font-weight": "bold", **HALO},
             )
             # Low enough to clear the value axis's "0" beside the corner.
-            self.text(g, x(year), bottom + LINE + 4, point.display_label, **{"text-anchor": "middle", "fill": MUTED})
+            self.text(
+                g,
+                x(year),
+                bottom + LINE + 4 + AXIS_GAP,
+                point.display_label,
+                **{"text-anchor": "middle", "fill": MUTED},
+            )
         label = self.series.display_label_title.lower() or _("year")
         self.text(
             g,
             4,
-            bottom + 2 * LINE + 10,
+            bottom + 2 * LINE + 10 + AXIS_GAP,
             _("%(axis)s, by %(label)s") % {"axis": self.axis_title(), "label": label},
             **{"fill": MUTED, **self.interface()},
         )
-        return g, bottom + 2 * LINE + 18
+        return g, bottom + 2 * LINE + 18 + AXIS_GAP

@@ -157,7 +157,11 @@ def mark_chinese(text):
 
 
 # A run of Latin words (a name or an English quotation) inside Chinese text.
-LATIN_RUN = re.compile(r"[A-Za-z][\w'’.\-/]*(?:[ ,:;&()\-–/…]+[A-Za-z0-9][\w'’.\-/]*)*[.)]?")
+# Latin letters, digits and the marks inside names, spelled out: \w would also take Chinese characters.
+LATIN_WORD = r"[A-Za-z0-9_\u00C0-\u024F'’.\-/]"
+LATIN_RUN = re.compile(
+    rf"[A-Za-z\u00C0-\u024F]{LATIN_WORD}*(?:[ ,:;&()\-–/…]+[A-Za-z0-9\u00C0-\u024F]{LATIN_WORD}*)*[.)]?"
+)
 
 
 def mark_english_names(text):

@@ -152,7 +152,7 @@ class ChineseNamesStayWholeTests(TestCase):
         for element in ("th", ".park-table td", ".matrix td", "h1", ".park-name-zh"):
             self.assertIn(element, selectors)
         self.assertIn("word-break: keep-all", declarations)
-        self.assertIn("overflow-wrap: break-word", declarations)
+        self.assertIn("overflow-wrap: anywhere", declarations)
 
     def test_the_chinese_names_of_the_table_and_matrix_sit_in_those_cells(self):
         province = make_province("heilongjiang")

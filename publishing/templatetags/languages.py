@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from publishing.markdown import CHINESE_RUN, mark_chinese, mark_english_names
 
@@ -22,8 +23,9 @@ def english_lang(text):
 
 @register.filter
 def english_names(text):
-    """Chinese text with the names and quotations it keeps in English marked lang="en" translate="no"."""
-    return mark_english_names(text)
+    """On a Chinese page, Chinese text with the names and quotations it keeps in English marked lang="en"
+    translate="no"; on an English page, English text with the Chinese it quotes marked lang="zh-Hans"."""
+    return mark_english_names(text) if (get_language() or "").startswith("zh") else mark_chinese(text)
 
 
 @register.filter
