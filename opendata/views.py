@@ -200,6 +200,13 @@ PARK_LIST_SCHEMA = extend_schema(
 )
 
 
+def cacheable(request, filterset):
+    """Whether a page of parks may be kept: only for a query of known parameters with usable values. The key
+    is the address, so junk (an unknown parameter, a page size that is not a number) would add a key per request."""
+    known = {*filterset.filters, "cursor", "page_size"}
+    return set(request.GET) <= known and request.GET.get("page_size", "1").isdigit()
+
+
 class ParkList(OpenDataMixin, APIView):
     """Published parks with the catalogue page's filters (the same FilterSet), facet counts and cursor pages.
 
@@ -212,6 +219,8 @@ class ParkList(OpenDataMixin, APIView):
         filterset = ParkFilter(request.GET, queryset=Park.objects.published(), request=request)
         if not filterset.is_valid():
             raise InvalidFilters(filterset)
+        if not cacheable(request, filterset):
+            return Response(self.page(request, filterset))
         # A page of parks is kept per content generation and language, as the catalogue keeps its pages
         # of results (its fragment cache): a repeated request reads no park until the next save.
         key = "api-parks:" + sha256(request.get_full_path().encode()).hexdigest()

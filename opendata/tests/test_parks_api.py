@@ -1,4 +1,5 @@
 from io import StringIO
+from unittest import mock
 
 from django.core.management import call_command
 from django.urls import reverse
@@ -7,6 +8,7 @@ from opendata.pagination import encode_cursor
 from opendata.tests import ApiTestCase
 from parks.models import FactSource, Park, Source
 from parks.tests.factories import bulk_parks, card_slugs, make_industry, make_park, make_path, make_province
+from publishing.generation import cached_for_generation
 
 PARKS_API = reverse("api:park-list")
 
@@ -332,3 +334,25 @@ class ParkQueryCountTests(ApiTestCase):
             after = self.client.get(PARKS_API).json()
         self.assertEqual(after["count"], before["count"] + 1)
         self.assertIn("newly-saved-park", [park["slug"] for park in after["results"]])
+
+
+class JunkIsNotKeptTests(ApiTestCase):
+    """A page of parks is kept under its address; junk in the address must not add a cache key per request."""
+
+    def setUp(self):
+        make_park("Harbin HTZ", province=make_province("heilongjiang"))
+
+    def kept_keys(self, query):
+        with mock.patch("opendata.views.cached_for_generation", wraps=cached_for_generation) as kept:
+            response = self.client.get(reverse("api:park-list") + query)
+        # Junk is answered (200) or refused (400, problem+json), never an error.
+        self.assertIn(response.status_code, (200, 400))
+        return kept.call_count
+
+    def test_a_clean_query_is_kept(self):
+        self.assertEqual(self.kept_keys("?province=heilongjiang&page_size=10"), 1)
+
+    def test_an_unknown_parameter_or_a_junk_page_size_is_not_kept(self):
+        for query in ("?utm=1", "?lang=x1", "?section=%00", "?page=9", "?page_size=abc"):
+            with self.subTest(query=query):
+                self.assertEqual(self.kept_keys(query), 0)
