@@ -26,7 +26,7 @@ class ChineseArticlePageTests(TestCase):
         html = self.chinese_page()
         summaries = re.findall(r'<p class="section-summary" lang="zh-Hans">(.*?)</p>', html, re.S)
         self.assertEqual(len(summaries), Section.objects.filter(article=self.article).count())
-        self.assertTrue(all(strip_tags(summary).startswith("编者摘要（已审校）：") for summary in summaries))
+        self.assertTrue(all(strip_tags(summary).startswith("编者摘要（已审阅）：") for summary in summaries))
         self.assertFalse(Section.objects.exclude(summary_status_zh_hans=TranslationStatus.REVIEWED).exists())
 
     def test_summaries_carry_the_sections_figures(self):

@@ -1,5 +1,5 @@
-"""The Chinese terms: every Chinese text the site ships (the interface's .po and the content's Chinese
-columns) uses the glossary's terms (parks/content/glossary.csv), never a variant it lists to avoid, and
+"""The Chinese terms: every Chinese text the site ships (the interface's .po, the content's Chinese columns
+and the editors' translations of notes, sources and charts) uses the glossary's terms (parks/content/glossary.csv), never a variant it lists to avoid, and
 carries no English beyond the names and codes allowed below."""
 
 import csv
@@ -12,6 +12,8 @@ from django.test import SimpleTestCase
 ZH_PO = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 GLOSSARY = settings.BASE_DIR / "parks" / "content" / "glossary.csv"
 CONTENT_FOLDERS = [settings.BASE_DIR / "parks" / "content", settings.BASE_DIR / "articles" / "content"]
+# The editors' translations, keyed by the English they translate: their Chinese is in the column "chinese".
+TRANSLATION_TABLES = [folder / "translations-zh.csv" for folder in CONTENT_FOLDERS]
 
 # English a Chinese text may keep: proper names as their sources write them, titles of English works,
 # codes, formats and the names of programs. Anything else in Latin letters is an untranslated word.
@@ -19,9 +21,18 @@ ALLOWED_ENGLISH = {
     # Names and titles as the sources give them.
     "Jia Xiaobing",
     "Industrial Real Estate Park Revitalization in Major Rust Belts",
+    "Introduction to Park Industrial Real Estate",
+    "cn-adcode-efzcode",
+    "American Motors",
+    "AMC",
     "Natural Earth",
     "Hunchun",
     "haerbin",
+    "Wang Shengguang",
+    "Cheng Yu",
+    "Liu Huiwu",
+    "Zhang Hongcheng",
+    "Factpedia",
     # The article's own wording, quoted as an example in the admin's help text.
     "national-level high-tech industrial parks",
     # Formats, standards, programs and licences.
@@ -69,10 +80,14 @@ ALLOWED_ENGLISH = {
     "source_sentence",
     "load_content",
     "ETDZ",
+    # The official grade of a tourist attraction (国家AAAA级旅游景区).
+    "AAAA",
 }
-# Markup, placeholders, addresses, file names and code samples are not words of the text.
+# Markup, placeholders, addresses, file names, command lines and code samples are not words of the text,
+# nor is English quoted as written (“…” holding no Chinese): the article's or a source's own words.
 NOT_TEXT = re.compile(
-    r"<code>.*?</code>|<[^>]+>|%\(\w+\)[sd]|\{\w+\}|https?://\S+|/?[\w/-]+\.(?:csv|json|sqlite)\b",
+    r"<code>.*?</code>|<[^>]+>|%\(\w+\)[sd]|\{\w+\}|https?://\S+|/?[\w/-]+\.(?:csv|json|sqlite)\b"
+    r"|(?<![A-Za-z0-9.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|net|org|cn)(?![A-Za-z0-9])|python manage\.py [\w-]+|--[\w-]+|“[^“”\u3400-\u9fff]*”",
     re.S,
 )
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z.'/_-]*(?: [A-Za-z][A-Za-z'/_-]*)*")
@@ -108,8 +123,9 @@ def content_texts():
                 continue
             for number, row in enumerate(read_csv(path), start=2):
                 for column, value in row.items():
-                    if column and column.endswith("_zh") and value:
-                        yield f"{path.name} row {number} {column}", value
+                    translated = path in TRANSLATION_TABLES and column == "chinese"
+                    if column and (column.endswith("_zh") or translated) and value:
+                        yield f"{path.parent.parent.name}/{path.name} row {number} {column}", value
 
 
 def english_left(text):
@@ -148,6 +164,8 @@ class GlossaryFileTests(SimpleTestCase):
 
 
 class ChineseTextsUseTheGlossaryTests(SimpleTestCase):
+    maxDiff = None
+
     def assert_no_avoided_variant(self, texts):
         variants = avoided_variants()
         found = [
@@ -179,3 +197,13 @@ class ChineseTextsUseTheGlossaryTests(SimpleTestCase):
         self.assertEqual(english_left("坐标（city centre approx.）为 CSV 格式"), ["city centre approx"])
         self.assertIn("点名", avoided_variants())
         self.assertIn("十亿元", avoided_variants())
+
+    def test_quoted_english_and_command_lines_are_not_words_of_the_text(self):
+        self.assertEqual(english_left("文章称“a new high”；运行 python manage.py make_release <版本号> --notes"), [])
+        self.assertEqual(english_left("见 lssjt.com 和“新高 a new high”"), ["a new high"])
+
+    def test_the_editors_translations_are_read(self):
+        wheres = [where for where, _ in content_texts()]
+        for table in TRANSLATION_TABLES:
+            with self.subTest(table=table):
+                self.assertTrue(any(f"{table.parent.parent.name}/{table.name}" in where for where in wheres))
