@@ -229,8 +229,8 @@ class ChinesePagesTests(TestCase):
         self.assertContains(response, ">城市化</a>")
         self.assertContains(response, ">精细化工</a>")
         # Path and industry names and the sources' English titles are the editors' translations, and the page
-        # says so: the path, the industries and each of the five sources with a translated title.
-        self.assertContains(response, "（编者译）", count=7)
+        # says so: the path, the industries and each of the four sources with a translated title.
+        self.assertContains(response, "（编者译）", count=6)
         english = self.client.get(en("parks:detail", "jilin-etdz"))
         self.assertContains(english, ">fine chemicals</a>")
         self.assertNotContains(english, "编者译")
