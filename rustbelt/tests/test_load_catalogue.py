@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from articles.content import load_article
-from parks.content import load_catalogue, split_list
+from parks.content import ARTICLE_CITATION, load_catalogue, split_list
 from parks.models import (
     DevelopmentPath,
     FactSource,
@@ -156,6 +156,39 @@ class CatalogueLoaderTests(TestCase):
         self.assertFalse(MissingZone.objects.filter(pk=shipped.pk).exists())
         self.assertTrue(MissingZone.objects.filter(pk=entered.pk).exists())
         self.assertIn("1 skipped", output)
+
+    def test_a_citation_the_content_no_longer_gives_is_withdrawn_unless_a_researcher_added_or_edited_it(self):
+        park = Park.objects.get(slug="daqing-htz")
+        source = Source.objects.get(citation=ARTICLE_CITATION)
+
+        def cite(fact, note, as_loaded):
+            fact_source = FactSource.objects.create(park=park, fact=fact, source=source, note=note)
+            if as_loaded:
+                # As an earlier load left it: the values it loaded, fingerprinted (before the Chinese note existed).
+                fact_source.content_fingerprint = fingerprint(
+                    {"park_id": park.pk, "fact": fact, "source_id": source.pk, "note": note}
+                )
+                fact_source.save()
+            return fact_source
+
+        removed = cite("area", "Gives the area (a citation since found wrong).", as_loaded=True)
+        edited = cite("industries", "Names its industries.", as_loaded=True)
+        edited.note = "A researcher's own wording."
+        edited.save()
+        entered = cite("established_year", "A researcher's own citation.", as_loaded=False)
+
+        output = load_content()
+
+        self.assertFalse(FactSource.objects.filter(pk=removed.pk).exists())
+        self.assertEqual(FactSource.history.filter(id=removed.pk).latest().history_type, "-")
+        self.assertTrue(FactSource.objects.filter(pk=edited.pk).exists())
+        self.assertTrue(FactSource.objects.filter(pk=entered.pk).exists())
+        self.assertIn("1 updated", output)
+        self.assertIn("1 skipped", output)
+        # What the park page shows: the withdrawn citation's note is gone, the researcher's stays.
+        response = self.client.get(park.get_absolute_url())
+        self.assertNotContains(response, "a citation since found wrong")
+        self.assertContains(response, "A researcher&#x27;s own wording.")
 
     def test_liaoning_zones_that_are_now_catalogued_are_not_missing(self):
         for slug in ("jinzhou-etdz", "shenyang-huishan-etdz", "tieling-etdz", "liaoning-ftz-dalian-area"):
