@@ -33,8 +33,8 @@ class CatalogueLoaderTests(TestCase):
 
     def test_loads_every_row_of_the_fact_sheet(self):
         self.assertEqual(Province.objects.count(), 4)
-        # The fact sheet's 45 rows less its 4 stand-ins for the article's wording, plus 20 sourced additions.
-        self.assertEqual(Park.objects.count(), 68)
+        # The fact sheet's 45 rows less its 4 stand-ins for the article's wording, plus 29 sourced additions.
+        self.assertEqual(Park.objects.count(), 70)
         self.assertEqual(Park.objects.exclude(path=None).count(), 20)
         self.assertEqual(
             list(DevelopmentPath.objects.values_list("slug", "name")),
@@ -141,7 +141,7 @@ class CatalogueLoaderTests(TestCase):
     def test_second_run_changes_nothing(self):
         output = load_content()
         self.assertIn("0 created, 0 updated", output)
-        self.assertEqual(Park.objects.count(), 68)
+        self.assertEqual(Park.objects.count(), 70)
 
     def test_a_missing_zone_the_file_no_longer_lists_is_withdrawn_unless_a_researcher_touched_it(self):
         # Loaded as shipped earlier, since catalogued: it must not stay on the Coverage page as missing.
@@ -204,6 +204,19 @@ class CatalogueLoaderTests(TestCase):
         # The 2018 list names it among provincial zones: not a missing national zone.
         self.assertFalse(MissingZone.objects.filter(name_en__icontains="Financial").exists())
 
+    def test_dalians_comprehensive_bonded_zones_are_catalogued_with_their_sources_and_no_longer_missing(self):
+        for slug in ("dalian-dayaowan-comprehensive-bonded-zone", "dalian-wanli-comprehensive-bonded-zone"):
+            with self.subTest(park=slug):
+                park = Park.objects.get(slug=slug)
+                self.assertEqual((park.zone_type, park.level, park.status), ("bonded", "national", "active"))
+                # Neither year nor area was found: they stay unknown, and the note says so.
+                self.assertEqual((park.national_year, park.area_km2), (None, None))
+                self.assertIn("not found in the sources we checked", park.notes)
+                for fact in ("level", "name_zh", "status"):
+                    self.assertTrue(park.fact_sources.filter(fact=fact).exists(), fact)
+                self.assertFalse(MissingZone.objects.filter(name_en=park.name_en).exists())
+        self.assertTrue(MissingZone.objects.filter(name_en="Yingkou Comprehensive Bonded Zone").exists())
+
     def test_admin_edits_survive_a_rerun_unless_forced(self):
         park = Park.objects.get(slug="daqing-htz")
         park.city = "Daqing (edited)"
@@ -228,7 +241,7 @@ class CatalogueWithoutArticleTests(TestCase):
     def test_paths_load_without_the_article_and_link_once_it_exists(self):
         load_catalogue(LoadReport())
         self.assertEqual(DevelopmentPath.objects.filter(article_section__isnull=True).count(), 3)
-        self.assertEqual(Park.objects.count(), 68)
+        self.assertEqual(Park.objects.count(), 70)
         # The article arrives later: the next run links the (unedited) paths to its subsections.
         load_article(LoadReport())
         load_catalogue(LoadReport())
