@@ -287,11 +287,41 @@ def load_parks(provinces, paths, sources, report, force):
 
 
 def load_fact_sources(parks, sources, report, force):
+    shipped = set()
     for row in read_rows("provenance.csv"):
         for citation in split_list(row["sources"]):
             lookup = {"park_id": parks[row["park"]].pk, "fact": row["fact"], "source_id": sources[citation].pk}
             values = {"note": row["note"], "note_zh": translated(row["note"])}
             sync_record(FactSource, lookup, values, report=report, force=force, newer_fields=CHINESE_NOTES)
+            shipped.add((lookup["park_id"], lookup["fact"], lookup["source_id"]))
+    withdraw_fact_sources(shipped, report)
+
+
+def withdraw_fact_sources(shipped, report):
+    """A citation the shipped content no longer gives (a source found not to give the value, or replaced) is
+    removed from databases loaded earlier. Only the loader's own rows, as it loaded them: a citation a
+    researcher added in the admin has no fingerprint, and one they edited no longer matches it; both stay."""
+    for fact_source in FactSource.objects.exclude(content_fingerprint="").select_related("park", "source"):
+        if (fact_source.park_id, fact_source.fact, fact_source.source_id) in shipped:
+            continue
+        values = {
+            "park_id": fact_source.park_id,
+            "fact": fact_source.fact,
+            "source_id": fact_source.source_id,
+            **current_values(fact_source, ("note", "note_zh")),
+        }
+        # As loaded, with or without the Chinese note (loaded before that column existed, it is empty).
+        as_loaded = {
+            fingerprint(values),
+            fingerprint({name: value for name, value in values.items() if name != "note_zh"}),
+        }
+        label = f"{FactSource._meta.verbose_name} {fact_source}"
+        if fact_source.content_fingerprint in as_loaded:
+            # delete() leaves a deletion record in the citation's history, which the admin can restore from.
+            fact_source.delete()
+            report.updated.append(f"{label} (withdrawn)")
+        else:
+            report.kept.append(label)
 
 
 def load_path_evidence(parks, paths, report, force):

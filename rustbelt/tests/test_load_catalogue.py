@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from articles.content import load_article
-from parks.content import load_catalogue, split_list
+from parks.content import ARTICLE_CITATION, load_catalogue, split_list
 from parks.models import (
     DevelopmentPath,
     FactSource,
@@ -33,8 +33,8 @@ class CatalogueLoaderTests(TestCase):
 
     def test_loads_every_row_of_the_fact_sheet(self):
         self.assertEqual(Province.objects.count(), 4)
-        # The fact sheet's 45 rows less its 4 stand-ins for the article's wording, plus 20 sourced additions.
-        self.assertEqual(Park.objects.count(), 68)
+        # The fact sheet's 45 rows less its 4 stand-ins for the article's wording, plus 29 sourced additions.
+        self.assertEqual(Park.objects.count(), 70)
         self.assertEqual(Park.objects.exclude(path=None).count(), 20)
         self.assertEqual(
             list(DevelopmentPath.objects.values_list("slug", "name")),
@@ -141,7 +141,7 @@ class CatalogueLoaderTests(TestCase):
     def test_second_run_changes_nothing(self):
         output = load_content()
         self.assertIn("0 created, 0 updated", output)
-        self.assertEqual(Park.objects.count(), 68)
+        self.assertEqual(Park.objects.count(), 70)
 
     def test_a_missing_zone_the_file_no_longer_lists_is_withdrawn_unless_a_researcher_touched_it(self):
         # Loaded as shipped earlier, since catalogued: it must not stay on the Coverage page as missing.
@@ -157,6 +157,39 @@ class CatalogueLoaderTests(TestCase):
         self.assertTrue(MissingZone.objects.filter(pk=entered.pk).exists())
         self.assertIn("1 skipped", output)
 
+    def test_a_citation_the_content_no_longer_gives_is_withdrawn_unless_a_researcher_added_or_edited_it(self):
+        park = Park.objects.get(slug="daqing-htz")
+        source = Source.objects.get(citation=ARTICLE_CITATION)
+
+        def cite(fact, note, as_loaded):
+            fact_source = FactSource.objects.create(park=park, fact=fact, source=source, note=note)
+            if as_loaded:
+                # As an earlier load left it: the values it loaded, fingerprinted (before the Chinese note existed).
+                fact_source.content_fingerprint = fingerprint(
+                    {"park_id": park.pk, "fact": fact, "source_id": source.pk, "note": note}
+                )
+                fact_source.save()
+            return fact_source
+
+        removed = cite("area", "Gives the area (a citation since found wrong).", as_loaded=True)
+        edited = cite("industries", "Names its industries.", as_loaded=True)
+        edited.note = "A researcher's own wording."
+        edited.save()
+        entered = cite("established_year", "A researcher's own citation.", as_loaded=False)
+
+        output = load_content()
+
+        self.assertFalse(FactSource.objects.filter(pk=removed.pk).exists())
+        self.assertEqual(FactSource.history.filter(id=removed.pk).latest().history_type, "-")
+        self.assertTrue(FactSource.objects.filter(pk=edited.pk).exists())
+        self.assertTrue(FactSource.objects.filter(pk=entered.pk).exists())
+        self.assertIn("1 updated", output)
+        self.assertIn("1 skipped", output)
+        # What the park page shows: the withdrawn citation's note is gone, the researcher's stays.
+        response = self.client.get(park.get_absolute_url())
+        self.assertNotContains(response, "a citation since found wrong")
+        self.assertContains(response, "A researcher&#x27;s own wording.")
+
     def test_liaoning_zones_that_are_now_catalogued_are_not_missing(self):
         for slug in ("jinzhou-etdz", "shenyang-huishan-etdz", "tieling-etdz", "liaoning-ftz-dalian-area"):
             with self.subTest(park=slug):
@@ -170,6 +203,19 @@ class CatalogueLoaderTests(TestCase):
         )
         # The 2018 list names it among provincial zones: not a missing national zone.
         self.assertFalse(MissingZone.objects.filter(name_en__icontains="Financial").exists())
+
+    def test_dalians_comprehensive_bonded_zones_are_catalogued_with_their_sources_and_no_longer_missing(self):
+        for slug in ("dalian-dayaowan-comprehensive-bonded-zone", "dalian-wanli-comprehensive-bonded-zone"):
+            with self.subTest(park=slug):
+                park = Park.objects.get(slug=slug)
+                self.assertEqual((park.zone_type, park.level, park.status), ("bonded", "national", "active"))
+                # Neither year nor area was found: they stay unknown, and the note says so.
+                self.assertEqual((park.national_year, park.area_km2), (None, None))
+                self.assertIn("not found in the sources we checked", park.notes)
+                for fact in ("level", "name_zh", "status"):
+                    self.assertTrue(park.fact_sources.filter(fact=fact).exists(), fact)
+                self.assertFalse(MissingZone.objects.filter(name_en=park.name_en).exists())
+        self.assertTrue(MissingZone.objects.filter(name_en="Yingkou Comprehensive Bonded Zone").exists())
 
     def test_admin_edits_survive_a_rerun_unless_forced(self):
         park = Park.objects.get(slug="daqing-htz")
@@ -195,7 +241,7 @@ class CatalogueWithoutArticleTests(TestCase):
     def test_paths_load_without_the_article_and_link_once_it_exists(self):
         load_catalogue(LoadReport())
         self.assertEqual(DevelopmentPath.objects.filter(article_section__isnull=True).count(), 3)
-        self.assertEqual(Park.objects.count(), 68)
+        self.assertEqual(Park.objects.count(), 70)
         # The article arrives later: the next run links the (unedited) paths to its subsections.
         load_article(LoadReport())
         load_catalogue(LoadReport())
