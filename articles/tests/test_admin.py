@@ -1,19 +1,16 @@
-from io import StringIO
-
-from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Section
-from publishing.testing import make_superuser
+from publishing.testing import load_shipped_content, make_superuser
 
 
 class AdminPagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.user = make_superuser()
         cls.article = Article.objects.get()
         cls.section = Section.objects.get(slug="urbanization")
@@ -101,7 +98,7 @@ class AdminPagesTests(TestCase):
 
 class SectionOrderTests(TestCase):
     def test_sections_are_listed_in_reading_order(self):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         slugs = list(Section.objects.in_reading_order().values_list("slug", flat=True))
         self.assertEqual(slugs[:3], ["major-rust-belts-in-the-world", "the-rust-belt", "rust-belts-around-the-world"])
         paths = slugs.index("paths-for-updating-the-rust-belt")

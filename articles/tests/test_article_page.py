@@ -1,10 +1,9 @@
 import shutil
 import tempfile
 from html.parser import HTMLParser
-from io import BytesIO, StringIO
+from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +12,7 @@ from PIL import Image
 
 from articles.models import FEATURED_ARTICLE_SLUG, Article, Figure, Section, Status
 from articles.tests.factories import make_article, make_section
-from publishing.testing import make_staff
+from publishing.testing import load_shipped_content, make_staff
 
 SECTION_TITLES = [
     "Major Rust Belts in the World",
@@ -72,7 +71,7 @@ def page_structure(response):
 class ShippedArticlePageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.article = Article.objects.get(slug=FEATURED_ARTICLE_SLUG)
 
     def get_page(self):

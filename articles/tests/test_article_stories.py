@@ -1,14 +1,12 @@
 """The data stories on the shipped article page: charts after the text that states them, matrix, citations."""
 
-from io import StringIO
-
-from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import FEATURED_ARTICLE_SLUG as ARTICLE_SLUG
 from articles.models import Article, DataSeries
 from articles.tests.factories import make_series
+from publishing.testing import load_shipped_content
 
 URL = reverse("articles:detail", args=[ARTICLE_SLUG])
 
@@ -16,7 +14,7 @@ URL = reverse("articles:detail", args=[ARTICLE_SLUG])
 class ArticleStoriesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def setUp(self):
         self.html = self.client.get(URL).content.decode()

@@ -1,21 +1,20 @@
 """The Chinese article page: the English text as published, with the editors' Chinese around it."""
 
 import re
-from io import StringIO
 
-from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
 from articles.models import FEATURED_ARTICLE_SLUG, Article, Section, TranslationStatus
+from publishing.testing import load_shipped_content
 
 
 class ChineseArticlePageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.article = Article.objects.get(slug=FEATURED_ARTICLE_SLUG)
 
     def chinese_page(self):

@@ -1,14 +1,13 @@
 import re
 from decimal import Decimal
-from io import StringIO
 
-from django.core.management import call_command
 from django.test import TestCase
 
 from articles.content.series import load_series, normalize_text, section_stating
 from articles.models import DataPoint, DataSeries
 from articles.tests.factories import make_article, make_section
 from publishing.loading import LoadReport
+from publishing.testing import load_shipped_content
 
 # Where the brief says each series' numbers are stated (the top-level section).
 EXPECTED_SECTIONS = {
@@ -53,7 +52,7 @@ class ShippedSeriesMatchTheArticleTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.series = list(DataSeries.objects.for_charts().select_related("section__parent"))
 
     def test_every_listed_series_is_loaded(self):

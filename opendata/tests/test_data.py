@@ -4,11 +4,9 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from io import StringIO
 from pathlib import Path
 from unittest import mock
 
-from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from frictionless import Package
@@ -28,6 +26,7 @@ from parks.models import (
     Source,
 )
 from parks.tests.factories import make_park
+from publishing.testing import load_shipped_content
 
 SERVER = "http://testserver"
 
@@ -48,7 +47,7 @@ class DataFilesTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         make_park("Unchecked draft zone", province=Province.objects.get(slug="jilin"), is_published=False)
 
     def download(self, url):

@@ -1,7 +1,5 @@
-from io import StringIO
 from unittest import mock
 
-from django.core.management import call_command
 from django.urls import reverse
 
 from opendata.pagination import encode_cursor
@@ -9,6 +7,7 @@ from opendata.tests import ApiTestCase
 from parks.models import FactSource, Park, Source
 from parks.tests.factories import bulk_parks, card_slugs, make_industry, make_park, make_path, make_province
 from publishing.generation import cached_for_generation
+from publishing.testing import load_shipped_content
 
 PARKS_API = reverse("api:park-list")
 
@@ -21,7 +20,7 @@ class SameParksAsThePageTests(ApiTestCase):
     """The API filters with the catalogue's FilterSet, so it lists exactly the page's parks."""
 
     def test_shipped_catalogue_jilin_urbanization_gives_the_pages_three_parks(self):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         query = "?province=jilin&path=urbanization"
         page = self.client.get(reverse("parks:list") + query)
         api = self.client.get(PARKS_API + query)

@@ -1,12 +1,10 @@
-from io import StringIO
-
-from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
 from parks.models import Fact, FactSource, Level, MissingZone, OfficialCount, Park, Source, ZoneTotal
 from parks.provenance import UNSOURCED, park_record
 from parks.tests.factories import make_official_count, make_park, make_province, make_source
+from publishing.testing import load_shipped_content
 
 
 # Query counts and repeat visits need real renders: the anonymous page cache would answer them.
@@ -135,7 +133,7 @@ class ShippedCoverageTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def test_every_official_count_beside_the_catalogue_count(self):
         html = self.client.get(reverse("parks:coverage")).content.decode()

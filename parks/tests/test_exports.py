@@ -1,15 +1,14 @@
 import csv
 import io
 import json
-from io import StringIO
 
-from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from parks.filters import ParkFilter
 from parks.models import Park
 from parks.tests.factories import card_slugs
+from publishing.testing import load_shipped_content
 
 
 def download(client, name, query="", **headers):
@@ -21,7 +20,7 @@ def download(client, name, query="", **headers):
 class ExportTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def expected_slugs(self, query):
         return set(card_slugs(self.client.get(reverse("parks:list") + query + "&ordering=name")))

@@ -1,6 +1,3 @@
-from io import StringIO
-
-from django.core.management import call_command
 from django.db.models import Q
 from django.test import TestCase
 from django.urls import reverse
@@ -8,6 +5,7 @@ from django.urls import reverse
 from parks.filters import ParkFilter
 from parks.models import Park
 from parks.tests.factories import card_slugs
+from publishing.testing import load_shipped_content
 
 
 def list_page(client, query=""):
@@ -19,7 +17,7 @@ class FilterTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def slugs(self, query):
         response = list_page(self.client, query)
@@ -97,7 +95,7 @@ class FilterTests(TestCase):
 class InvalidParameterTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def test_unknown_province_gives_an_empty_list_and_says_why(self):
         response = list_page(self.client, "?province=atlantis")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from parks.matrix import province_path_matrix
 from parks.models import NO_PATH, DevelopmentPath, Park
 from parks.tests.factories import make_park, make_path, make_province
+from publishing.testing import load_shipped_content
 
 
 def cell(matrix, province, path):
@@ -114,11 +115,8 @@ class MatrixAgainstTheListPageTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        from io import StringIO
 
-        from django.core.management import call_command
-
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def listed(self, url):
         response = self.client.get(url)

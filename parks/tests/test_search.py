@@ -1,6 +1,3 @@
-from io import StringIO
-
-from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
@@ -8,6 +5,7 @@ from django.utils import translation
 from parks.models import Park, Province, pinyin_key
 from parks.search import did_you_mean
 from parks.tests.factories import bulk_parks, make_park, make_province
+from publishing.testing import load_shipped_content
 
 
 def slugs(text):
@@ -37,7 +35,7 @@ class ParkSearchTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def harbin(self):
         return set(Park.objects.filter(city="Harbin").values_list("slug", flat=True))

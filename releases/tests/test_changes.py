@@ -1,11 +1,8 @@
-from io import StringIO
-
-from django.core.management import call_command
 from django.test import TestCase
 
 from articles.models import EditorialNote, NoteKind, Section
 from parks.models import Fact, FactSource, Park, Source
-from publishing.testing import make_staff
+from publishing.testing import load_shipped_content, make_staff
 from releases.changes import paragraph_changes, word_diff
 from releases.tests.test_releases import ReleaseFilesFolder, make_release
 
@@ -44,7 +41,7 @@ class WordDiffTests(TestCase):
 class ChangesBetweenReleasesTests(ReleaseFilesFolder, TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.editor = make_staff("eddie", "Editors")
 
     def setUp(self):

@@ -1,20 +1,18 @@
 import json
-from io import StringIO
 
-from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import FEATURED_ARTICLE_SLUG, Article
 from parks.models import Park
-from publishing.testing import make_staff
+from publishing.testing import load_shipped_content, make_staff
 from releases.tests.test_releases import ReleaseFilesFolder, make_release
 
 
 class VersionCitationTests(ReleaseFilesFolder, TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.editor = make_staff("eddie", "Editors")
 
     def setUp(self):

@@ -1,13 +1,10 @@
-from io import StringIO
-
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from articles.models import EditorialNote, Section
 from parks.models import Park
-from publishing.testing import make_staff
+from publishing.testing import load_shipped_content, make_staff
 from releases.models import Suggestion, SuggestionStatus
 
 PARK_FORM = "/en/releases/corrections/parks/jilin-etdz/"
@@ -17,7 +14,7 @@ PARK_FORM = "/en/releases/corrections/parks/jilin-etdz/"
 class SuggestedCorrectionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.researcher = make_staff("rita", "Researchers")
 
     def setUp(self):

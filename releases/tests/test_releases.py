@@ -17,7 +17,7 @@ from frictionless import Package
 from articles.models import FEATURED_ARTICLE_SLUG, DataPoint, DataSeries, Section
 from opendata import dataset
 from parks.models import Park
-from publishing.testing import admin_form_data, make_staff
+from publishing.testing import admin_form_data, load_shipped_content, make_staff
 from releases.models import Frozen, Release, ReleaseEntry, ReleaseIsFinal
 
 STAND_IN_PDF = b"%PDF-1.7 stand-in"
@@ -59,7 +59,7 @@ def make_release(client, number, notes="Notes", notes_zh="说明"):
 class ReleaseTests(ReleaseFilesFolder, TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.editor = make_staff("eddie", "Editors")
         cls.researcher = make_staff("rita", "Researchers")
 
@@ -256,7 +256,7 @@ class ReleaseTests(ReleaseFilesFolder, TestCase):
 class MakeReleaseCommandTests(ReleaseFilesFolder, TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def test_the_command_makes_the_same_release_as_the_admin(self):
         output = StringIO()

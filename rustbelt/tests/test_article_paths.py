@@ -6,15 +6,14 @@ links give their slugs.
 """
 
 import re
-from io import StringIO
 
-from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Section
 from parks.models import Park
 from parks.tests.factories import card_slugs
+from publishing.testing import load_shipped_content
 
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 PARK_LINK = re.compile(r"\[([^\]]+)\]\(park:([a-z0-9-]+)\)")
@@ -32,7 +31,7 @@ def names_in_list(text):
 class ArticlePathTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def named_parks(self, subsection_slug, sentence):
         """(article wording, park slug) for each park the subsection's sentence names, in order."""

@@ -8,13 +8,11 @@ from the source's header line, and the editors' headings are the headings the so
 import json
 import re
 from datetime import UTC, datetime
-from io import StringIO
 from pathlib import Path
 
 import bibtexparser
 import rispy
 from bibtexparser.bparser import BibTexParser
-from django.core.management import call_command
 from django.template import Context, Template
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
@@ -25,6 +23,7 @@ from articles.tests.factories import make_article
 from parks.models import Park
 from parks.tests.factories import make_park
 from publishing.citations import bibtex_escape, cite
+from publishing.testing import load_shipped_content
 
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
 ARTICLE_URL = f"http://testserver/en/articles/{ARTICLE_SLUG}/"
@@ -92,7 +91,7 @@ def allowed(*dates):
 class ShippedArticleCitationTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         Article.objects.filter(slug=ARTICLE_SLUG).update(published_at=SITE_PUBLISHED, updated_at=SITE_SAVED)
         Section.objects.update(updated_at=SITE_SAVED)
         cls.article = Article.objects.get(slug=ARTICLE_SLUG)

@@ -7,12 +7,10 @@ import re
 import shutil
 import tempfile
 from decimal import Decimal
-from io import StringIO
 from itertools import cycle
 from pathlib import Path
 
 from django.apps import apps
-from django.core.management import call_command
 from django.db.models import CharField, SlugField, TextField, Value
 from django.db.models.functions import Concat, Left
 from django.test import TestCase, override_settings
@@ -22,6 +20,7 @@ from articles.models import Article, DataPoint, DataSeries
 from opendata import dataset
 from parks.models import Park
 from parks.resources import ParkResource
+from publishing.testing import load_shipped_content
 
 # Each starts a formula in a spreadsheet, or splits a row where a CR or LF is written unquoted; the quote
 # and comma must be quoted too.
@@ -82,7 +81,7 @@ class HostileValuesTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         poison_every_text_field()
         # A real negative number stays a number (no ').
         DataPoint.objects.filter(pk=DataPoint.objects.order_by("pk").first().pk).update(value=Decimal("-1.5"))

@@ -5,11 +5,9 @@ import io
 import json
 import re
 from html.parser import HTMLParser
-from io import StringIO
 
 import polib
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -19,7 +17,7 @@ from openpyxl import load_workbook
 from articles.models import Section, TranslationStatus
 from articles.tests.factories import make_article, make_section
 from parks.models import Park
-from publishing.testing import make_superuser
+from publishing.testing import load_shipped_content, make_superuser
 
 ZH_PO = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 ARTICLE_SLUG = "industrial-real-estate-park-revitalization-in-major-rust-belts"
@@ -137,7 +135,7 @@ class CatalogueFileTests(TestCase):
 class ChinesePagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.msgids = english_msgids()
 
     def assert_all_chinese(self, url, status=200):
@@ -279,7 +277,7 @@ class LanguageUrlTests(TestCase):
 class SwitcherAndAlternatesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def test_every_page_type_has_the_switcher_in_both_languages(self):
         pages = [
@@ -453,7 +451,7 @@ class ArticleInChineseTests(TestCase):
 class BilingualSearchTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         article = make_article(slug="city-notes", title="City notes")
         make_section(
             article, slug="changchun", title="Cities", body="Changchun built its first automobile works in 1953."
@@ -505,7 +503,7 @@ class BilingualSearchTests(TestCase):
 class ChineseExportTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def csv_rows(self, url):
         response = self.client.get(url)
@@ -596,7 +594,7 @@ class ChineseExportTests(TestCase):
 class ChineseAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def test_the_admin_speaks_the_researchers_language(self):
         self.client.force_login(make_superuser())
@@ -642,7 +640,7 @@ class SwitcherFromAnyPageTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def test_every_page_type_in_both_directions_for_any_visitor(self):
         prefixes = {"en": "/en", "zh-hans": "/zh-hans"}

@@ -1,14 +1,12 @@
 """Every public page and download costs the same number of queries for 20 and for 500 extra parks."""
 
-from io import StringIO
-
-from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from parks.models import DevelopmentPath, Industry, Park, Province, Source
 from parks.tests.factories import bulk_parks
+from publishing.testing import load_shipped_content
 
 ARTICLE = "/en/articles/industrial-real-estate-park-revitalization-in-major-rust-belts/"
 # (page, queries). The test runner turns the aggregate cache off, so these are the counts of a first
@@ -66,7 +64,7 @@ PAGES = [
 class EveryPageQueryCountTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def add_parks(self, count):
         Park.objects.filter(slug__startswith="bulk-park-").delete()

@@ -3,14 +3,13 @@
 import io
 import re
 import zipfile
-from io import StringIO
 
-from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
 
 from parks.models import Park
+from publishing.testing import load_shipped_content
 
 # A ticket ("issue 13", "issue #24") is internal; the article's own "issues" (of unemployment…) are not.
 INTERNAL_WORDS = re.compile(rb"fact[ -]sheets?|readme|issues?\s*(?:no\.\s*)?#?\s*\d+", re.IGNORECASE)
@@ -22,7 +21,7 @@ class ReaderWordsTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def urls(self):
         parks = Park.objects.published().values_list("slug", flat=True)

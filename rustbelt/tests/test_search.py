@@ -1,6 +1,3 @@
-from io import StringIO
-
-from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
@@ -8,6 +5,7 @@ from articles.models import Section, Status
 from articles.tests.factories import make_article
 from parks.models import Park
 from parks.tests.factories import make_park
+from publishing.testing import load_shipped_content
 
 # The catalogue page (13 queries) and the gazetteer's place names for the search words.
 CATALOGUE_SEARCH_QUERIES = 14
@@ -169,7 +167,7 @@ class BothSearchBoxesTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
 
     def header_parks(self, query):
         response = self.client.get(reverse("search"), {"q": query})

@@ -1,17 +1,16 @@
 import re
-from io import StringIO
 
-from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from articles.models import Article, Status
 from articles.tests.factories import make_article
+from publishing.testing import load_shipped_content
 
 
 class HomePageTests(TestCase):
     def test_introduces_the_article_and_the_catalogue(self):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         article = Article.objects.get()
         response = self.client.get(reverse("home"))
         self.assertEqual(response.status_code, 200)
@@ -50,7 +49,7 @@ class NotFoundTests(TestCase):
 
 class SitemapTests(TestCase):
     def test_lists_the_published_article_only(self):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         make_article(title="Secret draft", slug="secret-draft", status=Status.DRAFT)
         response = self.client.get("/sitemap.xml")
         self.assertEqual(response.status_code, 200)
@@ -78,7 +77,7 @@ class SitemapTests(TestCase):
 
     @override_settings(SITE_URL="https://parks.example.org")
     def test_addresses_come_from_the_site_url_not_the_host_header(self):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         response = self.client.get("/sitemap.xml", HTTP_HOST="testserver:6666")
         xml = response.content.decode()
         addresses = re.findall(r"<loc>([^<]*)</loc>", xml) + re.findall(r'href="([^"]*)"', xml)

@@ -8,16 +8,15 @@ a source on the page a reader sees.
 
 import json
 import re
-from io import StringIO
 from pathlib import Path
 
-from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from django.utils.html import escape, strip_tags
 
 from articles.models import Article, EditorialNote, Section
 from parks.models import DevelopmentPath, Fact, Park, PathEvidence
+from publishing.testing import load_shipped_content
 
 CONTENT = Path(__file__).resolve().parents[2] / "articles/content"
 SOURCE_TEXT = (CONTENT / "source/rust-belt-parks-article.txt").read_text(encoding="utf-8")
@@ -45,7 +44,7 @@ EDITORIAL_HEADINGS = [(title, anchor) for title, anchor in HEADINGS if title not
 class ShippedContentTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         cls.article = Article.objects.get(slug=ARTICLE_SLUG)
 
     def article_page(self):

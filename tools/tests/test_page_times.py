@@ -1,8 +1,6 @@
-from io import StringIO
-
-from django.core.management import call_command
 from django.test import TestCase
 
+from publishing.testing import load_shipped_content
 from tools import benchmark, page_times
 
 
@@ -11,7 +9,7 @@ class PageTimesTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_content", stdout=StringIO())
+        load_shipped_content()
         benchmark.populate(2)
 
     def test_times_every_page_type_in_both_languages(self):
