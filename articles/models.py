@@ -139,6 +139,15 @@ class Article(Fingerprinted, Versioned):
     def display_summary(self):
         return pick(self.summary, self.summary_zh)
 
+    # A link preview (og:title, og:description): the title as published, the summary in the page's language.
+    @property
+    def share_title(self):
+        return self.title
+
+    @property
+    def share_description(self):
+        return self.display_summary or self.title
+
     @property
     def display_translation_note(self):
         return pick(self.translation_note, self.translation_note_zh)
