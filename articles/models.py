@@ -139,6 +139,15 @@ class Article(Fingerprinted, Versioned):
     def display_summary(self):
         return pick(self.summary, self.summary_zh)
 
+    # A link preview (og:title, og:description): the title as published, the summary in the page's language.
+    @property
+    def share_title(self):
+        return self.title
+
+    @property
+    def share_description(self):
+        return self.display_summary or self.title
+
     @property
     def display_translation_note(self):
         return pick(self.translation_note, self.translation_note_zh)
@@ -475,6 +484,11 @@ class DataSeries(Fingerprinted, Versioned):
         return is_chinese() and bool(self.name_zh)
 
     @property
+    def english_mark(self):
+        """` lang="en"` for the chart's words where a Chinese page shows them in English (no editors' Chinese)."""
+        return mark_safe(' lang="en"') if is_chinese() and not self.is_translated else ""
+
+    @property
     def display_name(self):
         return pick(self.name, self.name_zh)
 
@@ -612,6 +626,12 @@ class EditorialNote(Fingerprinted, Versioned):
     @property
     def display_text(self):
         return pick(self.text, self.text_zh)
+
+    @property
+    def is_translated(self):
+        """Whether the page shows the editors' Chinese of this note (a Chinese page, a Chinese text entered);
+        otherwise it shows the English as written, which a Chinese page marks lang="en"."""
+        return is_chinese() and bool(self.text_zh)
 
     @property
     def anchor(self):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
@@ -632,6 +632,22 @@ class Park(Fingerprinted, Versioned):
     @property
     def display_city(self):
         return pick(self.city, self.city_zh)
+
+    # A link preview (og:title, og:description), in the page's language; the citation (csl_item) stays English.
+    @property
+    def share_title(self):
+        if not self.other_name:
+            return self.display_name
+        return (
+            f"{self.display_name}{pgettext('opening bracket', ' (')}{self.other_name}{pgettext('closing bracket', ')')}"
+        )
+
+    @property
+    def share_description(self):
+        return gettext("Catalogue entry for %(name)s, %(province)s.") % {
+            "name": self.share_title,
+            "province": self.province.display_name,
+        }
 
     @property
     def national_year_label(self):

@@ -5,6 +5,8 @@ not know (a date, a translator) is left out, never guessed."""
 from django.conf import settings
 from django.db.models import Max, Min
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from parks.models import LATITUDE_RANGE, LONGITUDE_RANGE, Park
@@ -13,7 +15,7 @@ from releases.models import Release
 
 SCHEMA_CONTEXT = "https://schema.org"
 # The catalogue's area: the bounds every park's coordinates are checked against (parks/models.py).
-REGION = "Northeast China"
+REGION = _("Northeast China")
 DOWNLOADS = [
     # (address name, encoding format)
     ("parks:export-csv", "text/csv"),
@@ -24,15 +26,21 @@ DOWNLOADS = [
 ]
 
 
+# Names and descriptions a search result or a share card shows are in the page's language: 锈带园区 on a
+# Chinese page, as its citations name the site.
+def site_name():
+    return gettext(settings.SITE_NAME)
+
+
 def organization():
-    return {"@type": "Organization", "name": settings.SITE_NAME}
+    return {"@type": "Organization", "name": site_name()}
 
 
 def website(request):
     return {
         "@context": SCHEMA_CONTEXT,
         "@type": "WebSite",
-        "name": settings.SITE_NAME,
+        "name": site_name(),
         "url": request.build_absolute_uri("/"),
         "inLanguage": ["en", "zh-Hans"],
         "publisher": organization(),
@@ -76,17 +84,21 @@ def place(park, request):
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": "Place",
-        "name": park.name_en,
+        "name": park.display_name,
         "url": request.build_absolute_uri(park.get_absolute_url()),
-        "address": {"@type": "PostalAddress", "addressRegion": park.province.name_en, "addressCountry": "CN"},
+        "address": {
+            "@type": "PostalAddress",
+            "addressRegion": park.province.display_name,
+            "addressCountry": "CN",
+        },
     }
-    if park.name_zh:
-        data["alternateName"] = park.name_zh
+    if park.other_name:
+        data["alternateName"] = park.other_name
     if park.city:
-        data["address"]["addressLocality"] = park.city
+        data["address"]["addressLocality"] = park.display_city
     if park.latitude is not None and park.longitude is not None:
         data["geo"] = {"@type": "GeoCoordinates", "latitude": float(park.latitude), "longitude": float(park.longitude)}
-    data["containedInPlace"] = {"@type": "AdministrativeArea", "name": park.province.name_en}
+    data["containedInPlace"] = {"@type": "AdministrativeArea", "name": park.province.display_name}
     return data
 
 
@@ -100,8 +112,8 @@ def dataset(request):
     data = {
         "@context": SCHEMA_CONTEXT,
         "@type": "Dataset",
-        "name": "Industrial parks of Northeast China (Rust Belt Parks dataset)",
-        "description": (
+        "name": gettext("Industrial parks of Northeast China (Rust Belt Parks dataset)"),
+        "description": gettext(
             "The catalogue of Northeast China's industrial parks and development zones, each fact with its "
             "sources, and the tables of the article that discusses them."
         ),
@@ -113,7 +125,7 @@ def dataset(request):
         "isAccessibleForFree": True,
         "spatialCoverage": {
             "@type": "Place",
-            "name": REGION,
+            "name": str(REGION),
             "geo": {
                 "@type": "GeoShape",
                 "box": f"{LATITUDE_RANGE[0]} {LONGITUDE_RANGE[0]} {LATITUDE_RANGE[1]} {LONGITUDE_RANGE[1]}",

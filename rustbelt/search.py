@@ -17,7 +17,7 @@ from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, Value, When
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -217,7 +217,7 @@ def search(query, groups=None):
         SearchResult(
             _("Article section"),
             mark_terms(section_title(section), terms),
-            section.article.title,
+            article_title(section.article),
             section.get_absolute_url(),
             snippet(section, section.body, terms),
             english_text,
@@ -240,6 +240,11 @@ def search(query, groups=None):
 def beside(first, second):
     """ "Harbin ETDZ (哈尔滨经济技术开发区)"; on a Chinese page "哈尔滨经济技术开发区（Harbin ETDZ）"."""
     return f"{first}{pgettext('opening bracket', ' (')}{second}{pgettext('closing bracket', ')')}"
+
+
+def article_title(article):
+    """The article's title as published: on a Chinese page, an English title, marked as one."""
+    return format_html('<cite lang="en">{}</cite>', article.title) if is_chinese() else article.title
 
 
 def section_title(section):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
-from articles.models import FEATURED_ARTICLE_SLUG, Article, Section, TranslationStatus
+from articles.models import FEATURED_ARTICLE_SLUG, Article, EditorialNote, Section, TranslationStatus
 from publishing.testing import load_shipped_content
 
 
@@ -52,3 +52,16 @@ class ChineseArticlePageTests(TestCase):
         self.assertNotIn("12th", strip_tags(ranks.split("<details", 1)[0]))
         # The axis title is all Chinese, marked so: no English unit beside the Chinese words.
         self.assertRegex(ranks, r'<text [^>]*lang="zh-Hans"[^>]*>位次（数值越低越好）</text>')
+
+    def test_a_note_is_shown_in_the_editors_chinese_or_marked_as_the_english_it_is(self):
+        # The same note in the sidenote, the list of notes and under its chart: each place marks it alike.
+        note = EditorialNote.objects.get(key="liaoning-investment-unit")
+        chinese = note.text_zh.replace("“", "&ldquo;").split("&ldquo;")[0]
+        html = self.chinese_page()
+        self.assertEqual(html.count(f"<span>{chinese}"), 3)
+        self.assertNotIn(f'<span lang="en">{note.text[:20]}', html)
+        EditorialNote.objects.filter(pk=note.pk).update(text_zh="")
+        html = self.chinese_page()
+        self.assertEqual(html.count(f'<span lang="en">{note.text[:20]}'), 3)
+        english = self.client.get(reverse("articles:detail", args=[self.article.slug])).content.decode()
+        self.assertNotIn(chinese, english)

@@ -1,7 +1,7 @@
 from django.test import TestCase
 from django.urls import reverse
 
-from parks.models import Fact, FactSource, Level, MissingZone, OfficialCount, Park, Source, ZoneTotal
+from parks.models import Fact, FactSource, MissingZone, OfficialCount, Park, Source, ZoneTotal
 from parks.provenance import UNSOURCED, park_record
 from parks.tests.factories import make_official_count, make_park, make_province, make_source
 from publishing.testing import load_shipped_content
@@ -199,11 +199,12 @@ class ShippedCoverageTests(TestCase):
             with self.subTest(park=park.slug):
                 self.assertEqual([row.fact for row in rows if row.value is not None and not row.markers], [])
 
-    def test_every_national_zone_has_a_chinese_name_with_its_source(self):
-        national = Park.objects.published().filter(level=Level.NATIONAL)
-        self.assertFalse(national.filter(name_zh="").exists())
+    def test_every_published_park_has_a_chinese_name_with_its_source(self):
+        # Any level: a Chinese page titles every park in Chinese, and the name is a fact like any other.
+        published = Park.objects.published()
+        self.assertEqual(list(published.filter(name_zh="").values_list("slug", flat=True)), [])
         cited = FactSource.objects.filter(fact=Fact.NAME_ZH).values_list("park__slug", flat=True)
-        self.assertEqual(set(national.values_list("slug", flat=True)) - set(cited), set())
+        self.assertEqual(set(published.values_list("slug", flat=True)) - set(cited), set())
 
     def test_a_value_names_the_source_that_gives_it_not_a_list_to_choose_from(self):
         vague = FactSource.objects.filter(note__contains="which one was not recorded")

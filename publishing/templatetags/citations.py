@@ -18,6 +18,11 @@ def cite_block(context, obj, collapsed=False):
 
 @register.inclusion_tag("includes/_citation_meta.html", takes_context=True)
 def citation_meta(context, obj):
-    """<meta> tags for reference managers and link previews."""
+    """<meta> tags for reference managers (the citation, as cited) and link previews (in the page's language)."""
     citation = cite(obj, context["request"])
-    return {"citation": citation, "og_type": "website" if citation.kind == "park" else "article"}
+    return {
+        "citation": citation,
+        "og_type": "website" if citation.kind == "park" else "article",
+        "share_title": obj.share_title,
+        "share_description": obj.share_description,
+    }

@@ -22,6 +22,16 @@ def english_lang(text):
 
 
 @register.filter
+def name_lang(text):
+    """For a name in either language (a search word, a suggested name): ` lang="en" translate="no"` where a Chinese
+    page shows it in Latin letters, ` lang="zh-Hans"` where an English page shows it in Chinese."""
+    chinese = bool(CHINESE_RUN.search(str(text)))
+    if (get_language() or "").startswith("zh"):
+        return "" if chinese else mark_safe(' lang="en" translate="no"')
+    return mark_safe(' lang="zh-Hans"') if chinese else ""
+
+
+@register.filter
 def english_names(text):
     """On a Chinese page, Chinese text with the names and quotations it keeps in English marked lang="en"
     translate="no"; on an English page, English text with the Chinese it quotes marked lang="zh-Hans"."""

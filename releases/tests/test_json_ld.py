@@ -163,6 +163,21 @@ class JsonLdTests(ReleaseFilesFolder, TestCase):
         )
         self.assertEqual(data["geo"]["@type"], "GeoCoordinates")
 
+    def test_a_chinese_page_names_things_in_chinese_as_a_search_result_or_share_card_shows_them(self):
+        data = self.page_json_ld("/zh-hans/parks/jilin-etdz/")
+        self.assertEqual(
+            (data["name"], data["alternateName"], data["address"]["addressRegion"], data["containedInPlace"]["name"]),
+            ("吉林经济技术开发区", "Jilin Economic and Technological Development Zone", "吉林省", "吉林省"),
+        )
+        html = self.client.get("/zh-hans/parks/jilin-etdz/").content.decode()
+        self.assertIn('<meta property="og:description" content="锈带园区名录条目：吉林经济技术开发区（', html)
+        self.assertEqual(self.page_json_ld("/zh-hans/")["name"], "锈带园区")
+        self.client.cookies["django_language"] = "zh-hans"  # the Data page has no language prefix
+        dataset = self.page_json_ld(reverse("data:index"))
+        self.assertEqual(
+            (dataset["name"], dataset["spatialCoverage"]["name"]), ("中国东北产业园区（锈带园区数据集）", "中国东北")
+        )
+
     def test_the_validator_catches_what_it_should(self):
         node = self.expanded({"@context": "https://schema.org", "@type": "Place", "name": "x", "colour": "red"})
         self.assertEqual(

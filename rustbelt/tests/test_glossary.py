@@ -157,6 +157,17 @@ class GlossaryFileTests(SimpleTestCase):
             with self.subTest(term=term):
                 self.assertIn(term, chinese)
 
+    def test_the_co_city_path_and_the_core_concept_have_their_own_terms(self):
+        # Industry–city integration (产城融合) is the goal of all three paths: no path takes its name.
+        terms = {row["english"].split(" (")[0]: row for row in glossary()}
+        concept = terms["industry–city integration"]["zh"]
+        path = terms["development path: co-city development"]
+        [co_city] = [row for row in read_csv(GLOSSARY.parent / "paths.csv") if row["slug"] == "co-city"]
+        self.assertEqual(co_city["name_zh"], path["zh"].removesuffix(" (编者译)"))
+        self.assertNotIn(co_city["name_zh"], concept)
+        self.assertIn("产城融合", concept)
+        self.assertIn("再城市化和产城融合", path["avoid"])
+
     def test_a_variant_to_avoid_is_never_also_a_term_to_use(self):
         for variant, term in avoided_variants().items():
             with self.subTest(variant=variant):

@@ -207,7 +207,10 @@ class BothSearchBoxesTests(TestCase):
         # Following it finds Harbin's parks.
         self.assertEqual(self.catalogue_parks("Harbin"), self.header_parks("Harbin"))
         response = self.client.get("/zh-hans/search/", {"q": "Harbn"})
-        self.assertContains(response, '您是不是要找 <a href="/zh-hans/search/?q=Harbin">Harbin</a>？')
+        # On a Chinese page the suggested name in Latin letters is marked as English.
+        self.assertContains(
+            response, '您是不是要找 <a href="/zh-hans/search/?q=Harbin" lang="en" translate="no">Harbin</a>？'
+        )
         # A search that finds something suggests nothing.
         self.assertNotContains(self.client.get(reverse("parks:list"), {"q": "Harbin"}), "Did you mean")
 
