@@ -1,11 +1,15 @@
 """Test helpers shared by every app's tests: accounts and groups, the admin form a browser would
-submit, image files (real and hostile) for the upload tests, and XLSX bombs for the import. Imports no app."""
+submit, image files (real and hostile) for the upload tests, XLSX bombs for the import, the shipped content
+and free ports for test servers. Imports no app."""
 
 import io
+import random
+import socket
 import struct
 import zipfile
 import zlib
 from html.parser import HTMLParser
+from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth.models import Group, User
@@ -28,6 +32,26 @@ def make_staff(username="editor", group=None, **fields):
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def free_port():
+    """A free loopback port below the kernel's ephemeral range.
+
+    The kernel gives outgoing connections (every test's requests) their local ports from that range, so a
+    port chosen there can be taken by one of them before the server meant for it binds it ("Address already
+    in use"). Below it, only another server of ours could take it, and a random pick makes that unlikely.
+    """
+    ephemeral = Path("/proc/sys/net/ipv4/ip_local_port_range")
+    lowest_ephemeral = int(ephemeral.read_text().split()[0]) if ephemeral.exists() else 32768
+    for _ in range(100):
+        port = random.randrange(10000, lowest_ephemeral)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # In use.
+            return port
+    raise RuntimeError("No free loopback port between 10000 and the ephemeral range")
 
 
 # The rows `load_content` wrote into empty tables, the first time a test of this process loaded the shipped

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from publishing.testing import free_port
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 NGINX_CONF = Path(settings.BASE_DIR) / "deploy" / "nginx.conf"
 # The only ${...} names deploy/nginx.conf expects (as `envsubst '<names>'` would fill them).
@@ -33,12 +35,6 @@ NGINX_VALUES = {
     "RB_CACHE_DIR",
     "RB_RUN_DIR",
 }
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(port, path, deadline_seconds, process, connect=None):

@@ -24,15 +24,9 @@ from django.test import TransactionTestCase
 from django.urls import reverse
 
 from parks.tests.factories import make_park, make_province
-from publishing.testing import admin_form_data
+from publishing.testing import admin_form_data, free_port
 
 PASSWORD = "a-long-test-password-9"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RedisSwitch:
