@@ -420,6 +420,20 @@ class DataSeriesQuerySet(models.QuerySet):
 class DataSeries(Fingerprinted, Versioned):
     """A set of numbers the article states, drawn as one chart."""
 
+    # A series' own values as the open data gives them (the API, the SQLite file) and a release freezes them,
+    # beside its article, section and points.
+    OPEN_FIELDS = (
+        "slug",
+        "name",
+        "unit",
+        "label_title",
+        "kind",
+        "source_sentence",
+        "source",
+        "caption",
+        "lower_is_better",
+    )
+
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="data_series", verbose_name=_("article")
     )

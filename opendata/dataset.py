@@ -280,19 +280,7 @@ def data_series():
     yield from (
         DataSeries.objects.filter(article__in=published_articles())
         .order_by("slug")
-        .values_list(
-            "slug",
-            "article__slug",
-            "section_id",
-            "name",
-            "unit",
-            "label_title",
-            "kind",
-            "source_sentence",
-            "source",
-            "caption",
-            "lower_is_better",
-        )
+        .values_list("slug", "article__slug", "section_id", *DataSeries.OPEN_FIELDS[1:])
     )
 
 

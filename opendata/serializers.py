@@ -478,23 +478,7 @@ class DataSeriesSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DataSeries
-        fields = [
-            "slug",
-            "name",
-            "unit",
-            "label_title",
-            "kind",
-            "source_sentence",
-            "source",
-            "caption",
-            "lower_is_better",
-            "article",
-            "section",
-            "points",
-            "url",
-            "html_url",
-            "csv_url",
-        ]
+        fields = [*DataSeries.OPEN_FIELDS, "article", "section", "points", "url", "html_url", "csv_url"]
 
     def get_url(self, obj) -> str:
         return self.context["request"].build_absolute_uri(reverse("api:series-detail", args=[obj.slug]))

@@ -16,23 +16,11 @@ from articles.templatetags.article_tags import place_charts
 from publishing.markdown import render_markdown
 from releases.models import Kind
 
-SERIES_FIELDS = (
-    "slug",
-    "name",
-    "unit",
-    "label_title",
-    "kind",
-    "source_sentence",
-    "source",
-    "caption",
-    "lower_is_better",
-)
-
 
 def chart_record(series):
     """A chart as a section's frozen record keeps it: the series, its points (exact decimals as text), its notes."""
     return {
-        **{name: getattr(series, name) for name in SERIES_FIELDS},
+        **{name: getattr(series, name) for name in DataSeries.OPEN_FIELDS},
         "points": [
             {
                 "label": point.label,
@@ -48,7 +36,7 @@ def chart_record(series):
 
 def frozen_chart(record):
     """The Chart of a frozen chart record, its editors' notes beside it for the template."""
-    series = DataSeries(**{name: record[name] for name in SERIES_FIELDS})
+    series = DataSeries(**{name: record[name] for name in DataSeries.OPEN_FIELDS})
     points = [
         DataPoint(
             series=series,
