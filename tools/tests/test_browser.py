@@ -423,6 +423,29 @@ class ChinesePagesInTheBrowserTests(BrowserTestCase):
         finally:
             self.browser.set_window_size(1280, 900)
 
+    def test_the_catalogue_table_keeps_words_and_names_whole_on_a_phone(self):
+        # Squeezed into 390 px, its columns broke 吉林省 and 长春 a character a line and 1995 into 19/95; the
+        # table scrolls sideways in its box instead, and the page itself does not.
+        self.browser.set_window_size(390, 800)
+        try:
+            self.open(self.chinese("parks:list", query="?view=table&province=jilin"))
+            lines = self.browser.execute_script(
+                "return [...document.querySelectorAll('.park-table tbody td')].map(cell => {"
+                "  const range = document.createRange(); range.selectNodeContents(cell);"
+                "  const tops = new Set([...range.getClientRects()].map(box => Math.round(box.top)));"
+                "  return [cell.textContent.trim(), tops.size];"
+                "});"
+            )
+            self.assertGreater(len(lines), 50)
+            self.assertIn(["吉林省", 1], lines)
+            self.assertEqual([text for text, count in lines if count > 1], [])
+            overflow = self.browser.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+            )
+            self.assertLessEqual(overflow, 0)
+        finally:
+            self.browser.set_window_size(1280, 900)
+
     def test_switching_language_keeps_the_section_anchor(self):
         self.open(reverse("articles:detail", args=[ARTICLE_SLUG]) + "#detroit")
         self.browser.find_element(By.CSS_SELECTOR, '.language-switcher button[value="zh-hans"]').click()
