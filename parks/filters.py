@@ -364,7 +364,7 @@ def filter_chips(filterset, query):
 
 # The table view's columns, by their ordering parameter; the year is the year established.
 TABLE_COLUMNS = [
-    ("name", _("Name")),
+    ("name", _("English name")),
     ("name-zh", _("Chinese name")),
     ("province", _("Province")),
     ("city", _("City")),

@@ -156,8 +156,13 @@ class TableViewTests(TestCase):
             response, '<th scope="col" aria-sort="ascending"><a href="?view=table&amp;ordering=-city">City', html=False
         )
         self.assertContains(
-            response, '<th scope="col"><a href="?view=table&amp;ordering=name">Name</a></th>', html=False
+            response, '<th scope="col"><a href="?view=table&amp;ordering=name">English name</a></th>', html=False
         )
+        # The first column holds the English names on Chinese pages too, and says so (not 名称, "name").
+        with translation.override("zh-hans"):
+            chinese = self.client.get(reverse("parks:list") + "?view=table&ordering=city")
+        self.assertContains(chinese, ">英文名称</a></th>", html=False)
+        self.assertContains(chinese, ">中文名称</a></th>", html=False)
 
     def test_query_count_does_not_grow_with_rows(self):
         counts = []
