@@ -64,11 +64,10 @@ def load_shipped_content():
 
     Forty test classes start from the shipped content, and the command takes about a second: it looks up,
     saves and records the history of 700 rows one at a time. The first load in a test process runs the
-    command and keeps the rows it wrote; later loads insert those rows, one query per table (a twentieth of
-    the time). If any of those tables is not empty, this runs the command. The loader's own tests call it.
+    command and keeps the rows it wrote; later loads insert those rows, one query per table (0.08 s instead
+    of 1.1). If any of those tables is not empty, this runs the command. The loader's own tests call it.
     """
     global _shipped_rows
-    tables = apps.get_models(include_auto_created=True)
     if _shipped_rows is not None and not any(model._base_manager.exists() for model, _ in _shipped_rows):
         for model, rows in _shipped_rows:
             model._base_manager.bulk_create([model(**row) for row in rows])
@@ -76,6 +75,7 @@ def load_shipped_content():
             for statement in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in _shipped_rows]):
                 cursor.execute(statement)
         return
+    tables = apps.get_models(include_auto_created=True)
     before = {model: model._base_manager.count() for model in tables}
     call_command("load_content", stdout=io.StringIO())
     after = {model: model._base_manager.count() for model in tables}

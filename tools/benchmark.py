@@ -130,7 +130,7 @@ def measure_in_process(size):
     from django.test.utils import override_settings
 
     parks = populate(size)
-    client = test_client()
+    client = measuring_client()
     results = {}
     for label, path in endpoints():
         client.get(path)  # Warm Python-side caches (templates, URL resolver) and the aggregate cache.
@@ -165,7 +165,7 @@ def measure_memory(size):
     # Size 0: the catalogue was filled by another process (--internal-populate), so this process's
     # peak resident set is the downloads' alone.
     parks = populate(size) if size else Park.objects.count()
-    client = test_client()
+    client = measuring_client()
     results = {"parks": parks}
     downloads = [("CSV", "/en/parks/export.csv"), ("JSON", "/en/parks/export.json")]
     client.get("/en/parks/export.csv?q=warm-up-nothing-matches")  # Imports, URL resolver, templates.
@@ -188,7 +188,7 @@ def measure_memory(size):
     return results
 
 
-def test_client():
+def measuring_client():
     """Django's test client, with the test environment that lets it in (its host is "testserver")."""
     from django.test import Client
     from django.test.utils import setup_test_environment
